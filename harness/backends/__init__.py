@@ -1,0 +1,51 @@
+"""Backends: one small class per inference engine, behind the `Backend` protocol.
+
+Backends are registered as lazy "module:Class" strings, so importing harness never imports
+an engine (vLLM, or torch for that matter) until a run asks for it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol
+
+from harness.errors import HarnessError
+from harness.models import ResolvedModel
+
+REGISTRY: dict[str, str] = {
+    "hf": "harness.backends.hf:HFBackend",
+}
+
+
+class Backend(Protocol):
+    """What accuracy and perf need from an inference engine."""
+
+    name: str
+    device: str
+
+    def lm(self) -> Any:
+        """An lm_eval.api.model.LM that runs this model, for accuracy through lm-eval."""
+
+    def measure_perf(self, settings: Any) -> dict[str, Any]:
+        """Prefill/decode timings as in harness.perf, measured through this engine."""
+
+    def describe(self) -> dict[str, Any]:
+        """What run.json records about the backend: name, device, dtype, arguments."""
+
+    def weight_bytes(self) -> int | None:
+        """Bytes of the loaded weights, if the engine can tell."""
+
+    def close(self) -> None:
+        """Free the model and its memory."""
+
+
+def load_backend(name: str, model: ResolvedModel, **kwargs: Any) -> Backend:
+    """Instantiate backend `name` for `model`; unknown names list the known ones."""
+    if name not in REGISTRY:
+        raise HarnessError(
+            f"Unknown backend {name!r}. Known backends: {', '.join(sorted(REGISTRY))}. "
+            "Pass one of these with --backend (or BACKEND= to make)."
+        )
+    module_name, _, cls_name = REGISTRY[name].partition(":")
+    cls = getattr(importlib.import_module(module_name), cls_name)
+    return cls(model, **kwargs)

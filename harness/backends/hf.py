@@ -1,0 +1,111 @@
+"""transformers backend: the model is loaded once and shared by lm-eval and the perf runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness import environment, perf
+from harness.config import PerfSettings
+from harness.errors import HarnessError
+from harness.models import ModelError, ResolvedModel
+
+DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2, "float8_e4m3fn": 1}
+
+
+def pick_device(requested: str, model: ResolvedModel) -> str:
+    """Resolve --device auto|cpu|cuda; refuse CPU for models marked as needing a GPU."""
+    cuda = environment.has_cuda()
+    if requested == "cuda" and not cuda:
+        raise HarnessError("--device cuda was asked for, but torch sees no CUDA GPU. Check "
+                           "nvidia-smi and that the CUDA build of torch is installed (README).")
+    device = requested if requested != "auto" else ("cuda" if cuda else "cpu")
+    cfg = model.config
+    if device == "cpu" and requested == "auto" and cfg is not None and cfg.needs_gpu:
+        total = cfg.parameters.total if cfg.parameters else None
+        gb = total * DTYPE_BYTES.get(cfg.dtype, 2) / 1e9 if total else 0.0
+        size = f" ({total / 1e9:.1f}B parameters, {gb:.1f} GB of {cfg.dtype} weights)" \
+            if total else ""
+        raise HarnessError(
+            f"Model {cfg.name}{size} needs a GPU and this machine has none that torch can see. "
+            "Run it on a machine with an NVIDIA GPU and the CUDA build of torch (README, "
+            "'Running a real model on a GPU'), or pick a model that runs on CPU: "
+            "smollm2-135m, tiny-random, r1-distill-qwen-1.5b. To force a CPU run anyway, "
+            "pass --device cpu."
+        )
+    return device
+
+
+class HFBackend:
+    """Loads a model with transformers and serves lm-eval's HFLM and the perf timings."""
+
+    name = "hf"
+
+    def __init__(self, model: ResolvedModel, device: str = "auto", batch_size: int = 8,
+                 dtype: str | None = None) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.model_ref = model
+        self.device = pick_device(device, model)
+        self.batch_size = batch_size
+        self.dtype = dtype or _default_dtype(model.dtype, self.device)
+        kwargs: dict[str, Any] = {"revision": model.revision} if model.revision else {}
+        # Remote code runs only where the model's YAML opts in (trust_remote_code: true).
+        kwargs["trust_remote_code"] = model.trust_remote_code
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(model.path, **kwargs)
+            self.model = AutoModelForCausalLM.from_pretrained(
+                model.path, dtype=getattr(torch, self.dtype), **kwargs).to(self.device)
+        except OSError as exc:
+            raise ModelError(
+                f"Could not load {model.path}: {exc}. If the machine is offline, download the "
+                "model where there is network and copy the Hugging Face cache here, or pass a "
+                "local directory with --model."
+            ) from exc
+        self.model.eval()
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+
+    def lm(self) -> Any:
+        """lm-eval's HFLM around the already-loaded model (no second copy in memory)."""
+        from lm_eval.models.huggingface import HFLM
+
+        return HFLM(pretrained=self.model, tokenizer=self.tokenizer, batch_size=self.batch_size,
+                    device=self.device)
+
+    def measure_perf(self, settings: PerfSettings) -> dict[str, Any]:
+        """Prefill/decode timings through model.generate (see harness.perf)."""
+        return perf.measure(self.model, self.tokenizer, settings, self.device)
+
+    def weight_bytes(self) -> int:
+        """Bytes of the parameters as loaded (buffers such as rotary tables are not weights)."""
+        return sum(p.numel() * p.element_size() for p in self.model.parameters())
+
+    def parameter_count(self) -> int:
+        """Number of parameters as loaded (tied embeddings counted once)."""
+        return sum(p.numel() for p in self.model.parameters())
+
+    def describe(self) -> dict[str, Any]:
+        """Backend facts recorded in run.json."""
+        return {"name": self.name, "device": self.device, "dtype": self.dtype,
+                "batch_size": self.batch_size,
+                "attn_implementation": getattr(self.model.config, "_attn_implementation", None)}
+
+    def close(self) -> None:
+        """Drop the model and return cached GPU memory."""
+        import gc
+
+        import torch
+
+        del self.model
+        gc.collect()
+        if self.device.startswith("cuda"):
+            torch.cuda.empty_cache()
+
+
+def _default_dtype(configured: str, device: str) -> str:
+    """float32 on CPU (bf16 matmuls are slow on most CPUs); the YAML's dtype on a GPU,
+    with bf16 where it says auto or FP8 (transformers has no FP8 path here)."""
+    if device == "cpu":
+        return "float32"
+    return "bfloat16" if configured in ("auto", "float8_e4m3fn") else configured

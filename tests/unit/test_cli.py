@@ -1,0 +1,58 @@
+"""The command line as a user meets it: listings, bad input, and a light import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from harness.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "harness", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_unknown_model_exits_nonzero_with_help(results_dir) -> None:  # noqa: ANN001
+    out = run("bench", "--model", "no-such-model")
+    assert out.returncode != 0
+    assert "Unknown model 'no-such-model'" in out.stderr and "qwq-32b" in out.stderr
+    assert "org/name" in out.stderr
+    assert not (results_dir / "runs").exists(), "a bad model must not leave a run behind"
+
+
+def test_unknown_suite_exits_nonzero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--suite", "nope"]) == 2
+    assert "Unknown suite 'nope'" in capsys.readouterr().err
+
+
+def test_gpu_model_on_cpu_machine_is_refused(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            results_dir) -> None:  # noqa: ANN001
+    from harness import environment, models
+    from harness.config import get_model
+
+    monkeypatch.setattr(environment, "has_cuda", lambda: False)
+    cfg = get_model("qwq-32b")
+    fake = models.ResolvedModel(name="qwq-32b", path="Qwen/QwQ-32B", revision="main",
+                                origin="test", config=cfg)
+    monkeypatch.setattr(models, "resolve", lambda name: fake)
+    assert main(["bench", "--model", "qwq-32b", "--no-perf"]) == 2
+    err = capsys.readouterr().err
+    assert "needs a GPU" in err and "65.5 GB" in err
+
+
+def test_models_and_suites_list() -> None:
+    models = run("models")
+    assert models.returncode == 0 and "qwq-32b" in models.stdout and "671.03B" in models.stdout
+    suites = run("suites")
+    assert suites.returncode == 0 and "default" in suites.stdout and "gsm_mini" in suites.stdout
+
+
+def test_import_is_light() -> None:
+    code = ("import sys, harness, harness.cli, harness.config, harness.backends; "
+            "bad = [m for m in ('torch', 'vllm', 'lm_eval') if m in sys.modules]; "
+            "assert not bad, bad")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

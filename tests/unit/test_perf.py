@@ -1,0 +1,35 @@
+"""The perf arithmetic on synthetic timings."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.perf import percentile, summarize
+
+
+def test_percentile_interpolates() -> None:
+    assert percentile([1, 2, 3, 4, 5], 50) == 3
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile([10], 90) == 10
+    assert percentile([0, 10], 90) == pytest.approx(9.0)
+    with pytest.raises(ValueError):
+        percentile([], 50)
+
+
+def test_summarize_ttft_tpot_and_throughput() -> None:
+    # 3 repeats: first token after 0.1 s, then 9 more tokens in 0.9 s (0.1 s each).
+    out = summarize([0.1, 0.1, 0.1], [1.0, 1.0, 1.0], prompt_tokens=100, new_tokens=10,
+                    batch_size=2)
+    assert out["ttft_s"] == pytest.approx(0.1)
+    assert out["prefill_tokens_per_s"] == pytest.approx(2 * 100 / 0.1)
+    assert out["tpot_s"] == pytest.approx(0.1)
+    assert out["decode_tokens_per_s"] == pytest.approx(2 * 9 / 0.9)
+    assert out["output_tokens_per_s"] == pytest.approx(2 * 10 / 1.0)
+
+
+def test_summarize_uses_medians() -> None:
+    out = summarize([0.1, 0.5, 0.1], [1.0, 9.0, 1.0], prompt_tokens=10, new_tokens=10,
+                    batch_size=1)
+    assert out["ttft_s"] == pytest.approx(0.1)
+    assert out["e2e_s"] == pytest.approx(1.0)
+    assert out["tpot_p90_s"] > out["tpot_s"]
