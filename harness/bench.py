@@ -66,7 +66,7 @@ def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
     devices = [0] if backend.device.startswith("cuda") else []
     record["backend"] = backend.describe()
     record["hardware"] = environment.hardware(backend.device)
-    record["model"]["parameters"] = getattr(backend, "parameter_count", lambda: None)()
+    record["model"]["parameters"] = backend.parameter_count()
     record["memory"] = {"weights_bytes": backend.weight_bytes()}
     record["energy"] = {"joules": None, "reason": None, "accuracy": None, "perf": None}
     if suite.tasks:

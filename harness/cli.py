@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ def _bench(args: argparse.Namespace) -> int:
                         limit=args.limit, device=args.device, batch_size=args.batch_size,
                         perf=args.perf, results_dir=args.results_dir)
     run_dir = run_bench(opts)
-    table = report.rows([__import__("json").loads((run_dir / "run.json").read_text())])
+    table = report.rows([json.loads((run_dir / "run.json").read_text())])
     report.print_table(table)
     print(f"run written to {run_dir}/run.json; table in {run_dir.parent.parent}/COMPARISON.md")
     return 0
@@ -33,15 +34,27 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _models(args: argparse.Namespace) -> int:
+def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*row)
+    console = Console()
+    (console if console.is_terminal else Console(width=170)).print(table)
+
+
+def _count(n: int) -> str:
+    return f"{n / 1e9:.2f}B" if n >= 1e9 else f"{n / 1e6:.1f}M"
+
+
+def _models(args: argparse.Namespace) -> int:
     from harness import config
 
-    t = Table(title="models (configs/models/)")
-    for col in ("name", "weights from", "parameters", "needs GPU", "description"):
-        t.add_column(col)
+    rows = []
     for name in config.model_names():
         m = config.get_model(name)
         src = m.source.hub_id or m.source.kind
@@ -49,30 +62,25 @@ def _models(args: argparse.Namespace) -> int:
             src = f"{m.source.file} (PyPI {m.source.package})"
         elif m.source.kind == "random":
             src = "random, built locally"
-        params = f"{m.parameters.total / 1e9:.2f}B" if m.parameters else "-"
+        params = _count(m.parameters.total) if m.parameters else "-"
         if m.parameters and m.parameters.active:
-            params += f" ({m.parameters.active / 1e9:.1f}B active)"
-        t.add_row(name, src, params, "yes" if m.needs_gpu else "no",
-                  m.description.split(".")[0])
-    Console().print(t)
+            params += f" ({_count(m.parameters.active)} active)"
+        rows.append((name, src, params, "yes" if m.needs_gpu else "no",
+                     m.description.split(". ")[0]))
+    _print_table("models (configs/models/)",
+                 ("name", "weights from", "parameters", "needs GPU", "description"), rows)
     print("Any other model: --model org/name[@revision], a local directory, or a .gguf file.")
     return 0
 
 
 def _suites(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.table import Table
-
     from harness import config
 
-    t = Table(title="suites (configs/suites/)")
-    for col in ("name", "tasks", "sampling", "limit", "description"):
-        t.add_column(col)
-    for name in config.suite_names():
-        s = config.get_suite(name)
-        t.add_row(name, ", ".join(x.task for x in s.tasks) or "(perf only)", s.sampling,
-                  str(s.limit or "-"), s.description.split(".")[0])
-    Console().print(t)
+    rows = [(s.name, ", ".join(x.task for x in s.tasks) or "(perf only)", s.sampling,
+             str(s.limit or "-"), s.description.split(". ")[0])
+            for s in map(config.get_suite, config.suite_names())]
+    _print_table("suites (configs/suites/)",
+                 ("name", "tasks", "sampling", "limit", "description"), rows)
     return 0
 
 

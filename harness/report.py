@@ -26,7 +26,8 @@ def rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         peak = mem.get("peak_allocated_bytes") or mem.get("peak_rss_bytes")
         energy = (run.get("energy") or {}).get("joules")
         base = {
-            "run": run.get("run_id", "?"),
+            "run": run.get("run_id", "?") + ("" if run.get("status") == "complete"
+                                              else f" ({run.get('status', '?')})"),
             "model": (run.get("model") or {}).get("name", "?"),
             "backend": (run.get("backend") or {}).get("name", "?"),
             "hardware": (run.get("hardware") or {}).get("label", "?"),
@@ -105,22 +106,23 @@ def rebuild(root: Path) -> list[dict[str, Any]]:
     return table
 
 
-def print_table(table: list[dict[str, Any]], only_run: str | None = None) -> None:
-    """Print the rows (or those of one run) to the terminal with rich."""
+def print_table(table: list[dict[str, Any]]) -> None:
+    """Print the rows to the terminal with rich."""
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title="harness results" if only_run is None else f"run {only_run}")
-    for col in ("model", "backend", "hardware", "weights", "task", "score ± se", "n",
+    t = Table(title="harness results")
+    for col in ("model", "hardware", "weights", "task", "score ± se", "n",
                 "decode tok/s", "prefill tok/s", "peak mem GB", "energy J"):
         t.add_column(col)
     for r in table:
-        if only_run and r["run"] != only_run:
-            continue
         score = "-" if r["score"] is None else f"{100 * r['score']:.1f}"
         if r["score"] is not None and r["stderr"] is not None:
             score += f" ± {100 * r['stderr']:.1f}"
-        t.add_row(r["model"], r["backend"], r["hardware"], r["weights"], r["task"], score,
+        t.add_row(r["model"], r["hardware"], r["weights"], r["task"], score,
                   _fmt(r["n"]), _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]),
                   _fmt(r["peak_mem_gb"], 2), _fmt(r["energy_j"]))
-    Console().print(t)
+    console = Console()
+    if not console.is_terminal:  # logs and pipes: wide enough that rows stay on one line
+        console = Console(width=170)
+    console.print(t)

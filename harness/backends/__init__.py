@@ -22,6 +22,8 @@ class Backend(Protocol):
 
     name: str
     device: str
+    tokenizer: Any  # a transformers tokenizer, used to count generated tokens
+
 
     def lm(self) -> Any:
         """An lm_eval.api.model.LM that runs this model, for accuracy through lm-eval."""
@@ -34,6 +36,9 @@ class Backend(Protocol):
 
     def weight_bytes(self) -> int | None:
         """Bytes of the loaded weights, if the engine can tell."""
+
+    def parameter_count(self) -> int | None:
+        """Parameters of the loaded model, if the engine can tell."""
 
     def close(self) -> None:
         """Free the model and its memory."""

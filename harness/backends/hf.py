@@ -54,8 +54,10 @@ class HFBackend:
         kwargs["trust_remote_code"] = model.trust_remote_code
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model.path, **kwargs)
+            # device_map puts the weights straight on the device: a 65 GB model never
+            # passes through host memory first.
             self.model = AutoModelForCausalLM.from_pretrained(
-                model.path, dtype=getattr(torch, self.dtype), **kwargs).to(self.device)
+                model.path, dtype=getattr(torch, self.dtype), device_map=self.device, **kwargs)
         except OSError as exc:
             raise ModelError(
                 f"Could not load {model.path}: {exc}. If the machine is offline, download the "
