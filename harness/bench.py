@@ -94,7 +94,7 @@ def _base_record(run_dir: Path, opts: BenchOptions, suite: SuiteConfig,
         "status": "running",
         "started_at": results.now_iso(),
         "finished_at": None,
-        "command": sys.argv,
+        "command": results.redact_argv(sys.argv),
         "model": {
             "name": model.name, "id": cfg.source.hub_id if cfg and cfg.source.hub_id else
             model.path, "path": model.path, "revision": model.revision, "dtype": model.dtype,

@@ -76,6 +76,23 @@ def redact(obj: Any, values: list[str] | None = None) -> Any:
     return obj
 
 
+def redact_argv(argv: list[str]) -> list[str]:
+    """A command line with the values of secret-looking options (--api-key X, --token=X) hidden."""
+    out: list[str] = []
+    hide_next = False
+    for arg in argv:
+        if hide_next:
+            out.append("<redacted>")
+            hide_next = False
+        elif arg.startswith("-") and SECRET_NAME.search(arg):
+            name, eq, _ = arg.partition("=")
+            out.append(f"{name}=<redacted>" if eq else arg)
+            hide_next = not eq
+        else:
+            out.append(arg)
+    return out
+
+
 def _atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

@@ -60,3 +60,9 @@ def test_load_runs_skips_broken_files(tmp_path: Path) -> None:
     (bad / "run.json").write_text("{not json")
     runs = results.load_runs(tmp_path)
     assert [r["run_id"] for r in runs] == [good.name]
+
+
+def test_secret_options_on_the_command_line_are_hidden() -> None:
+    argv = ["bench", "--api-key", "sk-1", "--hf-token=abc", "--model", "qwq-32b"]
+    assert results.redact_argv(argv) == ["bench", "--api-key", "<redacted>",
+                                         "--hf-token=<redacted>", "--model", "qwq-32b"]
