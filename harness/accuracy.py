@@ -105,7 +105,20 @@ def task_metrics(name: str, metrics: dict[str, Any], samples: list[dict[str, Any
         "n_docs": len(samples) or metrics.get("sample_len"),
         "samples_per_doc": int(task_cfg.get("repeats", 1) or 1),
         "all_metrics": {k: v for k, v in metrics.items() if isinstance(v, (int, float))},
+        "per_problem": per_problem(samples, metric),
     }
+
+
+def per_problem(samples: list[dict[str, Any]], metric: str) -> dict[str, float]:
+    """Each problem's score, keyed by the dataset's `id` field or else lm-eval's doc hash,
+    so two runs on the same problems can be compared problem by problem."""
+    out: dict[str, float] = {}
+    for s in samples:
+        doc = s.get("doc") if isinstance(s.get("doc"), dict) else {}
+        key = str(doc.get("id") or s.get("doc_hash", "")[:16] or s.get("doc_id"))
+        if isinstance(s.get(metric), (int, float)):
+            out[key] = float(s[metric])
+    return out
 
 
 def _max_tokens(task_cfg: dict[str, Any]) -> int | None:

@@ -24,6 +24,26 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan(args: argparse.Namespace) -> int:
+    from harness import plan
+
+    result = plan.make_plan(args.model, gpu=args.gpu, dtype=args.dtype, context=args.context)
+    print(json.dumps(plan.as_dict(result), indent=2) if args.json else plan.render(result))
+    return 0
+
+
+def _claims(args: argparse.Namespace) -> int:
+    from harness import claims, results
+
+    root = args.results_dir or results.results_root()
+    for v in claims.rebuild(root):
+        print(f"[{v.verdict}] {v.text}\n    {v.summary}")
+        if v.settle:
+            print(f"    to settle: {v.settle}")
+    print(f"wrote {root}/CLAIMS.md")
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from harness import report, results
 
@@ -108,9 +128,24 @@ def parser() -> argparse.ArgumentParser:
                    help="where runs/ and COMPARISON.md go (default: results/, or $HARNESS_RESULTS)")
     b.set_defaults(func=_bench)
 
+    pl = sub.add_parser("plan", help="params, memory, fit and speed bounds; no weights needed")
+    pl.add_argument("--model", required=True,
+                    help="a known name, a config.json, a model directory or a hub id")
+    pl.add_argument("--gpu", default="h100-80gb", help="a name under configs/hardware/")
+    pl.add_argument("--dtype", default=None, choices=["bf16", "fp16", "fp8", "int4", "fp32"],
+                    help="weight dtype (default: the model's own)")
+    pl.add_argument("--context", type=int, default=32768,
+                    help="tokens of KV cache to fit beside the weights")
+    pl.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    pl.set_defaults(func=_plan)
+
     r = sub.add_parser("report", help="rebuild COMPARISON.md and comparison.csv from all runs")
     r.add_argument("--results-dir", type=Path, default=None)
     r.set_defaults(func=_report)
+
+    c = sub.add_parser("claims", help="rebuild CLAIMS.md: a verdict on each claim, with evidence")
+    c.add_argument("--results-dir", type=Path, default=None)
+    c.set_defaults(func=_claims)
 
     sub.add_parser("models", help="list the models known by name").set_defaults(func=_models)
     sub.add_parser("suites", help="list the suites").set_defaults(func=_suites)

@@ -1,50 +1,102 @@
-"""Rebuild results/COMPARISON.md and results/comparison.csv from every run.json.
+"""Rebuild results/COMPARISON.md, results/comparison.csv and results/plots/ from every run.json.
 
-Reads only run.json files, so the tables can be rebuilt at any time, from runs made on other
-machines. One row per run and task; every figure here was measured by the run it names.
+Reads only run.json files, so everything here can be rebuilt at any time, from runs made on
+other machines. Three tables: accuracy (measured, beside the published figure with its
+source), efficiency (speed, memory, joules and dollars, GPUs needed), and paired comparisons
+of two models on the same problems. Every row names where its numbers come from.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 from typing import Any
 
 from harness import results
+from harness.efficiency import hardware_of, run_costs
 
-COLUMNS = ["run", "model", "backend", "hardware", "weights", "suite", "task", "metric",
-           "score", "stderr", "n", "decode_tok_s", "prefill_tok_s", "peak_mem_gb", "energy_j"]
+COLUMNS = ["run", "status", "model", "backend", "hardware", "weights", "suite", "task",
+           "metric", "score", "stderr", "n", "published", "published_source",
+           "decode_tok_s", "prefill_tok_s", "ttft_s", "tpot_s", "peak_mem_gb", "energy_j",
+           "j_per_token", "j_per_correct", "usd_per_mtok", "usd_per_correct"]
+
+
+def _published(model: str, task: str) -> tuple[float | None, str]:
+    from harness import config
+
+    if model not in config.model_names():
+        return None, ""
+    for pub in config.get_model(model).published:
+        if pub.benchmark == task and pub.metric != "cons@64":
+            return pub.value, pub.source
+    return None, ""
 
 
 def rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Flatten runs into table rows (one per task; a run without tasks gives one row)."""
+    """Flatten runs into rows, one per task (a run without tasks gives one row)."""
     out = []
     for run in runs:
         perf = run.get("perf") or {}
         mem = run.get("memory") or {}
         peak = mem.get("peak_allocated_bytes") or mem.get("peak_rss_bytes")
-        energy = (run.get("energy") or {}).get("joules")
+        costs = run_costs(run)
+        model = (run.get("model") or {}).get("name", "?")
         base = {
-            "run": run.get("run_id", "?") + ("" if run.get("status") == "complete"
-                                              else f" ({run.get('status', '?')})"),
-            "model": (run.get("model") or {}).get("name", "?"),
+            "run": run.get("run_id", "?"), "status": run.get("status", "?"), "model": model,
             "backend": (run.get("backend") or {}).get("name", "?"),
             "hardware": (run.get("hardware") or {}).get("label", "?"),
             "weights": (run.get("model") or {}).get("weights", "?"),
             "suite": (run.get("suite") or {}).get("name", "?"),
             "decode_tok_s": perf.get("decode_tokens_per_s"),
             "prefill_tok_s": perf.get("prefill_tokens_per_s"),
+            "ttft_s": perf.get("ttft_s"), "tpot_s": perf.get("tpot_s"),
             "peak_mem_gb": peak / 1e9 if peak else None,
-            "energy_j": energy,
+            "energy_j": (run.get("energy") or {}).get("joules"),
+            "j_per_token": costs["joules_per_token"], "j_per_correct": costs["joules_per_correct"],
+            "usd_per_mtok": costs["dollars_per_mtok"],
+            "usd_per_correct": costs["dollars_per_correct"],
         }
         tasks = run.get("tasks") or {}
         if not tasks:
             out.append({**base, "task": "-", "metric": "-", "score": None, "stderr": None,
-                        "n": None})
+                        "n": None, "published": None, "published_source": ""})
         for name, t in tasks.items():
+            pub, src = _published(model, name)
             out.append({**base, "task": name, "metric": t.get("metric"), "score": t.get("value"),
-                        "stderr": t.get("stderr"), "n": t.get("n_docs")})
+                        "stderr": t.get("stderr"), "n": t.get("n_docs"), "published": pub,
+                        "published_source": src})
+    return out
+
+
+def paired(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For each task, the newest real-weight run of each model, compared pairwise on the
+    problems both scored: mean difference with a 95% interval from the per-problem spread."""
+    newest: dict[tuple[str, str], dict[str, Any]] = {}
+    for run in runs:
+        if run.get("status") != "complete" or (run.get("model") or {}).get("weights") != "real":
+            continue
+        for task, t in (run.get("tasks") or {}).items():
+            if t.get("per_problem"):
+                newest[(task, run["model"]["name"])] = {"run": run["run_id"], **t}
+    out = []
+    keys = sorted(newest)
+    for i, (task, ma) in enumerate(keys):
+        for task_b, mb in keys[i + 1:]:
+            if task_b != task:
+                continue
+            a, b = newest[(task, ma)]["per_problem"], newest[(task, mb)]["per_problem"]
+            common = sorted(set(a) & set(b))
+            if len(common) < 2:
+                continue
+            diffs = [a[k] - b[k] for k in common]
+            mean = sum(diffs) / len(diffs)
+            sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (len(diffs) - 1))
+            half = 1.96 * sd / math.sqrt(len(diffs))
+            out.append({"task": task, "a": ma, "b": mb, "n": len(common), "diff": mean,
+                        "low": mean - half, "high": mean + half,
+                        "runs": f"{newest[(task, ma)]['run']}, {newest[(task, mb)]['run']}"})
     return out
 
 
@@ -52,44 +104,87 @@ def _fmt(value: Any, digits: int = 1) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.{digits}f}"
+        return f"{value:,.{digits}f}" if abs(value) >= 1 or value == 0 else f"{value:.3g}"
     return str(value)
 
 
-def markdown(table: list[dict[str, Any]]) -> str:
-    """COMPARISON.md: the table plus how to read it."""
-    head = ("| run | model | backend | hardware | weights | suite | task | score ± stderr | n "
-            "| decode tok/s | prefill tok/s | peak mem GB | energy J |")
-    lines = [
-        "# Comparison of runs",
-        "",
-        "Rebuilt by `make report` from every `results/runs/*/run.json`. Every figure below was",
-        "measured by the run in its row, on the hardware named there (provenance: measured).",
-        "Score is the task's headline metric in percent, ± one standard error across problems;",
-        "n is the number of problems. Decode and prefill tokens/s come from the run's perf",
-        "measurement (batch and lengths in run.json); peak memory is torch's peak allocation",
-        "on a GPU and the process's peak RSS on CPU. Rows whose weights are \"random\"",
-        "(tiny-random) measure speed and plumbing only: their scores are noise.",
-        "",
-        head,
-        "|" + "---|" * 13,
-    ]
+def _score(r: dict[str, Any]) -> str:
+    if r["score"] is None:
+        return "-"
+    return f"{100 * r['score']:.1f}" + (f" ± {100 * r['stderr']:.1f}" if r["stderr"] is not None
+                                        else "")
+
+
+def _gpus_needed(r: dict[str, Any], run: dict[str, Any]) -> str:
+    from harness import config, plan
+
+    hw = hardware_of(run)
+    if hw is None or r["model"] not in config.model_names():
+        return "-"
+    return str(plan.make_plan(r["model"], hw.name).gpus_to_hold_weights)
+
+
+def _table(head: list[str], body: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + \
+        ["| " + " | ".join(row) + " |" for row in body]
+
+
+def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
+             runs: dict[str, dict[str, Any]]) -> str:
+    """COMPARISON.md: accuracy, efficiency and paired tables, with how to read them."""
+    lines = ["# Comparison of runs", "",
+             "Rebuilt by `make report` from every `results/runs/*/run.json`. Measured figures",
+             "come from the run named in their row, on the hardware named there; published",
+             "figures name their source. Rows whose weights are \"random\" measure speed and",
+             "plumbing only: their scores are noise.", "", "## Accuracy", "",
+             "Score: the task's metric in percent ± one standard error across problems; n: "
+             "problems. Gap: measured minus published, in points.", ""]
+    acc = [[r["run"] + ("" if r["status"] == "complete" else f" ({r['status']})"), r["model"],
+            r["hardware"], r["weights"], r["suite"], f"{r['task']} ({r['metric']})", _score(r),
+            _fmt(r["n"]), _fmt(r["published"]),
+            _fmt(100 * r["score"] - r["published"]) if r["score"] is not None and
+            r["published"] is not None else "-",
+            f"measured; published: {r['published_source']}" if r["published_source"]
+            else "measured"]
+           for r in table if r["task"] != "-"]
+    lines += _table(["run", "model", "hardware", "weights", "suite", "task", "score ± se", "n",
+                     "published", "gap", "provenance"], acc) if acc else ["(no scores yet)"]
+    lines += ["", "## Efficiency", "",
+              "Decode and prefill tokens/s, TTFT and TPOT from the run's perf measurement",
+              "(lengths and batch in run.json); peak memory: torch's peak allocation on a GPU,",
+              "process peak RSS on CPU; energy: NVML counter over the accuracy run; dollars: GPU",
+              "time of the accuracy run at the price per GPU-hour in configs/hardware/ (an",
+              "assumption). GPUs needed: estimated from the architecture (`harness plan`).", ""]
+    seen: set[str] = set()
+    eff = []
     for r in table:
-        score = "-" if r["score"] is None else f"{100 * r['score']:.1f}"
-        if r["score"] is not None and r["stderr"] is not None:
-            score += f" ± {100 * r['stderr']:.1f}"
-        lines.append(
-            f"| {r['run']} | {r['model']} | {r['backend']} | {r['hardware']} | {r['weights']} "
-            f"| {r['suite']} | {r['task']} ({r['metric']}) | {score} | {_fmt(r['n'])} "
-            f"| {_fmt(r['decode_tok_s'])} | {_fmt(r['prefill_tok_s'])} "
-            f"| {_fmt(r['peak_mem_gb'], 2)} | {_fmt(r['energy_j'])} |")
-    if not table:
-        lines.append("| (no runs yet: `make bench`) |" + " |" * 12)
+        if r["run"] in seen:
+            continue
+        seen.add(r["run"])
+        eff.append([r["run"], r["model"], r["hardware"], r["weights"], _fmt(r["decode_tok_s"]),
+                    _fmt(r["prefill_tok_s"]),
+                    _fmt(r["ttft_s"] * 1e3 if r["ttft_s"] else None),
+                    _fmt(r["tpot_s"] * 1e3 if r["tpot_s"] else None), _fmt(r["peak_mem_gb"], 2),
+                    _fmt(r["j_per_token"], 2), _fmt(r["j_per_correct"]), _fmt(r["usd_per_mtok"], 2),
+                    _fmt(r["usd_per_correct"], 4), _gpus_needed(r, runs[r["run"]]),
+                    f"measured, {r['weights']} weights; $ at assumed price; GPUs: plan"])
+    lines += _table(["run", "model", "hardware", "weights", "decode tok/s", "prefill tok/s",
+                     "TTFT ms", "TPOT ms", "peak mem GB", "J/token", "J/correct", "$/M tokens",
+                     "$/correct", "GPUs needed", "provenance"], eff) if eff \
+        else ["(no runs yet: `make bench`)"]
+    lines += ["", "## Paired comparisons", "",
+              "Two models on the same problems: mean per-problem difference (a - b) in points",
+              "with a 95% interval. An interval that contains 0 means no detectable difference.",
+              ""]
+    body = [[p["task"], p["a"], p["b"], str(p["n"]), f"{100 * p['diff']:+.1f}",
+             f"[{100 * p['low']:+.1f}, {100 * p['high']:+.1f}]", p["runs"]] for p in pairs]
+    lines += _table(["task", "a", "b", "n", "a - b", "95% interval", "runs"], body) if body \
+        else ["(needs two models run on the same task)"]
     return "\n".join(lines) + "\n"
 
 
 def to_csv(table: list[dict[str, Any]]) -> str:
-    """The same rows as CSV, with raw (unrounded) values."""
+    """The rows as CSV, with raw (unrounded) values."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS)
     writer.writeheader()
@@ -98,11 +193,17 @@ def to_csv(table: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def rebuild(root: Path) -> list[dict[str, Any]]:
-    """Write root/COMPARISON.md and root/comparison.csv; return the rows."""
-    table = rows(results.load_runs(root))
-    results.write_text(root / "COMPARISON.md", markdown(table))
+def rebuild(root: Path, plots: bool = True) -> list[dict[str, Any]]:
+    """Write root/COMPARISON.md, root/comparison.csv and root/plots/; return the rows."""
+    runs = results.load_runs(root)
+    table = rows(runs)
+    results.write_text(root / "COMPARISON.md",
+                       markdown(table, paired(runs), {r["run_id"]: r for r in runs}))
     results.write_text(root / "comparison.csv", to_csv(table))
+    if plots:
+        from harness import plots as plotting
+
+        plotting.write_all(runs, table, root / "plots")
     return table
 
 
@@ -116,12 +217,9 @@ def print_table(table: list[dict[str, Any]]) -> None:
                 "decode tok/s", "prefill tok/s", "peak mem GB", "energy J"):
         t.add_column(col)
     for r in table:
-        score = "-" if r["score"] is None else f"{100 * r['score']:.1f}"
-        if r["score"] is not None and r["stderr"] is not None:
-            score += f" ± {100 * r['stderr']:.1f}"
-        t.add_row(r["model"], r["hardware"], r["weights"], r["task"], score,
-                  _fmt(r["n"]), _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]),
-                  _fmt(r["peak_mem_gb"], 2), _fmt(r["energy_j"]))
+        t.add_row(r["model"], r["hardware"], r["weights"], r["task"], _score(r), _fmt(r["n"]),
+                  _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]), _fmt(r["peak_mem_gb"], 2),
+                  _fmt(r["energy_j"]))
     console = Console()
     if not console.is_terminal:  # logs and pipes: wide enough that rows stay on one line
         console = Console(width=170)

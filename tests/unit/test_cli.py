@@ -56,3 +56,16 @@ def test_import_is_light() -> None:
             "bad = [m for m in ('torch', 'vllm', 'lm_eval') if m in sys.modules]; "
             "assert not bad, bad")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_plan_json_and_bad_gpu(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["plan", "--model", "qwq-32b", "--gpu", "h200-141gb", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["params_total"] == 32_763_876_352 and data["gpus_to_hold_weights"] == 1
+    assert main(["plan", "--model", "qwq-32b", "--gpu", "tpu-v9"]) == 2
+    err = capsys.readouterr().err
+    assert "Unknown GPU 'tpu-v9'" in err and "h100-80gb" in err
+    assert main(["plan", "--model", "no-such-model"]) == 2
+    assert "Cannot find an architecture" in capsys.readouterr().err

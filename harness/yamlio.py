@@ -1,0 +1,79 @@
+"""YAML reading and strict conversion to frozen dataclasses.
+
+Unknown keys are errors that name the key, the allowed keys and the file; malformed YAML is
+reported with its file, line and column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from harness.errors import HarnessError
+
+T = TypeVar("T")
+
+
+class ConfigError(HarnessError):
+    """A configuration file is missing, malformed or has unknown keys."""
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Parse a YAML mapping, turning syntax errors into a message with file and line."""
+    try:
+        text = path.read_text()
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Config file {path} does not exist.") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(
+            f"{path}: malformed YAML at {where}: {problem}. Fix the syntax there "
+            "(indentation, quoting, a missing colon) and run again."
+        ) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path}: expected a mapping at the top level, got {type(data).__name__}.")
+    return data
+
+
+def build(cls: type[T], data: Any, where: str) -> T:
+    """Build dataclass `cls` from a mapping, recursing into nested dataclasses.
+
+    Unknown keys raise ConfigError naming the key, the allowed keys and `where`.
+    """
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a mapping for {cls.__name__}, got {data!r}.")
+    hints = typing.get_type_hints(cls)
+    allowed = [f.name for f in dataclasses.fields(cls) if f.name != "path"]  # type: ignore[arg-type]
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r} in {cls.__name__} "
+            f"(allowed: {', '.join(sorted(allowed))}). Remove or rename it."
+        )
+    kwargs = {k: _convert(hints[k], v, f"{where}: {k}") for k, v in data.items()}
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    """Convert one value to its annotated type where that type is a (list of) dataclass."""
+    args = [a for a in typing.get_args(hint) if a is not type(None) and a is not Ellipsis]
+    if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]):
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {value!r}.")
+        return tuple(build(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
+    target = hint if dataclasses.is_dataclass(hint) else (args[0] if len(args) == 1 else None)
+    if target is not None and dataclasses.is_dataclass(target):
+        return None if value is None else build(target, value, where)
+    return value
