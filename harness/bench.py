@@ -32,12 +32,13 @@ class BenchOptions:
     batch_size: int | None = None
     perf: bool | None = None  # None: as the suite says
     results_dir: Path | None = None
+    weights: str = "real"  # "random": the architecture with random weights, perf only
 
 
 def run_bench(opts: BenchOptions) -> Path:
     """Run one bench and return its run directory; the comparison table is rebuilt too."""
     suite = get_suite(opts.suite)
-    model = models.resolve(opts.model)
+    model = models.resolve(opts.model, weights=opts.weights)
     backend_name = opts.backend or (model.config.backend.default if model.config else "hf")
     root = opts.results_dir or results.results_root()
     run_dir = results.new_run_dir(root, model.name, suite.name)
@@ -69,20 +70,47 @@ def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
     record["model"]["parameters"] = backend.parameter_count()
     record["memory"] = {"weights_bytes": backend.weight_bytes()}
     record["energy"] = {"joules": None, "reason": None, "accuracy": None, "perf": None}
-    if suite.tasks:
+    architecture_only = model.weights == "random" and not model.path
+    if suite.tasks and architecture_only:
+        record["accuracy_skipped"] = "random weights: this run measures speed and memory only"
+    elif suite.tasks:
         with EnergyMeter(devices) as meter:
             acc = accuracy.run(backend.lm(), suite, model.config, backend.tokenizer,
                                opts.limit, run_dir / "samples")
         record.update(acc)
         record["energy"].update(joules=meter.result.joules, reason=meter.result.reason,
                                 accuracy=meter.result.to_json())
+        record["workload"] = workload(record, meter.result.seconds)
     if suite.perf.enabled if opts.perf is None else opts.perf:
         with EnergyMeter(devices) as meter:
             record["perf"] = backend.measure_perf(suite.perf)
         record["energy"]["perf"] = meter.result.to_json()
         record["energy"]["reason"] = record["energy"]["reason"] or meter.result.reason
     record["memory"].update(memory_snapshot(backend.device))
+    if record.get("perf"):
+        record["memory"]["device_peak_bytes"] = record["perf"].get("device_peak_bytes")
+        record["memory"]["device_peak_reason"] = record["perf"].get("device_peak_reason")
     backend.close()
+
+
+def workload(record: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """The reasoning workload itself: output tokens/s and joules per token, answer and
+    correct answer over the accuracy run."""
+    from harness.efficiency import correct_answers, output_tokens
+
+    tokens = output_tokens(record)
+    answers = sum(g.get("n_generations", 0) for k, g in record["generation"].items()
+                  if k != "settings")
+    correct = correct_answers(record)
+    joules = record["energy"]["joules"]
+
+    def per(n: float) -> float | None:
+        return joules / n if joules is not None and n else None
+
+    return {"seconds": seconds, "output_tokens": tokens, "answers": answers,
+            "correct": correct, "output_tokens_per_s": tokens / seconds if seconds else None,
+            "joules": joules, "joules_per_output_token": per(tokens),
+            "joules_per_answer": per(answers), "joules_per_correct": per(correct)}
 
 
 def _base_record(run_dir: Path, opts: BenchOptions, suite: SuiteConfig,

@@ -11,15 +11,16 @@ from harness.errors import HarnessError
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from harness import report
+    from harness import console, report
     from harness.bench import BenchOptions, run_bench
 
     opts = BenchOptions(model=args.model, suite=args.suite, backend=args.backend,
                         limit=args.limit, device=args.device, batch_size=args.batch_size,
-                        perf=args.perf, results_dir=args.results_dir)
+                        perf=args.perf, results_dir=args.results_dir, weights=args.weights)
     run_dir = run_bench(opts)
-    table = report.rows([json.loads((run_dir / "run.json").read_text())])
-    report.print_table(table)
+    run = json.loads((run_dir / "run.json").read_text())
+    console.print_table(report.rows([run]))
+    console.print_perf(run)
     print(f"run written to {run_dir}/run.json; table in {run_dir.parent.parent}/COMPARISON.md")
     return 0
 
@@ -45,26 +46,13 @@ def _claims(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from harness import report, results
+    from harness import console, report, results
 
     root = args.results_dir or results.results_root()
     table = report.rebuild(root)
-    report.print_table(table)
+    console.print_table(table)
     print(f"wrote {root}/COMPARISON.md and {root}/comparison.csv ({len(table)} rows)")
     return 0
-
-
-def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title)
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*row)
-    console = Console()
-    (console if console.is_terminal else Console(width=170)).print(table)
 
 
 def _count(n: int) -> str:
@@ -72,7 +60,7 @@ def _count(n: int) -> str:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from harness import config
+    from harness import config, console
 
     rows = []
     for name in config.model_names():
@@ -87,19 +75,19 @@ def _models(args: argparse.Namespace) -> int:
             params += f" ({_count(m.parameters.active)} active)"
         rows.append((name, src, params, "yes" if m.needs_gpu else "no",
                      m.description.split(". ")[0]))
-    _print_table("models (configs/models/)",
+    console.print_rows("models (configs/models/)",
                  ("name", "weights from", "parameters", "needs GPU", "description"), rows)
     print("Any other model: --model org/name[@revision], a local directory, or a .gguf file.")
     return 0
 
 
 def _suites(args: argparse.Namespace) -> int:
-    from harness import config
+    from harness import config, console
 
     rows = [(s.name, ", ".join(x.task for x in s.tasks) or "(perf only)", s.sampling,
              str(s.limit or "-"), s.description.split(". ")[0])
             for s in map(config.get_suite, config.suite_names())]
-    _print_table("suites (configs/suites/)",
+    console.print_rows("suites (configs/suites/)",
                  ("name", "tasks", "sampling", "limit", "description"), rows)
     return 0
 
@@ -119,6 +107,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--limit", type=int, default=None, help="at most N problems per task")
     b.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     b.add_argument("--batch-size", type=int, default=None, help="generation batch size")
+    b.add_argument("--weights", default="real", choices=["real", "random"],
+                   help="random: the architecture with random weights built on the device "
+                        "(no download; speed and memory only, no accuracy)")
     perf = b.add_mutually_exclusive_group()
     perf.add_argument("--perf", dest="perf", action="store_true", default=None,
                       help="run the perf measurement even if the suite disables it")

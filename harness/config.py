@@ -117,14 +117,17 @@ class TaskEntry:
 
 @dataclass(frozen=True)
 class PerfSettings:
-    """The short performance measurement that runs inside a bench."""
+    """Perf scenarios: prefill at several prompt lengths (batch 1), decode at several batch
+    sizes (fixed prompt and output length, EOS ignored), for each attention/cache variant."""
 
     enabled: bool = True
-    prompt_tokens: int = 128
+    prefill_lengths: tuple[int, ...] = (128,)
+    decode_batch_sizes: tuple[int, ...] = (1,)
+    decode_prompt_tokens: int = 128
     new_tokens: int = 32
-    batch_size: int = 1
     repeats: int = 3
     warmup: int = 1
+    variants: tuple[str, ...] = ("eager",)
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,16 @@ from harness.plan import Plan
 ALIASES = {"H100": "h100-80gb", "H200": "h200-141gb", "A100": "a100-80gb"}
 
 
+def hardware_name(accelerator: str | None) -> str | None:
+    """The configs/hardware name for a GPU name such as 'NVIDIA H100 80GB HBM3'."""
+    upper = (accelerator or "").upper()
+    return next((hw for key, hw in ALIASES.items() if key in upper), None)
+
+
 def hardware_of(run: dict[str, Any]) -> HardwareConfig | None:
     """The configs/hardware entry for the GPU a run used, if one matches its name."""
-    name = ((run.get("hardware") or {}).get("accelerator") or "").upper()
-    for key, hw_name in ALIASES.items():
-        if key in name:
-            return config.get_hardware(hw_name)
-    return None
+    name = hardware_name((run.get("hardware") or {}).get("accelerator"))
+    return config.get_hardware(name) if name else None
 
 
 def output_tokens(run: dict[str, Any]) -> int:

@@ -53,8 +53,14 @@ def offline() -> bool:
                for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
 
 
-def resolve(name: str) -> ResolvedModel:
-    """Resolve a model name, local path or hub id; raise ModelError with a fix if impossible."""
+def resolve(name: str, weights: str = "real") -> ResolvedModel:
+    """Resolve a model name, local path or hub id; raise ModelError with a fix if impossible.
+
+    weights="random" gives the architecture alone (path ""), for the backend to build with
+    random weights on the device: no download, speed and memory only.
+    """
+    if weights == "random":
+        return _random_architecture(name)
     if name in config.model_names():
         return _from_config(config.get_model(name))
     path = Path(name).expanduser()
@@ -79,6 +85,23 @@ def resolve(name: str) -> ResolvedModel:
         "Hugging Face hub id (--model org/name, optionally org/name@revision), a local "
         "directory written by save_pretrained, or a .gguf file."
     )
+
+
+def _random_architecture(name: str) -> ResolvedModel:
+    if name in config.model_names():
+        cfg = config.get_model(name)
+        if cfg.source.kind == "random":  # already a random model, with a tokenizer
+            return _from_config(cfg)
+        return ResolvedModel(name=cfg.name, path="", revision=None, weights="random",
+                             origin=f"random weights of the architecture in "
+                                    f"{Path(cfg.path).name}, built on the device",
+                             dtype=cfg.dtype, config=cfg)
+    from harness.plan import load_architecture
+
+    label, _ = load_architecture(name)  # fails with a clear message if there is none
+    return ResolvedModel(name=name, path="", revision=None, weights="random",
+                         origin=f"random weights of the architecture in {label}, built on "
+                                "the device", dtype="bfloat16")
 
 
 def _looks_like_hub_id(name: str) -> bool:

@@ -1,22 +1,42 @@
-"""Prefill and decode speed of a loaded transformers model.
+"""Prefill and decode speed of a loaded transformers model, as a sweep of scenarios.
 
-Method: a prompt of exactly `prompt_tokens` random (seeded) token ids; warm-up runs first
-(kernel selection, allocator growth and lazy initialisation would otherwise land in the
-first timing); the device is synchronized before each clock read, since CUDA calls return
-before the work is done. Time to first token (TTFT) is a generate() of one token; a
-generate() of `new_tokens` tokens with EOS suppressed (min_new_tokens) gives the end-to-end
-time E2E, and TPOT = (E2E - TTFT) / (new_tokens - 1), the vLLM bench definition. Medians
-over repeats are reported, with the raw timings kept.
+Method: prompts of exactly N random (seeded) token ids; warm-up runs first (kernel selection,
+allocator growth and lazy initialisation would otherwise land in the first timing); the
+device is synchronized before each clock read, since CUDA calls return before the work is
+done. TTFT is a generate() of one token; a generate() of `new_tokens` with EOS suppressed
+(min_new_tokens) gives E2E, and TPOT = (E2E - TTFT) / (new_tokens - 1), the vLLM bench
+definition. Medians over repeats, with p90 and the raw timings kept. An out-of-memory at one
+point is recorded as such and the sweep goes on; memory is freed between points.
 """
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from harness.config import PerfSettings
+
+VARIANTS = ("eager", "static-cache", "static-cache+compile")
+
+
+def variant_kwargs(name: str, device: str) -> dict[str, Any]:
+    """generate() arguments of a variant: "eager" (dynamic KV cache, no compilation),
+    "static-cache" (pre-allocated KV cache, compilation off) or "static-cache+compile"
+    (transformers compiles the forward pass; on CPU only when asked, as here)."""
+    if name == "eager":
+        return {}
+    if name == "static-cache":
+        return {"cache_implementation": "static", "disable_compile": True}
+    if name == "static-cache+compile":
+        from transformers import CompileConfig
+
+        cfg = CompileConfig()
+        cfg._compile_all_devices = not device.startswith("cuda") or None
+        return {"cache_implementation": "static", "compile_config": cfg}
+    raise ValueError(f"unknown perf variant {name!r} (known: {', '.join(VARIANTS)})")
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -31,22 +51,17 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def summarize(ttft_s: Sequence[float], e2e_s: Sequence[float], prompt_tokens: int,
               new_tokens: int, batch_size: int) -> dict[str, Any]:
-    """Turn raw per-repeat timings into the perf fields of run.json (units in the names)."""
+    """Turn raw per-repeat timings into perf fields (units in the names)."""
     ttft = statistics.median(ttft_s)
     decode_times = [e - t for t, e in zip(ttft_s, e2e_s, strict=True)]
     decode = statistics.median(decode_times)
     steps = max(new_tokens - 1, 1)
     tpot = [d / steps for d in decode_times]
     return {
-        "prompt_tokens": prompt_tokens,
-        "new_tokens": new_tokens,
-        "batch_size": batch_size,
-        "repeats": len(ttft_s),
-        "ttft_s": ttft,
-        "ttft_p90_s": percentile(ttft_s, 90),
+        "prompt_tokens": prompt_tokens, "new_tokens": new_tokens, "batch_size": batch_size,
+        "repeats": len(ttft_s), "ttft_s": ttft, "ttft_p90_s": percentile(ttft_s, 90),
         "prefill_tokens_per_s": batch_size * prompt_tokens / ttft,
-        "tpot_s": statistics.median(tpot),
-        "tpot_p90_s": percentile(tpot, 90),
+        "tpot_s": statistics.median(tpot), "tpot_p90_s": percentile(tpot, 90),
         "decode_tokens_per_s": batch_size * steps / decode if decode > 0 else None,
         "e2e_s": statistics.median(e2e_s),
         "output_tokens_per_s": batch_size * new_tokens / statistics.median(e2e_s),
@@ -54,7 +69,61 @@ def summarize(ttft_s: Sequence[float], e2e_s: Sequence[float], prompt_tokens: in
     }
 
 
-def _sync(device: str) -> Callable[[], None]:
+def is_oom(exc: BaseException) -> bool:
+    """True for CUDA out-of-memory errors and failed CPU allocations."""
+    import torch
+
+    text = str(exc).lower()
+    return isinstance(exc, torch.OutOfMemoryError) or (
+        isinstance(exc, RuntimeError) and ("out of memory" in text or "can't allocate" in text))
+
+
+def free_memory(device: str) -> None:
+    """Release what a finished point held before the next one starts."""
+    gc.collect()
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
+
+
+class Runner:
+    """Times generate() on random prompts for one model, device and variant."""
+
+    def __init__(self, model: Any, tokenizer: Any, device: str, variant: str) -> None:
+        self.model, self.device = model, device
+        self.kwargs = variant_kwargs(variant, device)
+        cfg = model.config
+        special = set(tokenizer.all_special_ids) if tokenizer is not None else \
+            {i for i in (cfg.bos_token_id, cfg.eos_token_id, cfg.pad_token_id) if i is not None}
+        size = min(len(tokenizer), cfg.vocab_size) if tokenizer is not None else cfg.vocab_size
+        self.vocab = [i for i in range(size) if i not in special]
+        eos = cfg.eos_token_id if cfg.eos_token_id is not None else 0
+        self.pad = tokenizer.pad_token_id if tokenizer is not None and \
+            tokenizer.pad_token_id is not None else (eos[0] if isinstance(eos, list) else eos)
+        self.generated = 0
+
+    def timed(self, prompt: int, batch: int, new: int, sync: Callable[[], None]) -> float:
+        """Seconds for one generate() of exactly `new` tokens after a `prompt`-token prompt."""
+        import torch
+
+        gen = torch.Generator().manual_seed(prompt * 1000 + batch)
+        picks = torch.randint(0, len(self.vocab), (batch, prompt), generator=gen)
+        ids = torch.tensor(self.vocab)[picks].to(self.device)
+        sync()
+        t0 = time.perf_counter()
+        with torch.inference_mode():
+            self.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids),
+                                max_new_tokens=new, min_new_tokens=new, do_sample=False,
+                                pad_token_id=self.pad, **self.kwargs)
+        sync()
+        self.generated += batch * new
+        return time.perf_counter() - t0
+
+
+def sync_for(device: str) -> Callable[[], None]:
+    """A function that waits for the device to finish queued work."""
     if device.startswith("cuda"):
         import torch
 
@@ -62,37 +131,30 @@ def _sync(device: str) -> Callable[[], None]:
     return lambda: None
 
 
-def measure(model: Any, tokenizer: Any, settings: PerfSettings, device: str) -> dict[str, Any]:
-    """Time prefill and decode of `model` on `device` as described in the module docstring."""
-    import torch
-
-    gen = torch.Generator().manual_seed(0)
-    special = set(tokenizer.all_special_ids)
-    vocab = [i for i in range(min(len(tokenizer), model.config.vocab_size)) if i not in special]
-    picks = torch.randint(0, len(vocab), (settings.batch_size, settings.prompt_tokens),
-                          generator=gen)
-    input_ids = torch.tensor(vocab)[picks].to(device)
-    attention = torch.ones_like(input_ids)
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    sync = _sync(device)
-
-    def timed(n: int) -> float:
-        sync()
-        t0 = time.perf_counter()
-        with torch.inference_mode():
-            model.generate(input_ids=input_ids, attention_mask=attention, max_new_tokens=n,
-                           min_new_tokens=n, do_sample=False, pad_token_id=pad)
-        sync()
-        return time.perf_counter() - t0
-
-    for _ in range(settings.warmup):
-        timed(min(settings.new_tokens, 4))
-    ttft, e2e = [], []
-    for _ in range(settings.repeats):
-        ttft.append(timed(1))
-        e2e.append(timed(settings.new_tokens))
-    result = summarize(ttft, e2e, settings.prompt_tokens, settings.new_tokens,
-                       settings.batch_size)
-    result["method"] = ("generate() with EOS suppressed, random prompt tokens, greedy; "
-                        f"{settings.warmup} warm-up, median of {settings.repeats}")
-    return result
+def point(runner: Runner, kind: str, prompt: int, batch: int, settings: PerfSettings,
+          max_positions: int | None) -> dict[str, Any]:
+    """One perf point: prefill (TTFT only) or decode (TTFT and E2E), with its status."""
+    new = 1 if kind == "prefill" else settings.new_tokens
+    base = {"kind": kind, "prompt_tokens": prompt, "batch_size": batch, "new_tokens": new}
+    if max_positions and prompt + new > max_positions:
+        return {**base, "status": "skipped",
+                "reason": f"{prompt + new} tokens exceed the model's {max_positions} positions"}
+    sync = sync_for(runner.device)
+    try:
+        for _ in range(settings.warmup):
+            runner.timed(prompt, batch, min(new, 4), sync)
+        ttft, e2e = [], []
+        for _ in range(settings.repeats):
+            ttft.append(runner.timed(prompt, batch, 1, sync))
+            if kind == "decode":
+                e2e.append(runner.timed(prompt, batch, new, sync))
+    except Exception as exc:
+        if not is_oom(exc):
+            raise
+        return {**base, "status": "oom", "reason": str(exc).splitlines()[0][:300]}
+    if kind == "prefill":
+        t = statistics.median(ttft)
+        return {**base, "status": "ok", "repeats": len(ttft), "ttft_s": t,
+                "ttft_p90_s": percentile(ttft, 90), "prefill_tokens_per_s": batch * prompt / t,
+                "raw": {"ttft_s": ttft}}
+    return {**base, "status": "ok", **summarize(ttft, e2e, prompt, new, batch)}

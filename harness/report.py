@@ -205,22 +205,3 @@ def rebuild(root: Path, plots: bool = True) -> list[dict[str, Any]]:
 
         plotting.write_all(runs, table, root / "plots")
     return table
-
-
-def print_table(table: list[dict[str, Any]]) -> None:
-    """Print the rows to the terminal with rich."""
-    from rich.console import Console
-    from rich.table import Table
-
-    t = Table(title="harness results")
-    for col in ("model", "hardware", "weights", "task", "score ± se", "n",
-                "decode tok/s", "prefill tok/s", "peak mem GB", "energy J"):
-        t.add_column(col)
-    for r in table:
-        t.add_row(r["model"], r["hardware"], r["weights"], r["task"], _score(r), _fmt(r["n"]),
-                  _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]), _fmt(r["peak_mem_gb"], 2),
-                  _fmt(r["energy_j"]))
-    console = Console()
-    if not console.is_terminal:  # logs and pipes: wide enough that rows stay on one line
-        console = Console(width=170)
-    console.print(t)

@@ -73,6 +73,8 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
         if not isinstance(value, list):
             raise ConfigError(f"{where}: expected a list, got {value!r}.")
         return tuple(build(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
+    if typing.get_origin(hint) is tuple and isinstance(value, list):
+        return tuple(value)  # frozen configs hold tuples, YAML gives lists
     target = hint if dataclasses.is_dataclass(hint) else (args[0] if len(args) == 1 else None)
     if target is not None and dataclasses.is_dataclass(target):
         return None if value is None else build(target, value, where)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness import environment, perf
+from harness import environment
 from harness.config import PerfSettings
 from harness.errors import HarnessError
 from harness.models import ModelError, ResolvedModel
@@ -52,6 +52,9 @@ class HFBackend:
         kwargs: dict[str, Any] = {"revision": model.revision} if model.revision else {}
         # Remote code runs only where the model's YAML opts in (trust_remote_code: true).
         kwargs["trust_remote_code"] = model.trust_remote_code
+        if model.weights == "random" and not model.path:
+            self._build_random(model)
+            return
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model.path, **kwargs)
             # device_map puts the weights straight on the device: a 65 GB model never
@@ -68,6 +71,23 @@ class HFBackend:
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
 
+    def _build_random(self, model: ResolvedModel) -> None:
+        """The architecture with random weights, built directly on the device: no download
+        and no host copy, so a 65 GB model goes straight to GPU memory."""
+        import torch
+        from transformers import AutoModelForCausalLM
+
+        from harness.plan import load_architecture
+
+        _, hf_config = load_architecture(model.name if model.config is None else
+                                         model.config.name)
+        torch.manual_seed(0)
+        with torch.device(self.device):
+            self.model = AutoModelForCausalLM.from_config(hf_config,
+                                                          dtype=getattr(torch, self.dtype))
+        self.model.eval()
+        self.tokenizer = None
+
     def lm(self) -> Any:
         """lm-eval's HFLM around the already-loaded model (no second copy in memory)."""
         from lm_eval.models.huggingface import HFLM
@@ -76,8 +96,16 @@ class HFBackend:
                     device=self.device)
 
     def measure_perf(self, settings: PerfSettings) -> dict[str, Any]:
-        """Prefill/decode timings through model.generate (see harness.perf)."""
-        return perf.measure(self.model, self.tokenizer, settings, self.device)
+        """The perf sweep through model.generate (see harness.sweep and harness.perf)."""
+        from harness import sweep
+        from harness.efficiency import hardware_name
+
+        hw = None
+        if self.device.startswith("cuda"):
+            import torch
+
+            hw = hardware_name(torch.cuda.get_device_name(0))
+        return sweep.run_sweep(self.model, self.tokenizer, settings, self.device, hw)
 
     def weight_bytes(self) -> int:
         """Bytes of the parameters as loaded (buffers such as rotary tables are not weights)."""

@@ -25,9 +25,14 @@ def test_default_bench_on_tiny_random(results_dir: Path) -> None:
     gen = run["generation"]["gsm_mini"]
     assert gen["n_generations"] == 3 and gen["output_tokens_total"] > 0
     assert run["perf"]["decode_tokens_per_s"] > 0 and run["perf"]["prefill_tokens_per_s"] > 0
+    assert run["perf"]["points"][0]["status"] == "ok"
     assert run["memory"]["weights_bytes"] == 4 * run["model"]["parameters"]
     assert run["memory"]["peak_rss_bytes"] > 0
-    assert run["energy"]["joules"] is None and "no GPU" in run["energy"]["reason"]
+    energy = run["energy"]
+    assert (energy["joules"] is None and "no GPU" in energy["reason"]) or \
+        "RAPL" in energy["accuracy"]["method"]  # CPU package energy where it is readable
+    assert run["workload"]["output_tokens"] == gen["output_tokens_total"]
+    assert run["workload"]["output_tokens_per_s"] > 0
     samples = (first / "samples" / "gsm_mini.jsonl").read_text().splitlines()
     assert len(samples) == 3 and "resps" in json.loads(samples[0])
     table = (results_dir / "COMPARISON.md").read_text()
@@ -67,3 +72,39 @@ def test_failed_run_is_recorded_as_failed(results_dir: Path,
     (run_dir,) = (results_dir / "runs").iterdir()
     run = json.loads((run_dir / "run.json").read_text())
     assert run["status"] == "failed" and "disk on fire" in run["error"]
+
+
+def test_perf_suite_on_tiny_random(results_dir: Path, tmp_path: Path) -> None:
+    """The perf suite's shape on CPU, shrunk so it runs in seconds: every point recorded
+    with its bound, fraction, memory and status; no accuracy."""
+    suite = tmp_path / "perf-small.yaml"
+    suite.write_text(
+        "name: perf-small\ndescription: perf suite, shrunk for tests\ntasks: []\n"
+        "perf:\n  prefill_lengths: [64, 8192]\n  decode_batch_sizes: [1, 4]\n"
+        "  decode_prompt_tokens: 32\n  new_tokens: 8\n  repeats: 2\n  warmup: 1\n"
+        "  variants: [eager, static-cache]\n")
+    run_dir = run_bench(BenchOptions(model="tiny-random", suite=str(suite)))
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["status"] == "complete" and run["tasks"] == {}
+    points = run["perf"]["points"]
+    assert [(p["variant"], p["kind"], p["status"]) for p in points] == [
+        (v, k, s) for v in ("eager", "static-cache")
+        for k, s in (("prefill", "ok"), ("prefill", "skipped"), ("decode", "ok"),
+                     ("decode", "ok"))]
+    decode = [p for p in points if p["kind"] == "decode"]
+    assert all(p["tpot_s"] > 0 and p["ttft_p90_s"] >= p["ttft_s"] for p in decode)
+    assert all(p["bound_measured_bw_tokens_per_s"] > 0 for p in decode)
+    assert all(p["kv_cache_bytes"] > 0 for p in decode)
+    assert run["perf"]["limits"]["bandwidth_measured_bytes_per_s"] > 0
+    assert [s["batch_size"] for s in run["perf"]["sweep"]] == [1, 4]
+    assert run["memory"]["peak_rss_bytes"] > 0 and run["memory"]["device_peak_bytes"] is None
+
+
+def test_random_weights_of_a_real_architecture_carry_no_accuracy(results_dir: Path) -> None:
+    run_dir = run_bench(BenchOptions(model="smollm2-135m", suite="default", weights="random",
+                                     limit=2))
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["model"]["weights"] == "random" and run["tasks"] == {}
+    assert "random weights" in run["accuracy_skipped"]
+    assert run["model"]["parameters"] == 134_515_008
+    assert run["perf"]["decode_tokens_per_s"] > 0

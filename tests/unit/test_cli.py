@@ -38,7 +38,7 @@ def test_gpu_model_on_cpu_machine_is_refused(capsys: pytest.CaptureFixture[str],
     cfg = get_model("qwq-32b")
     fake = models.ResolvedModel(name="qwq-32b", path="Qwen/QwQ-32B", revision="main",
                                 origin="test", config=cfg)
-    monkeypatch.setattr(models, "resolve", lambda name: fake)
+    monkeypatch.setattr(models, "resolve", lambda name, weights="real": fake)
     assert main(["bench", "--model", "qwq-32b", "--no-perf"]) == 2
     err = capsys.readouterr().err
     assert "needs a GPU" in err and "65.5 GB" in err
@@ -69,3 +69,13 @@ def test_plan_json_and_bad_gpu(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Unknown GPU 'tpu-v9'" in err and "h100-80gb" in err
     assert main(["plan", "--model", "no-such-model"]) == 2
     assert "Cannot find an architecture" in capsys.readouterr().err
+
+
+def test_random_weights_of_a_gpu_model_still_need_a_gpu(capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        results_dir) -> None:  # noqa: ANN001
+    from harness import environment
+
+    monkeypatch.setattr(environment, "has_cuda", lambda: False)
+    assert main(["bench", "--model", "qwq-32b", "--suite", "perf", "--weights", "random"]) == 2
+    assert "needs a GPU" in capsys.readouterr().err

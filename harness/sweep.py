@@ -1,0 +1,124 @@
+"""The perf sweep of a bench: every scenario of the suite, for every variant, with its bound.
+
+Each point records its timings (harness.perf), the bound the hardware allows at that point
+and the fraction achieved (harness.bounds), the peak memory the allocator saw, the KV cache
+it held (computed from the architecture), and the GPU energy spent (joules per generated
+token). Device-level peak memory and idle power come from NVML around the whole sweep.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness import bounds, config, perf, plan
+from harness.config import HardwareConfig, PerfSettings
+from harness.monitor import EnergyMeter, NvmlSampler, idle_power_w
+
+
+def limits(device: str, hw: HardwareConfig | None) -> dict[str, Any]:
+    """The ceilings points are compared with: datasheet (if on file) and measured bandwidth."""
+    measured_bw = bounds.measure_bandwidth(device, megabytes=1024 if device != "cpu" else 256)
+    return {
+        "bandwidth_measured_bytes_per_s": measured_bw,
+        "bandwidth_method": "device-to-device copy of a large buffer, read + write bytes",
+        "bandwidth_datasheet_bytes_per_s": hw.bandwidth_bytes_per_s if hw else None,
+        "flops_datasheet": hw.bf16_flops if hw else None,
+        "hardware": hw.name if hw else None,
+        "source": hw.source if hw else "no datasheet figures for this device: bandwidth "
+                                        "bound measured here, no FLOP/s bound",
+    }
+
+
+def _annotate(p: dict[str, Any], traffic: bounds.Traffic, lim: dict[str, Any],
+              kv_per_token: int, device: str) -> None:
+    if p.get("status") != "ok":
+        return
+    flops = lim["flops_datasheet"]
+    if p["kind"] == "decode":
+        measured, achieved = lim["bandwidth_measured_bytes_per_s"], p["decode_tokens_per_s"]
+        p["bound_tokens_per_s"] = bounds.decode_bound(
+            traffic, p["batch_size"], lim["bandwidth_datasheet_bytes_per_s"], flops)
+        p["bound_measured_bw_tokens_per_s"] = bounds.decode_bound(
+            traffic, p["batch_size"], measured, flops)
+    else:
+        achieved = p["prefill_tokens_per_s"]
+        p["bound_tokens_per_s"] = bounds.prefill_bound(traffic, flops)
+        p["bound_measured_bw_tokens_per_s"] = None
+    for key in ("bound_tokens_per_s", "bound_measured_bw_tokens_per_s"):
+        frac_key = key.replace("bound", "fraction_of_bound").replace("_tokens_per_s", "")
+        p[frac_key] = achieved / p[key] if p[key] and achieved else None
+    p["kv_cache_bytes"] = kv_per_token * p["batch_size"] * (p["prompt_tokens"] + p["new_tokens"])
+    if device.startswith("cuda"):
+        import torch
+
+        p["peak_allocated_bytes"] = torch.cuda.max_memory_allocated()
+        p["peak_reserved_bytes"] = torch.cuda.max_memory_reserved()
+
+
+def run_sweep(model: Any, tokenizer: Any, settings: PerfSettings, device: str,
+              hw_name: str | None) -> dict[str, Any]:
+    """Run every perf point of `settings`; an OOM or a failing variant is recorded, not fatal."""
+    hw = config.get_hardware(hw_name) if hw_name else None
+    devices = [0] if device.startswith("cuda") else []
+    traffic = bounds.model_traffic(model)
+    elem = next(model.parameters()).element_size()
+    kv_per_token = plan.kv_bytes_per_token(model.config) // plan.KV_BYTES * elem
+    max_pos = getattr(model.config, "max_position_embeddings", None)
+    out: dict[str, Any] = {"idle_power_w": idle_power_w(devices), "limits": limits(device, hw),
+                           "traffic": vars(traffic), "points": []}
+    scenarios = [("prefill", n, 1) for n in settings.prefill_lengths] + \
+        [("decode", settings.decode_prompt_tokens, b) for b in settings.decode_batch_sizes]
+    with NvmlSampler(devices) as sampler:
+        for variant in settings.variants:
+            runner = perf.Runner(model, tokenizer, device, variant)
+            failed: str | None = None
+            for kind, prompt, batch in scenarios:
+                perf.free_memory(device)
+                if failed:
+                    out["points"].append({"variant": variant, "kind": kind, "status": "error",
+                                          "prompt_tokens": prompt, "batch_size": batch,
+                                          "reason": failed})
+                    continue
+                before = runner.generated
+                try:
+                    with EnergyMeter(devices) as meter:
+                        p = perf.point(runner, kind, prompt, batch, settings, max_pos)
+                except Exception as exc:  # a variant that cannot run here (e.g. no compiler)
+                    failed = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+                    p = {"kind": kind, "prompt_tokens": prompt, "batch_size": batch,
+                         "status": "error", "reason": failed}
+                p["variant"] = variant
+                p["energy"] = meter.result.to_json()
+                tokens = runner.generated - before
+                joules = meter.result.joules
+                p["joules_per_token"] = joules / tokens if joules is not None and tokens else None
+                _annotate(p, traffic, out["limits"], kv_per_token, device)
+                out["points"].append(p)
+    perf.free_memory(device)
+    out["device_peak_bytes"] = sampler.peak_bytes
+    out["device_peak_reason"] = sampler.reason
+    out.update(headline(out["points"]))
+    out["method"] = perf.__doc__.split("\n\n")[1].replace("\n", " ") if perf.__doc__ else ""
+    return out
+
+
+def headline(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """The summary fields tables read: batch-1 decode and the first prefill of the first
+    variant, and the decode points as a sweep over batch sizes."""
+    ok = [p for p in points if p.get("status") == "ok"]
+    first = ok[0]["variant"] if ok else None
+    decode = [p for p in ok if p["kind"] == "decode" and p["variant"] == first]
+    prefill = [p for p in ok if p["kind"] == "prefill" and p["variant"] == first]
+    d1 = next((p for p in decode if p["batch_size"] == 1), decode[0] if decode else {})
+    p1 = prefill[0] if prefill else {}
+    return {
+        "variant": first,
+        "decode_tokens_per_s": d1.get("decode_tokens_per_s"),
+        "tpot_s": d1.get("tpot_s"), "ttft_s": d1.get("ttft_s"),
+        "batch_size": d1.get("batch_size"),
+        "decode_fraction_of_bound": d1.get("fraction_of_bound"),
+        "prefill_tokens_per_s": p1.get("prefill_tokens_per_s"),
+        "prefill_prompt_tokens": p1.get("prompt_tokens"),
+        "sweep": [{"batch_size": p["batch_size"], "decode_tokens_per_s": p["decode_tokens_per_s"]}
+                  for p in decode],
+    }
