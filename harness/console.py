@@ -74,5 +74,6 @@ def print_perf(run: dict[str, Any]) -> None:
                   f"{frac:.0%}" if frac else "-", f"{frac_m:.0%}" if frac_m else "-",
                   _fmt(alloc / 1e9 if alloc else None, 2), _fmt(kv / 1e9 if kv else None, 3),
                   _fmt(p.get("joules_per_token"), 3),
-                  p.get("status", "-") + (f": {p['reason'][:40]}" if p.get("reason") else ""))
+                  p.get("status", "-") + (f": {p['reason'][:60]}" if p.get("status") in
+                                           ("oom", "error") else ""))
     _console().print(t)
