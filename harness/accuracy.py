@@ -10,27 +10,52 @@ sampling settings from the model card) are applied before lm-eval sees the confi
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
+import re
 import statistics
 from pathlib import Path
 from typing import Any
 
 from harness import results
+from harness.answers import split_reasoning
 from harness.config import CONFIGS, ModelConfig, SuiteConfig, TaskEntry
 from harness.errors import HarnessError
 from harness.perf import percentile
 
 
-def task_spec(entry: TaskEntry, sampling: dict[str, Any]) -> str | dict[str, Any]:
-    """The lm-eval task spec for one suite entry: a config dict, or a registered name."""
-    path = Path(entry.task) if entry.task.endswith((".yaml", ".yml")) else \
-        CONFIGS / "tasks" / f"{entry.task}.yaml"
-    if not path.exists():
-        if entry.task.endswith((".yaml", ".yml")):
-            raise HarnessError(f"Task file {entry.task} does not exist.")
-        return entry.task
-    from lm_eval.tasks._yaml_loader import load_yaml
+def _think(model: ModelConfig | None) -> dict[str, Any]:
+    if model is None:  # unknown model: R1-style tags, thinking not pre-opened
+        return {"think_end": "</think>", "think_start": "<think>", "opens_think": False}
+    c = model.chat
+    return {"think_end": c.think_end, "think_start": c.think_start,
+            "opens_think": c.template_opens_think}
 
-    cfg = copy.deepcopy(load_yaml(path))
+
+def task_spec(entry: TaskEntry, sampling: dict[str, Any],
+              think: dict[str, Any] | None = None) -> str | dict[str, Any]:
+    """The lm-eval task spec for one suite entry: a config dict, or a registered name.
+
+    A project task YAML (or any task YAML path) is loaded with lm-eval's loader; relative
+    data files become absolute; the suite's samples, token limit and sampling are applied;
+    the model's think tags are bound to the grading function. A .jsonl path becomes a math
+    task of its own (fields question, answer, optional id).
+    """
+    if entry.task.endswith(".jsonl"):
+        path = Path(entry.task)
+        if not path.exists():
+            raise HarnessError(f"Problem file {entry.task} does not exist.")
+        cfg = jsonl_task(path)
+    else:
+        path = Path(entry.task) if entry.task.endswith((".yaml", ".yml")) else \
+            CONFIGS / "tasks" / f"{entry.task}.yaml"
+        if not path.exists():
+            if entry.task.endswith((".yaml", ".yml")):
+                raise HarnessError(f"Task file {entry.task} does not exist.")
+            return entry.task
+        from lm_eval.tasks._yaml_loader import load_yaml
+
+        cfg = copy.deepcopy(load_yaml(path))
     files = (cfg.get("dataset_kwargs") or {}).get("data_files")
     if isinstance(files, dict):
         cfg["dataset_kwargs"]["data_files"] = {
@@ -38,17 +63,49 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any]) -> str | dict[str, Any
             for split, f in files.items()}
     gen = dict(cfg.get("generation_kwargs") or {})
     gen.update(sampling)
+    if not gen.get("do_sample", False):
+        for key in ("temperature", "top_p", "top_k", "min_p"):
+            gen.pop(key, None)
     if entry.max_new_tokens:
         gen["max_gen_toks"] = entry.max_new_tokens
     cfg["generation_kwargs"] = gen
     if entry.samples > 1:
         cfg["repeats"] = entry.samples
+    if think is not None and callable(cfg.get("process_results")):
+        cfg["process_results"] = functools.partial(cfg["process_results"], **think)
     return cfg
 
 
+def jsonl_task(path: Path) -> dict[str, Any]:
+    """A bring-your-own problem file as a reasoning math task, graded with math-verify."""
+    from harness import grading
+
+    return {
+        "task": re.sub(r"\W+", "_", path.stem).strip("_") or "problems",
+        "dataset_path": "json",
+        "dataset_kwargs": {"data_files": {"test": str(path.resolve())}},
+        "test_split": "test", "output_type": "generate_until", "num_fewshot": 0,
+        "doc_to_text": "{{question}}\nPlease reason step by step, and put your final answer "
+                       "within \\boxed{}.",
+        "doc_to_target": "{{answer}}",
+        "generation_kwargs": {"until": [], "do_sample": False, "max_gen_toks": 32768},
+        "filter_list": [{"name": "all", "filter": [{"function": "custom",
+                                                    "filter_fn": grading.keep_all}]}],
+        "metric_list": [{"metric": m, "aggregation": "mean", "higher_is_better": m != "truncated"}
+                        for m in ("pass@1", "cons@n", "truncated")],
+        "process_results": grading.process_math,
+        "metadata": {"version": 1.0},
+    }
+
+
 def sampling_kwargs(suite: SuiteConfig, model: ModelConfig | None) -> dict[str, Any]:
-    """Generation settings the suite asks for: greedy, or the model card's sampling."""
-    if suite.sampling == "greedy" or model is None or not model.generation.do_sample:
+    """Generation settings the suite asks for: greedy, or the model card's sampling (for a
+    model without a YAML, the task's own settings stand)."""
+    if suite.sampling == "greedy":
+        return {"do_sample": False}
+    if model is None:
+        return {}
+    if not model.generation.do_sample:
         return {"do_sample": False}
     g = model.generation
     out: dict[str, Any] = {"do_sample": True, "temperature": g.temperature, "top_p": g.top_p}
@@ -59,34 +116,69 @@ def sampling_kwargs(suite: SuiteConfig, model: ModelConfig | None) -> dict[str, 
     return {k: v for k, v in out.items() if v is not None}
 
 
+def _limit(entry: TaskEntry, suite: SuiteConfig, cli: int | None) -> int | None:
+    """At most `cli` problems if given, never more than the suite entry's own limit."""
+    limits = [x for x in (entry.limit, cli if cli is not None else suite.limit) if x]
+    return min(limits) if limits else None
+
+
 def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         limit: int | None, samples_dir: Path) -> dict[str, Any]:
-    """Evaluate `lm` on the suite; write samples; return {"tasks", "generation"} for run.json."""
+    """Evaluate `lm` on the suite, one lm-eval call per task (each with its own limit);
+    write samples; return {"tasks", "generation"} for run.json."""
     from lm_eval import simple_evaluate
     from lm_eval.tasks import TaskManager
 
     sampling = sampling_kwargs(suite, model)
-    specs = [task_spec(t, sampling) for t in suite.tasks]
+    think = _think(model)
     chat = model.chat if model else None
-    try:
-        out = simple_evaluate(
-            model=lm, tasks=specs, limit=limit if limit is not None else suite.limit,
-            log_samples=True, apply_chat_template=bool(chat is None or chat.use_chat_template),
-            system_instruction=chat.system_prompt if chat else None,
-            task_manager=TaskManager(), bootstrap_iters=1000,
-        )
-    except KeyError as exc:
-        raise HarnessError(f"lm-eval does not know task {exc}. Use a task name from "
-                           "`lm_eval --tasks list`, or a task YAML under configs/tasks/.") from exc
+    manager = TaskManager()
     tasks: dict[str, Any] = {}
     generation: dict[str, Any] = {"settings": sampling}
-    for name, metrics in out["results"].items():
-        samples = out["samples"].get(name, [])
-        results.write_jsonl(samples_dir / f"{name}.jsonl", samples)
-        tasks[name] = task_metrics(name, metrics, samples, out.get("configs", {}).get(name, {}))
-        generation[name] = generation_stats(samples, tokenizer,
-                                            _max_tokens(out.get("configs", {}).get(name, {})))
+    for entry in suite.tasks:
+        if entry.max_new_tokens is None and model is not None:
+            entry = dataclasses.replace(entry, max_new_tokens=model.generation.max_new_tokens)
+        spec = task_spec(entry, sampling, think)
+        try:
+            out = simple_evaluate(
+                model=lm, tasks=[spec], limit=_limit(entry, suite, limit), log_samples=True,
+                apply_chat_template=bool(chat is None or chat.use_chat_template),
+                system_instruction=chat.system_prompt if chat else None,
+                task_manager=manager, bootstrap_iters=1000)
+        except KeyError as exc:
+            raise HarnessError(f"lm-eval does not know task {exc}. Use a task name from "
+                               "`lm_eval --tasks list`, a task YAML, or a .jsonl problem file."
+                               ) from exc
+        except Exception as exc:
+            raise dataset_error(spec, exc) from exc
+        for name, metrics in out["results"].items():
+            samples = out["samples"].get(name, [])
+            results.write_jsonl(samples_dir / f"{name}.jsonl", samples)
+            cfg = out.get("configs", {}).get(name, {})
+            tasks[name] = task_metrics(name, metrics, samples, cfg)
+            generation[name] = generation_stats(samples, tokenizer, _max_tokens(cfg), think,
+                                                tasks[name])
     return {"tasks": tasks, "generation": generation}
+
+
+def dataset_error(spec: str | dict[str, Any], exc: Exception) -> Exception:
+    """A missing or gated dataset as a HarnessError that says how to get it; else `exc`."""
+    text = f"{type(exc).__name__}: {exc}"
+    dataset = spec.get("dataset_path") if isinstance(spec, dict) else spec
+    if any(w in text for w in ("gated", "401", "403", "authenticat")):
+        return HarnessError(
+            f"Dataset {dataset} is gated: accept its terms on its Hugging Face page, log in "
+            "with `hf auth login` (or set HF_TOKEN), and run again.")
+    if any(w in text.lower() for w in ("offline", "couldn't reach", "connection",
+                                       "not found in cache", "doesn't exist on the hub")):
+        return HarnessError(
+            f"Dataset {dataset} is not in the local cache and the hub cannot be reached "
+            f"({text[:200]}). On a machine with network run `hf download --repo-type dataset "
+            f"{dataset}` and copy ~/.cache/huggingface here, then run with HF_HUB_OFFLINE=1.")
+    return exc
+
+
+HEADLINE = ("pass@1", "prompt_level_strict_acc", "exact_match", "acc")
 
 
 def task_metrics(name: str, metrics: dict[str, Any], samples: list[dict[str, Any]],
@@ -96,7 +188,8 @@ def task_metrics(name: str, metrics: dict[str, Any], samples: list[dict[str, Any
              if "," in k and "_stderr" not in k and isinstance(v, (int, float))]
     if not pairs:
         raise HarnessError(f"lm-eval returned no metric for task {name}: {metrics}")
-    key, value = pairs[0]
+    rank = {m: i for i, m in enumerate(HEADLINE)}
+    key, value = min(pairs, key=lambda kv: rank.get(kv[0].partition(",")[0], len(rank)))
     metric, _, filt = key.partition(",")
     stderr = metrics.get(f"{metric}_stderr,{filt}")
     return {
@@ -126,17 +219,36 @@ def _max_tokens(task_cfg: dict[str, Any]) -> int | None:
     return gen.get("max_gen_toks")
 
 
-def generation_stats(samples: list[dict[str, Any]], tokenizer: Any,
-                     max_tokens: int | None) -> dict[str, Any]:
-    """Output-length statistics counted on the raw generations, before any filtering."""
-    counts = []
-    for s in samples:
-        for resp in s.get("resps", []):
-            text = resp[0] if isinstance(resp, list) else resp
-            counts.append(len(tokenizer(str(text), add_special_tokens=False)["input_ids"]))
+def _texts(sample: dict[str, Any]) -> list[str]:
+    """Every raw generation of a logged sample (one per repeat)."""
+    out: list[str] = []
+    for resp in sample.get("resps", []):
+        out.extend(str(t) for t in (resp if isinstance(resp, list) else [resp]))
+    return out
+
+
+def generation_stats(samples: list[dict[str, Any]], tokenizer: Any, max_tokens: int | None,
+                     think: dict[str, Any] | None = None,
+                     task: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Output-length statistics counted on the raw generations (lm-eval's logged text, before
+    any filtering or think stripping): totals, mean, median, p90, reasoning vs answer tokens,
+    how many hit the token limit, how many never closed their thinking, tokens per correct."""
+    def count(text: str) -> int:
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else 0
+
+    counts, reasoning, answer, truncated = [], [], [], 0
+    for text in (t for s in samples for t in _texts(s)):
+        counts.append(count(text))
+        if think and think.get("think_end"):
+            split = split_reasoning(text, **think)
+            truncated += split.truncated
+            reasoning.append(count(split.reasoning))
+            answer.append(count(split.answer))
     if not counts:
         return {"n_generations": 0}
     hit = sum(1 for c in counts if max_tokens and c >= max_tokens)
+    correct = task["value"] * (task.get("n_docs") or 0) * (task.get("samples_per_doc") or 1) \
+        if task else 0
     return {
         "n_generations": len(counts),
         "output_tokens_total": sum(counts),
@@ -144,7 +256,12 @@ def generation_stats(samples: list[dict[str, Any]], tokenizer: Any,
         "output_tokens_median": statistics.median(counts),
         "output_tokens_p90": percentile(counts, 90),
         "output_tokens_max": max(counts),
+        "reasoning_tokens_mean": statistics.fmean(reasoning) if reasoning else None,
+        "answer_tokens_mean": statistics.fmean(answer) if answer else None,
         "max_new_tokens": max_tokens,
         "hit_max_new_tokens": hit,
         "hit_max_new_tokens_rate": hit / len(counts),
+        "unclosed_thinking": truncated if reasoning else None,
+        "truncation_rate": truncated / len(counts) if reasoning else hit / len(counts),
+        "tokens_per_correct": sum(counts) / correct if correct else None,
     }

@@ -229,11 +229,33 @@ def get_model(name: str) -> ModelConfig:
 
 
 def get_suite(name: str) -> SuiteConfig:
-    """The suite called `name` (or a path to a suite YAML), with a clear error if unknown."""
+    """A suite by name, or built around one task: a suite YAML path, an lm-eval task YAML
+    path, a .jsonl problem file (question, answer, optional id), or a task name lm-eval
+    knows. Anything else is an error that lists the known suites."""
+    if name.endswith(".jsonl"):
+        if not Path(name).exists():
+            raise ConfigError(f"Problem file {name} does not exist.")
+        return _single_task_suite(name, Path(name).stem)
     path = Path(name) if name.endswith((".yaml", ".yml")) else CONFIGS / "suites" / f"{name}.yaml"
-    if not path.exists():
-        raise ConfigError(
-            f"Unknown suite {name!r}. Known suites: {', '.join(suite_names())}. "
-            "Pass one of these names, or the path of a suite YAML file."
-        )
-    return load_suite_config(path)
+    if path.exists():
+        if "task" in read_yaml(path) and path.parent != CONFIGS / "suites":
+            return _single_task_suite(str(path), path.stem)
+        return load_suite_config(path)
+    if not name.endswith((".yaml", ".yml")) and _lm_eval_knows(name):
+        return _single_task_suite(name, name)
+    raise ConfigError(
+        f"Unknown suite {name!r}. Known suites: {', '.join(suite_names())}. Pass one of these "
+        "names, the path of a suite or lm-eval task YAML, a .jsonl file of problems (fields "
+        "question, answer, optional id), or a task name lm-eval knows."
+    )
+
+
+def _single_task_suite(task: str, name: str) -> SuiteConfig:
+    return SuiteConfig(name=name, description=f"the single task {task}",
+                       tasks=(TaskEntry(task=task),), sampling="model", path=task)
+
+
+def _lm_eval_knows(task: str) -> bool:
+    from lm_eval.tasks import TaskManager
+
+    return task in TaskManager().all_tasks

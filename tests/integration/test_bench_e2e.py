@@ -108,3 +108,21 @@ def test_random_weights_of_a_real_architecture_carry_no_accuracy(results_dir: Pa
     assert "random weights" in run["accuracy_skipped"]
     assert run["model"]["parameters"] == 134_515_008
     assert run["perf"]["decode_tokens_per_s"] > 0
+
+
+def test_bring_your_own_jsonl_suite(results_dir: Path, tmp_path: Path) -> None:
+    problems = tmp_path / "my problems.jsonl"
+    problems.write_text("".join(json.dumps({"id": f"q{i}", "question": f"What is {i} + {i}?",
+                                            "answer": str(2 * i)}) + "\n" for i in range(5)))
+    for model in ("tiny-random", "smollm2-135m"):
+        run_dir = run_bench(BenchOptions(model=model, suite=str(problems), limit=3, perf=False,
+                                         batch_size=3))
+        run = json.loads((run_dir / "run.json").read_text())
+        task = run["tasks"]["my_problems"]
+        assert task["metric"] == "pass@1" and task["n_docs"] == 3
+        assert set(task["per_problem"]) == {"q0", "q1", "q2"}
+        assert "truncated,all" in task["all_metrics"]
+        gen = run["generation"]["my_problems"]
+        assert gen["n_generations"] == 3 and "truncation_rate" in gen
+        sample = json.loads((run_dir / "samples" / "my_problems.jsonl").open().readline())
+        assert "pass@1" in sample and sample["resps"][0][0]

@@ -20,7 +20,7 @@ def test_project_task_gets_absolute_data_path_and_overrides() -> None:
 
 
 def test_lm_eval_task_names_pass_through() -> None:
-    assert accuracy.task_spec(TaskEntry(task="gsm8k"), {}) == "gsm8k"
+    assert accuracy.task_spec(TaskEntry(task="hellaswag"), {}) == "hellaswag"
 
 
 def test_sampling_follows_model_card_unless_greedy() -> None:
