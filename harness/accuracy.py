@@ -12,6 +12,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import hashlib
+import json
 import re
 import statistics
 from pathlib import Path
@@ -123,11 +125,22 @@ def _limit(entry: TaskEntry, suite: SuiteConfig, cli: int | None) -> int | None:
 
 
 def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
-        limit: int | None, samples_dir: Path) -> dict[str, Any]:
+        limit: int | None, samples_dir: Path,
+        identity: dict[str, Any] | None = None) -> dict[str, Any]:
     """Evaluate `lm` on the suite, one lm-eval call per task (each with its own limit);
-    write samples; return {"tasks", "generation"} for run.json."""
+    write samples; return {"tasks", "generation"} for run.json. With an `identity` (what
+    makes two generations interchangeable: model, revision, dtype, backend), finished
+    samples are cached on disk and reused by the next run (harness.resume)."""
     from lm_eval import simple_evaluate
     from lm_eval.tasks import TaskManager
+
+    if identity is not None:
+        from harness import resume
+        from harness.models import cache_dir
+
+        name = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
+        resume.enable(lm, identity, resume.SampleCache(cache_dir() / "samples" / f"{name}.jsonl"),
+                      tokenizer)
 
     sampling = sampling_kwargs(suite, model)
     think = _think(model)

@@ -33,6 +33,7 @@ class BenchOptions:
     perf: bool | None = None  # None: as the suite says
     results_dir: Path | None = None
     weights: str = "real"  # "random": the architecture with random weights, perf only
+    resume: bool = True  # reuse finished samples of an earlier, interrupted run
 
 
 def run_bench(opts: BenchOptions) -> Path:
@@ -75,8 +76,11 @@ def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
         record["accuracy_skipped"] = "random weights: this run measures speed and memory only"
     elif suite.tasks:
         with EnergyMeter(devices) as meter:
+            identity = {"model": model.path or model.name, "revision": model.revision,
+                        "dtype": backend.describe().get("dtype"), "backend": backend.name,
+                        "weights": model.weights} if opts.resume else None
             acc = accuracy.run(backend.lm(), suite, model.config, backend.tokenizer,
-                               opts.limit, run_dir / "samples")
+                               opts.limit, run_dir / "samples", identity)
         record.update(acc)
         record["energy"].update(joules=meter.result.joules, reason=meter.result.reason,
                                 accuracy=meter.result.to_json())

@@ -16,7 +16,8 @@ def _bench(args: argparse.Namespace) -> int:
 
     opts = BenchOptions(model=args.model, suite=args.suite, backend=args.backend,
                         limit=args.limit, device=args.device, batch_size=args.batch_size,
-                        perf=args.perf, results_dir=args.results_dir, weights=args.weights)
+                        perf=args.perf, results_dir=args.results_dir, weights=args.weights,
+                        resume=not args.no_resume)
     run_dir = run_bench(opts)
     run = json.loads((run_dir / "run.json").read_text())
     console.print_table(report.rows([run]))
@@ -107,6 +108,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--limit", type=int, default=None, help="at most N problems per task")
     b.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     b.add_argument("--batch-size", type=int, default=None, help="generation batch size")
+    b.add_argument("--no-resume", action="store_true",
+                   help="generate every sample anew instead of reusing finished samples cached "
+                        "by an earlier run of the same model and settings")
     b.add_argument("--weights", default="real", choices=["real", "random"],
                    help="random: the architecture with random weights built on the device "
                         "(no download; speed and memory only, no accuracy)")

@@ -126,3 +126,46 @@ def test_bring_your_own_jsonl_suite(results_dir: Path, tmp_path: Path) -> None:
         assert gen["n_generations"] == 3 and "truncation_rate" in gen
         sample = json.loads((run_dir / "samples" / "my_problems.jsonl").open().readline())
         assert "pass@1" in sample and sample["resps"][0][0]
+
+
+def test_interrupted_run_resumes_without_regenerating(results_dir: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import uuid
+
+    from lm_eval.models.huggingface import HFLM
+
+    nonce = uuid.uuid4().hex[:8]  # prompts no other test (or earlier run) has cached
+    problems = tmp_path / "resume.jsonl"
+    problems.write_text("".join(json.dumps({"id": f"r{i}", "question": f"[{nonce}] {i} x 3?",
+                                            "answer": str(3 * i)}) + "\n" for i in range(4)))
+    suite = tmp_path / "resume-suite.yaml"
+    suite.write_text(f"name: resume\ndescription: x\ntasks:\n  - task: {problems}\n"
+                     "    samples: 2\n    max_new_tokens: 12\n")
+    calls = {"n": 0, "fail_at": 4}
+    original = HFLM._model_generate
+
+    def counting(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls["n"] += 1
+        if calls["n"] == calls["fail_at"]:
+            raise RuntimeError("killed midway")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HFLM, "_model_generate", counting)
+    opts = BenchOptions(model="tiny-random", suite=str(suite), perf=False, batch_size=1)
+    with pytest.raises(RuntimeError, match="killed midway"):
+        run_bench(opts)
+    assert calls["n"] == 4  # three generations finished before the kill
+
+    calls.update(n=0, fail_at=-1)
+    resumed = json.loads((run_bench(opts) / "run.json").read_text())
+    assert calls["n"] == 8 - 3  # only the unfinished samples were generated
+
+    calls.update(n=0)
+    fresh = json.loads((run_bench(BenchOptions(model="tiny-random", suite=str(suite),
+                                               perf=False, batch_size=1, resume=False))
+                        / "run.json").read_text())
+    assert calls["n"] == 8
+    assert resumed["tasks"]["resume"]["per_problem"] == fresh["tasks"]["resume"]["per_problem"]
+    assert resumed["tasks"]["resume"]["samples_per_doc"] == 2
+    assert resumed["generation"]["resume"]["output_tokens_total"] == \
+        fresh["generation"]["resume"]["output_tokens_total"]

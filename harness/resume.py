@@ -1,0 +1,137 @@
+"""Every finished sample on disk, so an interrupted bench resumes without redoing work.
+
+A sample is keyed by the model (id, revision, dtype, backend), the prompt, the generation
+settings, and its index among identical requests (the n samples of one problem are n
+identical requests). Finished samples are appended to a JSONL file as the backend reports
+them (lm-eval's per-result cache hook), each line flushed and fsynced, so a kill loses at
+most the batch in flight. Rerunning the same bench reads them back and generates only the
+rest. A rich progress bar shows done/total, the ETA and generated tokens per second.
+
+The wrapper replaces `generate_until` on the lm-eval LM instance rather than subclassing,
+so it works for any backend's LM.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+
+def _key(identity: dict[str, Any], context: str, gen_kwargs: dict[str, Any]) -> str:
+    blob = json.dumps([identity, context, gen_kwargs], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class SampleCache:
+    """Finished generations in an append-only JSONL file: {"key", "text"} per line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.done: dict[str, list[str]] = defaultdict(list)
+        if path.exists():
+            for line in path.read_text().splitlines():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:  # the last line of a killed run may be cut
+                    continue
+                self.done[row["key"]].append(row["text"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def get(self, key: str, index: int) -> str | None:
+        """The index-th finished sample for key, if there is one."""
+        texts = self.done.get(key, [])
+        return texts[index] if index < len(texts) else None
+
+    def add(self, key: str, text: str) -> None:
+        """Record one finished sample durably."""
+        with self.path.open("a") as fh:
+            fh.write(json.dumps({"key": key, "text": text}) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        self.done[key].append(text)
+
+
+class _Hook:
+    """lm-eval's cache hook: called with every finished generation."""
+
+    def __init__(self, identity: dict[str, Any], cache: SampleCache, progress: Any,
+                 count_tokens: Any) -> None:
+        self.identity, self.cache, self.progress, self.count = identity, cache, progress, \
+            count_tokens
+
+    def add_partial(self, attr: str, req: Any, res: Any) -> None:
+        if attr != "generate_until":
+            return
+        context, gen_kwargs = req
+        self.cache.add(_key(self.identity, context, gen_kwargs), res)
+        self.progress.advance(self.count(res))
+
+
+class _Progress:
+    """done/total, ETA and tokens/s of the generations of one task."""
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                            TextColumn("{task.fields[rate]}"), transient=False)
+        self.task: Any = None
+        self.tokens = 0
+
+    def start(self, total: int, done: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task("generate", total=total, completed=done,
+                                      rate=f"{done} from cache")
+
+    def advance(self, tokens: int) -> None:
+        self.tokens += tokens
+        elapsed = self.bar.tasks[0].elapsed or 0.0
+        rate = f"{self.tokens / elapsed:,.0f} tok/s" if elapsed else ""
+        self.bar.update(self.task, advance=1, rate=rate)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def enable(lm: Any, identity: dict[str, Any], cache: SampleCache, tokenizer: Any) -> None:
+    """Make `lm` (an lm-eval LM) serve finished samples from `cache` and record new ones."""
+    inner = lm.generate_until
+
+    def count(text: str) -> int:
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"]) if tokenizer else 0
+
+    def generate_until(requests: list[Any], disable_tqdm: bool = False) -> list[str]:
+        seen: Counter[str] = Counter()
+        out: list[str | None] = []
+        todo: list[int] = []
+        for i, req in enumerate(requests):
+            key = _key(identity, *req.args)
+            out.append(cache.get(key, seen[key]))
+            seen[key] += 1
+            if out[-1] is None:
+                todo.append(i)
+        progress = _Progress()
+        progress.start(total=len(requests), done=len(requests) - len(todo))
+        lm.set_cache_hook(_Hook(identity, cache, progress, count))
+        try:
+            if todo:
+                fresh = inner([requests[i] for i in todo], disable_tqdm=True)
+                for i, text in zip(todo, fresh, strict=True):
+                    out[i] = text
+        finally:
+            progress.stop()
+        return [text if text is not None else "" for text in out]
+
+    lm.generate_until = generate_until
