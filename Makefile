@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 MODEL ?= smollm2-135m
-SUITE ?= default
+SUITE ?=
 BACKEND ?=
 LIMIT ?=
 ARGS ?=
@@ -39,7 +39,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 bench: setup
-	$(BIN)/python -m harness bench --model $(MODEL) --suite $(SUITE) \
+	$(BIN)/python -m harness bench --model $(MODEL) $(if $(SUITE),--suite $(SUITE)) \
 	  $(if $(BACKEND),--backend $(BACKEND)) $(if $(LIMIT),--limit $(LIMIT)) $(ARGS)
 
 # The harness's decode timing against plain model.generate on the same tokens (within 10%).

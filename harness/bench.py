@@ -25,7 +25,7 @@ class BenchOptions:
     """What `harness bench` was asked to do."""
 
     model: str = "smollm2-135m"
-    suite: str = "default"
+    suite: str | None = None  # None: "default" for the embedded models, "quick" for real ones
     backend: str | None = None
     limit: int | None = None
     device: str = "auto"
@@ -38,8 +38,8 @@ class BenchOptions:
 
 def run_bench(opts: BenchOptions) -> Path:
     """Run one bench and return its run directory; the comparison table is rebuilt too."""
-    suite = get_suite(opts.suite)
     model = models.resolve(opts.model, weights=opts.weights)
+    suite = get_suite(opts.suite or default_suite(model))
     backend_name = opts.backend or (model.config.backend.default if model.config else "hf")
     root = opts.results_dir or results.results_root()
     run_dir = results.new_run_dir(root, model.name, suite.name)
@@ -47,7 +47,7 @@ def run_bench(opts: BenchOptions) -> Path:
     results.write_json(run_dir / "run.json", record)
     t0 = time.perf_counter()
     try:
-        _execute(record, opts, suite, model, backend_name, run_dir)
+        _execute(record, opts, suite, model, backend_name, run_dir, root)
         record["status"] = "complete"
     except BaseException as exc:
         record["status"] = "failed"
@@ -61,8 +61,40 @@ def run_bench(opts: BenchOptions) -> Path:
     return run_dir
 
 
+def default_suite(model: models.ResolvedModel) -> str:
+    """The suite a bench runs when none is named: the bundled one for the embedded models,
+    perf for random weights of a real architecture, the quick reasoning suite otherwise
+    (never the multi-day full protocol by accident)."""
+    if model.weights == "random" and not model.path:
+        return "perf"
+    embedded = model.config is not None and model.config.source.kind in ("gguf-package",
+                                                                         "random")
+    return "default" if embedded else "quick"
+
+
+def _announce(record: dict[str, Any], suite: SuiteConfig, model: models.ResolvedModel,
+              backend: Any, opts: BenchOptions, root: Path) -> None:
+    """Print (and record) how much the suite will generate and an upper bound on its time."""
+    from harness import estimate, plan
+    from harness.efficiency import hardware_name
+
+    label = record["hardware"]["label"]
+    rate = estimate.known_rate(results.load_runs(root), model.name, label)
+    source = f"batch-1 decode measured earlier for {model.name} on {label}"
+    if rate is None and backend.device.startswith("cuda") and model.config:
+        hw = hardware_name(record["hardware"].get("accelerator"))
+        if hw:
+            rate = plan.make_plan(model.config.name, hw).decode_bound_tokens_per_s
+            source = f"the plan's batch-1 bandwidth bound on {hw}"
+    max_tokens = model.config.generation.max_new_tokens if model.config else 32768
+    est = estimate.estimate(suite, opts.limit, max_tokens, rate, source)
+    record["estimate"] = est
+    print(estimate.describe(est, suite.name, model.name), file=sys.stderr, flush=True)
+
+
 def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
-             model: models.ResolvedModel, backend_name: str, run_dir: Path) -> None:
+             model: models.ResolvedModel, backend_name: str, run_dir: Path,
+             root: Path) -> None:
     batch = opts.batch_size or suite.batch_size
     backend = load_backend(backend_name, model, device=opts.device, batch_size=batch)
     devices = [0] if backend.device.startswith("cuda") else []
@@ -75,6 +107,7 @@ def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
     if suite.tasks and architecture_only:
         record["accuracy_skipped"] = "random weights: this run measures speed and memory only"
     elif suite.tasks:
+        _announce(record, suite, model, backend, opts, root)
         with EnergyMeter(devices) as meter:
             identity = {"model": model.path or model.name, "revision": model.revision,
                         "dtype": backend.describe().get("dtype"), "backend": backend.name,

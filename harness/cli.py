@@ -103,7 +103,10 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="run a suite on a model and write a run.json")
     b.add_argument("--model", default="smollm2-135m",
                    help="a name from `harness models`, a hub id org/name[@rev], a dir or .gguf")
-    b.add_argument("--suite", default="default", help="a name from `harness suites` or a YAML")
+    b.add_argument("--suite", default=None,
+                   help="a name from `harness suites`, a suite or task YAML, a .jsonl of "
+                        "problems, or an lm-eval task (default: 'default' for the embedded "
+                        "models, 'quick' for real ones, 'perf' with --weights random)")
     b.add_argument("--backend", default=None, help="hf (default: the model's YAML says)")
     b.add_argument("--limit", type=int, default=None, help="at most N problems per task")
     b.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])

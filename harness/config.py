@@ -238,7 +238,7 @@ def get_suite(name: str) -> SuiteConfig:
         return _single_task_suite(name, Path(name).stem)
     path = Path(name) if name.endswith((".yaml", ".yml")) else CONFIGS / "suites" / f"{name}.yaml"
     if path.exists():
-        if "task" in read_yaml(path) and path.parent != CONFIGS / "suites":
+        if "task" in read_yaml(path, any_tag=True) and path.parent != CONFIGS / "suites":
             return _single_task_suite(str(path), path.stem)
         return load_suite_config(path)
     if not name.endswith((".yaml", ".yml")) and _lm_eval_knows(name):

@@ -22,14 +22,22 @@ class ConfigError(HarnessError):
     """A configuration file is missing, malformed or has unknown keys."""
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Parse a YAML mapping, turning syntax errors into a message with file and line."""
+class _AnyTag(yaml.SafeLoader):
+    """A safe loader that reads tags it does not know (lm-eval's !function) as None."""
+
+
+_AnyTag.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def read_yaml(path: Path, any_tag: bool = False) -> dict[str, Any]:
+    """Parse a YAML mapping, turning syntax errors into a message with file and line.
+    any_tag: tolerate unknown tags (to peek into lm-eval task files)."""
     try:
         text = path.read_text()
     except FileNotFoundError as exc:
         raise ConfigError(f"Config file {path} does not exist.") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_AnyTag) if any_tag else yaml.safe_load(text)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"

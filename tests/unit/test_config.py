@@ -93,3 +93,13 @@ def test_configs_are_frozen() -> None:
     cfg = config.get_model("qwq-32b")
     with pytest.raises(AttributeError):
         cfg.name = "other"  # type: ignore[misc]
+
+
+def test_a_task_yaml_or_jsonl_is_a_suite_of_one(tmp_path: Path) -> None:
+    suite = config.get_suite(str(config.CONFIGS / "tasks" / "aime24.yaml"))
+    assert [t.task for t in suite.tasks] == [str(config.CONFIGS / "tasks" / "aime24.yaml")]
+    problems = tmp_path / "mine.jsonl"
+    problems.write_text('{"question": "1+1?", "answer": "2"}\n')
+    assert config.get_suite(str(problems)).name == "mine"
+    with pytest.raises(ConfigError, match="does not exist"):
+        config.get_suite(str(tmp_path / "missing.jsonl"))
