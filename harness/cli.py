@@ -46,6 +46,14 @@ def _claims(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    from harness.fetch import fetch
+
+    for line in fetch(args.model, args.suite):
+        print(line)
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from harness import console, report, results
 
@@ -144,6 +152,11 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("claims", help="rebuild CLAIMS.md: a verdict on each claim, with evidence")
     c.add_argument("--results-dir", type=Path, default=None)
     c.set_defaults(func=_claims)
+
+    f = sub.add_parser("fetch", help="download a model and a suite's datasets ahead of time")
+    f.add_argument("--model", default=None)
+    f.add_argument("--suite", default=None)
+    f.set_defaults(func=_fetch)
 
     sub.add_parser("models", help="list the models known by name").set_defaults(func=_models)
     sub.add_parser("suites", help="list the suites").set_defaults(func=_suites)

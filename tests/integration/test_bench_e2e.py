@@ -169,3 +169,15 @@ def test_interrupted_run_resumes_without_regenerating(results_dir: Path, tmp_pat
     assert resumed["tasks"]["resume"]["samples_per_doc"] == 2
     assert resumed["generation"]["resume"]["output_tokens_total"] == \
         fresh["generation"]["resume"]["output_tokens_total"]
+
+
+def test_missing_hub_dataset_offline_says_how_to_get_it(results_dir: Path) -> None:
+    from harness.errors import HarnessError
+
+    with pytest.raises(HarnessError) as err:
+        run_bench(BenchOptions(model="tiny-random", suite="quick", limit=1, perf=False))
+    msg = str(err.value)
+    assert "Maxwell-Jia/AIME_2024" in msg and "hf download --repo-type dataset" in msg
+    (run_dir,) = (results_dir / "runs").iterdir()
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["status"] == "failed" and run["estimate"]["generations"] == 2 + 1 + 1 + 1

@@ -1,0 +1,77 @@
+"""`harness fetch`: download a model's weights and a suite's datasets ahead of time.
+
+For clusters whose compute nodes are offline: fetch on a login node (or any machine with
+network), share or copy the Hugging Face cache, then bench with HF_HUB_OFFLINE=1. Weights
+come through huggingface_hub (only what from_pretrained needs: configs, tokenizer files and
+safetensors, never repository code); datasets through `datasets`, exactly as lm-eval will
+load them, so its offline load finds them in the cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness import accuracy, config, models
+from harness.accuracy import dataset_error
+from harness.config import TaskEntry
+from harness.errors import HarnessError
+
+WEIGHT_FILES = ["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja", "*.tiktoken"]
+
+
+def fetch_model(name: str) -> str:
+    """Download what from_pretrained needs for `name`; return where it landed."""
+    if name in config.model_names():
+        src = config.get_model(name).source
+        if src.kind != "hub":
+            return f"{name}: nothing to download (its weights come from {src.kind})"
+        repo, revision = src.hub_id or "", src.revision
+    elif models._looks_like_hub_id(name):
+        repo, _, rev = name.partition("@")
+        revision = rev or "main"
+    else:
+        raise HarnessError(f"Cannot fetch {name!r}: not a known model or a hub id org/name.")
+    from huggingface_hub import snapshot_download
+
+    try:
+        path = snapshot_download(repo, revision=revision, allow_patterns=WEIGHT_FILES)
+    except Exception as exc:
+        raise HarnessError(f"Could not download {repo}@{revision}: {exc}. fetch needs network "
+                           "(unset HF_HUB_OFFLINE), and a gated model needs `hf auth login` "
+                           "after accepting its terms on the hub.") from exc
+    return f"{repo}@{revision} -> {path}"
+
+
+def fetch_task(entry: TaskEntry) -> str:
+    """Download the dataset of one suite task into the datasets cache."""
+    spec: Any = accuracy.task_spec(entry, {})
+    if isinstance(spec, str):  # a task lm-eval knows: building it downloads its data
+        from lm_eval.tasks import TaskManager
+
+        try:
+            TaskManager().load_task_or_group([spec])
+        except Exception as exc:
+            raise dataset_error(spec, exc) from exc
+        return f"{spec}: lm-eval task data cached"
+    if spec.get("dataset_path") == "json":
+        return f"{spec['task']}: local file, nothing to download"
+    import datasets
+
+    try:
+        datasets.load_dataset(spec["dataset_path"], spec.get("dataset_name"),
+                              **(spec.get("dataset_kwargs") or {}))
+    except Exception as exc:
+        raise dataset_error(spec, exc) from exc
+    name = spec["dataset_path"] + (f" ({spec['dataset_name']})" if spec.get("dataset_name")
+                                   else "")
+    return f"{spec['task']}: {name} cached"
+
+
+def fetch(model: str | None, suite: str | None) -> list[str]:
+    """Fetch a model and/or a suite; one line per thing fetched."""
+    if not model and not suite:
+        raise HarnessError("Nothing to fetch: pass --model, --suite or both.")
+    lines = [fetch_model(model)] if model else []
+    if suite:
+        lines += [fetch_task(entry) for entry in config.get_suite(suite).tasks]
+    return lines

@@ -1,0 +1,51 @@
+"""harness fetch asks the hub for the right things (the network itself is mocked: CI has none)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness import fetch
+from harness.errors import HarnessError
+
+
+def test_fetch_model_and_quick_suite(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datasets
+    import huggingface_hub
+
+    calls: list[Any] = []
+    monkeypatch.setattr(huggingface_hub, "snapshot_download",
+                        lambda repo, **kw: calls.append(("model", repo, kw)) or "/cache/x")
+    monkeypatch.setattr(datasets, "load_dataset",
+                        lambda path, name=None, **kw: calls.append(("data", path, name)))
+    lines = fetch.fetch("qwq-32b", "quick")
+    assert calls[0][:2] == ("model", "Qwen/QwQ-32B") and calls[0][2]["revision"] == "main"
+    assert "*.safetensors" in calls[0][2]["allow_patterns"]
+    assert not any(p.endswith(".py") for p in calls[0][2]["allow_patterns"])  # no remote code
+    assert [c[1:] for c in calls[1:]] == [("Maxwell-Jia/AIME_2024", None),
+                                          ("HuggingFaceH4/MATH-500", None),
+                                          ("Idavidrein/gpqa", "gpqa_diamond"),
+                                          ("google/IFEval", None)]
+    assert len(lines) == 5
+
+
+def test_fetch_offline_and_bad_input_say_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(HarnessError, match="fetch needs network"):
+        fetch.fetch_model("Qwen/QwQ-32B")
+    assert "nothing to download" in fetch.fetch_model("smollm2-135m")
+    with pytest.raises(HarnessError, match="Nothing to fetch"):
+        fetch.fetch(None, None)
+    assert "local file" in fetch.fetch(None, "default")[0]
+
+
+def test_gated_dataset_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datasets
+
+    def gated(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("401 Client Error: this dataset is gated")
+
+    monkeypatch.setattr(datasets, "load_dataset", gated)
+    with pytest.raises(HarnessError, match="gated.*hf auth login"):
+        fetch.fetch(None, "quick")
