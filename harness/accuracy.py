@@ -23,6 +23,7 @@ from harness import results
 from harness.answers import split_reasoning
 from harness.config import CONFIGS, ModelConfig, SuiteConfig, TaskEntry
 from harness.errors import HarnessError
+from harness.grading import explain
 from harness.perf import percentile
 
 
@@ -74,7 +75,11 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
     if entry.samples > 1:
         cfg["repeats"] = entry.samples
     if think is not None and callable(cfg.get("process_results")):
-        cfg["process_results"] = functools.partial(cfg["process_results"], **think)
+        ks = tuple(k for k in entry.pass_at if k > 1)
+        cfg["process_results"] = functools.partial(cfg["process_results"], ks=ks, **think)
+        cfg["metric_list"] = list(cfg.get("metric_list") or []) + [
+            {"metric": f"pass@{k}", "aggregation": "mean", "higher_is_better": True}
+            for k in ks]
     return cfg
 
 
@@ -166,6 +171,10 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             raise dataset_error(spec, exc) from exc
         for name, metrics in out["results"].items():
             samples = out["samples"].get(name, [])
+            if isinstance(spec, dict):
+                for sample in samples:  # the extracted answer and verdict of each generation
+                    sample["graded"] = explain(spec.get("process_results"), sample["doc"],
+                                               _texts(sample))
             results.write_jsonl(samples_dir / f"{name}.jsonl", samples)
             cfg = out.get("configs", {}).get(name, {})
             tasks[name] = task_metrics(name, metrics, samples, cfg)

@@ -113,6 +113,7 @@ class TaskEntry:
     samples: int = 1
     max_new_tokens: int | None = None
     limit: int | None = None
+    pass_at: tuple[int, ...] = ()  # k values for the unbiased pass@k, besides pass@1
 
 
 @dataclass(frozen=True)

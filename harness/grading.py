@@ -19,6 +19,7 @@ from harness.answers import (
     math_equal,
     split_reasoning,
 )
+from harness.stats import pass_at_k
 
 Think = dict[str, Any]  # think_end, think_start, opens_think
 
@@ -41,23 +42,42 @@ def _gold_math(doc: dict[str, Any], field: str) -> str:
     return str(doc[field]).split("####")[-1].strip().replace(",", "")
 
 
-def process_math(doc: dict[str, Any], results: list[str], answer_field: str = "answer",
-                 **think: Any) -> dict[str, float]:
-    """Grade n generations of a math problem with math-verify."""
+def _scores(correct: list[float], cons: bool, truncated: int,
+            ks: tuple[int, ...]) -> dict[str, float]:
+    n = len(correct)
+    out = {"pass@1": sum(correct) / n, "cons@n": float(cons), "truncated": truncated / n}
+    for k in ks:  # the unbiased estimator; k larger than n cannot be estimated: counted as n
+        out[f"pass@{k}"] = pass_at_k(n, int(sum(correct)), min(k, n))
+    return out
+
+
+def grade_math(doc: dict[str, Any], texts: list[str], answer_field: str = "answer",
+               **think: Any) -> list[dict[str, Any]]:
+    """Per generation: the answer extracted after </think>, truncation, and the verdict."""
     gold = _gold_math(doc, answer_field)
-    splits = [split_reasoning(text, **think) for text in _flat(results)]
-    picked = [None if s.truncated else extract_math(s.answer) for s in splits]
-    correct = [float(p is not None and math_equal(p, gold)) for p in picked]
-    vote = majority(picked)
-    return {"pass@1": sum(correct) / len(correct),
-            "cons@n": float(vote is not None and math_equal(vote, gold)),
-            "truncated": sum(s.truncated for s in splits) / len(splits)}
+    out = []
+    for text in texts:
+        split = split_reasoning(text, **think)
+        picked = None if split.truncated else extract_math(split.answer)
+        out.append({"extracted": picked, "truncated": split.truncated,
+                    "correct": picked is not None and math_equal(picked, gold)})
+    return out
+
+
+def process_math(doc: dict[str, Any], results: list[str], answer_field: str = "answer",
+                 ks: tuple[int, ...] = (), **think: Any) -> dict[str, float]:
+    """Grade n generations of a math problem with math-verify."""
+    graded = grade_math(doc, _flat(results), answer_field, **think)
+    vote = majority([g["extracted"] for g in graded])
+    cons = vote is not None and math_equal(vote, _gold_math(doc, answer_field))
+    return _scores([float(g["correct"]) for g in graded], cons,
+                   sum(g["truncated"] for g in graded), ks)
 
 
 def process_math_answer_field(doc: dict[str, Any], results: list[str],
-                              **think: Any) -> dict[str, float]:
+                              **kwargs: Any) -> dict[str, float]:
     """process_math for datasets whose answer column is 'Answer' (AIME 2024)."""
-    return process_math(doc, results, answer_field="Answer", **think)
+    return process_math(doc, results, answer_field="Answer", **kwargs)
 
 
 def process_gpqa_docs(dataset: Any) -> Any:
@@ -77,16 +97,28 @@ def process_gpqa_docs(dataset: Any) -> Any:
     return dataset.map(shuffle)
 
 
-def process_mc(doc: dict[str, Any], results: list[str], **think: Any) -> dict[str, float]:
+def grade_mc(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
+    """Per generation: the letter extracted after </think>, truncation, and the verdict."""
+    out = []
+    for text in texts:
+        split = split_reasoning(text, **think)
+        picked = None if split.truncated else extract_letter(split.answer)
+        out.append({"extracted": picked, "truncated": split.truncated,
+                    "correct": picked == doc["gold"]})
+    return out
+
+
+def process_mc(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
+               **think: Any) -> dict[str, float]:
     """Grade n generations of a multiple-choice question by the extracted letter."""
-    splits = [split_reasoning(text, **think) for text in _flat(results)]
-    picked = [None if s.truncated else extract_letter(s.answer) for s in splits]
-    correct = [float(p == doc["gold"]) for p in picked]
-    return {"pass@1": sum(correct) / len(correct), "cons@n": float(majority(picked) == doc["gold"]),
-            "truncated": sum(s.truncated for s in splits) / len(splits)}
+    graded = grade_mc(doc, _flat(results), **think)
+    cons = majority([g["extracted"] for g in graded]) == doc["gold"]
+    return _scores([float(g["correct"]) for g in graded], cons,
+                   sum(g["truncated"] for g in graded), ks)
 
 
-def process_ifeval(doc: dict[str, Any], results: list[str], **think: Any) -> dict[str, Any]:
+def process_ifeval(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
+                   **think: Any) -> dict[str, Any]:
     """IFEval graded on the answer only: the reasoning may break any instruction it likes.
     A truncated generation follows no instruction."""
     from lm_eval.tasks.ifeval.utils import process_results
@@ -108,3 +140,17 @@ def agg_inst_level_acc(items: list[list[bool]]) -> float:
     """Instruction-level accuracy: all instructions of all prompts, flattened."""
     flat = [x for item in items for x in item]
     return sum(flat) / len(flat) if flat else 0.0
+
+
+def explain(process: Any, doc: dict[str, Any], texts: list[str]) -> list[dict[str, Any]] | None:
+    """What a grading function (as bound by the harness) saw in each generation, for the
+    samples file; None for graders without a per-generation verdict (IFEval, lm-eval's)."""
+    func = getattr(process, "func", process)
+    kwargs = {k: v for k, v in getattr(process, "keywords", {}).items() if k != "ks"}
+    if func is process_math:
+        return grade_math(doc, texts, **kwargs)
+    if func is process_math_answer_field:
+        return grade_math(doc, texts, answer_field="Answer", **kwargs)
+    if func is process_mc:
+        return grade_mc(doc, texts, **kwargs)
+    return None

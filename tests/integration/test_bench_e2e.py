@@ -126,6 +126,8 @@ def test_bring_your_own_jsonl_suite(results_dir: Path, tmp_path: Path) -> None:
         assert gen["n_generations"] == 3 and "truncation_rate" in gen
         sample = json.loads((run_dir / "samples" / "my_problems.jsonl").open().readline())
         assert "pass@1" in sample and sample["resps"][0][0]
+        (graded,) = sample["graded"]  # raw generation, extracted answer and verdict
+        assert set(graded) == {"extracted", "truncated", "correct"}
 
 
 def test_interrupted_run_resumes_without_regenerating(results_dir: Path, tmp_path: Path,

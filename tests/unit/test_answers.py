@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from harness import answers, grading, stats
@@ -113,3 +115,14 @@ def test_mean_and_stderr_by_hand() -> None:
     m, se = stats.mean_and_stderr([1.0, 0.0, 1.0, 0.0])
     assert m == 0.5 and se == pytest.approx((1 / 3) ** 0.5 / 2)
     assert stats.mean_and_stderr([1.0]) == (1.0, None)
+
+
+def test_pass_at_k_is_reported_for_the_k_asked() -> None:
+    gens = ["</think>\\boxed{5}", "</think>\\boxed{4}", "</think>\\boxed{4}", "</think>\\boxed{4}"]
+    out = grading.process_math({"answer": "5"}, [gens], ks=(2, 8), **R1)
+    assert out["pass@1"] == 0.25 and out["pass@2"] == pytest.approx(0.5)  # 1 - C(3,2)/C(4,2)
+    assert out["pass@8"] == 1.0  # k > n: estimated at k = n
+    graded = grading.explain(functools.partial(grading.process_math, ks=(2,), **R1),
+                             {"answer": "5"}, gens)
+    assert graded[0] == {"extracted": "5", "truncated": False, "correct": True}
+    assert grading.explain(grading.process_ifeval, {}, gens) is None
