@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness import accuracy, config, models
+from harness import config, models, tasks
 from harness.accuracy import dataset_error
 from harness.config import TaskEntry
 from harness.errors import HarnessError
@@ -44,7 +44,7 @@ def fetch_model(name: str) -> str:
 
 def fetch_task(entry: TaskEntry) -> str:
     """Download the dataset of one suite task into the datasets cache."""
-    spec: Any = accuracy.task_spec(entry, {})
+    spec: Any = tasks.task_spec(entry, {})
     if isinstance(spec, str):  # a task lm-eval knows: building it downloads its data
         from lm_eval.tasks import TaskManager
 

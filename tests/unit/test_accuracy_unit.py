@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness import accuracy, config
+from harness import accuracy, config, tasks
 from harness.config import TaskEntry
 
 
 def test_project_task_gets_absolute_data_path_and_overrides() -> None:
-    spec = accuracy.task_spec(TaskEntry(task="gsm_mini", samples=4, max_new_tokens=99),
+    spec = tasks.task_spec(TaskEntry(task="gsm_mini", samples=4, max_new_tokens=99),
                               {"do_sample": True, "temperature": 0.6})
     assert isinstance(spec, dict)
     data = Path(spec["dataset_kwargs"]["data_files"]["test"])
@@ -20,16 +20,16 @@ def test_project_task_gets_absolute_data_path_and_overrides() -> None:
 
 
 def test_lm_eval_task_names_pass_through() -> None:
-    assert accuracy.task_spec(TaskEntry(task="hellaswag"), {}) == "hellaswag"
+    assert tasks.task_spec(TaskEntry(task="hellaswag"), {}) == "hellaswag"
 
 
 def test_sampling_follows_model_card_unless_greedy() -> None:
     suite = config.get_suite("default")
     qwq = config.get_model("qwq-32b")
-    assert accuracy.sampling_kwargs(suite, qwq) == {"do_sample": False}  # default is greedy
+    assert tasks.sampling_kwargs(suite, qwq) == {"do_sample": False}  # default is greedy
     import dataclasses
 
-    sampled = accuracy.sampling_kwargs(dataclasses.replace(suite, sampling="model"), qwq)
+    sampled = tasks.sampling_kwargs(dataclasses.replace(suite, sampling="model"), qwq)
     assert sampled == {"do_sample": True, "temperature": 0.6, "top_p": 0.95, "top_k": 40}
 
 
