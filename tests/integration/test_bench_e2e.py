@@ -183,3 +183,15 @@ def test_missing_hub_dataset_offline_says_how_to_get_it(results_dir: Path) -> No
     (run_dir,) = (results_dir / "runs").iterdir()
     run = json.loads((run_dir / "run.json").read_text())
     assert run["status"] == "failed" and run["estimate"]["generations"] == 2 + 1 + 1 + 1
+
+
+def test_humaneval_on_smollm2_offline(results_dir: Path) -> None:
+    run_dir = run_bench(BenchOptions(model="smollm2-135m", suite="humaneval", limit=2,
+                                     batch_size=2))
+    run = json.loads((run_dir / "run.json").read_text())
+    task = run["tasks"]["humaneval"]
+    assert task["metric"] == "pass@1" and task["n_docs"] == 2 and task["stderr"] is not None
+    samples = [json.loads(line) for line in (run_dir / "samples" / "humaneval.jsonl").open()]
+    for sample in samples:
+        (graded,) = sample["graded"]
+        assert graded["status"] in ("passed", "failed", "timeout", "no code")
