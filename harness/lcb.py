@@ -48,7 +48,9 @@ def decode_tests(blob: str) -> list[dict[str, Any]]:
         return json.loads(blob)
     except json.JSONDecodeError:
         inner = pickle.loads(zlib.decompress(base64.b64decode(blob)))  # noqa: S301
-        return json.loads(inner)
+        if isinstance(inner, (bytes, bytearray)):
+            inner = inner.decode("utf-8", errors="replace")
+        return json.loads(inner) if isinstance(inner, str) else inner
 
 
 def process_docs(dataset: Any) -> Any:
