@@ -139,28 +139,23 @@ def min_detectable_points(p: float, n: int) -> float:
     return 100 * 1.96 * math.sqrt(2 * p * (1 - p) / n)
 
 
-def _published(model: str, benchmark: str) -> tuple[float, str] | None:
-    for pub in config.get_model(model).published:
-        if pub.benchmark == benchmark and pub.metric != "cons@64":
-            return pub.value, pub.source
-    return None
-
-
 def _accuracy(v: Verdict, rule: dict[str, Any], runs: list[dict[str, Any]],
               get_plan: Any) -> None:
     a, b, margin = rule["a"], rule["b"], float(rule["margin_points"])
     outcomes = []
     for bench in rule["benchmarks"]:
-        pub_a, pub_b = _published(a, bench["name"]), _published(b, bench["name"])
+        pub_a = config.published_score(a, bench["name"])
+        pub_b = config.published_score(b, bench["name"])
         ra, rb = latest_run(runs, a, bench["tasks"]), latest_run(runs, b, bench["tasks"])
         n = bench.get("problems")
         if pub_a and pub_b:
-            p = (pub_a[0] + pub_b[0]) / 200
+            p = (pub_a.value + pub_b.value) / 200
             mdd = f"{min_detectable_points(p, n):.1f}" if n else "unknown (size not on file)"
-            v.evidence.append({"benchmark": bench["name"], a: f"{pub_a[0]:g}", b: f"{pub_b[0]:g}",
-                               "gap a-b": f"{pub_a[0] - pub_b[0]:+.1f}",
+            v.evidence.append({"benchmark": bench["name"], a: f"{pub_a.value:g}",
+                               b: f"{pub_b.value:g}",
+                               "gap a-b": f"{pub_a.value - pub_b.value:+.1f}",
                                "smallest detectable gap": mdd,
-                               "provenance": f"published: {pub_a[1]}; {pub_b[1]}"})
+                               "provenance": f"published: {pub_a.source}; {pub_b.source}"})
         if not (ra and rb):
             continue
         sa, sb = (_task_score(r, bench["tasks"]) for r in (ra, rb))

@@ -221,6 +221,15 @@ def get_hardware(name: str) -> HardwareConfig:
     return dataclasses.replace(cfg, path=str(path))
 
 
+def published_score(model: str, benchmark: str) -> Published | None:
+    """The published headline score (pass@1-style, not cons@64) of a known model on a
+    benchmark, with its source; None for unknown models or benchmarks."""
+    if model not in model_names():
+        return None
+    return next((p for p in get_model(model).published
+                 if p.benchmark == benchmark and p.metric != "cons@64"), None)
+
+
 def get_model(name: str) -> ModelConfig:
     """The model config called `name`; raises ConfigError if there is none."""
     path = CONFIGS / "models" / f"{name}.yaml"

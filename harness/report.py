@@ -15,23 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from harness import results
+from harness.config import published_score
 from harness.efficiency import hardware_of, run_costs
 
 COLUMNS = ["run", "status", "model", "backend", "hardware", "weights", "suite", "task",
            "metric", "score", "stderr", "n", "published", "published_source",
            "decode_tok_s", "prefill_tok_s", "ttft_s", "tpot_s", "peak_mem_gb", "energy_j",
            "j_per_token", "j_per_correct", "usd_per_mtok", "usd_per_correct"]
-
-
-def _published(model: str, task: str) -> tuple[float | None, str]:
-    from harness import config
-
-    if model not in config.model_names():
-        return None, ""
-    for pub in config.get_model(model).published:
-        if pub.benchmark == task and pub.metric != "cons@64":
-            return pub.value, pub.source
-    return None, ""
 
 
 def rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -63,10 +53,11 @@ def rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out.append({**base, "task": "-", "metric": "-", "score": None, "stderr": None,
                         "n": None, "published": None, "published_source": ""})
         for name, t in tasks.items():
-            pub, src = _published(model, name)
+            pub = published_score(model, name)
             out.append({**base, "task": name, "metric": t.get("metric"), "score": t.get("value"),
-                        "stderr": t.get("stderr"), "n": t.get("n_docs"), "published": pub,
-                        "published_source": src})
+                        "stderr": t.get("stderr"), "n": t.get("n_docs"),
+                        "published": pub.value if pub else None,
+                        "published_source": pub.source if pub else ""})
     return out
 
 
