@@ -59,7 +59,8 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         try:
             out = simple_evaluate(
                 model=lm, tasks=[spec], limit=_limit(entry, suite, limit), log_samples=True,
-                apply_chat_template=bool(chat is None or chat.use_chat_template),
+                apply_chat_template=bool(chat is None or chat.use_chat_template
+                                         or getattr(lm, "chat_only", False)),
                 system_instruction=chat.system_prompt if chat else None,
                 task_manager=manager, bootstrap_iters=1000)
         except KeyError as exc:
@@ -154,6 +155,12 @@ def generation_stats(samples: list[dict[str, Any]], tokenizer: Any, max_tokens: 
     """Output-length statistics counted on the raw generations (lm-eval's logged text, before
     any filtering or think stripping): totals, mean, median, p90, reasoning vs answer tokens,
     how many hit the token limit, how many never closed their thinking, tokens per correct."""
+    if tokenizer is None:
+        n = sum(len(_texts(s)) for s in samples)
+        return {"n_generations": n, "output_tokens_total": None,
+                "reason": "no local tokenizer for this model, so output tokens were not "
+                          "counted (the server's usage is not passed through lm-eval)"}
+
     def count(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else 0
 

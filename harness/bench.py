@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import accuracy, environment, models, report, results
-from harness.backends import load_backend
+from harness import accuracy, config, environment, models, preflight, report, results
+from harness.backends import REMOTE, backend_args, load_backend
 from harness.config import SuiteConfig, get_suite
 from harness.monitor import EnergyMeter, memory_snapshot
 
@@ -34,20 +34,25 @@ class BenchOptions:
     results_dir: Path | None = None
     weights: str = "real"  # "random": the architecture with random weights, perf only
     resume: bool = True  # reuse finished samples of an earlier, interrupted run
+    backend_args: tuple[tuple[str, str], ...] = ()  # --backend-arg KEY=VALUE, as given
 
 
 def run_bench(opts: BenchOptions) -> Path:
     """Run one bench and return its run directory; the comparison table is rebuilt too."""
-    model = models.resolve(opts.model, weights=opts.weights)
+    known = config.get_model(opts.model) if opts.model in config.model_names() else None
+    backend_name = opts.backend or (known.backend.default if known else "hf")
+    args = backend_args(backend_name, known, opts.backend_args)
+    # Before anything is resolved or downloaded: a model that needs a cluster stops here.
+    preflight.check_gpus(known, backend_name, args, opts.device)
+    model = models.resolve(opts.model, weights=opts.weights, local=backend_name not in REMOTE)
     suite = get_suite(opts.suite or default_suite(model))
-    backend_name = opts.backend or (model.config.backend.default if model.config else "hf")
     root = opts.results_dir or results.results_root()
     run_dir = results.new_run_dir(root, model.name, suite.name)
     record = _base_record(run_dir, opts, suite, model, backend_name)
     results.write_json(run_dir / "run.json", record)
     t0 = time.perf_counter()
     try:
-        _execute(record, opts, suite, model, backend_name, run_dir, root)
+        _execute(record, opts, suite, model, backend_name, args, run_dir, root)
         record["status"] = "complete"
     except BaseException as exc:
         record["status"] = "failed"
@@ -93,13 +98,21 @@ def _announce(record: dict[str, Any], suite: SuiteConfig, model: models.Resolved
 
 
 def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
-             model: models.ResolvedModel, backend_name: str, run_dir: Path,
-             root: Path) -> None:
+             model: models.ResolvedModel, backend_name: str, args: dict[str, Any],
+             run_dir: Path, root: Path) -> None:
     batch = opts.batch_size or suite.batch_size
-    backend = load_backend(backend_name, model, device=opts.device, batch_size=batch)
-    devices = [0] if backend.device.startswith("cuda") else []
+    backend = load_backend(backend_name, model, device=opts.device, batch_size=batch, **args)
+    remote = getattr(backend, "remote", False)
+    devices = list(getattr(backend, "gpu_indices", [0])) \
+        if backend.device.startswith("cuda") else []
+    unavailable = getattr(backend, "energy_unavailable", None)
     record["backend"] = backend.describe()
-    record["hardware"] = environment.hardware(backend.device)
+    record["hardware"] = backend.hardware() if remote else environment.hardware(backend.device)
+    if remote:
+        record["hardware"]["client"] = environment.hardware("cpu")
+        desc = record["backend"]
+        record["model"]["origin"] = (f"served by {desc['base_url']} as {desc['served_model']}"
+                                     " (weights and dtype as the server loaded them)")
     record["model"]["parameters"] = backend.parameter_count()
     record["memory"] = {"weights_bytes": backend.weight_bytes()}
     record["energy"] = {"joules": None, "reason": None, "accuracy": None, "perf": None}
@@ -108,10 +121,8 @@ def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
         record["accuracy_skipped"] = "random weights: this run measures speed and memory only"
     elif suite.tasks:
         _announce(record, suite, model, backend, opts, root)
-        with EnergyMeter(devices) as meter:
-            identity = {"model": model.path or model.name, "revision": model.revision,
-                        "dtype": backend.describe().get("dtype"), "backend": backend.name,
-                        "weights": model.weights} if opts.resume else None
+        with EnergyMeter(devices, unavailable=unavailable) as meter:
+            identity = _identity(model, backend) if opts.resume else None
             acc = accuracy.run(backend.lm(), suite, model.config, backend.tokenizer,
                                opts.limit, run_dir / "samples", identity)
         record.update(acc)
@@ -119,15 +130,28 @@ def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
                                 accuracy=meter.result.to_json())
         record["workload"] = workload(record, meter.result.seconds)
     if suite.perf.enabled if opts.perf is None else opts.perf:
-        with EnergyMeter(devices) as meter:
+        with EnergyMeter(devices, unavailable=unavailable) as meter:
             record["perf"] = backend.measure_perf(suite.perf)
         record["energy"]["perf"] = meter.result.to_json()
         record["energy"]["reason"] = record["energy"]["reason"] or meter.result.reason
-    record["memory"].update(memory_snapshot(backend.device))
+    if remote:
+        record["memory"]["reason"] = unavailable
+    else:
+        record["memory"].update(memory_snapshot(backend.device))
     if record.get("perf"):
         record["memory"]["device_peak_bytes"] = record["perf"].get("device_peak_bytes")
         record["memory"]["device_peak_reason"] = record["perf"].get("device_peak_reason")
     backend.close()
+
+
+def _identity(model: models.ResolvedModel, backend: Any) -> dict[str, Any]:
+    """What makes two generations interchangeable for the sample cache: the weights and the
+    engine (for a server, its address and the name it serves the model under)."""
+    desc = backend.describe()
+    ident = {"model": model.path or model.name, "revision": model.revision,
+             "dtype": desc.get("dtype"), "backend": backend.name, "weights": model.weights}
+    ident.update({k: desc[k] for k in ("base_url", "served_model") if desc.get(k)})
+    return ident
 
 
 def workload(record: dict[str, Any], seconds: float) -> dict[str, Any]:

@@ -76,3 +76,15 @@ def decode_bound(traffic: Traffic, batch: int, bandwidth: float | None,
 def prefill_bound(traffic: Traffic, flops: float | None) -> float | None:
     """Upper bound on prefill tokens/s (None without a FLOP/s figure)."""
     return flops / (2 * traffic.prefill_params) if flops else None
+
+
+def config_traffic(hf_config: Any, bytes_per_param: float) -> Traffic:
+    """Traffic from an architecture alone (meta device): for engines such as vLLM whose
+    loaded weights are not transformers modules. Mixture-of-experts models read only the
+    active experts per token, which is what batch-1 decode costs."""
+    from harness.plan import count_parameters
+
+    c = count_parameters(hf_config)
+    read = c.active - (0 if c.tied else c.embedding)
+    return Traffic(decode_bytes=int(read * bytes_per_param), decode_params=read,
+                   prefill_params=c.active - c.embedding - c.lm_head)

@@ -17,13 +17,27 @@ def _bench(args: argparse.Namespace) -> int:
     opts = BenchOptions(model=args.model, suite=args.suite, backend=args.backend,
                         limit=args.limit, device=args.device, batch_size=args.batch_size,
                         perf=args.perf, results_dir=args.results_dir, weights=args.weights,
-                        resume=not args.no_resume)
+                        resume=not args.no_resume, backend_args=_pairs(args))
     run_dir = run_bench(opts)
     run = json.loads((run_dir / "run.json").read_text())
     console.print_table(report.rows([run]))
     console.print_perf(run)
     print(f"run written to {run_dir}/run.json; table in {run_dir.parent.parent}/COMPARISON.md")
     return 0
+
+
+def _pairs(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """--backend-arg KEY=VALUE options (and --base-url) as (key, value) pairs."""
+    pairs = []
+    for item in args.backend_arg or []:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise HarnessError(f"--backend-arg {item!r} is not KEY=VALUE, e.g. "
+                               "--backend-arg tensor_parallel_size=8.")
+        pairs.append((key.strip(), value.strip()))
+    if args.base_url:
+        pairs.append(("base_url", args.base_url))
+    return tuple(pairs)
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -115,7 +129,16 @@ def parser() -> argparse.ArgumentParser:
                    help="a name from `harness suites`, a suite or task YAML, a .jsonl of "
                         "problems, or an lm-eval task (default: 'default' for the embedded "
                         "models, 'quick' for real ones, 'perf' with --weights random)")
-    b.add_argument("--backend", default=None, help="hf (default: the model's YAML says)")
+    b.add_argument("--backend", default=None,
+                   help="hf, vllm or openai (default: what the model's YAML says)")
+    b.add_argument("--backend-arg", action="append", metavar="KEY=VALUE",
+                   help="an engine argument, repeatable: vllm tensor_parallel_size=8, "
+                        "pipeline_parallel_size=2, data_parallel_size, gpu_memory_utilization, "
+                        "max_model_len, distributed_executor_backend=ray; openai "
+                        "served_model, api_key_env, concurrency, server_hardware")
+    b.add_argument("--base-url", default=None,
+                   help="openai backend: the server, e.g. http://127.0.0.1:8000/v1 "
+                        "(default: $OPENAI_BASE_URL)")
     b.add_argument("--limit", type=int, default=None, help="at most N problems per task")
     b.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     b.add_argument("--batch-size", type=int, default=None, help="generation batch size")

@@ -53,6 +53,9 @@ def print_perf(run: dict[str, Any]) -> None:
     points = perf.get("points") or []
     if not points:
         return
+    if all(p.get("variant") == "server" for p in points):
+        print_serving(points)
+        return
     lim = perf.get("limits") or {}
     bw = lim.get("bandwidth_measured_bytes_per_s")
     t = Table(title=f"perf points ({(run.get('hardware') or {}).get('label', '?')}; measured "
@@ -76,4 +79,27 @@ def print_perf(run: dict[str, Any]) -> None:
                   _fmt(p.get("joules_per_token"), 3),
                   p.get("status", "-") + (f": {p['reason'][:60]}" if p.get("status") in
                                            ("oom", "error") else ""))
+    _console().print(t)
+
+
+def print_serving(points: list[dict[str, Any]]) -> None:
+    """Perf points measured against a server (harness.serving): latency percentiles per
+    concurrency level, throughput, and how tokens were counted."""
+    from rich.table import Table
+
+    t = Table(title="served perf points (client-side timings; vLLM bench definitions)")
+    for col in ("kind", "prompt", "concurrency", "requests", "TTFT ms p50/p99",
+                "TPOT ms p50/p99", "ITL ms p50/p99", "E2E ms p50", "out tok/s", "req/s",
+                "tokens from", "status"):
+        t.add_column(col)
+    for p in points:
+        def pair(name: str, p: dict[str, Any] = p) -> str:
+            return f"{_ms(p.get(name + '_s'))} / {_ms(p.get(name + '_p99_s'))}"
+
+        t.add_row(p.get("kind", "-"), _fmt(p.get("prompt_tokens")),
+                  _fmt(p.get("batch_size")), _fmt(p.get("requests")), pair("ttft"),
+                  pair("tpot"), pair("itl"), _ms(p.get("e2e_s")),
+                  _fmt(p.get("output_tokens_per_s")), _fmt(p.get("request_throughput_per_s"), 2),
+                  p.get("tokens_counted_by", "-"),
+                  p.get("status", "-") + (f": {p['reason'][:60]}" if p.get("reason") else ""))
     _console().print(t)

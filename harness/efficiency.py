@@ -35,7 +35,7 @@ def hardware_of(run: dict[str, Any]) -> HardwareConfig | None:
 def output_tokens(run: dict[str, Any]) -> int:
     """Output tokens generated over all tasks of a run."""
     gen = run.get("generation") or {}
-    return sum(v.get("output_tokens_total", 0) for k, v in gen.items()
+    return sum(v.get("output_tokens_total") or 0 for k, v in gen.items()
                if isinstance(v, dict) and k != "settings")
 
 

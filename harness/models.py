@@ -53,16 +53,17 @@ def offline() -> bool:
                for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
 
 
-def resolve(name: str, weights: str = "real") -> ResolvedModel:
+def resolve(name: str, weights: str = "real", local: bool = True) -> ResolvedModel:
     """Resolve a model name, local path or hub id; raise ModelError with a fix if impossible.
 
     weights="random" gives the architecture alone (path ""), for the backend to build with
-    random weights on the device: no download, speed and memory only.
+    random weights on the device: no download, speed and memory only. local=False is for a
+    model served elsewhere (the openai backend): a hub id need not be in the local cache.
     """
     if weights == "random":
         return _random_architecture(name)
     if name in config.model_names():
-        return _from_config(config.get_model(name))
+        return _from_config(config.get_model(name), local)
     path = Path(name).expanduser()
     if path.is_dir():
         if not (path / "config.json").exists():
@@ -76,7 +77,8 @@ def resolve(name: str, weights: str = "real") -> ResolvedModel:
                              origin=f"GGUF file {path.resolve()}, dequantized", dtype="float32")
     if _looks_like_hub_id(name):
         repo, _, rev = name.partition("@")
-        _check_hub_available(repo, rev or "main")
+        if local:
+            _check_hub_available(repo, rev or "main")
         return ResolvedModel(name=repo, path=repo, revision=rev or "main",
                              origin=f"Hugging Face hub {repo}@{rev or 'main'}")
     known = ", ".join(config.model_names())
@@ -109,13 +111,14 @@ def _looks_like_hub_id(name: str) -> bool:
     return len(parts) == 2 and all(parts) and not name.startswith((".", "/", "~"))
 
 
-def _from_config(cfg: ModelConfig) -> ResolvedModel:
+def _from_config(cfg: ModelConfig, local: bool = True) -> ResolvedModel:
     src = cfg.source
     common: dict[str, Any] = {"name": cfg.name, "dtype": cfg.dtype, "config": cfg,
                               "trust_remote_code": cfg.trust_remote_code}
     if src.kind == "hub":
         assert src.hub_id, f"{cfg.path}: source.hub_id is required for kind hub"
-        _check_hub_available(src.hub_id, src.revision, cfg.name)
+        if local:
+            _check_hub_available(src.hub_id, src.revision, cfg.name)
         return ResolvedModel(path=src.hub_id, revision=src.revision,
                              origin=f"Hugging Face hub {src.hub_id}@{src.revision}", **common)
     if src.kind == "local":

@@ -48,8 +48,9 @@ class EnergyMeter:
     """Measure GPU energy over a window: `with EnergyMeter(devices) as m: ...; m.result`."""
 
     def __init__(self, devices: list[int], nvml: ModuleType | None = None,
-                 rapl_root: Path | None = None) -> None:
+                 rapl_root: Path | None = None, unavailable: str | None = None) -> None:
         self.devices = devices
+        self.unavailable = unavailable  # set: time the window only, energy None with this reason
         self.rapl_root = rapl_root
         self._rapl_start: float | None = None
         self.nvml = nvml if nvml is not None else (_load_nvml() if devices else None)
@@ -59,6 +60,9 @@ class EnergyMeter:
 
     def __enter__(self) -> EnergyMeter:
         self._t0 = time.perf_counter()
+        if self.unavailable:
+            self.result.reason = self.unavailable
+            return self
         if not self.devices:
             self._rapl_start = rapl_energy_j(self.rapl_root or RAPL)
             if self._rapl_start is None:

@@ -8,6 +8,8 @@ token). Device-level peak memory and idle power come from NVML around the whole 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from harness import bounds, config, perf, plan
@@ -15,14 +17,32 @@ from harness.config import HardwareConfig, PerfSettings
 from harness.monitor import EnergyMeter, NvmlSampler, idle_power_w
 
 
-def limits(device: str, hw: HardwareConfig | None) -> dict[str, Any]:
-    """The ceilings points are compared with: datasheet (if on file) and measured bandwidth."""
-    measured_bw = bounds.measure_bandwidth(device, megabytes=1024 if device != "cpu" else 256)
+@dataclass(frozen=True)
+class Target:
+    """What the sweep needs from an engine: a runner per variant (an object with the
+    `timed`, `device` and `generated` of perf.Runner) and what bounds the model's speed."""
+
+    make_runner: Callable[[str], Any]
+    traffic: bounds.Traffic
+    kv_bytes_per_token: int
+    max_positions: int | None
+    gpus: int = 1  # the bounds scale with the GPUs one replica spans (tensor/pipeline)
+    variants: tuple[str, ...] | None = None  # None: the suite's variants
+    bandwidth_measured: float | None = None  # measured before the engine took the memory
+
+
+def limits(device: str, hw: HardwareConfig | None, gpus: int = 1,
+           measured: float | None = None) -> dict[str, Any]:
+    """The ceilings points are compared with: datasheet (if on file) and measured bandwidth,
+    for `gpus` devices together."""
+    measured_bw = measured or bounds.measure_bandwidth(
+        device, megabytes=1024 if device != "cpu" else 256)
     return {
-        "bandwidth_measured_bytes_per_s": measured_bw,
+        "gpus": gpus,
+        "bandwidth_measured_bytes_per_s": measured_bw * gpus,
         "bandwidth_method": "device-to-device copy of a large buffer, read + write bytes",
-        "bandwidth_datasheet_bytes_per_s": hw.bandwidth_bytes_per_s if hw else None,
-        "flops_datasheet": hw.bf16_flops if hw else None,
+        "bandwidth_datasheet_bytes_per_s": hw.bandwidth_bytes_per_s * gpus if hw else None,
+        "flops_datasheet": hw.bf16_flops * gpus if hw else None,
         "hardware": hw.name if hw else None,
         "source": hw.source if hw else "no datasheet figures for this device: bandwidth "
                                         "bound measured here, no FLOP/s bound",
@@ -57,20 +77,32 @@ def _annotate(p: dict[str, Any], traffic: bounds.Traffic, lim: dict[str, Any],
 
 def run_sweep(model: Any, tokenizer: Any, settings: PerfSettings, device: str,
               hw_name: str | None) -> dict[str, Any]:
+    """The sweep of a loaded transformers model (see sweep_target)."""
+    elem = next(model.parameters()).element_size()
+    target = Target(
+        make_runner=lambda variant: perf.Runner(model, tokenizer, device, variant),
+        traffic=bounds.model_traffic(model),
+        kv_bytes_per_token=plan.kv_bytes_per_token(model.config) // plan.KV_BYTES * elem,
+        max_positions=getattr(model.config, "max_position_embeddings", None))
+    return sweep_target(target, settings, device, hw_name)
+
+
+def sweep_target(target: Target, settings: PerfSettings, device: str,
+                 hw_name: str | None) -> dict[str, Any]:
     """Run every perf point of `settings`; an OOM or a failing variant is recorded, not fatal."""
     hw = config.get_hardware(hw_name) if hw_name else None
-    devices = [0] if device.startswith("cuda") else []
-    traffic = bounds.model_traffic(model)
-    elem = next(model.parameters()).element_size()
-    kv_per_token = plan.kv_bytes_per_token(model.config) // plan.KV_BYTES * elem
-    max_pos = getattr(model.config, "max_position_embeddings", None)
-    out: dict[str, Any] = {"idle_power_w": idle_power_w(devices), "limits": limits(device, hw),
-                           "traffic": vars(traffic), "points": []}
+    devices = list(range(target.gpus)) if device.startswith("cuda") else []
+    traffic, kv_per_token, max_pos = target.traffic, target.kv_bytes_per_token, \
+        target.max_positions
+    out: dict[str, Any] = {
+        "idle_power_w": idle_power_w(devices),
+        "limits": limits(device, hw, target.gpus, target.bandwidth_measured),
+        "traffic": vars(traffic), "points": []}
     scenarios = [("prefill", n, 1) for n in settings.prefill_lengths] + \
         [("decode", settings.decode_prompt_tokens, b) for b in settings.decode_batch_sizes]
     with NvmlSampler(devices) as sampler:
-        for variant in settings.variants:
-            runner = perf.Runner(model, tokenizer, device, variant)
+        for variant in target.variants or settings.variants:
+            runner = target.make_runner(variant)
             failed: str | None = None
             for kind, prompt, batch in scenarios:
                 perf.free_memory(device)

@@ -9,12 +9,16 @@ from __future__ import annotations
 import importlib
 from typing import Any, Protocol
 
+from harness.config import ModelConfig
 from harness.errors import HarnessError
 from harness.models import ResolvedModel
 
 REGISTRY: dict[str, str] = {
     "hf": "harness.backends.hf:HFBackend",
+    "vllm": "harness.backends.vllm:VLLMBackend",
+    "openai": "harness.backends.openai:OpenAIBackend",
 }
+REMOTE = ("openai",)  # backends whose weights and GPUs live behind a server
 
 
 class Backend(Protocol):
@@ -42,6 +46,23 @@ class Backend(Protocol):
 
     def close(self) -> None:
         """Free the model and its memory."""
+
+
+def backend_args(name: str, cfg: ModelConfig | None,
+                 given: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
+    """The backend's keyword arguments: the model YAML's `backend.args` when `name` is the
+    YAML's default backend, overridden by --backend-arg KEY=VALUE (values read as YAML
+    scalars, so 8 is an int, 0.9 a float and true a bool). Each backend rejects keys it does
+    not know, with the list of those it does."""
+    import yaml
+
+    args: dict[str, Any] = dict(cfg.backend.args) if cfg and cfg.backend.default == name else {}
+    for key, raw in given:
+        try:
+            args[key] = yaml.safe_load(raw) if raw else raw
+        except yaml.YAMLError:
+            args[key] = raw
+    return args
 
 
 def load_backend(name: str, model: ResolvedModel, **kwargs: Any) -> Backend:

@@ -41,10 +41,14 @@ class HFBackend:
     name = "hf"
 
     def __init__(self, model: ResolvedModel, device: str = "auto", batch_size: int = 8,
-                 dtype: str | None = None) -> None:
+                 dtype: str | None = None, **args: Any) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
+        if args:
+            raise HarnessError(f"Unknown argument(s) for the hf backend: {', '.join(args)}. "
+                               "It takes none besides --device, --batch-size and the model's "
+                               "dtype; engine arguments belong to --backend vllm.")
         self.model_ref = model
         self.device = pick_device(device, model)
         self.batch_size = batch_size

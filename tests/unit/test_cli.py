@@ -31,17 +31,14 @@ def test_unknown_suite_exits_nonzero(capsys: pytest.CaptureFixture[str]) -> None
 def test_gpu_model_on_cpu_machine_is_refused(capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch,
                                             results_dir) -> None:  # noqa: ANN001
-    from harness import environment, models
-    from harness.config import get_model
+    from harness import environment, preflight
 
     monkeypatch.setattr(environment, "has_cuda", lambda: False)
-    cfg = get_model("qwq-32b")
-    fake = models.ResolvedModel(name="qwq-32b", path="Qwen/QwQ-32B", revision="main",
-                                origin="test", config=cfg)
-    monkeypatch.setattr(models, "resolve", lambda name, weights="real": fake)
+    monkeypatch.setattr(preflight, "local_gpus", lambda: (0, None))
     assert main(["bench", "--model", "qwq-32b", "--no-perf"]) == 2
     err = capsys.readouterr().err
-    assert "needs a GPU" in err and "65.5 GB" in err
+    assert "needs GPUs" in err and "65.5 GB of bf16" in err and "1x h100-80gb" in err
+    assert "--device cpu" in err and not results_dir.exists()
 
 
 def test_models_and_suites_list() -> None:
@@ -74,8 +71,9 @@ def test_plan_json_and_bad_gpu(capsys: pytest.CaptureFixture[str]) -> None:
 def test_random_weights_of_a_gpu_model_still_need_a_gpu(capsys: pytest.CaptureFixture[str],
                                                         monkeypatch: pytest.MonkeyPatch,
                                                         results_dir) -> None:  # noqa: ANN001
-    from harness import environment
+    from harness import environment, preflight
 
     monkeypatch.setattr(environment, "has_cuda", lambda: False)
+    monkeypatch.setattr(preflight, "local_gpus", lambda: (0, None))
     assert main(["bench", "--model", "qwq-32b", "--suite", "perf", "--weights", "random"]) == 2
-    assert "needs a GPU" in capsys.readouterr().err
+    assert "needs GPUs" in capsys.readouterr().err

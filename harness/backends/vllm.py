@@ -1,0 +1,212 @@
+"""vLLM backend: lm-eval's vllm model for accuracy, vLLM's own engine for perf.
+
+Distribution is vLLM's, not ours: tensor_parallel_size splits every layer across GPUs,
+pipeline_parallel_size splits the layers into stages, data_parallel_size runs independent
+replicas (lm-eval dispatches them through Ray), and distributed_executor_backend=ray lets
+one replica span several nodes of a Ray cluster. Installed by the extra: pip install -e
+'.[vllm]'. Importing this module imports neither vllm nor lm_eval; they load when a run
+starts. Recipes for DeepSeek-R1 (8xH200, and 2 nodes of 8xH100) are in the README.
+
+Perf uses the same scenarios and bounds as the hf backend (harness.sweep): prompts of random
+token ids (a new draw every call, so the prefix cache cannot serve prefill), a fixed output
+length with EOS ignored, TTFT from a one-token request and TPOT from the rest. The variant is
+"vllm": CUDA graphs and vLLM's kernels, as configured; eager only with enforce_eager=true.
+With data parallel replicas the perf sweep measures one replica.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from harness.errors import HarnessError
+from harness.models import ResolvedModel
+
+ARGS: dict[str, type] = {
+    "tensor_parallel_size": int, "pipeline_parallel_size": int, "data_parallel_size": int,
+    "gpu_memory_utilization": float, "max_model_len": int, "distributed_executor_backend": str,
+    "enforce_eager": bool, "max_num_seqs": int, "quantization": str, "kv_cache_dtype": str,
+    "enable_expert_parallel": bool, "enable_prefix_caching": bool, "seed": int,
+}
+EXECUTORS = ("mp", "ray", "uni", "external_launcher")
+INSTALL = ("The vllm backend needs vLLM, which is not installed in this environment. "
+           "Install it with `.venv/bin/pip install -e '.[vllm]'` (Linux with NVIDIA GPUs; "
+           "add `ray` for data parallel replicas or several nodes), or use --backend hf, or "
+           "--backend openai against a running vLLM server.")
+
+
+def _coerce(key: str, value: Any) -> Any:
+    kind = ARGS[key]
+    if kind is bool and isinstance(value, str):
+        if value.lower() not in ("true", "false", "1", "0"):
+            raise HarnessError(f"vllm argument {key}={value!r} must be true or false.")
+        return value.lower() in ("true", "1")
+    try:
+        return kind(value)
+    except (TypeError, ValueError) as exc:
+        raise HarnessError(f"vllm argument {key}={value!r} must be {kind.__name__}.") from exc
+
+
+def vllm_dtype(dtype: str) -> str:
+    """vLLM's dtype for a model YAML dtype: FP8 checkpoints carry their quantization config,
+    which vLLM reads itself under "auto"."""
+    return "auto" if dtype in ("auto", "float8_e4m3fn") else dtype
+
+
+def model_args(model: ResolvedModel, args: dict[str, Any], max_gen_toks: int) -> dict[str, Any]:
+    """The keyword arguments of lm-eval's VLLM for `model` and the user's engine arguments;
+    unknown keys and inconsistent combinations stop with a message."""
+    unknown = sorted(set(args) - set(ARGS))
+    if unknown:
+        raise HarnessError(f"Unknown argument(s) for the vllm backend: {', '.join(unknown)}. "
+                           f"Known: {', '.join(sorted(ARGS))}.")
+    engine = {k: _coerce(k, v) for k, v in args.items()}
+    executor = engine.get("distributed_executor_backend")
+    if executor is not None and executor not in EXECUTORS:
+        raise HarnessError(f"distributed_executor_backend={executor!r}: use one of "
+                           f"{', '.join(EXECUTORS)} (ray for several nodes).")
+    for key in ("tensor_parallel_size", "pipeline_parallel_size", "data_parallel_size"):
+        if engine.get(key, 1) < 1:
+            raise HarnessError(f"{key} must be 1 or more, not {engine[key]}.")
+    util = engine.get("gpu_memory_utilization")
+    if util is not None and not 0 < util <= 1:
+        raise HarnessError(f"gpu_memory_utilization={util} must be in (0, 1], e.g. 0.9.")
+    cfg = model.config
+    random = model.weights == "random" and not model.path
+    pretrained = (cfg.source.hub_id if cfg else None) if random else model.path
+    if not pretrained:
+        raise HarnessError(f"vLLM needs a hub id or a directory for {model.name}; random "
+                           "weights of an architecture that has neither run on --backend hf.")
+    out: dict[str, Any] = {
+        "pretrained": pretrained, "revision": model.revision,
+        "trust_remote_code": model.trust_remote_code, "dtype": vllm_dtype(model.dtype),
+        "batch_size": "auto", "max_gen_toks": max_gen_toks,
+        "tensor_parallel_size": engine.pop("tensor_parallel_size", 1),
+        "data_parallel_size": engine.pop("data_parallel_size", 1),
+    }
+    if random:
+        out["load_format"] = "dummy"  # vLLM fills the real architecture with random weights
+    out.update(engine)
+    return out
+
+
+def replica_gpus(args: dict[str, Any]) -> int:
+    """GPUs one replica spans: tensor x pipeline parallel."""
+    return int(args.get("tensor_parallel_size", 1)) * int(args.get("pipeline_parallel_size", 1))
+
+
+class VLLMRunner:
+    """perf.Runner's interface over a vllm.LLM: timed() generates exactly `new` tokens."""
+
+    def __init__(self, llm: Any, vocab_size: int) -> None:
+        self.llm, self.vocab_size, self.device, self.generated = llm, vocab_size, "cuda", 0
+        self.calls = 0
+
+    def timed(self, prompt: int, batch: int, new: int, sync: Any) -> float:
+        """Seconds for one generate() of `batch` fresh random prompts of `prompt` tokens."""
+        import time
+
+        import torch
+        from vllm import SamplingParams
+        from vllm.inputs import TokensPrompt
+
+        self.calls += 1
+        gen = torch.Generator().manual_seed(self.calls * 7919 + prompt * 31 + batch)
+        ids = torch.randint(10, self.vocab_size - 10, (batch, prompt), generator=gen).tolist()
+        params = SamplingParams(max_tokens=new, min_tokens=new, ignore_eos=True, temperature=0.0)
+        t0 = time.perf_counter()
+        self.llm.generate([TokensPrompt(prompt_token_ids=row) for row in ids], params,
+                          use_tqdm=False)
+        self.generated += batch * new
+        return time.perf_counter() - t0
+
+
+class VLLMBackend:
+    """A model run by vLLM on this machine's GPUs (or a Ray cluster's)."""
+
+    name = "vllm"
+    device = "cuda"
+
+    def __init__(self, model: ResolvedModel, device: str = "auto", batch_size: int = 8,
+                 dtype: str | None = None, **args: Any) -> None:
+        if importlib.util.find_spec("vllm") is None:
+            raise HarnessError(INSTALL)
+        import torch
+
+        from harness import bounds
+
+        max_gen = model.config.generation.max_new_tokens if model.config else 32768
+        self.args = model_args(model, args, max_gen)
+        if dtype:
+            self.args["dtype"] = dtype
+        self.model_ref = model
+        local = torch.cuda.device_count()
+        wanted = replica_gpus(self.args) * int(self.args["data_parallel_size"])
+        self.gpu_indices = list(range(min(local, wanted)))
+        # A partial sum would read as the whole: over several nodes, no energy figure at all.
+        self.energy_unavailable = None if wanted <= local else (
+            f"the run spans {wanted} GPUs over several nodes and NVML here sees this node's "
+            f"{local}; measure energy on every node")
+        # measured now: once vLLM holds 90% of the memory there is no room for the copy
+        self.bandwidth = bounds.measure_bandwidth("cuda", megabytes=1024)
+        from lm_eval.models.vllm_causallms import VLLM
+
+        self._lm = VLLM(**self.args)
+        self.tokenizer = self._lm.tokenizer
+
+    def lm(self) -> Any:
+        """lm-eval's VLLM, created at load time (it owns the engine)."""
+        return self._lm
+
+    def _engine(self) -> Any:
+        llm = getattr(self._lm, "model", None)
+        if llm is None:  # data parallel: lm-eval's replicas lived in Ray workers
+            from vllm import LLM
+
+            llm = self._lm.model = LLM(**self._lm.model_args)
+        return llm
+
+    def measure_perf(self, settings: Any) -> dict[str, Any]:
+        """The perf sweep through vLLM's engine, with bounds for the GPUs of one replica."""
+        import torch
+
+        from harness import bounds, plan, sweep
+        from harness.efficiency import hardware_name
+
+        name = self.model_ref.config.name if self.model_ref.config else self.args["pretrained"]
+        _, hf_config = plan.load_architecture(name)
+        per_param = plan.DTYPE_BYTES[plan.YAML_DTYPE.get(self.model_ref.dtype, "bf16")]
+        llm = self._engine()
+        target = sweep.Target(
+            make_runner=lambda _variant: VLLMRunner(llm, hf_config.vocab_size),
+            traffic=bounds.config_traffic(hf_config, per_param),
+            kv_bytes_per_token=plan.kv_bytes_per_token(hf_config),
+            max_positions=self.args.get("max_model_len") or
+            getattr(hf_config, "max_position_embeddings", None),
+            gpus=replica_gpus(self.args), variants=("vllm",),
+            bandwidth_measured=self.bandwidth)
+        return sweep.sweep_target(target, settings, "cuda",
+                                  hardware_name(torch.cuda.get_device_name(0)))
+
+    def describe(self) -> dict[str, Any]:
+        """The engine arguments as passed to lm-eval's VLLM (no secrets in them)."""
+        from importlib.metadata import version
+
+        return {"name": self.name, "device": self.device, "dtype": self.args.get("dtype"),
+                "vllm": version("vllm"), "engine_args": dict(self.args)}
+
+    def weight_bytes(self) -> None:
+        """vLLM does not expose it uniformly across versions; the plan has the estimate."""
+        return None
+
+    def parameter_count(self) -> int | None:
+        """From the model YAML, when there is one."""
+        cfg = self.model_ref.config
+        return cfg.parameters.total if cfg and cfg.parameters else None
+
+    def close(self) -> None:
+        """Shut the engine down and free its GPU memory."""
+        import gc
+
+        self._lm = None
+        gc.collect()

