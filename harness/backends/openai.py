@@ -16,6 +16,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -204,11 +205,14 @@ class OpenAIBackend:
     def hardware(self) -> dict[str, Any]:
         """The server's hardware as the user declared it (not measured from here)."""
         declared = self.server_hardware
+        count = None
+        if declared and (m := re.match(r"\s*(\d+)\s*x\s*(.+)", declared)):
+            count, declared = int(m.group(1)), m.group(2).strip()
         return {"device": "remote", "server": public_url(self.base_url),
-                "accelerator": declared, "accelerator_count": None, "driver": None,
+                "accelerator": declared, "accelerator_count": count, "driver": None,
                 "declared_by_user": bool(declared),
                 "label": f"server {urllib.parse.urlsplit(self.base_url).hostname}"
-                         + (f" ({declared}, declared)" if declared else "")}
+                         + (f" ({self.server_hardware}, declared)" if declared else "")}
 
     def weight_bytes(self) -> None:
         """Unknown from the client."""

@@ -141,3 +141,11 @@ def test_unreachable_or_missing_server_is_explained(monkeypatch: pytest.MonkeyPa
         OpenAIBackend(model)
     with pytest.raises(HarnessError, match="Unknown argument.*tensor_parallel_size"):
         OpenAIBackend(model, base_url="http://127.0.0.1:1", tensor_parallel_size=8)
+
+
+def test_declared_server_hardware_is_parsed_and_labelled() -> None:
+    backend = OpenAIBackend.__new__(OpenAIBackend)
+    backend.base_url, backend.server_hardware = "http://gpu-host:8000/v1", "8x NVIDIA H200"
+    hw = backend.hardware()
+    assert (hw["accelerator"], hw["accelerator_count"]) == ("NVIDIA H200", 8)
+    assert hw["declared_by_user"] and hw["label"] == "server gpu-host (8x NVIDIA H200, declared)"
