@@ -56,6 +56,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         if entry.max_new_tokens is None and model is not None:
             entry = dataclasses.replace(entry, max_new_tokens=model.generation.max_new_tokens)
         spec = tasks_mod.task_spec(entry, sampling, think)
+        usage_before = dict(getattr(lm, "usage", None) or {})
         try:
             out = simple_evaluate(
                 model=lm, tasks=[spec], limit=_limit(entry, suite, limit), log_samples=True,
@@ -79,8 +80,16 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             cfg = out.get("configs", {}).get(name, {})
             tasks[name] = task_metrics(name, metrics, samples, cfg)
             generation[name] = generation_stats(samples, tokenizer, _max_tokens(cfg), think,
-                                                tasks[name])
+                                                tasks[name], _usage_delta(lm, usage_before))
     return {"tasks": tasks, "generation": generation}
+
+
+def _usage_delta(lm: Any, before: dict[str, int]) -> dict[str, int] | None:
+    """What the server reported for this task's requests (openai backend), if anything."""
+    after = getattr(lm, "usage", None)
+    if not after:
+        return None
+    return {k: v - before.get(k, 0) for k, v in after.items()}
 
 
 def dataset_error(spec: str | dict[str, Any], exc: Exception) -> Exception:
@@ -151,15 +160,22 @@ def _texts(sample: dict[str, Any]) -> list[str]:
 
 def generation_stats(samples: list[dict[str, Any]], tokenizer: Any, max_tokens: int | None,
                      think: dict[str, Any] | None = None,
-                     task: dict[str, Any] | None = None) -> dict[str, Any]:
+                     task: dict[str, Any] | None = None,
+                     server: dict[str, int] | None = None) -> dict[str, Any]:
     """Output-length statistics counted on the raw generations (lm-eval's logged text, before
     any filtering or think stripping): totals, mean, median, p90, reasoning vs answer tokens,
     how many hit the token limit, how many never closed their thinking, tokens per correct."""
-    if tokenizer is None:
+    if tokenizer is None:  # a served model whose tokenizer is not on this machine
         n = sum(len(_texts(s)) for s in samples)
+        if server and server.get("responses") == n:
+            total = server["completion_tokens"]
+            return {"n_generations": n, "output_tokens_total": total,
+                    "output_tokens_mean": total / n if n else None,
+                    "counted_by": "the server's usage field", "max_new_tokens": max_tokens}
         return {"n_generations": n, "output_tokens_total": None,
-                "reason": "no local tokenizer for this model, so output tokens were not "
-                          "counted (the server's usage is not passed through lm-eval)"}
+                "reason": "no local tokenizer for this model, and the server's usage covers "
+                          f"{(server or {}).get('responses', 0)} of {n} generations (the rest "
+                          "came from the sample cache or had no usage)"}
 
     def count(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else 0

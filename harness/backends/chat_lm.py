@@ -14,6 +14,9 @@ model wrongly:
   independent ones. With sampling on, no seed is sent.
 - The API key is read from the environment variable the user names (OPENAI_API_KEY by
   default) at request time and never stored on the object that run.json describes.
+
+It also adds up the server's `usage` counts, which lm-eval drops, so output tokens can be
+reported for a model whose tokenizer is not on this machine.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ class ReasoningChatCompletions(LocalChatCompletion):
         super().__init__(**kwargs)
         self.key_env = key_env
         self.think_end = think_end
+        self.usage = {"responses": 0, "completion_tokens": 0, "prompt_tokens": 0}
 
     @property
     def api_key(self) -> str:
@@ -78,6 +82,11 @@ class ReasoningChatCompletions(LocalChatCompletion):
         res: list[str | None] = []
         for out in outputs if isinstance(outputs, list) else [outputs]:
             choices = out.get("choices") or []
+            usage = out.get("usage") or {}
+            if isinstance(usage.get("completion_tokens"), int):
+                self.usage["responses"] += len(choices)
+                self.usage["completion_tokens"] += usage["completion_tokens"]
+                self.usage["prompt_tokens"] += usage.get("prompt_tokens") or 0
             texts: list[str | None] = [None] * len(choices)
             for choice in choices:
                 texts[choice.get("index", 0)] = join_reasoning(choice.get("message") or {},

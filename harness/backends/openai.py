@@ -3,8 +3,9 @@
 Accuracy goes through lm-eval's chat-completions model (harness.backends.chat_lm) with
 `concurrency` requests in flight; perf through streaming requests (harness.serving). The
 server owns the weights, the chat template and the GPUs: nothing is loaded here but the
-model's tokenizer when it is available locally (to count tokens and build prompts of a
-given length), and energy and device memory are not measurable from the client.
+model's tokenizer, from disk or (online) its files alone, to count tokens and build prompts
+of a given length; without it, token counts come from the server's usage field. Energy and
+device memory are not measurable from the client.
 
 The API key is read from the environment variable named by `api_key_env` when a request is
 sent; neither it nor credentials in the URL reach run.json.
@@ -227,14 +228,17 @@ class OpenAIBackend:
 
 
 def _local_tokenizer(model: ResolvedModel) -> Any:
-    """The model's tokenizer if it is on disk (never downloaded here), else None."""
+    """The model's tokenizer: from disk, or (when the hub is reachable) its few files alone,
+    never the weights; None if neither works (token counts then come from the server)."""
     if not model.path:
         return None
     try:
         from transformers import AutoTokenizer
 
+        from harness.models import offline
+
         return AutoTokenizer.from_pretrained(model.path, revision=model.revision,
-                                             local_files_only=True,
+                                             local_files_only=offline(),
                                              trust_remote_code=model.trust_remote_code)
     except Exception:  # not cached, or no tokenizer files: token counts come from the server
         return None

@@ -130,6 +130,21 @@ def test_accuracy_and_perf_through_the_server(server: str, tmp_path: Path, resul
             assert SECRET not in path.read_text(errors="replace"), path
 
 
+def test_without_a_local_tokenizer_tokens_come_from_the_server(
+        server: str, results_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.backends import openai as backend
+
+    monkeypatch.setattr(backend, "_local_tokenizer", lambda model: None)
+    run_dir = run_bench(BenchOptions(model="smollm2-135m", suite="default", backend="openai",
+                                     limit=2, perf=False, resume=False,
+                                     backend_args=(("base_url", server),)))
+    run = json.loads((run_dir / "run.json").read_text())
+    gen = run["generation"]["gsm_mini"]
+    assert gen["n_generations"] == 2 and gen["output_tokens_total"] > 0
+    assert gen["counted_by"] == "the server's usage field"
+    assert run["backend"]["tokenizer"] is None
+
+
 def test_wrong_served_model_name_is_explained(server: str) -> None:
     from harness.backends.openai import OpenAIBackend
 

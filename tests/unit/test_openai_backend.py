@@ -47,8 +47,22 @@ def test_chat_payload_samples_independently_and_reads_the_named_key(
     monkeypatch.setenv("MY_SERVER_KEY", "k-123")
     assert lm.header == {"Authorization": "Bearer k-123"}
     assert "k-123" not in json.dumps(vars(lm), default=str)
-    out = {"choices": [{"index": 0, "message": {"reasoning_content": "r", "content": "a"}}]}
+    out = {"choices": [{"index": 0, "message": {"reasoning_content": "r", "content": "a"}}],
+           "usage": {"prompt_tokens": 9, "completion_tokens": 4}}
     assert lm.parse_generations(out) == ["r</think>a"]
+    assert lm.usage == {"responses": 1, "completion_tokens": 4, "prompt_tokens": 9}
+
+
+def test_without_a_tokenizer_output_tokens_come_from_server_usage() -> None:
+    from harness.accuracy import generation_stats
+
+    samples = [{"resps": [["a"]]}, {"resps": [["b"]]}]
+    full = generation_stats(samples, None, 64, server={"responses": 2, "completion_tokens": 30,
+                                                       "prompt_tokens": 10})
+    assert full["output_tokens_total"] == 30 and full["counted_by"].startswith("the server")
+    part = generation_stats(samples, None, 64, server={"responses": 1, "completion_tokens": 9,
+                                                       "prompt_tokens": 5})
+    assert part["output_tokens_total"] is None and "1 of 2" in part["reason"]
 
 
 def test_summarize_follows_the_vllm_definitions() -> None:
