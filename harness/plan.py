@@ -19,6 +19,7 @@ Attention FLOPs and KV reads are left out of the bounds: they only lower them at
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -142,8 +143,7 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
     if dtype not in DTYPE_BYTES:
         raise HarnessError(f"Unknown dtype {dtype!r}; use one of {', '.join(DTYPE_BYTES)}.")
     hw = config.get_hardware(gpu)
-    label, hf_config = load_architecture(model)
-    counts = count_parameters(hf_config)
+    label, hf_config, counts = _analysed(model)
     per_param = DTYPE_BYTES[dtype]
     weights = counts.total * per_param
     kv = kv_bytes_per_token(hf_config)
@@ -168,6 +168,14 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
         compute_bound_batch=flops * per_param / (2 * hw.bandwidth_bytes_per_s),
         gpu_memory_bytes=hw.memory_bytes, source=hw.source,
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _analysed(model: str) -> tuple[str, Any, ParamCounts]:
+    """Architecture and parameter counts of `model`, once per process (the meta-device
+    instantiation of DeepSeek-R1 takes seconds, and a preflight plans it on two GPU kinds)."""
+    label, hf_config = load_architecture(model)
+    return label, hf_config, count_parameters(hf_config)
 
 
 def _flops(hw: HardwareConfig, dtype: str) -> float:

@@ -159,6 +159,18 @@ class OpenAIBackend:
             payload["logit_bias"] = {str(eos): -100}
         return payload
 
+    def _templated_tokens(self, messages: list[dict[str, str]]) -> int | None:
+        """Prompt tokens after the chat template, counted here (for servers that send no
+        usage); None without a local tokenizer and template."""
+        tok = self.tokenizer
+        if tok is None or not getattr(tok, "chat_template", None):
+            return None
+        try:
+            ids = tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
+        except Exception:  # a template that needs arguments we do not have
+            return None
+        return len(ids if isinstance(ids, list) else ids["input_ids"])  # transformers 4 or 5
+
     def measure_perf(self, settings: PerfSettings) -> dict[str, Any]:
         """Prefill (TTFT) at each prompt length, one request at a time, then decode at each
         of the suite's batch sizes taken as concurrency levels (harness.serving)."""
@@ -183,11 +195,13 @@ class OpenAIBackend:
             reqs, wall = asyncio.run(serving.run_point(url, self._headers(), todo, conc,
                                                        self.timeout_s))
             p = {**base, **serving.summarize(reqs, wall, conc)}
+            p["templated_prompt_tokens"] = self._templated_tokens(todo[0]["messages"])
             p["status"] = "ok" if p["failed"] < p["requests"] else "error"
             if p["status"] == "error":
                 p["reason"] = "; ".join(p.get("errors", []))[:300]
             elif kind == "prefill" and p["ttft_s"]:
-                p["prefill_tokens_per_s"] = (p["server_prompt_tokens"] or prompt) / p["ttft_s"]
+                seen = p["server_prompt_tokens"] or p["templated_prompt_tokens"] or prompt
+                p["prefill_tokens_per_s"] = seen / p["ttft_s"]
             else:
                 p["decode_tokens_per_s"] = p["output_tokens_per_s"]
                 p["fixed_length_honoured"] = all(r.output_tokens == new for r in reqs if r.ok)

@@ -120,6 +120,8 @@ def test_accuracy_and_perf_through_the_server(server: str, tmp_path: Path, resul
         assert p["output_tokens_per_s"] > 0
     assert run["perf"]["decode_tokens_per_s"] == points[1]["decode_tokens_per_s"]
     assert points[0]["prefill_tokens_per_s"] > 0
+    # llama-cpp-python streams no usage: prompts are counted here, after the chat template
+    assert points[0]["templated_prompt_tokens"] > 64 > 0
 
     # energy cannot be read for GPUs behind a server, and the run says so
     assert run["energy"]["joules"] is None and "remote server" in run["energy"]["reason"]
