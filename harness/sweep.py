@@ -29,10 +29,11 @@ class Target:
     gpus: int = 1  # the bounds scale with the GPUs one replica spans (tensor/pipeline)
     variants: tuple[str, ...] | None = None  # None: the suite's variants
     bandwidth_measured: float | None = None  # measured before the engine took the memory
+    fp8: bool = False  # FP8 weights run on the FP8 tensor cores: that FLOP/s is the ceiling
 
 
 def limits(device: str, hw: HardwareConfig | None, gpus: int = 1,
-           measured: float | None = None) -> dict[str, Any]:
+           measured: float | None = None, fp8: bool = False) -> dict[str, Any]:
     """The ceilings points are compared with: datasheet (if on file) and measured bandwidth,
     for `gpus` devices together."""
     measured_bw = measured or bounds.measure_bandwidth(
@@ -42,7 +43,8 @@ def limits(device: str, hw: HardwareConfig | None, gpus: int = 1,
         "bandwidth_measured_bytes_per_s": measured_bw * gpus,
         "bandwidth_method": "device-to-device copy of a large buffer, read + write bytes",
         "bandwidth_datasheet_bytes_per_s": hw.bandwidth_bytes_per_s * gpus if hw else None,
-        "flops_datasheet": hw.bf16_flops * gpus if hw else None,
+        "flops_datasheet": ((hw.fp8_flops if fp8 and hw.fp8_flops else hw.bf16_flops) * gpus
+                            if hw else None),
         "hardware": hw.name if hw else None,
         "source": hw.source if hw else "no datasheet figures for this device: bandwidth "
                                         "bound measured here, no FLOP/s bound",
@@ -96,7 +98,7 @@ def sweep_target(target: Target, settings: PerfSettings, device: str,
         target.max_positions
     out: dict[str, Any] = {
         "idle_power_w": idle_power_w(devices),
-        "limits": limits(device, hw, target.gpus, target.bandwidth_measured),
+        "limits": limits(device, hw, target.gpus, target.bandwidth_measured, target.fp8),
         "traffic": vars(traffic), "points": []}
     scenarios = [("prefill", n, 1) for n in settings.prefill_lengths] + \
         [("decode", settings.decode_prompt_tokens, b) for b in settings.decode_batch_sizes]

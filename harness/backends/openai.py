@@ -49,10 +49,13 @@ def normalize_base_url(url: str) -> str:
     if not url.startswith(("http://", "https://")):
         raise HarnessError(f"--base-url {url!r} is not an http(s) URL; pass the server's "
                            "address, e.g. http://127.0.0.1:8000/v1.")
-    if urllib.parse.urlsplit(url).username is not None:
-        raise HarnessError("--base-url carries a user name or password; URLs end up in logs. "
-                           "Pass the key in an environment variable instead (OPENAI_API_KEY, "
-                           "or the one named by --backend-arg api_key_env=NAME).")
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is not None or parts.query:
+        # the command line is recorded in run.json: a key in the URL would be written there
+        raise HarnessError("--base-url carries a user name, password or query string; URLs "
+                           "end up in run.json and logs. Pass the key in an environment "
+                           "variable instead (OPENAI_API_KEY, or the one named by "
+                           "--backend-arg api_key_env=NAME).")
     return url if url.endswith("/v1") else f"{url}/v1"
 
 

@@ -184,7 +184,7 @@ class VLLMBackend:
             max_positions=self.args.get("max_model_len") or
             getattr(hf_config, "max_position_embeddings", None),
             gpus=replica_gpus(self.args), variants=("vllm",),
-            bandwidth_measured=self.bandwidth)
+            bandwidth_measured=self.bandwidth, fp8=per_param == 1.0)
         return sweep.sweep_target(target, settings, "cuda",
                                   hardware_name(torch.cuda.get_device_name(0)))
 

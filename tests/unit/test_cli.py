@@ -28,13 +28,17 @@ def test_unknown_suite_exits_nonzero(capsys: pytest.CaptureFixture[str]) -> None
     assert "Unknown suite 'nope'" in capsys.readouterr().err
 
 
-def test_gpu_model_on_cpu_machine_is_refused(capsys: pytest.CaptureFixture[str],
-                                            monkeypatch: pytest.MonkeyPatch,
-                                            results_dir) -> None:  # noqa: ANN001
+@pytest.fixture
+def no_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine as a GPU-less one, whatever it has."""
     from harness import environment, preflight
 
     monkeypatch.setattr(environment, "has_cuda", lambda: False)
     monkeypatch.setattr(preflight, "local_gpus", lambda: (0, None))
+
+
+def test_gpu_model_on_cpu_machine_is_refused(capsys: pytest.CaptureFixture[str], no_gpu: None,
+                                            results_dir) -> None:  # noqa: ANN001
     assert main(["bench", "--model", "qwq-32b", "--no-perf"]) == 2
     err = capsys.readouterr().err
     assert "needs GPUs" in err and "65.5 GB of bf16" in err and "1x h100-80gb" in err
@@ -69,11 +73,7 @@ def test_plan_json_and_bad_gpu(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_random_weights_of_a_gpu_model_still_need_a_gpu(capsys: pytest.CaptureFixture[str],
-                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        no_gpu: None,
                                                         results_dir) -> None:  # noqa: ANN001
-    from harness import environment, preflight
-
-    monkeypatch.setattr(environment, "has_cuda", lambda: False)
-    monkeypatch.setattr(preflight, "local_gpus", lambda: (0, None))
     assert main(["bench", "--model", "qwq-32b", "--suite", "perf", "--weights", "random"]) == 2
     assert "needs GPUs" in capsys.readouterr().err

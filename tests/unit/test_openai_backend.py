@@ -139,6 +139,8 @@ def test_base_url_forms_and_credentials() -> None:
     assert public_url("https://h:1/v1?key=abc#x") == "https://h:1/v1"
     with pytest.raises(HarnessError, match="environment variable"):
         normalize_base_url("http://me:pw@h:8000/v1")
+    with pytest.raises(HarnessError, match="environment variable"):
+        normalize_base_url("http://h:8000/v1?api_key=abc")
     with pytest.raises(HarnessError, match="not an http"):
         normalize_base_url("h:8000")
 
