@@ -28,7 +28,7 @@ GPU ?= h100-80gb
 SERVER_STAMP := $(VENV)/.server-installed
 LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 
-.PHONY: setup setup-server bench bench-check plan report claims test test-fast lint clean-venv
+.PHONY: setup setup-server bench bench-check plan report claims test test-fast lint clean-venv gpu-kit
 
 setup: $(STAMP)
 
@@ -69,6 +69,23 @@ report: setup
 
 claims: setup
 	$(BIN)/python -m harness claims
+
+# What a lent GPU machine (Python 3.12, x86-64, no index) lacks for benchmarks/gpu_session.sh:
+# wheels of lm-eval, zeus and the rest, and tiny-random prebuilt (its tokenizer's package is
+# too big to carry). Name .gpu-kit in the device call's carry.
+GPU_KIT := .gpu-kit
+PY312 := --only-binary=:all: --python-version 3.12 --implementation cp \
+  --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 \
+  --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --platform manylinux1_x86_64
+
+gpu-kit: setup
+	rm -rf $(GPU_KIT) && mkdir -p $(GPU_KIT)/wheels
+	$(BIN)/pip download -q --no-deps $(PY312) -d $(GPU_KIT)/wheels -r benchmarks/gpu/wheels.txt
+	$(BIN)/pip wheel -q --no-deps -w $(GPU_KIT)/wheels -r benchmarks/gpu/sdists.txt
+	HARNESS_CACHE=$(abspath $(GPU_KIT))/cache $(BIN)/python -c "from harness import config, \
+	  models; print(models.build_random(config.get_model('tiny-random')))"
+	rm -rf $(GPU_KIT)/cache/models/smollm2-135m-*  # the tokenizer's source, 540 MB: not needed
+	du -sh $(GPU_KIT)
 
 test: setup setup-server
 	$(BIN)/python -m pytest

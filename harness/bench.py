@@ -17,7 +17,8 @@ from typing import Any
 from harness import accuracy, config, environment, models, preflight, report, results
 from harness.backends import REMOTE, backend_args, load_backend
 from harness.config import SuiteConfig, get_suite
-from harness.monitor import EnergyMeter, memory_snapshot
+from harness.energy import EnergyMeter
+from harness.monitor import memory_snapshot
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,8 +131,11 @@ def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
                                 accuracy=meter.result.to_json())
         record["workload"] = workload(record, meter.result.seconds)
     if suite.perf.enabled if opts.perf is None else opts.perf:
+        # What an interrupted sweep leaves in run.json: the points finished so far.
+        record["perf"] = {"status": "interrupted", "points": []}
         with EnergyMeter(devices, unavailable=unavailable) as meter:
-            record["perf"] = backend.measure_perf(suite.perf)
+            record["perf"] = backend.measure_perf(suite.perf,
+                                                  on_point=record["perf"]["points"].append)
         record["energy"]["perf"] = meter.result.to_json()
         record["energy"]["reason"] = record["energy"]["reason"] or meter.result.reason
     if remote:

@@ -41,7 +41,8 @@ def versions() -> dict[str, Any]:
         "harness_git_sha": git_sha(),
         "python": platform.python_version(),
         **{name: _pkg_version(name) for name in
-           ("torch", "transformers", "accelerate", "lm_eval", "datasets", "math-verify", "vllm")},
+           ("torch", "transformers", "accelerate", "lm_eval", "datasets", "math-verify", "vllm",
+            "zeus", "nvidia-ml-py")},
     }
 
 

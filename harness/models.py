@@ -216,11 +216,11 @@ def convert_gguf(gguf: Path, label: str) -> Path:
 def build_random(cfg: ModelConfig) -> Path:
     """Build a small model with random weights from `cfg.architecture`, once, and cache it."""
     src = cfg.source
-    tok_model = resolve(src.tokenizer_from) if src.tokenizer_from else None
     key = _key(cfg.architecture, src.seed, src.tokenizer_from, _tf_major())
     out = cache_dir() / "models" / f"{cfg.name}-{key}"
-    if (out / "config.json").exists():
+    if (out / "config.json").exists():  # a cached build needs no tokenizer source
         return out
+    tok_model = resolve(src.tokenizer_from) if src.tokenizer_from else None
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 

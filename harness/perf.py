@@ -103,6 +103,12 @@ class Runner:
         self.pad = tokenizer.pad_token_id if tokenizer is not None and \
             tokenizer.pad_token_id is not None else (eos[0] if isinstance(eos, list) else eos)
         self.generated = 0
+        self.static = self.kwargs.get("cache_implementation") == "static"
+        self.cache_len: int | None = None
+
+    def begin_point(self, prompt: int, new: int) -> None:
+        """Size the static KV cache for this point: prompt + the point's longest output."""
+        self.cache_len = prompt + new
 
     def timed(self, prompt: int, batch: int, new: int, sync: Callable[[], None]) -> float:
         """Seconds for one generate() of exactly `new` tokens after a `prompt`-token prompt."""
@@ -111,6 +117,12 @@ class Runner:
         gen = torch.Generator().manual_seed(prompt * 1000 + batch)
         picks = torch.randint(0, len(self.vocab), (batch, prompt), generator=gen)
         ids = torch.tensor(self.vocab)[picks].to(self.device)
+        if self.static and self.cache_len:
+            # transformers sizes a static cache at the longest length any earlier generate()
+            # asked for (to spare recompiles): left alone, the 16k-token prefill point would
+            # make every later decode point allocate, and attend over, a 16k-token cache.
+            # One length per point also keeps a compiled decode step valid across its calls.
+            self.model._previous_max_cache_length = self.cache_len
         sync()
         t0 = time.perf_counter()
         with torch.inference_mode():
@@ -140,6 +152,8 @@ def point(runner: Runner, kind: str, prompt: int, batch: int, settings: PerfSett
         return {**base, "status": "skipped",
                 "reason": f"{prompt + new} tokens exceed the model's {max_positions} positions"}
     sync = sync_for(runner.device)
+    if hasattr(runner, "begin_point"):
+        runner.begin_point(prompt, new)
     try:
         for _ in range(settings.warmup):
             runner.timed(prompt, batch, min(new, 4), sync)

@@ -14,7 +14,8 @@ from typing import Any
 
 from harness import bounds, config, perf, plan
 from harness.config import HardwareConfig, PerfSettings
-from harness.monitor import EnergyMeter, NvmlSampler, idle_power_w
+from harness.energy import EnergyMeter
+from harness.monitor import NvmlSampler, idle_power_w
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def _annotate(p: dict[str, Any], traffic: bounds.Traffic, lim: dict[str, Any],
 
 
 def run_sweep(model: Any, tokenizer: Any, settings: PerfSettings, device: str,
-              hw_name: str | None) -> dict[str, Any]:
+              hw_name: str | None,
+              on_point: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """The sweep of a loaded transformers model (see sweep_target)."""
     elem = next(model.parameters()).element_size()
     target = Target(
@@ -86,12 +88,13 @@ def run_sweep(model: Any, tokenizer: Any, settings: PerfSettings, device: str,
         traffic=bounds.model_traffic(model),
         kv_bytes_per_token=plan.kv_bytes_per_token(model.config) // plan.KV_BYTES * elem,
         max_positions=getattr(model.config, "max_position_embeddings", None))
-    return sweep_target(target, settings, device, hw_name)
+    return sweep_target(target, settings, device, hw_name, on_point)
 
 
-def sweep_target(target: Target, settings: PerfSettings, device: str,
-                 hw_name: str | None) -> dict[str, Any]:
-    """Run every perf point of `settings`; an OOM or a failing variant is recorded, not fatal."""
+def sweep_target(target: Target, settings: PerfSettings, device: str, hw_name: str | None,
+                 on_point: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Run every perf point of `settings`; an OOM or a failing variant is recorded, not fatal.
+    `on_point` sees each point as it is finished (an interrupted sweep keeps those)."""
     hw = config.get_hardware(hw_name) if hw_name else None
     devices = list(range(target.gpus)) if device.startswith("cuda") else []
     traffic, kv_per_token, max_pos = target.traffic, target.kv_bytes_per_token, \
@@ -100,6 +103,12 @@ def sweep_target(target: Target, settings: PerfSettings, device: str,
         "idle_power_w": idle_power_w(devices),
         "limits": limits(device, hw, target.gpus, target.bandwidth_measured, target.fp8),
         "traffic": vars(traffic), "points": []}
+
+    def add(point: dict[str, Any]) -> None:
+        out["points"].append(point)
+        if on_point is not None:
+            on_point(point)
+
     scenarios = [("prefill", n, 1) for n in settings.prefill_lengths] + \
         [("decode", settings.decode_prompt_tokens, b) for b in settings.decode_batch_sizes]
     with NvmlSampler(devices) as sampler:
@@ -109,9 +118,8 @@ def sweep_target(target: Target, settings: PerfSettings, device: str,
             for kind, prompt, batch in scenarios:
                 perf.free_memory(device)
                 if failed:
-                    out["points"].append({"variant": variant, "kind": kind, "status": "error",
-                                          "prompt_tokens": prompt, "batch_size": batch,
-                                          "reason": failed})
+                    add({"variant": variant, "kind": kind, "status": "error",
+                         "prompt_tokens": prompt, "batch_size": batch, "reason": failed})
                     continue
                 before = runner.generated
                 try:
@@ -127,7 +135,7 @@ def sweep_target(target: Target, settings: PerfSettings, device: str,
                 joules = meter.result.joules
                 p["joules_per_token"] = joules / tokens if joules is not None and tokens else None
                 _annotate(p, traffic, out["limits"], kv_per_token, device)
-                out["points"].append(p)
+                add(p)
     perf.free_memory(device)
     out["device_peak_bytes"] = sampler.peak_bytes
     out["device_peak_reason"] = sampler.reason

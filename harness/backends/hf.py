@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from harness import environment
@@ -99,8 +100,10 @@ class HFBackend:
         return HFLM(pretrained=self.model, tokenizer=self.tokenizer, batch_size=self.batch_size,
                     device=self.device)
 
-    def measure_perf(self, settings: PerfSettings) -> dict[str, Any]:
-        """The perf sweep through model.generate (see harness.sweep and harness.perf)."""
+    def measure_perf(self, settings: PerfSettings,
+                     on_point: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        """The perf sweep through model.generate (see harness.sweep and harness.perf);
+        `on_point` sees each point as it is finished."""
         from harness import sweep
         from harness.efficiency import hardware_name
 
@@ -109,7 +112,7 @@ class HFBackend:
             import torch
 
             hw = hardware_name(torch.cuda.get_device_name(0))
-        return sweep.run_sweep(self.model, self.tokenizer, settings, self.device, hw)
+        return sweep.run_sweep(self.model, self.tokenizer, settings, self.device, hw, on_point)
 
     def weight_bytes(self) -> int:
         """Bytes of the parameters as loaded (buffers such as rotary tables are not weights)."""

@@ -174,9 +174,10 @@ class OpenAIBackend:
             return None
         return len(ids if isinstance(ids, list) else ids["input_ids"])  # transformers 4 or 5
 
-    def measure_perf(self, settings: PerfSettings) -> dict[str, Any]:
+    def measure_perf(self, settings: PerfSettings, on_point: Any = None) -> dict[str, Any]:
         """Prefill (TTFT) at each prompt length, one request at a time, then decode at each
-        of the suite's batch sizes taken as concurrency levels (harness.serving)."""
+        of the suite's batch sizes taken as concurrency levels (harness.serving); `on_point`
+        sees each point as it is finished."""
         from harness import serving
         from harness.sweep import headline
 
@@ -209,6 +210,8 @@ class OpenAIBackend:
                 p["decode_tokens_per_s"] = p["output_tokens_per_s"]
                 p["fixed_length_honoured"] = all(r.output_tokens == new for r in reqs if r.ok)
             points.append(p)
+            if on_point is not None:
+                on_point(p)
         return {"points": points, "method": serving.__doc__.split("\n\n")[1].replace("\n", " "),
                 "limits": None, "device_peak_bytes": None, "device_peak_reason": REMOTE_REASON,
                 "energy_reason": REMOTE_REASON, **headline(points)}

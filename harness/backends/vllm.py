@@ -166,8 +166,9 @@ class VLLMBackend:
             llm = self._lm.model = LLM(**self._lm.model_args)
         return llm
 
-    def measure_perf(self, settings: Any) -> dict[str, Any]:
-        """The perf sweep through vLLM's engine, with bounds for the GPUs of one replica."""
+    def measure_perf(self, settings: Any, on_point: Any = None) -> dict[str, Any]:
+        """The perf sweep through vLLM's engine, with bounds for the GPUs of one replica;
+        `on_point` sees each point as it is finished."""
         import torch
 
         from harness import bounds, plan, sweep
@@ -186,7 +187,7 @@ class VLLMBackend:
             gpus=replica_gpus(self.args), variants=("vllm",),
             bandwidth_measured=self.bandwidth, fp8=per_param == 1.0)
         return sweep.sweep_target(target, settings, "cuda",
-                                  hardware_name(torch.cuda.get_device_name(0)))
+                                  hardware_name(torch.cuda.get_device_name(0)), on_point)
 
     def describe(self) -> dict[str, Any]:
         """The engine arguments as passed to lm-eval's VLLM (no secrets in them)."""

@@ -195,3 +195,26 @@ def test_humaneval_on_smollm2_offline(results_dir: Path) -> None:
     for sample in samples:
         (graded,) = sample["graded"]
         assert graded["status"] in ("passed", "failed", "timeout", "no code")
+
+
+def test_an_interrupted_sweep_keeps_its_finished_points(
+        results_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness import perf
+
+    real, calls = perf.point, []
+
+    def point(*args: object, **kwargs: object) -> dict:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C, or `timeout -s INT` on a lent GPU
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(perf, "point", point)
+    with pytest.raises(KeyboardInterrupt):
+        run_bench(BenchOptions(model="tiny-random", suite="perf"))
+    (run_dir,) = (results_dir / "runs").iterdir()
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["status"] == "failed" and "KeyboardInterrupt" in run["error"]
+    assert run["perf"]["status"] == "interrupted"
+    assert [p["status"] for p in run["perf"]["points"]] == ["ok"]
+    assert run["perf"]["points"][0]["prefill_tokens_per_s"] > 0

@@ -116,6 +116,29 @@ def test_static_cache_variant_runs_on_cpu() -> None:
     assert all(p["status"] == "ok" for p in out["points"])
 
 
+def test_static_cache_is_sized_for_each_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    """transformers keeps a static cache at the longest length asked before; the decode
+    points after a long prefill must not carry (and attend over) the prefill's length."""
+    import transformers.cache_utils as cache_utils
+
+    lengths: list[int] = []
+    real_init = cache_utils.StaticCache.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        lengths.append(kwargs["max_cache_len"])
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(cache_utils.StaticCache, "__init__", init)
+    model, tok = tiny_model()
+    settings = PerfSettings(prefill_lengths=(200,), decode_batch_sizes=(1,),
+                            decode_prompt_tokens=8, new_tokens=4, repeats=1, warmup=1,
+                            variants=("static-cache",))
+    out = sweep.run_sweep(model, tok, settings, "cpu", None)
+    assert [p["status"] for p in out["points"]] == ["ok", "ok"]
+    # prefill: warm-up, TTFT; decode: warm-up, TTFT, E2E, all at prompt + the point's output
+    assert lengths == [201, 201, 12, 12, 12]
+
+
 def test_is_oom() -> None:
     assert perf.is_oom(torch.OutOfMemoryError("x"))
     assert perf.is_oom(RuntimeError("DefaultCPUAllocator: can't allocate memory: 1 TB"))

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The GPU measurements of issue #3, one step per call of a lent GPU machine (a call may run
+# 10 minutes; a session has 30 minutes of device time). Run from the repository root there,
+# after `make gpu-kit` here (and `.gpu-kit` named in the call's carry):
+#
+#   bash benchmarks/gpu_session.sh perf     # qwq-32b, random weights, the perf suite (eager and
+#                                           # static cache): about 7 minutes on an H100
+#   bash benchmarks/gpu_session.sh compile  # the same model, static cache + torch.compile,
+#                                           # decode at batch 1 and 4 (benchmarks/gpu/)
+#   bash benchmarks/gpu_session.sh tests    # pytest -m gpu (tiny-random on CUDA, energy)
+#
+# MODEL=r1-distill-qwen-32b measures the other 32B model the same way. Each step leaves in
+# $OUT: <step>.log, <step>-machine.txt (nvidia-smi, versions) and, for perf and compile,
+# <step>-runs.tgz (results/runs/<id>/ of the run: unpack here with
+# `tar xzf <step>-runs.tgz -C results/` and commit with `git add -f`).
+set -uo pipefail
+step=${1:?usage: benchmarks/gpu_session.sh perf|compile|tests}
+model=${MODEL:-qwq-32b}
+out=${OUT:-/tmp/gpu-session-out}
+limit_s=${LIMIT_S:-560}  # under the device tool's 600 s, so the log and results come back
+mkdir -p "$out"
+results=$(mktemp -d /tmp/gpu-results.XXXX)
+
+# The machine has torch, transformers and NVML bindings but no index to install from: the
+# wheels of lm-eval, zeus and the rest travel in .gpu-kit/wheels, with a prebuilt tiny-random
+# (its tokenizer comes from a 93 MB GGUF package too big to carry) in .gpu-kit/cache.
+export PYTHONPATH=$PWD PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
+export TRANSFORMERS_OFFLINE=1 HARNESS_RESULTS=$results
+if [ -d .gpu-kit/wheels ]; then
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
+    --target /tmp/site .gpu-kit/wheels/*.whl || exit 1
+  export PYTHONPATH=$PWD:/tmp/site
+fi
+[ -d .gpu-kit/cache ] && export HARNESS_CACHE=$PWD/.gpu-kit/cache
+
+{
+  nvidia-smi --query-gpu=name,memory.total,driver_version,power.limit,clocks.max.sm,clocks.max.mem \
+    --format=csv
+  nvidia-smi -L
+  python3 - <<'EOF'
+import platform
+from importlib.metadata import PackageNotFoundError, version
+print("python", platform.python_version())
+for name in ("torch", "transformers", "accelerate", "lm_eval", "zeus", "nvidia-ml-py"):
+    try:
+        print(name, version(name))
+    except PackageNotFoundError:
+        print(name, "not installed")
+import torch
+print("cuda", torch.version.cuda, "device", torch.cuda.get_device_name(0))
+EOF
+} > "$out/$step-machine.txt" 2>&1
+
+case $step in
+  perf) cmd=(python3 -m harness bench --model "$model" --weights random --suite perf) ;;
+  compile) cmd=(python3 -m harness bench --model "$model" --weights random
+                --suite benchmarks/gpu/perf-compile.yaml) ;;
+  tests) cmd=(python3 -m pytest -m gpu tests/gpu -v -p no:cacheprovider) ;;
+  *) echo "unknown step $step: perf, compile or tests" >&2; exit 2 ;;
+esac
+echo "+ ${cmd[*]}" | tee "$out/$step.log"
+# SIGINT, not TERM: the harness then writes run.json with the perf points finished so far.
+timeout -s INT -k 30 "$limit_s" "${cmd[@]}" 2>&1 | tee -a "$out/$step.log"
+rc=${PIPESTATUS[0]}
+[ -d "$results/runs" ] && tar czf "$out/$step-runs.tgz" -C "$results" runs
+echo "exit $rc" | tee -a "$out/$step.log"
+exit "$rc"
