@@ -145,16 +145,23 @@ def sweep_target(target: Target, settings: PerfSettings, device: str, hw_name: s
 
 
 def headline(points: list[dict[str, Any]]) -> dict[str, Any]:
-    """The summary fields tables read: batch-1 decode and the first prefill of the first
-    variant, and the decode points as a sweep over batch sizes."""
+    """The summary fields tables read, from the variant a deployment would pick: the one
+    with the fastest decode at the smallest batch (the first variant without decode points):
+    its batch-1 decode, its first prefill, and its decode points as a sweep over batch sizes."""
     ok = [p for p in points if p.get("status") == "ok"]
-    first = ok[0]["variant"] if ok else None
-    decode = [p for p in ok if p["kind"] == "decode" and p["variant"] == first]
-    prefill = [p for p in ok if p["kind"] == "prefill" and p["variant"] == first]
+    decodes = [p for p in ok if p["kind"] == "decode" and p.get("decode_tokens_per_s")]
+    if decodes:
+        smallest = min(p["batch_size"] for p in decodes)
+        best = max((p for p in decodes if p["batch_size"] == smallest),
+                   key=lambda p: p["decode_tokens_per_s"])["variant"]
+    else:
+        best = ok[0]["variant"] if ok else None
+    decode = [p for p in ok if p["kind"] == "decode" and p["variant"] == best]
+    prefill = [p for p in ok if p["kind"] == "prefill" and p["variant"] == best]
     d1 = next((p for p in decode if p["batch_size"] == 1), decode[0] if decode else {})
     p1 = prefill[0] if prefill else {}
     return {
-        "variant": first,
+        "variant": best,
         "decode_tokens_per_s": d1.get("decode_tokens_per_s"),
         "tpot_s": d1.get("tpot_s"), "ttft_s": d1.get("ttft_s"),
         "batch_size": d1.get("batch_size"),

@@ -103,3 +103,14 @@ def test_a_task_yaml_or_jsonl_is_a_suite_of_one(tmp_path: Path) -> None:
     assert config.get_suite(str(problems)).name == "mine"
     with pytest.raises(ConfigError, match="does not exist"):
         config.get_suite(str(tmp_path / "missing.jsonl"))
+
+
+def test_the_benchmark_suites_load() -> None:
+    """The suites under benchmarks/ (run on lent GPUs, where a typo costs device time)."""
+    root = config.CONFIGS.parent / "benchmarks"
+    paths = sorted(root.rglob("*.yaml"))
+    assert len(paths) >= 2
+    for path in paths:
+        suite = config.get_suite(str(path))
+        assert suite.perf.enabled and not suite.tasks
+        assert set(suite.perf.variants) <= {"eager", "static-cache", "static-cache+compile"}

@@ -139,6 +139,24 @@ def test_static_cache_is_sized_for_each_point(monkeypatch: pytest.MonkeyPatch) -
     assert lengths == [201, 201, 12, 12, 12]
 
 
+def test_headline_is_the_variant_with_the_fastest_batch_1_decode() -> None:
+    def pt(variant: str, kind: str, batch: int, rate: float, status: str = "ok") -> dict:
+        key = "decode_tokens_per_s" if kind == "decode" else "prefill_tokens_per_s"
+        return {"variant": variant, "kind": kind, "batch_size": batch, "status": status,
+                "prompt_tokens": 512, key: rate}
+
+    points = [pt("eager", "prefill", 1, 900.0), pt("eager", "decode", 1, 30.0),
+              pt("eager", "decode", 4, 110.0), pt("static-cache+compile", "prefill", 1, 950.0),
+              pt("static-cache+compile", "decode", 1, 42.0),
+              pt("static-cache+compile", "decode", 4, 0.0, status="oom")]
+    h = sweep.headline(points)
+    assert h["variant"] == "static-cache+compile" and h["decode_tokens_per_s"] == 42.0
+    assert h["prefill_tokens_per_s"] == 950.0
+    assert h["sweep"] == [{"batch_size": 1, "decode_tokens_per_s": 42.0}]
+    assert sweep.headline(points[:1])["variant"] == "eager"  # prefill only
+    assert sweep.headline([])["variant"] is None
+
+
 def test_is_oom() -> None:
     assert perf.is_oom(torch.OutOfMemoryError("x"))
     assert perf.is_oom(RuntimeError("DefaultCPUAllocator: can't allocate memory: 1 TB"))
