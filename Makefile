@@ -85,6 +85,7 @@ gpu-kit: setup
 	HARNESS_CACHE=$(abspath $(GPU_KIT))/cache $(BIN)/python -c "from harness import config, \
 	  models; print(models.build_random(config.get_model('tiny-random')))"
 	rm -rf $(GPU_KIT)/cache/models/smollm2-135m-*  # the tokenizer's source, 540 MB: not needed
+	$(BIN)/python benchmarks/gpu/check_kit.py $(GPU_KIT)/wheels
 	du -sh $(GPU_KIT)
 
 test: setup setup-server
