@@ -4,10 +4,13 @@
 # after `make gpu-kit` here (and `.gpu-kit` named in the call's carry):
 #
 #   bash benchmarks/gpu_session.sh perf     # qwq-32b, random weights, the perf suite (eager and
-#                                           # static cache): about 7 minutes on an H100
+#                                           # static cache): 6 to 8 minutes on an H100 by
+#                                           # estimate (not yet run on one)
 #   bash benchmarks/gpu_session.sh compile  # the same model, static cache + torch.compile,
 #                                           # decode at batch 1 and 4 (benchmarks/gpu/)
-#   bash benchmarks/gpu_session.sh tests    # pytest -m gpu (tiny-random on CUDA, energy)
+#   bash benchmarks/gpu_session.sh tests    # pytest -m gpu (tiny-random on CUDA, energy; the
+#                                           # vLLM test skips: its wheels are far over the
+#                                           # 64 MiB a call can carry)
 #
 # MODEL=r1-distill-qwen-32b measures the other 32B model the same way. Each step leaves in
 # $OUT: <step>.log, <step>-machine.txt (nvidia-smi, versions) and, for perf and compile,
