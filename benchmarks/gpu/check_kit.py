@@ -1,7 +1,8 @@
 """Check that the wheels in .gpu-kit/wheels, together with the packages a lent GPU machine
-already has, satisfy every requirement of those wheels on Python 3.12 (that machine has no
-index to fetch a forgotten one from). The machine's package list is read from the device
-tool's KINDS.md, where this workplace has one; elsewhere the check says so and passes.
+already has, satisfy every requirement of those wheels and of the harness on Python 3.12
+(that machine has no index to fetch a forgotten one from). The machine's package list is
+read from the device tool's KINDS.md, where this workplace has one; elsewhere the check says
+so and passes.
 
     python benchmarks/gpu/check_kit.py [.gpu-kit/wheels] [../.library/device/KINDS.md]
 """
@@ -41,9 +42,19 @@ def requirements(wheel: Path) -> tuple[str, list[Requirement]]:
     return canonicalize_name(name), reqs
 
 
-def missing(wheels: list[Path], present: set[str]) -> list[str]:
-    """'wheel needs requirement' for each requirement nothing here or there provides."""
-    parsed = [requirements(w) for w in wheels]
+def harness_requirements(pyproject: Path) -> tuple[str, list[Requirement]]:
+    """The harness's own dependencies (it runs from the checkout there, uninstalled)."""
+    import tomllib
+
+    deps = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    return "harness", [Requirement(d) for d in deps]
+
+
+def missing(wheels: list[Path], present: set[str],
+            extra: list[tuple[str, list[Requirement]]] = ()) -> list[str]:
+    """'wheel needs requirement' for each requirement nothing here or there provides;
+    `extra` adds (name, requirements) of something that is not a wheel."""
+    parsed = [requirements(w) for w in wheels] + list(extra)
     have = present | {name for name, _ in parsed}
     gaps = []
     for name, reqs in parsed:
@@ -65,7 +76,9 @@ def main(argv: list[str]) -> int:
     if present is None:
         print(f"no package list of the GPU machines at {kinds}: kit not checked")
         return 0
-    gaps = missing(sorted(wheels_dir.glob("*.whl")), present)
+    root = Path(__file__).resolve().parents[2]
+    gaps = missing(sorted(wheels_dir.glob("*.whl")), present,
+                   [harness_requirements(root / "pyproject.toml")])
     for gap in gaps:
         print("missing:", gap)
     print(f"{len(list(wheels_dir.glob('*.whl')))} wheels; "

@@ -40,3 +40,11 @@ def test_machine_packages_from_the_kinds_page(tmp_path: Path) -> None:
     assert check_kit.machine_packages(kinds) == {"absl-py", "pyyaml", "torch",
                                                  "typing-extensions"}
     assert check_kit.machine_packages(tmp_path / "absent.md") is None
+
+
+def test_the_harness_own_requirements_count_too(tmp_path: Path) -> None:
+    name, reqs = check_kit.harness_requirements(ROOT / "pyproject.toml")
+    names = {r.name for r in reqs}
+    assert name == "harness" and {"torch", "zeus", "lm-eval"} <= names
+    assert check_kit.missing([], {"torch"}, [(name, reqs)])  # most of them are not there
+    assert not check_kit.missing([], names, [(name, reqs)])
