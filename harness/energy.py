@@ -67,6 +67,7 @@ def nvml_handles(nvml: Any, devices: list[int]) -> list[Any]:
     return handles
 
 
+@functools.cache
 def zeus_version() -> str | None:
     """The installed zeus version, or None where zeus is not installed."""
     from importlib import metadata

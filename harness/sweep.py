@@ -17,6 +17,8 @@ from harness.config import HardwareConfig, PerfSettings
 from harness.energy import EnergyMeter
 from harness.monitor import NvmlSampler, idle_power_w
 
+OnPoint = Callable[[dict[str, Any]], None]  # sees each perf point as it is finished
+
 
 @dataclass(frozen=True)
 class Target:
@@ -80,7 +82,7 @@ def _annotate(p: dict[str, Any], traffic: bounds.Traffic, lim: dict[str, Any],
 
 def run_sweep(model: Any, tokenizer: Any, settings: PerfSettings, device: str,
               hw_name: str | None,
-              on_point: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+              on_point: OnPoint | None = None) -> dict[str, Any]:
     """The sweep of a loaded transformers model (see sweep_target)."""
     elem = next(model.parameters()).element_size()
     target = Target(
@@ -92,7 +94,7 @@ def run_sweep(model: Any, tokenizer: Any, settings: PerfSettings, device: str,
 
 
 def sweep_target(target: Target, settings: PerfSettings, device: str, hw_name: str | None,
-                 on_point: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+                 on_point: OnPoint | None = None) -> dict[str, Any]:
     """Run every perf point of `settings`; an OOM or a failing variant is recorded, not fatal.
     `on_point` sees each point as it is finished (an interrupted sweep keeps those)."""
     hw = config.get_hardware(hw_name) if hw_name else None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness import environment
 from harness.config import PerfSettings
 from harness.errors import HarnessError
 from harness.models import ModelError, ResolvedModel
+
+if TYPE_CHECKING:
+    from harness.sweep import OnPoint
 
 DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2, "float8_e4m3fn": 1}
 
@@ -101,7 +103,7 @@ class HFBackend:
                     device=self.device)
 
     def measure_perf(self, settings: PerfSettings,
-                     on_point: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+                     on_point: OnPoint | None = None) -> dict[str, Any]:
         """The perf sweep through model.generate (see harness.sweep and harness.perf);
         `on_point` sees each point as it is finished."""
         from harness import sweep

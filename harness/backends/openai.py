@@ -21,11 +21,14 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.config import PerfSettings
 from harness.errors import HarnessError
 from harness.models import ResolvedModel
+
+if TYPE_CHECKING:
+    from harness.sweep import OnPoint
 
 ARGS: dict[str, type] = {"base_url": str, "served_model": str, "api_key_env": str,
                          "concurrency": int, "timeout_s": float, "max_retries": int,
@@ -174,7 +177,8 @@ class OpenAIBackend:
             return None
         return len(ids if isinstance(ids, list) else ids["input_ids"])  # transformers 4 or 5
 
-    def measure_perf(self, settings: PerfSettings, on_point: Any = None) -> dict[str, Any]:
+    def measure_perf(self, settings: PerfSettings,
+                     on_point: OnPoint | None = None) -> dict[str, Any]:
         """Prefill (TTFT) at each prompt length, one request at a time, then decode at each
         of the suite's batch sizes taken as concurrency levels (harness.serving); `on_point`
         sees each point as it is finished."""

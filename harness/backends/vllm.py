@@ -17,10 +17,13 @@ With data parallel replicas the perf sweep measures one replica.
 from __future__ import annotations
 
 import importlib.util
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
 from harness.models import ResolvedModel
+
+if TYPE_CHECKING:
+    from harness.sweep import OnPoint
 
 ARGS: dict[str, type] = {
     "tensor_parallel_size": int, "pipeline_parallel_size": int, "data_parallel_size": int,
@@ -166,7 +169,7 @@ class VLLMBackend:
             llm = self._lm.model = LLM(**self._lm.model_args)
         return llm
 
-    def measure_perf(self, settings: Any, on_point: Any = None) -> dict[str, Any]:
+    def measure_perf(self, settings: Any, on_point: OnPoint | None = None) -> dict[str, Any]:
         """The perf sweep through vLLM's engine, with bounds for the GPUs of one replica;
         `on_point` sees each point as it is finished."""
         import torch
