@@ -59,7 +59,9 @@ def print_perf(run: dict[str, Any]) -> None:
     lim = perf.get("limits") or {}
     bw = lim.get("bandwidth_measured_bytes_per_s")
     t = Table(title=f"perf points ({(run.get('hardware') or {}).get('label', '?')}; measured "
-                    f"bandwidth {bw / 1e9:.1f} GB/s)" if bw else "perf points")
+                    f"bandwidth {bw / 1e9:.1f} GB/s)" if bw else "perf points",
+              caption="J/token: over the timed runs only; per prompt token for prefill, per "
+                      "output token for decode")
     for col in ("variant", "kind", "prompt", "batch", "new", "TTFT ms", "TPOT ms", "tok/s",
                 "bound tok/s", "of bound", "of measured-bw bound", "peak alloc GB", "KV GB",
                 "J/token", "status"):

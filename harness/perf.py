@@ -1,12 +1,16 @@
 """Prefill and decode speed of a loaded transformers model, as a sweep of scenarios.
 
-Method: prompts of exactly N random (seeded) token ids; warm-up runs first (kernel selection,
-allocator growth and lazy initialisation would otherwise land in the first timing); the
-device is synchronized before each clock read, since CUDA calls return before the work is
-done. TTFT is a generate() of one token; a generate() of `new_tokens` with EOS suppressed
-(min_new_tokens) gives E2E, and TPOT = (E2E - TTFT) / (new_tokens - 1), the vLLM bench
-definition. Medians over repeats, with p90 and the raw timings kept. An out-of-memory at one
-point is recorded as such and the sweep goes on; memory is freed between points.
+Method: prompts of exactly N random (seeded) token ids; warm-up runs of the point's full
+output length first (kernel selection, compilation, allocator growth at every cache length and
+lazy initialisation would otherwise land in the first timing); the device is synchronized
+before each clock read, since CUDA calls return before the work is done. TTFT is a generate()
+of one token; a generate() of `new_tokens` with EOS suppressed (min_new_tokens) gives E2E, and
+TPOT = (E2E - TTFT) / (new_tokens - 1), the vLLM bench definition. Medians over repeats, with
+p90 and the raw timings kept. Energy is a window over the timed runs only (steady state: no
+warm-up or compilation inside): the TTFT runs of a prefill point (joules per prompt token), the
+E2E runs of a decode point (joules per output token, the prefill of each request included).
+An out-of-memory at one point is recorded as such and the sweep goes on; memory is freed
+between points.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import gc
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from harness.config import PerfSettings
@@ -102,7 +107,6 @@ class Runner:
         eos = cfg.eos_token_id if cfg.eos_token_id is not None else 0
         self.pad = tokenizer.pad_token_id if tokenizer is not None and \
             tokenizer.pad_token_id is not None else (eos[0] if isinstance(eos, list) else eos)
-        self.generated = 0
         self.static = self.kwargs.get("cache_implementation") == "static"
         self.cache_len: int | None = None
 
@@ -130,8 +134,14 @@ class Runner:
                                 max_new_tokens=new, min_new_tokens=new, do_sample=False,
                                 pad_token_id=self.pad, **self.kwargs)
         sync()
-        self.generated += batch * new
         return time.perf_counter() - t0
+
+
+def window_tokens(p: dict[str, Any]) -> int:
+    """Tokens behind a finished point's energy window: prompt tokens for prefill, output
+    tokens for decode (see the module's method)."""
+    per_run = p["prompt_tokens"] if p["kind"] == "prefill" else p["new_tokens"]
+    return p["batch_size"] * per_run * p["repeats"]
 
 
 def sync_for(device: str) -> Callable[[], None]:
@@ -144,8 +154,10 @@ def sync_for(device: str) -> Callable[[], None]:
 
 
 def point(runner: Runner, kind: str, prompt: int, batch: int, settings: PerfSettings,
-          max_positions: int | None) -> dict[str, Any]:
-    """One perf point: prefill (TTFT only) or decode (TTFT and E2E), with its status."""
+          max_positions: int | None,
+          window: AbstractContextManager[Any] | None = None) -> dict[str, Any]:
+    """One perf point: prefill (TTFT only) or decode (TTFT and E2E), with its status.
+    `window` (an energy meter) is entered around the runs `window_tokens` counts."""
     new = 1 if kind == "prefill" else settings.new_tokens
     base = {"kind": kind, "prompt_tokens": prompt, "batch_size": batch, "new_tokens": new}
     if max_positions and prompt + new > max_positions:
@@ -156,12 +168,14 @@ def point(runner: Runner, kind: str, prompt: int, batch: int, settings: PerfSett
         runner.begin_point(prompt, new)
     try:
         for _ in range(settings.warmup):
-            runner.timed(prompt, batch, min(new, 4), sync)
-        ttft, e2e = [], []
-        for _ in range(settings.repeats):
-            ttft.append(runner.timed(prompt, batch, 1, sync))
-            if kind == "decode":
-                e2e.append(runner.timed(prompt, batch, new, sync))
+            runner.timed(prompt, batch, new, sync)
+        ttft: list[float] = []
+        e2e: list[float] = []
+        with window if window is not None and kind == "prefill" else nullcontext():
+            ttft = [runner.timed(prompt, batch, 1, sync) for _ in range(settings.repeats)]
+        if kind == "decode":
+            with window if window is not None else nullcontext():
+                e2e = [runner.timed(prompt, batch, new, sync) for _ in range(settings.repeats)]
     except Exception as exc:
         if not is_oom(exc):
             raise

@@ -123,19 +123,19 @@ def sweep_target(target: Target, settings: PerfSettings, device: str, hw_name: s
                     add({"variant": variant, "kind": kind, "status": "error",
                          "prompt_tokens": prompt, "batch_size": batch, "reason": failed})
                     continue
-                before = runner.generated
+                meter = EnergyMeter(devices)
                 try:
-                    with EnergyMeter(devices) as meter:
-                        p = perf.point(runner, kind, prompt, batch, settings, max_pos)
+                    p = perf.point(runner, kind, prompt, batch, settings, max_pos, meter)
                 except Exception as exc:  # a variant that cannot run here (e.g. no compiler)
                     failed = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
                     p = {"kind": kind, "prompt_tokens": prompt, "batch_size": batch,
                          "status": "error", "reason": failed}
                 p["variant"] = variant
-                p["energy"] = meter.result.to_json()
-                tokens = runner.generated - before
-                joules = meter.result.joules
-                p["joules_per_token"] = joules / tokens if joules is not None and tokens else None
+                if p["status"] == "ok":
+                    joules = meter.result.joules
+                    p["energy"] = meter.result.to_json()
+                    p["joules_per_token"] = joules / perf.window_tokens(p) \
+                        if joules is not None else None
                 _annotate(p, traffic, out["limits"], kv_per_token, device)
                 add(p)
     perf.free_memory(device)

@@ -102,7 +102,7 @@ class VLLMRunner:
     """perf.Runner's interface over a vllm.LLM: timed() generates exactly `new` tokens."""
 
     def __init__(self, llm: Any, vocab_size: int) -> None:
-        self.llm, self.vocab_size, self.device, self.generated = llm, vocab_size, "cuda", 0
+        self.llm, self.vocab_size, self.device = llm, vocab_size, "cuda"
         self.calls = 0
 
     def timed(self, prompt: int, batch: int, new: int, sync: Any) -> float:
@@ -120,7 +120,6 @@ class VLLMRunner:
         t0 = time.perf_counter()
         self.llm.generate([TokensPrompt(prompt_token_ids=row) for row in ids], params,
                           use_tqdm=False)
-        self.generated += batch * new
         return time.perf_counter() - t0
 
 

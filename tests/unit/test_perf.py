@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from harness import perf
+from harness.config import PerfSettings
 from harness.perf import percentile, summarize
 
 
@@ -33,3 +35,38 @@ def test_summarize_uses_medians() -> None:
     assert out["ttft_s"] == pytest.approx(0.1)
     assert out["e2e_s"] == pytest.approx(1.0)
     assert out["tpot_p90_s"] > out["tpot_s"]
+
+
+class Recorder:
+    """A runner and an energy window in one: logs each run, and whether a window held it."""
+
+    device = "cpu"
+
+    def __init__(self) -> None:
+        self.inside, self.runs = False, []
+
+    def timed(self, prompt: int, batch: int, new: int, sync: object) -> float:
+        self.runs.append((new, self.inside))
+        return 0.01 * new
+
+    def __enter__(self) -> Recorder:
+        self.inside = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.inside = False
+
+
+def test_energy_window_holds_the_timed_runs_only() -> None:
+    """Warm-up (compilation, allocator growth) stays outside; decode windows its E2E runs."""
+    settings = PerfSettings(prefill_lengths=(16,), decode_batch_sizes=(2,),
+                            decode_prompt_tokens=8, new_tokens=5, repeats=3, warmup=2)
+    r = Recorder()
+    p = perf.point(r, "decode", 8, 2, settings, None, window=r)
+    # full-length warm-ups, then TTFT runs, then the E2E runs inside the window
+    assert r.runs == [(5, False)] * 2 + [(1, False)] * 3 + [(5, True)] * 3
+    assert perf.window_tokens(p) == 2 * 5 * 3
+    r = Recorder()
+    p = perf.point(r, "prefill", 16, 1, settings, None, window=r)
+    assert r.runs == [(1, False)] * 2 + [(1, True)] * 3
+    assert perf.window_tokens(p) == 16 * 3
