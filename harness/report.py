@@ -20,8 +20,20 @@ from harness.efficiency import hardware_of, run_costs
 
 COLUMNS = ["run", "status", "model", "backend", "hardware", "weights", "suite", "task",
            "metric", "score", "stderr", "n", "published", "published_source",
-           "decode_tok_s", "prefill_tok_s", "ttft_s", "tpot_s", "peak_mem_gb", "energy_j",
-           "j_per_token", "j_per_correct", "usd_per_mtok", "usd_per_correct"]
+           "decode_tok_s", "prefill_tok_s", "ttft_s", "tpot_s", "perf_variant",
+           "decode_j_per_token", "peak_mem_gb", "energy_j", "j_per_token", "j_per_correct",
+           "usd_per_mtok", "usd_per_correct"]
+
+
+def decode_joules_per_token(perf: dict[str, Any]) -> float | None:
+    """J per output token of the headline decode point (runs from before the headline field
+    existed: looked up among the points)."""
+    if perf.get("decode_joules_per_token") is not None:
+        return perf["decode_joules_per_token"]
+    return next((p.get("joules_per_token") for p in perf.get("points") or []
+                 if p.get("status") == "ok" and p.get("kind") == "decode"
+                 and p.get("variant") == perf.get("variant")
+                 and p.get("batch_size") == perf.get("batch_size")), None)
 
 
 def rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -42,6 +54,8 @@ def rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "decode_tok_s": perf.get("decode_tokens_per_s"),
             "prefill_tok_s": perf.get("prefill_tokens_per_s"),
             "ttft_s": perf.get("ttft_s"), "tpot_s": perf.get("tpot_s"),
+            "perf_variant": perf.get("variant"),
+            "decode_j_per_token": decode_joules_per_token(perf),
             "peak_mem_gb": peak / 1e9 if peak else None,
             "energy_j": (run.get("energy") or {}).get("joules"),
             "j_per_token": costs["joules_per_token"], "j_per_correct": costs["joules_per_correct"],
@@ -141,9 +155,11 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
     lines += _table(["run", "model", "hardware", "weights", "suite", "task", "score ± se", "n",
                      "published", "gap", "provenance"], acc) if acc else ["(no scores yet)"]
     lines += ["", "## Efficiency", "",
-              "Decode and prefill tokens/s, TTFT and TPOT from the run's perf measurement",
-              "(lengths and batch in run.json); peak memory: torch's peak allocation on a GPU,",
-              "process peak RSS on CPU; energy: NVML counter over the accuracy run; dollars: GPU",
+              "Decode and prefill tokens/s, TTFT, TPOT and decode J/token from the run's perf",
+              "measurement (batch 1, the variant named under provenance; lengths in run.json;",
+              "J over the timed runs only); peak memory: torch's peak allocation on a GPU,",
+              "process peak RSS on CPU; J/token and J/correct: NVML counter over the accuracy",
+              "run (the reasoning workload itself); dollars: GPU",
               "time of the accuracy run at the price per GPU-hour in configs/hardware/ (an",
               "assumption). GPUs needed: estimated from the architecture (`harness plan`).", ""]
     seen: set[str] = set()
@@ -155,12 +171,16 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
         eff.append([r["run"], r["model"], r["hardware"], r["weights"], _fmt(r["decode_tok_s"]),
                     _fmt(r["prefill_tok_s"]),
                     _fmt(r["ttft_s"] * 1e3 if r["ttft_s"] else None),
-                    _fmt(r["tpot_s"] * 1e3 if r["tpot_s"] else None), _fmt(r["peak_mem_gb"], 2),
+                    _fmt(r["tpot_s"] * 1e3 if r["tpot_s"] else None),
+                    _fmt(r["decode_j_per_token"], 2), _fmt(r["peak_mem_gb"], 2),
                     _fmt(r["j_per_token"], 2), _fmt(r["j_per_correct"]), _fmt(r["usd_per_mtok"], 2),
                     _fmt(r["usd_per_correct"], 4), _gpus_needed(r, runs[r["run"]]),
-                    f"measured, {r['weights']} weights; $ at assumed price; GPUs: plan"])
+                    f"measured, {r['weights']} weights"
+                    + (f"; perf: {r['perf_variant']}" if r.get("perf_variant") else "")
+                    + "; $ at assumed price; GPUs: plan"])
     lines += _table(["run", "model", "hardware", "weights", "decode tok/s", "prefill tok/s",
-                     "TTFT ms", "TPOT ms", "peak mem GB", "J/token", "J/correct", "$/M tokens",
+                     "TTFT ms", "TPOT ms", "decode J/token", "peak mem GB", "J/token",
+                     "J/correct", "$/M tokens",
                      "$/correct", "GPUs needed", "provenance"], eff) if eff \
         else ["(no runs yet: `make bench`)"]
     lines += ["", "## Paired comparisons", "",

@@ -168,6 +168,7 @@ def headline(points: list[dict[str, Any]]) -> dict[str, Any]:
         "tpot_s": d1.get("tpot_s"), "ttft_s": d1.get("ttft_s"),
         "batch_size": d1.get("batch_size"),
         "decode_fraction_of_bound": d1.get("fraction_of_bound"),
+        "decode_joules_per_token": d1.get("joules_per_token"),
         "prefill_tokens_per_s": p1.get("prefill_tokens_per_s"),
         "prefill_prompt_tokens": p1.get("prompt_tokens"),
         "sweep": [{"batch_size": p["batch_size"], "decode_tokens_per_s": p["decode_tokens_per_s"]}

@@ -143,7 +143,7 @@ def test_headline_is_the_variant_with_the_fastest_batch_1_decode() -> None:
     def pt(variant: str, kind: str, batch: int, rate: float, status: str = "ok") -> dict:
         key = "decode_tokens_per_s" if kind == "decode" else "prefill_tokens_per_s"
         return {"variant": variant, "kind": kind, "batch_size": batch, "status": status,
-                "prompt_tokens": 512, key: rate}
+                "prompt_tokens": 512, key: rate, "joules_per_token": rate / 10}
 
     points = [pt("eager", "prefill", 1, 900.0), pt("eager", "decode", 1, 30.0),
               pt("eager", "decode", 4, 110.0), pt("static-cache+compile", "prefill", 1, 950.0),
@@ -151,6 +151,7 @@ def test_headline_is_the_variant_with_the_fastest_batch_1_decode() -> None:
               pt("static-cache+compile", "decode", 4, 0.0, status="oom")]
     h = sweep.headline(points)
     assert h["variant"] == "static-cache+compile" and h["decode_tokens_per_s"] == 42.0
+    assert h["decode_joules_per_token"] == pytest.approx(4.2)
     assert h["prefill_tokens_per_s"] == 950.0
     assert h["sweep"] == [{"batch_size": 1, "decode_tokens_per_s": 42.0}]
     assert sweep.headline(points[:1])["variant"] == "eager"  # prefill only

@@ -79,3 +79,16 @@ def test_paired_interval() -> None:
     assert p["n"] == 3 and p["diff"] == pytest.approx(1 / 3)
     sd = (((1 - 1 / 3) ** 2 + 2 * (1 / 3) ** 2) / 2) ** 0.5
     assert p["high"] - p["diff"] == pytest.approx(1.96 * sd / 3 ** 0.5)
+
+
+def test_decode_joules_per_token_from_headline_or_points() -> None:
+    points = [{"variant": "eager", "kind": "decode", "batch_size": 1, "status": "ok",
+               "joules_per_token": 18.0},
+              {"variant": "static-cache+compile", "kind": "decode", "batch_size": 4,
+               "status": "ok", "joules_per_token": 3.8},
+              {"variant": "static-cache+compile", "kind": "decode", "batch_size": 1,
+               "status": "ok", "joules_per_token": 13.3}]
+    older = {"variant": "static-cache+compile", "batch_size": 1, "points": points}
+    assert report.decode_joules_per_token(older) == 13.3
+    assert report.decode_joules_per_token({**older, "decode_joules_per_token": 12.0}) == 12.0
+    assert report.decode_joules_per_token({"points": []}) is None
