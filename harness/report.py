@@ -17,6 +17,7 @@ from typing import Any
 from harness import results
 from harness.config import published_score
 from harness.efficiency import hardware_of, run_costs
+from harness.sweep import headline
 
 COLUMNS = ["run", "status", "model", "backend", "hardware", "weights", "suite", "task",
            "metric", "score", "stderr", "n", "published", "published_source",
@@ -26,14 +27,9 @@ COLUMNS = ["run", "status", "model", "backend", "hardware", "weights", "suite", 
 
 
 def decode_joules_per_token(perf: dict[str, Any]) -> float | None:
-    """J per output token of the headline decode point (runs from before the headline field
-    existed: looked up among the points)."""
-    if perf.get("decode_joules_per_token") is not None:
-        return perf["decode_joules_per_token"]
-    return next((p.get("joules_per_token") for p in perf.get("points") or []
-                 if p.get("status") == "ok" and p.get("kind") == "decode"
-                 and p.get("variant") == perf.get("variant")
-                 and p.get("batch_size") == perf.get("batch_size")), None)
+    """J per output token of the headline decode point, picked as sweep.headline picks it
+    (so runs recorded before the headline carried this field get it too)."""
+    return headline(perf.get("points") or [])["decode_joules_per_token"]
 
 
 def rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -88,7 +88,9 @@ def test_decode_joules_per_token_from_headline_or_points() -> None:
                "status": "ok", "joules_per_token": 3.8},
               {"variant": "static-cache+compile", "kind": "decode", "batch_size": 1,
                "status": "ok", "joules_per_token": 13.3}]
-    older = {"variant": "static-cache+compile", "batch_size": 1, "points": points}
-    assert report.decode_joules_per_token(older) == 13.3
-    assert report.decode_joules_per_token({**older, "decode_joules_per_token": 12.0}) == 12.0
+    for p in points:
+        p["decode_tokens_per_s"] = 30.0 if p["variant"] == "static-cache+compile" else 17.0
+    # a run recorded before the headline field: the fastest batch-1 variant's point
+    assert report.decode_joules_per_token({"points": points}) == 13.3
     assert report.decode_joules_per_token({"points": []}) is None
+    assert report.decode_joules_per_token({}) is None
