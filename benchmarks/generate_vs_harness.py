@@ -2,7 +2,7 @@
 
 Both time the same model (smollm2-135m), the same prompt tokens and the same number of new
 tokens, in one process. Plain: wall time of generate() with EOS suppressed, tokens / second
-(the short prompt makes prefill negligible). Harness: harness.perf's decode point, which
+(the short prompt makes prefill negligible). Harness: harness.perf.timing's decode point, which
 subtracts the time to first token. They should agree within 10%; the script exits 1 if not.
 
     .venv/bin/python benchmarks/generate_vs_harness.py [--model smollm2-135m] [--new-tokens 128]
@@ -18,8 +18,9 @@ import time
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from harness import models, perf
-from harness.config import PerfSettings
+from harness import models
+from harness.config.configs import PerfSettings
+from harness.perf import timing
 
 
 def main() -> int:
@@ -34,7 +35,7 @@ def main() -> int:
     resolved = models.resolve(args.model)
     tok = AutoTokenizer.from_pretrained(resolved.path)
     model = AutoModelForCausalLM.from_pretrained(resolved.path, dtype=torch.float32).eval()
-    runner = perf.Runner(model, tok, "cpu", "eager")
+    runner = timing.Runner(model, tok, "cpu", "eager")
 
     # The same prompt tokens the harness will use (its generator is seeded by shape).
     gen = torch.Generator().manual_seed(args.prompt_tokens * 1000 + 1)
@@ -54,7 +55,7 @@ def main() -> int:
     plain_rate = n / statistics.median(plain)
 
     settings = PerfSettings(new_tokens=n, repeats=args.repeats, warmup=1)
-    point = perf.point(runner, "decode", args.prompt_tokens, 1, settings, None)
+    point = timing.point(runner, "decode", args.prompt_tokens, 1, settings, None)
     harness_rate = point["decode_tokens_per_s"]
     ratio = harness_rate / plain_rate
     print(f"model {args.model}, CPU, {torch.get_num_threads()} threads, prompt "

@@ -14,11 +14,29 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import accuracy, config, environment, models, preflight, report, results
+from harness import environment, models
+from harness.accuracy import evaluate
 from harness.backends import REMOTE, backend_args, load_backend
-from harness.config import SuiteConfig, get_suite
-from harness.energy import EnergyMeter
-from harness.monitor import memory_snapshot
+from harness.config import configs
+from harness.config.configs import SuiteConfig, get_suite
+from harness.perf.energy import EnergyMeter
+from harness.perf.monitor import memory_snapshot
+from harness.plan import preflight
+from harness.report import tables
+from harness.results import files
+from harness.results.parts import (
+    Energy,
+    Estimate,
+    GenerationStats,
+    Hardware,
+    Memory,
+    ModelInfo,
+    SuiteInfo,
+    TaskScore,
+    Workload,
+)
+from harness.results.perf_points import Perf
+from harness.results.record import Run, load_runs, write_run
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,31 +58,39 @@ class BenchOptions:
 
 def run_bench(opts: BenchOptions) -> Path:
     """Run one bench and return its run directory; the comparison table is rebuilt too."""
-    known = config.get_model(opts.model) if opts.model in config.model_names() else None
+    known = configs.get_model(opts.model) if opts.model in configs.model_names() else None
     backend_name = opts.backend or (known.backend.default if known else "hf")
     args = backend_args(backend_name, known, opts.backend_args)
     # Before anything is resolved or downloaded: a model that needs a cluster stops here.
     preflight.check_gpus(known, backend_name, args, opts.device)
     model = models.resolve(opts.model, weights=opts.weights, local=backend_name not in REMOTE)
     suite = get_suite(opts.suite or default_suite(model))
-    root = opts.results_dir or results.results_root()
-    run_dir = results.new_run_dir(root, model.name, suite.name)
-    record = _base_record(run_dir, opts, suite, model, backend_name)
-    results.write_json(run_dir / "run.json", record)
+    root = opts.results_dir or files.results_root()
+    run_dir = files.new_run_dir(root, model.name, suite.name)
+    bench = _Bench(_base_record(run_dir, opts, suite, model, backend_name))
+    write_run(run_dir / "run.json", bench.run)
     t0 = time.perf_counter()
     try:
-        _execute(record, opts, suite, model, backend_name, args, run_dir, root)
-        record["status"] = "complete"
+        _execute(bench, opts, suite, model, backend_name, args, run_dir, root)
+        bench.update(status="complete")
     except BaseException as exc:
-        record["status"] = "failed"
-        record["error"] = f"{type(exc).__name__}: {exc}"
+        bench.update(status="failed", error=f"{type(exc).__name__}: {exc}")
         raise
     finally:
-        record["finished_at"] = results.now_iso()
-        record["duration_s"] = time.perf_counter() - t0
-        results.write_json(run_dir / "run.json", record)
-        report.rebuild(root)
+        bench.update(finished_at=files.now_iso(), duration_s=time.perf_counter() - t0)
+        write_run(run_dir / "run.json", bench.run)
+        tables.rebuild(root)
     return run_dir
+
+
+class _Bench:
+    """The run record as it grows: each stage replaces the parts it produced."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+
+    def update(self, **parts: Any) -> None:
+        self.run = dataclasses.replace(self.run, **parts)
 
 
 def default_suite(model: models.ResolvedModel) -> str:
@@ -78,27 +104,27 @@ def default_suite(model: models.ResolvedModel) -> str:
     return "default" if embedded else "quick"
 
 
-def _announce(record: dict[str, Any], suite: SuiteConfig, model: models.ResolvedModel,
-              backend: Any, opts: BenchOptions, root: Path) -> None:
-    """Print (and record) how much the suite will generate and an upper bound on its time."""
-    from harness import estimate, plan
-    from harness.efficiency import hardware_name
+def _announce(run: Run, suite: SuiteConfig, model: models.ResolvedModel, backend: Any,
+              opts: BenchOptions, root: Path) -> Estimate:
+    """Print (and return for the record) how much the suite will generate and an upper bound
+    on its time."""
+    from harness.plan import estimate, sizing
 
-    label = record["hardware"]["label"]
-    rate = estimate.known_rate(results.load_runs(root), model.name, label)
-    source = f"batch-1 decode measured earlier for {model.name} on {label}"
+    hardware = run.hardware or Hardware()
+    rate = estimate.known_rate(load_runs(root), model.name, hardware.label)
+    source = f"batch-1 decode measured earlier for {model.name} on {hardware.label}"
     if rate is None and backend.device.startswith("cuda") and model.config:
-        hw = hardware_name(record["hardware"].get("accelerator"))
+        hw = configs.hardware_name(hardware.accelerator)
         if hw:
-            rate = plan.make_plan(model.config.name, hw).decode_bound_tokens_per_s
+            rate = sizing.make_plan(model.config.name, hw).decode_bound_tokens_per_s
             source = f"the plan's batch-1 bandwidth bound on {hw}"
     max_tokens = model.config.generation.max_new_tokens if model.config else 32768
     est = estimate.estimate(suite, opts.limit, max_tokens, rate, source)
-    record["estimate"] = est
     print(estimate.describe(est, suite.name, model.name), file=sys.stderr, flush=True)
+    return est
 
 
-def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
+def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
              model: models.ResolvedModel, backend_name: str, args: dict[str, Any],
              run_dir: Path, root: Path) -> None:
     batch = opts.batch_size or suite.batch_size
@@ -107,44 +133,58 @@ def _execute(record: dict[str, Any], opts: BenchOptions, suite: SuiteConfig,
     devices = list(getattr(backend, "gpu_indices", [0])) \
         if backend.device.startswith("cuda") else []
     unavailable = getattr(backend, "energy_unavailable", None)
-    record["backend"] = backend.describe()
-    record["hardware"] = backend.hardware() if remote else environment.hardware(backend.device)
+    desc = backend.describe()
+    info = dataclasses.replace(bench.run.model, parameters=backend.parameter_count())
     if remote:
-        record["hardware"]["client"] = environment.hardware("cpu")
-        desc = record["backend"]
-        record["model"]["origin"] = (f"served by {desc['base_url']} as {desc['served_model']}"
-                                     " (weights and dtype as the server loaded them)")
-    record["model"]["parameters"] = backend.parameter_count()
-    record["memory"] = {"weights_bytes": backend.weight_bytes()}
-    record["energy"] = {"joules": None, "reason": None, "accuracy": None, "perf": None}
+        hardware = Hardware.from_json({**backend.hardware(),
+                                       "client": environment.hardware("cpu")})
+        info = dataclasses.replace(info, origin=(
+            f"served by {desc['base_url']} as {desc['served_model']}"
+            " (weights and dtype as the server loaded them)"))
+    else:
+        hardware = Hardware.from_json(environment.hardware(backend.device))
+    bench.update(backend=desc, hardware=hardware, model=info)
+    memory = {"weights_bytes": backend.weight_bytes()}
+    energy = Energy()
     architecture_only = model.weights == "random" and not model.path
     if suite.tasks and architecture_only:
-        record["accuracy_skipped"] = "random weights: this run measures speed and memory only"
+        bench.update(accuracy_skipped="random weights: this run measures speed and memory only")
     elif suite.tasks:
-        _announce(record, suite, model, backend, opts, root)
+        bench.update(estimate=_announce(bench.run, suite, model, backend, opts, root))
         with EnergyMeter(devices, unavailable=unavailable) as meter:
             identity = _identity(model, backend) if opts.resume else None
-            acc = accuracy.run(backend.lm(), suite, model.config, backend.tokenizer,
+            acc = evaluate.run(backend.lm(), suite, model.config, backend.tokenizer,
                                opts.limit, run_dir / "samples", identity)
-        record.update(acc)
-        record["energy"].update(joules=meter.result.joules, reason=meter.result.reason,
-                                accuracy=meter.result.to_json())
-        record["workload"] = workload(record, meter.result.seconds)
+        energy = Energy(joules=meter.result.joules, reason=meter.result.reason,
+                        accuracy=meter.result.to_record())
+        generation = dict(acc["generation"])
+        settings = generation.pop("settings")
+        bench.update(tasks={k: TaskScore.from_json(v) for k, v in acc["tasks"].items()},
+                     generation={k: GenerationStats.from_json(v) for k, v in generation.items()},
+                     generation_settings=settings, energy=energy)
+        bench.update(workload=workload(bench.run, meter.result.seconds))
+    perf: dict[str, Any] = {}
     if suite.perf.enabled if opts.perf is None else opts.perf:
         # What an interrupted sweep leaves in run.json: the points finished so far.
-        record["perf"] = {"status": "interrupted", "points": []}
-        with EnergyMeter(devices, unavailable=unavailable) as meter:
-            record["perf"] = backend.measure_perf(suite.perf,
-                                                  on_point=record["perf"]["points"].append)
-        record["energy"]["perf"] = meter.result.to_json()
-        record["energy"]["reason"] = record["energy"]["reason"] or meter.result.reason
+        points: list[dict[str, Any]] = []
+        bench.update(perf=Perf(status="interrupted"))
+        try:
+            with EnergyMeter(devices, unavailable=unavailable) as meter:
+                perf = backend.measure_perf(suite.perf, on_point=points.append)
+        except BaseException:
+            bench.update(perf=Perf.from_json({"status": "interrupted", "points": points}))
+            raise
+        energy = dataclasses.replace(energy, perf=meter.result.to_record(),
+                                     reason=energy.reason or meter.result.reason)
+        bench.update(perf=Perf.from_json(perf), energy=energy)
     if remote:
-        record["memory"]["reason"] = unavailable
+        memory["reason"] = unavailable
     else:
-        record["memory"].update(memory_snapshot(backend.device))
-    if record.get("perf"):
-        record["memory"]["device_peak_bytes"] = record["perf"].get("device_peak_bytes")
-        record["memory"]["device_peak_reason"] = record["perf"].get("device_peak_reason")
+        memory.update(memory_snapshot(backend.device))
+    if perf:
+        memory["device_peak_bytes"] = perf.get("device_peak_bytes")
+        memory["device_peak_reason"] = perf.get("device_peak_reason")
+    bench.update(memory=Memory.from_json(memory), energy=energy)
     backend.close()
 
 
@@ -158,50 +198,32 @@ def _identity(model: models.ResolvedModel, backend: Any) -> dict[str, Any]:
     return ident
 
 
-def workload(record: dict[str, Any], seconds: float) -> dict[str, Any]:
+def workload(run: Run, seconds: float) -> Workload:
     """The reasoning workload itself: output tokens/s and joules per token, answer and
     correct answer over the accuracy run."""
-    from harness.efficiency import correct_answers, output_tokens
-
-    tokens = output_tokens(record)
-    answers = sum(g.get("n_generations", 0) for k, g in record["generation"].items()
-                  if k != "settings")
-    correct = correct_answers(record)
-    joules = record["energy"]["joules"]
+    tokens, answers, correct = run.output_tokens, run.answers, run.correct_answers
+    joules = run.energy.joules if run.energy else None
 
     def per(n: float) -> float | None:
         return joules / n if joules is not None and n else None
 
-    return {"seconds": seconds, "output_tokens": tokens, "answers": answers,
-            "correct": correct, "output_tokens_per_s": tokens / seconds if seconds else None,
-            "joules": joules, "joules_per_output_token": per(tokens),
-            "joules_per_answer": per(answers), "joules_per_correct": per(correct)}
+    return Workload(seconds=seconds, output_tokens=tokens, answers=answers, correct=correct,
+                    output_tokens_per_s=tokens / seconds if seconds else None, joules=joules,
+                    joules_per_output_token=per(tokens), joules_per_answer=per(answers),
+                    joules_per_correct=per(correct))
 
 
 def _base_record(run_dir: Path, opts: BenchOptions, suite: SuiteConfig,
-                 model: models.ResolvedModel, backend_name: str) -> dict[str, Any]:
+                 model: models.ResolvedModel, backend_name: str) -> Run:
     cfg = model.config
-    return {
-        "schema_version": results.SCHEMA_VERSION,
-        "run_id": run_dir.name,
-        "status": "running",
-        "started_at": results.now_iso(),
-        "finished_at": None,
-        "command": results.redact_argv(sys.argv),
-        "model": {
-            "name": model.name, "id": cfg.source.hub_id if cfg and cfg.source.hub_id else
-            model.path, "path": model.path, "revision": model.revision, "dtype": model.dtype,
-            "weights": model.weights, "origin": model.origin,
-            "trust_remote_code": model.trust_remote_code,
-        },
-        "backend": {"name": backend_name},
-        "suite": {"name": suite.name, "path": suite.path, "limit": opts.limit or suite.limit,
-                  "sampling": suite.sampling, "tasks": [t.task for t in suite.tasks]},
-        "hardware": None,
-        "versions": environment.versions(),
-        "tasks": {},
-        "generation": {},
-        "perf": None,
-        "memory": None,
-        "energy": None,
-    }
+    return Run(
+        run_id=run_dir.name, status="running", started_at=files.now_iso(),
+        command=tuple(files.redact_argv(sys.argv)),
+        model=ModelInfo(
+            name=model.name, id=cfg.source.hub_id if cfg and cfg.source.hub_id else model.path,
+            path=model.path, revision=model.revision, dtype=model.dtype, weights=model.weights,
+            origin=model.origin, trust_remote_code=model.trust_remote_code),
+        backend={"name": backend_name},
+        suite=SuiteInfo(name=suite.name, path=suite.path, limit=opts.limit or suite.limit,
+                        sampling=suite.sampling, tasks=tuple(t.task for t in suite.tasks)),
+        versions=environment.versions())

@@ -11,16 +11,17 @@ from harness.errors import HarnessError
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from harness import console, report
     from harness.bench import BenchOptions, run_bench
+    from harness.report import console, tables
+    from harness.results.record import read_run
 
     opts = BenchOptions(model=args.model, suite=args.suite, backend=args.backend,
                         limit=args.limit, device=args.device, batch_size=args.batch_size,
                         perf=args.perf, results_dir=args.results_dir, weights=args.weights,
                         resume=not args.no_resume, backend_args=_pairs(args))
     run_dir = run_bench(opts)
-    run = json.loads((run_dir / "run.json").read_text())
-    console.print_table(report.rows([run]))
+    run = read_run(run_dir / "run.json")
+    console.print_table(tables.rows([run]))
     console.print_perf(run)
     print(f"run written to {run_dir}/run.json; table in {run_dir.parent.parent}/COMPARISON.md")
     return 0
@@ -41,17 +42,18 @@ def _pairs(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from harness import plan
+    from harness.plan import sizing
 
-    result = plan.make_plan(args.model, gpu=args.gpu, dtype=args.dtype, context=args.context)
-    print(json.dumps(plan.as_dict(result), indent=2) if args.json else plan.render(result))
+    result = sizing.make_plan(args.model, gpu=args.gpu, dtype=args.dtype, context=args.context)
+    print(json.dumps(sizing.as_dict(result), indent=2) if args.json else sizing.render(result))
     return 0
 
 
 def _claims(args: argparse.Namespace) -> int:
-    from harness import claims, results
+    from harness.report import claims
+    from harness.results import files
 
-    root = args.results_dir or results.results_root()
+    root = args.results_dir or files.results_root()
     for v in claims.rebuild(root):
         print(f"[{v.verdict}] {v.text}\n    {v.summary}")
         if v.settle:
@@ -69,10 +71,11 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from harness import console, report, results
+    from harness.report import console, tables
+    from harness.results import files
 
-    root = args.results_dir or results.results_root()
-    table = report.rebuild(root)
+    root = args.results_dir or files.results_root()
+    table = tables.rebuild(root)
     console.print_table(table)
     print(f"wrote {root}/COMPARISON.md and {root}/comparison.csv ({len(table)} rows)")
     return 0
@@ -83,11 +86,12 @@ def _count(n: int) -> str:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from harness import config, console
+    from harness.config import configs
+    from harness.report import console
 
     rows = []
-    for name in config.model_names():
-        m = config.get_model(name)
+    for name in configs.model_names():
+        m = configs.get_model(name)
         src = m.source.hub_id or m.source.kind
         if m.source.kind == "gguf-package":
             src = f"{m.source.file} (PyPI {m.source.package})"
@@ -105,11 +109,12 @@ def _models(args: argparse.Namespace) -> int:
 
 
 def _suites(args: argparse.Namespace) -> int:
-    from harness import config, console
+    from harness.config import configs
+    from harness.report import console
 
     rows = [(s.name, ", ".join(x.task for x in s.tasks) or "(perf only)", s.sampling,
              str(s.limit or "-"), s.description.split(". ")[0])
-            for s in map(config.get_suite, config.suite_names())]
+            for s in map(configs.get_suite, configs.suite_names())]
     console.print_rows("suites (configs/suites/)",
                  ("name", "tasks", "sampling", "limit", "description"), rows)
     return 0

@@ -12,7 +12,7 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from harness.config import ROOT
+from harness.config.configs import ROOT
 
 
 def _pkg_version(name: str) -> str | None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness import config, models, tasks
-from harness.accuracy import dataset_error
-from harness.config import TaskEntry
+from harness import models
+from harness.accuracy import tasks
+from harness.accuracy.evaluate import dataset_error
+from harness.config import configs
+from harness.config.configs import TaskEntry
 from harness.errors import HarnessError
 
 WEIGHT_FILES = ["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja", "*.tiktoken"]
@@ -21,8 +23,8 @@ WEIGHT_FILES = ["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja", "*.tik
 
 def fetch_model(name: str) -> str:
     """Download what from_pretrained needs for `name`; return where it landed."""
-    if name in config.model_names():
-        src = config.get_model(name).source
+    if name in configs.model_names():
+        src = configs.get_model(name).source
         if src.kind != "hub":
             return f"{name}: nothing to download (its weights come from {src.kind})"
         repo, revision = src.hub_id or "", src.revision
@@ -74,5 +76,5 @@ def fetch(model: str | None, suite: str | None) -> list[str]:
         raise HarnessError("Nothing to fetch: pass --model, --suite or both.")
     lines = [fetch_model(model)] if model else []
     if suite:
-        lines += [fetch_task(entry) for entry in config.get_suite(suite).tasks]
+        lines += [fetch_task(entry) for entry in configs.get_suite(suite).tasks]
     return lines

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness import config
-from harness.config import ConfigError, ModelConfig
+from harness.config import configs
+from harness.config.configs import ConfigError, ModelConfig
 from harness.errors import HarnessError
 
 
@@ -62,8 +62,8 @@ def resolve(name: str, weights: str = "real", local: bool = True) -> ResolvedMod
     """
     if weights == "random":
         return _random_architecture(name)
-    if name in config.model_names():
-        return _from_config(config.get_model(name), local)
+    if name in configs.model_names():
+        return _from_config(configs.get_model(name), local)
     path = Path(name).expanduser()
     if path.is_dir():
         if not (path / "config.json").exists():
@@ -81,7 +81,7 @@ def resolve(name: str, weights: str = "real", local: bool = True) -> ResolvedMod
             _check_hub_available(repo, rev or "main")
         return ResolvedModel(name=repo, path=repo, revision=rev or "main",
                              origin=f"Hugging Face hub {repo}@{rev or 'main'}")
-    known = ", ".join(config.model_names())
+    known = ", ".join(configs.model_names())
     raise ModelError(
         f"Unknown model {name!r}. Known models: {known}. Any other model works too: pass a "
         "Hugging Face hub id (--model org/name, optionally org/name@revision), a local "
@@ -90,15 +90,15 @@ def resolve(name: str, weights: str = "real", local: bool = True) -> ResolvedMod
 
 
 def _random_architecture(name: str) -> ResolvedModel:
-    if name in config.model_names():
-        cfg = config.get_model(name)
+    if name in configs.model_names():
+        cfg = configs.get_model(name)
         if cfg.source.kind == "random":  # already a random model, with a tokenizer
             return _from_config(cfg)
         return ResolvedModel(name=cfg.name, path="", revision=None, weights="random",
                              origin=f"random weights of the architecture in "
                                     f"{Path(cfg.path).name}, built on the device",
                              dtype=cfg.dtype, config=cfg)
-    from harness.plan import load_architecture
+    from harness.plan.sizing import load_architecture
 
     label, _ = load_architecture(name)  # fails with a clear message if there is none
     return ResolvedModel(name=name, path="", revision=None, weights="random",

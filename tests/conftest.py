@@ -42,10 +42,10 @@ def results_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def configs_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A writable copy of configs/, installed as harness.config.CONFIGS."""
-    from harness import config
+    """A writable copy of configs/, installed as harness.config.configs.CONFIGS."""
+    from harness.config import configs
 
     dst = tmp_path / "configs"
-    shutil.copytree(config.CONFIGS, dst)
-    monkeypatch.setattr(config, "CONFIGS", dst)
+    shutil.copytree(configs.CONFIGS, dst)
+    monkeypatch.setattr(configs, "CONFIGS", dst)
     return dst

@@ -4,7 +4,7 @@ bound (issue #3). On a GPU, from the repository root:
     python benchmarks/gpu/decode_limits.py --model qwq-32b --out limits.json
 
 All at batch 1 after a 512-token prompt, random weights built on the device:
-- bound: bytes read per step / the measured copy bandwidth (as harness.bounds computes it);
+- bound: bytes read per step / the measured copy bandwidth (as harness.perf.bounds computes it);
 - matmul floor: every linear layer of the model, with its own weights, back to back in one
   CUDA graph (no launch gaps, no attention, no host code): what the matrix-vector kernels
   alone need per token, and the bandwidth they reach; the same loop without the graph shows
@@ -25,8 +25,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from harness import bounds, models, perf  # noqa: E402
+from harness import models, perf  # noqa: E402
 from harness.backends.hf import HFBackend  # noqa: E402
+from harness.perf import bounds
 
 
 def matmul_floor(model: Any, device: str, replays: int = 20) -> dict[str, float]:

@@ -1,6 +1,6 @@
 """What the task YAMLs here name with `!function reasoning_utils.X`: the harness's grading."""
 
-from harness.grading import (  # noqa: F401
+from harness.accuracy.grading import (  # noqa: F401
     agg_inst_level_acc,
     keep_all,
     process_code,
@@ -10,6 +10,6 @@ from harness.grading import (  # noqa: F401
     process_math_answer_field,
     process_mc,
 )
-from harness.lcb import doc_to_text as lcb_doc_to_text  # noqa: F401
-from harness.lcb import process_docs as lcb_process_docs  # noqa: F401
-from harness.lcb import process_results as process_lcb  # noqa: F401
+from harness.accuracy.lcb import doc_to_text as lcb_doc_to_text  # noqa: F401
+from harness.accuracy.lcb import process_docs as lcb_process_docs  # noqa: F401
+from harness.accuracy.lcb import process_results as process_lcb  # noqa: F401

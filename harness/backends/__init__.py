@@ -2,6 +2,8 @@
 
 Backends are registered as lazy "module:Class" strings, so importing harness never imports
 an engine (vLLM, or torch for that matter) until a run asks for it.
+Stage 4. May import: harness.config, harness.results, harness.environment, harness.plan,
+harness.models, harness.perf, harness.accuracy, harness.errors.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, Protocol
 
-from harness.config import ModelConfig
+from harness.config.configs import ModelConfig
 from harness.errors import HarnessError
 from harness.models import ResolvedModel
 
@@ -33,7 +35,7 @@ class Backend(Protocol):
         """An lm_eval.api.model.LM that runs this model, for accuracy through lm-eval."""
 
     def measure_perf(self, settings: Any) -> dict[str, Any]:
-        """Prefill/decode timings as in harness.perf, measured through this engine."""
+        """Prefill/decode timings as in harness.perf.timing, measured through this engine."""
 
     def describe(self) -> dict[str, Any]:
         """What run.json records about the backend: name, device, dtype, arguments."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from harness import environment
-from harness.config import PerfSettings
+from harness.config.configs import PerfSettings
 from harness.errors import HarnessError
 from harness.models import ModelError, ResolvedModel
 
 if TYPE_CHECKING:
-    from harness.sweep import OnPoint
+    from harness.perf.sweep import OnPoint
 
 DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2, "float8_e4m3fn": 1}
 
@@ -84,7 +84,7 @@ class HFBackend:
         import torch
         from transformers import AutoModelForCausalLM
 
-        from harness.plan import load_architecture
+        from harness.plan.sizing import load_architecture
 
         _, hf_config = load_architecture(model.name if model.config is None else
                                          model.config.name)
@@ -104,10 +104,10 @@ class HFBackend:
 
     def measure_perf(self, settings: PerfSettings,
                      on_point: OnPoint | None = None) -> dict[str, Any]:
-        """The perf sweep through model.generate (see harness.sweep and harness.perf);
+        """The perf sweep through model.generate (see harness.perf.sweep and harness.perf.timing);
         `on_point` sees each point as it is finished."""
-        from harness import sweep
-        from harness.efficiency import hardware_name
+        from harness.config.configs import hardware_name
+        from harness.perf import sweep
 
         hw = None
         if self.device.startswith("cuda"):

@@ -1,7 +1,7 @@
 """OpenAI-compatible server backend: vLLM, SGLang, llama.cpp, TGI or any /v1 endpoint.
 
 Accuracy goes through lm-eval's chat-completions model (harness.backends.chat_lm) with
-`concurrency` requests in flight; perf through streaming requests (harness.serving). The
+`concurrency` requests in flight; perf through streaming requests (harness.perf.serving). The
 server owns the weights, the chat template and the GPUs: nothing is loaded here but the
 model's tokenizer, from disk or (online) its files alone, to count tokens and build prompts
 of a given length; without it, token counts come from the server's usage field. Energy and
@@ -23,12 +23,12 @@ import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
-from harness.config import PerfSettings
+from harness.config.configs import PerfSettings
 from harness.errors import HarnessError
 from harness.models import ResolvedModel
 
 if TYPE_CHECKING:
-    from harness.sweep import OnPoint
+    from harness.perf.sweep import OnPoint
 
 ARGS: dict[str, type] = {"base_url": str, "served_model": str, "api_key_env": str,
                          "concurrency": int, "timeout_s": float, "max_retries": int,
@@ -156,7 +156,7 @@ class OpenAIBackend:
             "model": self.served_model, "max_tokens": new, "temperature": 0.0, "stream": True,
             "stream_options": {"include_usage": True},
             "messages": [{"role": "user", "content": self._prompt(tokens, seed)}],
-            # fixed output length where the server allows it (harness.serving); not
+            # fixed output length where the server allows it (harness.perf.serving); not
             # min_tokens: llama-cpp-python's min_tokens displaces the EOS logit bias
             "ignore_eos": True,
         }
@@ -180,10 +180,10 @@ class OpenAIBackend:
     def measure_perf(self, settings: PerfSettings,
                      on_point: OnPoint | None = None) -> dict[str, Any]:
         """Prefill (TTFT) at each prompt length, one request at a time, then decode at each
-        of the suite's batch sizes taken as concurrency levels (harness.serving); `on_point`
+        of the suite's batch sizes taken as concurrency levels (harness.perf.serving); `on_point`
         sees each point as it is finished."""
-        from harness import serving
-        from harness.sweep import headline
+        from harness.perf import serving
+        from harness.perf.sweep import headline
 
         url = f"{self.base_url}/chat/completions"
         scenarios = [("prefill", n, 1, 1) for n in settings.prefill_lengths] + \

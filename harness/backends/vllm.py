@@ -7,7 +7,7 @@ one replica span several nodes of a Ray cluster. Installed by the extra: pip ins
 '.[vllm]'. Importing this module imports neither vllm nor lm_eval; they load when a run
 starts. Recipes for DeepSeek-R1 (8xH200, and 2 nodes of 8xH100) are in the README.
 
-Perf uses the same scenarios and bounds as the hf backend (harness.sweep): prompts of random
+Perf uses the same scenarios and bounds as the hf backend (harness.perf.sweep): prompts of random
 token ids (a new draw every call, so the prefix cache cannot serve prefill), a fixed output
 length with EOS ignored, TTFT from a one-token request and TPOT from the rest. The variant is
 "vllm": CUDA graphs and vLLM's kernels, as configured; eager only with enforce_eager=true.
@@ -23,7 +23,7 @@ from harness.errors import HarnessError
 from harness.models import ResolvedModel
 
 if TYPE_CHECKING:
-    from harness.sweep import OnPoint
+    from harness.perf.sweep import OnPoint
 
 ARGS: dict[str, type] = {
     "tensor_parallel_size": int, "pipeline_parallel_size": int, "data_parallel_size": int,
@@ -135,7 +135,7 @@ class VLLMBackend:
             raise HarnessError(INSTALL)
         import torch
 
-        from harness import bounds
+        from harness.perf import bounds
 
         max_gen = model.config.generation.max_new_tokens if model.config else 32768
         self.args = model_args(model, args, max_gen)
@@ -173,17 +173,18 @@ class VLLMBackend:
         `on_point` sees each point as it is finished."""
         import torch
 
-        from harness import bounds, plan, sweep
-        from harness.efficiency import hardware_name
+        from harness.config.configs import hardware_name
+        from harness.perf import bounds, sweep
+        from harness.plan import sizing
 
         name = self.model_ref.config.name if self.model_ref.config else self.args["pretrained"]
-        _, hf_config = plan.load_architecture(name)
-        per_param = plan.DTYPE_BYTES[plan.YAML_DTYPE.get(self.model_ref.dtype, "bf16")]
+        _, hf_config = sizing.load_architecture(name)
+        per_param = sizing.DTYPE_BYTES[sizing.YAML_DTYPE.get(self.model_ref.dtype, "bf16")]
         llm = self._engine()
         target = sweep.Target(
             make_runner=lambda _variant: VLLMRunner(llm, hf_config.vocab_size),
             traffic=bounds.config_traffic(hf_config, per_param),
-            kv_bytes_per_token=plan.kv_bytes_per_token(hf_config),
+            kv_bytes_per_token=sizing.kv_bytes_per_token(hf_config),
             max_positions=self.args.get("max_model_len") or
             getattr(hf_config, "max_position_embeddings", None),
             gpus=replica_gpus(self.args), variants=("vllm",),

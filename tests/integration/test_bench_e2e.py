@@ -61,12 +61,12 @@ def test_smollm2_default_suite_with_a_limit(results_dir: Path) -> None:
 
 def test_failed_run_is_recorded_as_failed(results_dir: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness import accuracy
+    from harness.accuracy import evaluate
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(accuracy, "run", boom)
+    monkeypatch.setattr(evaluate, "run", boom)
     with pytest.raises(RuntimeError):
         run_bench(BenchOptions(model="tiny-random", suite="default", limit=1))
     (run_dir,) = (results_dir / "runs").iterdir()
@@ -199,9 +199,9 @@ def test_humaneval_on_smollm2_offline(results_dir: Path) -> None:
 
 def test_an_interrupted_sweep_keeps_its_finished_points(
         results_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness import perf
+    from harness.perf import timing
 
-    real, calls = perf.point, []
+    real, calls = timing.point, []
 
     def point(*args: object, **kwargs: object) -> dict:
         calls.append(1)
@@ -209,7 +209,7 @@ def test_an_interrupted_sweep_keeps_its_finished_points(
             raise KeyboardInterrupt  # Ctrl-C, or `timeout -s INT` on a lent GPU
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(perf, "point", point)
+    monkeypatch.setattr(timing, "point", point)
     with pytest.raises(KeyboardInterrupt):
         run_bench(BenchOptions(model="tiny-random", suite="perf"))
     (run_dir,) = (results_dir / "runs").iterdir()

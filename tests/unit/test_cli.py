@@ -31,7 +31,8 @@ def test_unknown_suite_exits_nonzero(capsys: pytest.CaptureFixture[str]) -> None
 @pytest.fixture
 def no_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
     """This machine as a GPU-less one, whatever it has."""
-    from harness import environment, preflight
+    from harness import environment
+    from harness.plan import preflight
 
     monkeypatch.setattr(environment, "has_cuda", lambda: False)
     monkeypatch.setattr(preflight, "local_gpus", lambda: (0, None))
@@ -53,7 +54,7 @@ def test_models_and_suites_list() -> None:
 
 
 def test_import_is_light() -> None:
-    code = ("import sys, harness, harness.cli, harness.config, harness.backends; "
+    code = ("import sys, harness, harness.cli, harness.config.configs, harness.backends; "
             "bad = [m for m in ('torch', 'vllm', 'lm_eval') if m in sys.modules]; "
             "assert not bad, bad")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

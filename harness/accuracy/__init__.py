@@ -1,0 +1,8 @@
+"""Stage 3, accuracy: a suite through lm-eval, graded the way the model cards grade.
+
+Owns: the lm-eval run and its run.json fields (evaluate.py), suite entries as lm-eval tasks
+(tasks.py), answer extraction (answers.py), the graders the task YAMLs name (grading.py),
+pass@k and cons@n (stats.py), the sample cache that makes runs resumable (resume.py), and
+code execution: LiveCodeBench (lcb.py) and the sandbox (sandbox.py).
+May import: harness.config, harness.results, harness.models, harness.errors.
+"""

@@ -1,0 +1,183 @@
+"""lm-eval glue for reasoning tasks: the functions the project's task YAMLs name.
+
+Every sample of a problem reaches `process_*` (the `keep_all` filter replaces lm-eval's
+default take-first), which grades each on its answer part only (answers.py) and returns
+pass@1 (mean over the samples), cons@n (majority vote) and the truncation rate. The harness
+binds the model's think tags to these functions before lm-eval sees the task (tasks.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from typing import Any
+
+from harness.accuracy import lcb
+from harness.accuracy.answers import (
+    extract_code,
+    extract_letter,
+    extract_math,
+    flat_results,
+    majority,
+    math_equal,
+    split_reasoning,
+)
+from harness.accuracy.stats import scores
+
+Think = dict[str, Any]  # think_end, think_start, opens_think
+
+
+def keep_all(resps: list[list[str]], docs: list[dict[str, Any]]) -> list[list[str]]:
+    """A filter that keeps every sample (lm-eval keeps only the first by default)."""
+    return resps
+
+
+def _gold_math(doc: dict[str, Any], field: str) -> str:
+    return str(doc[field]).split("####")[-1].strip().replace(",", "")
+
+
+def grade_math(doc: dict[str, Any], texts: list[str], answer_field: str = "answer",
+               **think: Any) -> list[dict[str, Any]]:
+    """Per generation: the answer extracted after </think>, truncation, and the verdict."""
+    gold = _gold_math(doc, answer_field)
+    out = []
+    for text in texts:
+        split = split_reasoning(text, **think)
+        picked = None if split.truncated else extract_math(split.answer)
+        out.append({"extracted": picked, "truncated": split.truncated,
+                    "correct": picked is not None and math_equal(picked, gold)})
+    return out
+
+
+def process_math(doc: dict[str, Any], results: list[str], answer_field: str = "answer",
+                 ks: tuple[int, ...] = (), **think: Any) -> dict[str, float]:
+    """Grade n generations of a math problem with math-verify."""
+    graded = grade_math(doc, flat_results(results), answer_field, **think)
+    vote = majority([g["extracted"] for g in graded])
+    cons = vote is not None and math_equal(vote, _gold_math(doc, answer_field))
+    return scores([float(g["correct"]) for g in graded], cons,
+                   sum(g["truncated"] for g in graded), ks)
+
+
+def process_math_answer_field(doc: dict[str, Any], results: list[str],
+                              **kwargs: Any) -> dict[str, float]:
+    """process_math for datasets whose answer column is 'Answer' (AIME 2024)."""
+    return process_math(doc, results, answer_field="Answer", **kwargs)
+
+
+def process_gpqa_docs(dataset: Any) -> Any:
+    """Put the four options of each GPQA question in an order fixed by the question's hash
+    (the same for every model and run), and record the correct letter."""
+
+    def shuffle(doc: dict[str, Any]) -> dict[str, Any]:
+        options = [doc["Correct Answer"], doc["Incorrect Answer 1"], doc["Incorrect Answer 2"],
+                   doc["Incorrect Answer 3"]]
+        seed = int(hashlib.sha256(doc["Question"].encode()).hexdigest()[:8], 16)
+        order = list(range(4))
+        random.Random(seed).shuffle(order)
+        opts = [options[i].strip() for i in order]
+        return {"choice_a": opts[0], "choice_b": opts[1], "choice_c": opts[2],
+                "choice_d": opts[3], "gold": "ABCD"[order.index(0)]}
+
+    return dataset.map(shuffle)
+
+
+def grade_mc(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
+    """Per generation: the letter extracted after </think>, truncation, and the verdict."""
+    out = []
+    for text in texts:
+        split = split_reasoning(text, **think)
+        picked = None if split.truncated else extract_letter(split.answer)
+        out.append({"extracted": picked, "truncated": split.truncated,
+                    "correct": picked == doc["gold"]})
+    return out
+
+
+def process_mc(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
+               **think: Any) -> dict[str, float]:
+    """Grade n generations of a multiple-choice question by the extracted letter."""
+    graded = grade_mc(doc, flat_results(results), **think)
+    cons = majority([g["extracted"] for g in graded]) == doc["gold"]
+    return scores([float(g["correct"]) for g in graded], cons,
+                   sum(g["truncated"] for g in graded), ks)
+
+
+def process_ifeval(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
+                   **think: Any) -> dict[str, Any]:
+    """IFEval graded on the answer only: the reasoning may break any instruction it likes.
+    A truncated generation follows no instruction."""
+    from lm_eval.tasks.ifeval.utils import process_results
+
+    split = split_reasoning(flat_results(results)[0], **think)
+    if split.truncated:
+        n = len(doc["instruction_id_list"])
+        out: dict[str, Any] = {"prompt_level_strict_acc": False,
+                               "inst_level_strict_acc": [False] * n,
+                               "prompt_level_loose_acc": False,
+                               "inst_level_loose_acc": [False] * n}
+    else:
+        out = process_results(doc, [split.answer])
+    out["truncated"] = float(split.truncated)
+    return out
+
+
+def agg_inst_level_acc(items: list[list[bool]]) -> float:
+    """Instruction-level accuracy: all instructions of all prompts, flattened."""
+    flat = [x for item in items for x in item]
+    return sum(flat) / len(flat) if flat else 0.0
+
+
+def code_program(doc: dict[str, Any], code: str) -> str:
+    """The HumanEval program: the model's code (after the prompt if it only wrote the body),
+    the problem's tests, and the call that runs them."""
+    entry = doc["entry_point"]
+    body = code if f"def {entry}" in code else doc["prompt"] + code
+    return f"{body}\n\n{doc['test']}\n\ncheck({entry})\n"
+
+
+def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
+    """Per generation: the code extracted after </think>, truncation, the sandbox's verdict."""
+    from harness.accuracy.sandbox import Limits, run_many
+
+    splits = [split_reasoning(text, **think) for text in texts]
+    codes = [None if s.truncated else extract_code(s.answer) for s in splits]
+    runnable = [i for i, c in enumerate(codes) if c]
+    outcomes = run_many([code_program(doc, codes[i] or "") for i in runnable],
+                        Limits(wall_s=10.0, cpu_s=10))
+    by_index = dict(zip(runnable, outcomes, strict=True))
+    out = []
+    for i, (split, code) in enumerate(zip(splits, codes, strict=True)):
+        outcome = by_index.get(i)
+        out.append({"extracted": code, "truncated": split.truncated,
+                    "correct": bool(outcome and outcome.passed),
+                    "status": outcome.status if outcome else "no code",
+                    "output_tail": outcome.stdout[-500:] if outcome else ""})
+    return out
+
+
+def process_code(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
+                 **think: Any) -> dict[str, float]:
+    """Grade n generations of a HumanEval problem by running its tests in the sandbox."""
+    graded = grade_code(doc, flat_results(results), **think)
+    out = scores([float(g["correct"]) for g in graded], False,
+                 sum(g["truncated"] for g in graded), ks)
+    del out["cons@n"]  # no majority vote over programs
+    return out
+
+
+def explain(process: Any, doc: dict[str, Any], texts: list[str]) -> list[dict[str, Any]] | None:
+    """What a grading function (as bound by the harness) saw in each generation, for the
+    samples file; None for graders without a per-generation verdict (IFEval, lm-eval's)."""
+    func = getattr(process, "func", process)
+    kwargs = {k: v for k, v in getattr(process, "keywords", {}).items() if k != "ks"}
+    if func is process_math:
+        return grade_math(doc, texts, **kwargs)
+    if func is process_math_answer_field:
+        return grade_math(doc, texts, answer_field="Answer", **kwargs)
+    if func is process_mc:
+        return grade_mc(doc, texts, **kwargs)
+    if func is process_code:
+        return grade_code(doc, texts, **kwargs)
+    if func is lcb.process_results:
+        return lcb.grade(doc, texts, **kwargs)
+    return None

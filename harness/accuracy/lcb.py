@@ -1,0 +1,117 @@
+"""LiveCodeBench code generation: prompt, test decoding and grading in the sandbox.
+
+Problems come from the hub dataset livecodebench/code_generation_lite (its JSONL files, read
+directly: `datasets` no longer runs the dataset's loading script), kept when their contest
+date falls in the window of the published evaluations (the DeepSeek-R1 paper: 2024-08-01 to
+2025-01-31). Tests are public plus private (stored base64(zlib(pickle(json)))). Two kinds:
+"stdin" (the program reads input and prints the output; compared line by line, tokens
+stripped) and "functional" (the starter code's Solution method is called with the JSON
+arguments and its result compared as JSON). A problem is solved when every test passes;
+pass@1 is the mean over samples, as in the published evaluations.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import pickle
+import zlib
+from typing import Any
+
+from harness.accuracy.answers import extract_code, flat_results, split_reasoning
+from harness.accuracy.sandbox import Limits, run_program
+from harness.accuracy.stats import scores
+
+WINDOW = ("2024-08-01", "2025-02-01")  # DeepSeek-R1 paper: 2024-08 to 2025-01
+
+PROMPT = ("You will be given a question (problem specification) and will generate a correct "
+          "Python program that matches the specification and passes all tests.\n\n"
+          "Question: {question}\n\n")
+STARTER = ("You will use the following starter code to write the solution to the problem "
+           "and enclose your code within delimiters.\n```python\n{starter}\n```\n\n")
+STDIN = ("Read the inputs from stdin solve the problem and write the answer to stdout (do not "
+         "directly test on the sample inputs). Enclose your code within delimiters as follows. "
+         "Ensure that when the python program runs, it reads the inputs, runs the algorithm and "
+         "writes output to STDOUT.\n```python\n# YOUR CODE HERE\n```\n\n")
+
+
+def doc_to_text(doc: dict[str, Any]) -> str:
+    """The LiveCodeBench prompt for one problem."""
+    text = PROMPT.format(question=doc["question_content"])
+    starter = (doc.get("starter_code") or "").strip()
+    return text + (STARTER.format(starter=starter) if starter else STDIN)
+
+
+def decode_tests(blob: str) -> list[dict[str, Any]]:
+    """Test cases from their JSON, or from the base64(zlib(pickle(json))) of private tests.
+    (The pickle comes from the dataset, as in LiveCodeBench's own loader; it holds a str.)"""
+    try:
+        return json.loads(blob)
+    except json.JSONDecodeError:
+        inner = pickle.loads(zlib.decompress(base64.b64decode(blob)))  # noqa: S301
+        if isinstance(inner, (bytes, bytearray)):
+            inner = inner.decode("utf-8", errors="replace")
+        return json.loads(inner) if isinstance(inner, str) else inner
+
+
+def process_docs(dataset: Any) -> Any:
+    """Keep the problems of the evaluation window; decode their tests once."""
+    window = dataset.filter(lambda d: WINDOW[0] <= str(d["contest_date"])[:10] < WINDOW[1])
+
+    def prepare(doc: dict[str, Any]) -> dict[str, Any]:
+        tests = decode_tests(doc["public_test_cases"]) + decode_tests(doc["private_test_cases"])
+        meta = json.loads(doc.get("metadata") or "{}")
+        return {"tests": json.dumps(tests), "func_name": meta.get("func_name") or ""}
+
+    return window.map(prepare)
+
+
+def _functional_program(code: str, func_name: str, test: dict[str, Any]) -> str:
+    args = [json.loads(line) for line in test["input"].split("\n") if line.strip()]
+    expected = json.loads(test["output"])
+    return (f"{code}\n\nimport json\nresult = Solution().{func_name}(*{args!r})\n"
+            f"assert json.loads(json.dumps(result)) == {expected!r}, result\n")
+
+
+def _same_output(got: str, want: str) -> bool:
+    lines = lambda s: [line.split() for line in s.strip().splitlines() if line.strip()]  # noqa: E731
+    return lines(got) == lines(want)
+
+
+TEST_LIMITS = Limits(wall_s=6.0, cpu_s=6)
+
+
+def run_tests(code: str, doc: dict[str, Any], limits: Limits = TEST_LIMITS) -> tuple[bool, str]:
+    """(all passed, what happened) for one program on every test of a problem."""
+    for i, test in enumerate(json.loads(doc["tests"])):
+        if test.get("testtype") == "functional":
+            out = run_program(_functional_program(code, doc["func_name"], test), limits)
+            ok = out.passed
+        else:
+            out = run_program(code, limits, stdin=test["input"])
+            ok = out.passed and _same_output(out.stdout, test["output"])
+        if not ok:
+            return False, f"test {i}: {out.status}: {out.stdout[-300:]}"
+    return True, "all tests passed"
+
+
+def grade(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
+    """Per generation: the code after </think>, truncation, verdict and the first failure."""
+    out = []
+    for text in texts:
+        split = split_reasoning(text, **think)
+        code = None if split.truncated else extract_code(split.answer)
+        ok, detail = run_tests(code, doc) if code else (False, "no code")
+        out.append({"extracted": code, "truncated": split.truncated, "correct": ok,
+                    "status": detail})
+    return out
+
+
+def process_results(doc: dict[str, Any], results: list[Any], ks: tuple[int, ...] = (),
+                    **think: Any) -> dict[str, float]:
+    """pass@1 (and pass@k asked) of n generations of one LiveCodeBench problem."""
+    graded = grade(doc, flat_results(results), **think)
+    out = scores([float(g["correct"]) for g in graded], False,
+                 sum(g["truncated"] for g in graded), ks)
+    del out["cons@n"]
+    return out

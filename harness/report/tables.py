@@ -1,0 +1,207 @@
+"""Rebuild results/COMPARISON.md, results/comparison.csv and results/plots/ from every run.json.
+
+Reads only run.json files, so everything here can be rebuilt at any time, from runs made on
+other machines. Three tables: accuracy (measured, beside the published figure with its
+source), efficiency (speed, memory, joules and dollars, GPUs needed), and paired comparisons
+of two models on the same problems. Every row names where its numbers come from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+from harness.config.configs import published_score
+from harness.report.efficiency import hardware_of, run_costs
+from harness.results import files
+from harness.results.parts import TaskScore
+from harness.results.perf_points import Headline
+from harness.results.record import Run, load_runs
+
+COLUMNS = ["run", "status", "model", "backend", "hardware", "weights", "suite", "task",
+           "metric", "score", "stderr", "n", "published", "published_source",
+           "decode_tok_s", "prefill_tok_s", "ttft_s", "tpot_s", "perf_variant",
+           "decode_j_per_token", "peak_mem_gb", "energy_j", "j_per_token", "j_per_correct",
+           "usd_per_mtok", "usd_per_correct"]
+
+
+def rows(runs: list[Run]) -> list[dict[str, Any]]:
+    """Flatten runs into rows, one per task (a run without tasks gives one row)."""
+    out = []
+    for run in runs:
+        head = run.perf.headline() if run.perf else Headline()
+        peak = run.memory.peak_bytes if run.memory else None
+        costs = run_costs(run)
+        base = {
+            "run": run.run_id, "status": run.status, "model": run.model.name,
+            "backend": run.backend.get("name", "?"),
+            "hardware": run.hardware.label if run.hardware else "?",
+            "weights": run.model.weights, "suite": run.suite.name,
+            "decode_tok_s": head.decode_tokens_per_s,
+            "prefill_tok_s": head.prefill_tokens_per_s,
+            "ttft_s": head.ttft_s, "tpot_s": head.tpot_s, "perf_variant": head.variant,
+            "decode_j_per_token": head.decode_joules_per_token,
+            "peak_mem_gb": peak / 1e9 if peak else None,
+            "energy_j": run.energy.joules if run.energy else None,
+            "j_per_token": costs["joules_per_token"], "j_per_correct": costs["joules_per_correct"],
+            "usd_per_mtok": costs["dollars_per_mtok"],
+            "usd_per_correct": costs["dollars_per_correct"],
+        }
+        if not run.tasks:
+            out.append({**base, "task": "-", "metric": "-", "score": None, "stderr": None,
+                        "n": None, "published": None, "published_source": ""})
+        for name, t in run.tasks.items():
+            pub = published_score(run.model.name, name)
+            out.append({**base, "task": name, "metric": t.metric, "score": t.value,
+                        "stderr": t.stderr, "n": t.n_docs,
+                        "published": pub.value if pub else None,
+                        "published_source": pub.source if pub else ""})
+    return out
+
+
+def paired(runs: list[Run]) -> list[dict[str, Any]]:
+    """For each task, the newest real-weight run of each model, compared pairwise on the
+    problems both scored: mean difference with a 95% interval from the per-problem spread."""
+    newest: dict[tuple[str, str], tuple[str, TaskScore]] = {}
+    for run in runs:
+        if not run.complete_real:
+            continue
+        for task, t in run.tasks.items():
+            if t.per_problem:
+                newest[(task, run.model.name)] = (run.run_id, t)
+    out = []
+    keys = sorted(newest)
+    for i, (task, ma) in enumerate(keys):
+        for task_b, mb in keys[i + 1:]:
+            if task_b != task:
+                continue
+            (run_a, ta), (run_b, tb) = newest[(task, ma)], newest[(task, mb)]
+            a, b = ta.per_problem, tb.per_problem
+            common = sorted(set(a) & set(b))
+            if len(common) < 2:
+                continue
+            diffs = [a[k] - b[k] for k in common]
+            mean = sum(diffs) / len(diffs)
+            sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (len(diffs) - 1))
+            half = 1.96 * sd / math.sqrt(len(diffs))
+            out.append({"task": task, "a": ma, "b": mb, "n": len(common), "diff": mean,
+                        "low": mean - half, "high": mean + half,
+                        "runs": f"{run_a}, {run_b}"})
+    return out
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}" if abs(value) >= 1 or value == 0 else f"{value:.3g}"
+    return str(value)
+
+
+def _score(r: dict[str, Any]) -> str:
+    if r["score"] is None:
+        return "-"
+    return f"{100 * r['score']:.1f}" + (f" ± {100 * r['stderr']:.1f}" if r["stderr"] is not None
+                                        else "")
+
+
+def _gpus_needed(r: dict[str, Any], run: Run) -> str:
+    from harness.config import configs
+    from harness.plan import sizing
+
+    hw = hardware_of(run)
+    if hw is None or r["model"] not in configs.model_names():
+        return "-"
+    return str(sizing.make_plan(r["model"], hw.name).gpus_to_hold_weights)
+
+
+def _table(head: list[str], body: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + \
+        ["| " + " | ".join(row) + " |" for row in body]
+
+
+def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
+             runs: dict[str, Run]) -> str:
+    """COMPARISON.md: accuracy, efficiency and paired tables, with how to read them."""
+    lines = ["# Comparison of runs", "",
+             "Rebuilt by `make report` from every `results/runs/*/run.json`. Measured figures",
+             "come from the run named in their row, on the hardware named there; published",
+             "figures name their source. Rows whose weights are \"random\" measure speed and",
+             "plumbing only: their scores are noise.", "", "## Accuracy", "",
+             "Score: the task's metric in percent ± one standard error across problems; n: "
+             "problems. Gap: measured minus published, in points.", ""]
+    acc = [[r["run"] + ("" if r["status"] == "complete" else f" ({r['status']})"), r["model"],
+            r["hardware"], r["weights"], r["suite"], f"{r['task']} ({r['metric']})", _score(r),
+            _fmt(r["n"]), _fmt(r["published"]),
+            _fmt(100 * r["score"] - r["published"]) if r["score"] is not None and
+            r["published"] is not None else "-",
+            f"measured; published: {r['published_source']}" if r["published_source"]
+            else "measured"]
+           for r in table if r["task"] != "-"]
+    lines += _table(["run", "model", "hardware", "weights", "suite", "task", "score ± se", "n",
+                     "published", "gap", "provenance"], acc) if acc else ["(no scores yet)"]
+    lines += ["", "## Efficiency", "",
+              "Decode and prefill tokens/s, TTFT, TPOT and decode J/token from the run's perf",
+              "measurement (batch 1, the variant named under provenance; lengths in run.json;",
+              "J over the timed runs only); peak memory: torch's peak allocation on a GPU,",
+              "process peak RSS on CPU; J/token and J/correct: NVML counter over the accuracy",
+              "run (the reasoning workload itself); dollars: GPU",
+              "time of the accuracy run at the price per GPU-hour in configs/hardware/ (an",
+              "assumption). GPUs needed: estimated from the architecture (`harness plan`).", ""]
+    seen: set[str] = set()
+    eff = []
+    for r in table:
+        if r["run"] in seen:
+            continue
+        seen.add(r["run"])
+        eff.append([r["run"], r["model"], r["hardware"], r["weights"], _fmt(r["decode_tok_s"]),
+                    _fmt(r["prefill_tok_s"]),
+                    _fmt(r["ttft_s"] * 1e3 if r["ttft_s"] else None),
+                    _fmt(r["tpot_s"] * 1e3 if r["tpot_s"] else None),
+                    _fmt(r["decode_j_per_token"], 2), _fmt(r["peak_mem_gb"], 2),
+                    _fmt(r["j_per_token"], 2), _fmt(r["j_per_correct"]), _fmt(r["usd_per_mtok"], 2),
+                    _fmt(r["usd_per_correct"], 4), _gpus_needed(r, runs[r["run"]]),
+                    f"measured, {r['weights']} weights"
+                    + (f"; perf: {r['perf_variant']}" if r.get("perf_variant") else "")
+                    + "; $ at assumed price; GPUs: plan"])
+    lines += _table(["run", "model", "hardware", "weights", "decode tok/s", "prefill tok/s",
+                     "TTFT ms", "TPOT ms", "decode J/token", "peak mem GB", "J/token",
+                     "J/correct", "$/M tokens",
+                     "$/correct", "GPUs needed", "provenance"], eff) if eff \
+        else ["(no runs yet: `make bench`)"]
+    lines += ["", "## Paired comparisons", "",
+              "Two models on the same problems: mean per-problem difference (a - b) in points",
+              "with a 95% interval. An interval that contains 0 means no detectable difference.",
+              ""]
+    body = [[p["task"], p["a"], p["b"], str(p["n"]), f"{100 * p['diff']:+.1f}",
+             f"[{100 * p['low']:+.1f}, {100 * p['high']:+.1f}]", p["runs"]] for p in pairs]
+    lines += _table(["task", "a", "b", "n", "a - b", "95% interval", "runs"], body) if body \
+        else ["(needs two models run on the same task)"]
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(table: list[dict[str, Any]]) -> str:
+    """The rows as CSV, with raw (unrounded) values."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS)
+    writer.writeheader()
+    for r in table:
+        writer.writerow({k: r.get(k) for k in COLUMNS})
+    return buf.getvalue()
+
+
+def rebuild(root: Path, plots: bool = True) -> list[dict[str, Any]]:
+    """Write root/COMPARISON.md, root/comparison.csv and root/plots/; return the rows."""
+    runs = load_runs(root)
+    table = rows(runs)
+    files.write_text(root / "COMPARISON.md",
+                     markdown(table, paired(runs), {r.run_id: r for r in runs}))
+    files.write_text(root / "comparison.csv", to_csv(table))
+    if plots:
+        from harness.report import plots as plotting
+
+        plotting.write_all(runs, table, root / "plots")
+    return table

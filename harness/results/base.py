@@ -1,0 +1,83 @@
+"""The base of every part of the run record: typed, frozen, converted from and to JSON.
+
+A part is a frozen dataclass whose fields name their units (`_s` seconds, `_bytes` bytes,
+`_tokens_per_s` tokens per second, `joules`, `_w` watts). `from_json` builds one from its
+object in run.json, converting nested parts, tuples of parts and dicts of parts from their
+type hints; keys the part does not declare are kept in its `extra` field (where it has one)
+and written back unchanged by `to_json`. Sparse parts leave out null fields when written:
+absent and null mean the same to every reader.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+
+class RecordError(ValueError):
+    """A run.json that cannot be read as a run record, with the reason."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """Base of every part of the record: conversion from and to run.json's JSON form."""
+
+    _sparse: typing.ClassVar[bool] = False  # True: None fields are left out when written
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Any:
+        """Build from a JSON object; unknown keys go to `extra` where the type has one."""
+        if not isinstance(data, dict):
+            raise RecordError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
+        hints = typing.get_type_hints(cls)
+        names = {f.name for f in dataclasses.fields(cls)}
+        known = {k: _load(hints[k], v, f"{cls.__name__}.{k}") for k, v in data.items()
+                 if k in names and k != "extra"}
+        if "extra" in names:
+            known["extra"] = {k: v for k, v in data.items() if k not in names}
+        return cls(**known)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object written to run.json."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "extra":
+                out.update(value)
+            elif not (self._sparse and value is None):
+                out[f.name] = _dump(value)
+        return out
+
+
+def _load(hint: Any, value: Any, where: str) -> Any:
+    if value is None:
+        return None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _load(inner[0], value, where) if len(inner) == 1 else value
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return hint.from_json(value)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise RecordError(f"{where}: expected a list, got {type(value).__name__}")
+        return tuple(_load(args[0], v, where) for v in value)
+    if origin is dict and len(args) == 2 and isinstance(args[1], type) and \
+            issubclass(args[1], Record):
+        if not isinstance(value, dict):
+            raise RecordError(f"{where}: expected an object, got {type(value).__name__}")
+        return {k: args[1].from_json(v) for k, v in value.items()}
+    return value
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.to_json()
+    if isinstance(value, tuple):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,168 @@
+"""The parts of a run record (harness.results.record.Run) other than perf: the model, suite,
+hardware, task scores, generation statistics, energy, memory, workload and estimate.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.results.base import Record
+
+
+@dataclass(frozen=True)
+class ModelInfo(Record):
+    """Which weights ran: name, hub id or path, revision, dtype, real or random."""
+
+    name: str = "?"
+    id: str | None = None
+    path: str | None = None
+    revision: str | None = None
+    dtype: str | None = None
+    weights: str = "?"
+    origin: str | None = None
+    trust_remote_code: bool = False
+    parameters: int | None = None
+
+
+@dataclass(frozen=True)
+class SuiteInfo(Record):
+    """The suite as run: name, file, problem limit, sampling mode, task names."""
+
+    name: str = "?"
+    path: str | None = None
+    limit: int | None = None
+    sampling: str | None = None
+    tasks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hardware(Record):
+    """Where it ran: this machine's CPU and GPUs, or a server as declared by the user."""
+
+    device: str = "?"
+    label: str = "?"
+    accelerator: str | None = None
+    accelerator_count: int | None = None
+    accelerator_memory_bytes: int | None = None
+    cpu: str | None = None
+    cpu_cores: int | None = None
+    memory_bytes: int | None = None
+    platform: str | None = None
+    cuda: str | None = None
+    driver: str | None = None
+    server: str | None = None
+    declared_by_user: bool | None = None
+    client: Hardware | None = None
+
+
+@dataclass(frozen=True)
+class TaskScore(Record):
+    """One task's headline score (0..1) with its standard error across problems."""
+
+    metric: str = "?"
+    value: float = 0.0
+    stderr: float | None = None
+    n_docs: int | None = None
+    samples_per_doc: int = 1
+    filter: str | None = None
+    all_metrics: dict[str, float] = field(default_factory=dict)
+    per_problem: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def correct(self) -> float:
+        """Correct generations: score x problems x samples per problem."""
+        return self.value * (self.n_docs or 0) * (self.samples_per_doc or 1)
+
+
+@dataclass(frozen=True)
+class GenerationStats(Record):
+    """Output lengths of one task, counted on the raw generations."""
+
+    n_generations: int = 0
+    output_tokens_total: int | None = None
+    output_tokens_mean: float | None = None
+    output_tokens_median: float | None = None
+    output_tokens_p90: float | None = None
+    output_tokens_max: int | None = None
+    reasoning_tokens_mean: float | None = None
+    answer_tokens_mean: float | None = None
+    max_new_tokens: int | None = None
+    hit_max_new_tokens: int | None = None
+    hit_max_new_tokens_rate: float | None = None
+    unclosed_thinking: int | None = None
+    truncation_rate: float | None = None
+    tokens_per_correct: float | None = None
+    counted_by: str | None = None
+    reason: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    _sparse: typing.ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class EnergyWindow(Record):
+    """Joules between the start and the end of a window (NVML counter, or RAPL on a CPU)."""
+
+    joules: float | None = None
+    seconds: float | None = None
+    mean_power_w: float | None = None
+    per_device_j: tuple[float, ...] | None = None
+    reason: str | None = None
+    method: str | None = None
+
+
+@dataclass(frozen=True)
+class Energy(Record):
+    """The accuracy run's joules (or why there are none) and the windows measured."""
+
+    joules: float | None = None
+    reason: str | None = None
+    accuracy: EnergyWindow | None = None
+    perf: EnergyWindow | None = None
+
+
+@dataclass(frozen=True)
+class Memory(Record):
+    """Bytes: the weights as loaded, and the peaks of the process, allocator and device."""
+
+    weights_bytes: int | None = None
+    peak_rss_bytes: int | None = None
+    peak_allocated_bytes: int | None = None
+    peak_reserved_bytes: int | None = None
+    device_peak_bytes: int | None = None
+    device_peak_reason: str | None = None
+    reason: str | None = None
+
+    @property
+    def peak_bytes(self) -> int | None:
+        """The peak tables show: the allocator's on a GPU, else the process's RSS."""
+        return self.peak_allocated_bytes or self.peak_rss_bytes
+
+
+@dataclass(frozen=True)
+class Workload(Record):
+    """The accuracy run as a workload: its output tokens/s and joules per token and answer."""
+
+    seconds: float | None = None
+    output_tokens: int = 0
+    answers: int = 0
+    correct: float = 0.0
+    output_tokens_per_s: float | None = None
+    joules: float | None = None
+    joules_per_output_token: float | None = None
+    joules_per_answer: float | None = None
+    joules_per_correct: float | None = None
+
+
+@dataclass(frozen=True)
+class Estimate(Record):
+    """What the bench said it would generate, and an upper bound on its time."""
+
+    generations: int = 0
+    max_new_tokens_total: int = 0
+    decode_tokens_per_s: float | None = None
+    rate_source: str | None = None
+    hours_at_most: float | None = None
+    tasks_of_unknown_size: tuple[str, ...] = ()

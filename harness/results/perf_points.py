@@ -1,0 +1,130 @@
+"""The perf part of a run record: every measured point, and the headline tables read."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.results.base import Record
+from harness.results.parts import EnergyWindow
+
+
+@dataclass(frozen=True)
+class PerfPoint(Record):
+    """One measured point: a prefill or decode scenario of one variant, with its bound."""
+
+    variant: str = "?"
+    kind: str = "?"  # prefill or decode
+    status: str = "?"  # ok, skipped, oom, error
+    reason: str | None = None
+    prompt_tokens: int | None = None
+    batch_size: int | None = None
+    new_tokens: int | None = None
+    repeats: int | None = None
+    ttft_s: float | None = None
+    ttft_p90_s: float | None = None
+    tpot_s: float | None = None
+    tpot_p90_s: float | None = None
+    e2e_s: float | None = None
+    prefill_tokens_per_s: float | None = None
+    decode_tokens_per_s: float | None = None
+    output_tokens_per_s: float | None = None
+    bound_tokens_per_s: float | None = None
+    bound_measured_bw_tokens_per_s: float | None = None
+    fraction_of_bound: float | None = None
+    fraction_of_bound_measured_bw: float | None = None
+    kv_cache_bytes: int | None = None
+    peak_allocated_bytes: int | None = None
+    peak_reserved_bytes: int | None = None
+    energy: EnergyWindow | None = None
+    joules_per_token: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # serving points: percentiles, counts
+    _sparse: typing.ClassVar[bool] = True
+
+    @property
+    def rate(self) -> float | None:
+        """Tokens/s of the point's kind: decode tokens/s, or prefill tokens/s."""
+        return self.decode_tokens_per_s if self.kind == "decode" else self.prefill_tokens_per_s
+
+
+@dataclass(frozen=True)
+class SweepEntry(Record):
+    """Decode tokens/s at one batch size, for the decode-vs-batch plot."""
+
+    batch_size: int = 0
+    decode_tokens_per_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Headline(Record):
+    """The fields tables read from a sweep: the variant a deployment would pick (fastest
+    decode at the smallest batch), its batch-1 decode and first prefill, its decode sweep."""
+
+    variant: str | None = None
+    decode_tokens_per_s: float | None = None
+    tpot_s: float | None = None
+    ttft_s: float | None = None
+    batch_size: int | None = None
+    decode_fraction_of_bound: float | None = None
+    decode_joules_per_token: float | None = None
+    prefill_tokens_per_s: float | None = None
+    prefill_prompt_tokens: int | None = None
+    sweep: tuple[SweepEntry, ...] = ()
+
+
+def headline(points: Sequence[PerfPoint]) -> Headline:
+    """The headline of a list of points (see Headline)."""
+    ok = [p for p in points if p.status == "ok"]
+    decodes = [p for p in ok if p.kind == "decode" and p.decode_tokens_per_s]
+    if decodes:
+        smallest = min(p.batch_size or 0 for p in decodes)
+        best = max((p for p in decodes if p.batch_size == smallest),
+                   key=lambda p: p.decode_tokens_per_s or 0.0).variant
+    else:
+        best = ok[0].variant if ok else None
+    decode = [p for p in ok if p.kind == "decode" and p.variant == best]
+    prefill = [p for p in ok if p.kind == "prefill" and p.variant == best]
+    d1 = next((p for p in decode if p.batch_size == 1), decode[0] if decode else PerfPoint())
+    p1 = prefill[0] if prefill else PerfPoint()
+    return Headline(
+        variant=best, decode_tokens_per_s=d1.decode_tokens_per_s, tpot_s=d1.tpot_s,
+        ttft_s=d1.ttft_s, batch_size=d1.batch_size,
+        decode_fraction_of_bound=d1.fraction_of_bound,
+        decode_joules_per_token=d1.joules_per_token,
+        prefill_tokens_per_s=p1.prefill_tokens_per_s, prefill_prompt_tokens=p1.prompt_tokens,
+        sweep=tuple(SweepEntry(p.batch_size or 0, p.decode_tokens_per_s or 0.0)
+                    for p in decode if p.decode_tokens_per_s))
+
+
+@dataclass(frozen=True)
+class Perf(Record):
+    """The perf sweep: its points, the ceilings they were compared with, and the headline
+    fields (as in Headline; recomputed from the points by `headline()`)."""
+
+    points: tuple[PerfPoint, ...] = ()
+    status: str | None = None  # "interrupted" while a sweep runs or after it was cut off
+    limits: dict[str, Any] = field(default_factory=dict)
+    traffic: dict[str, Any] = field(default_factory=dict)
+    idle_power_w: float | None = None
+    device_peak_bytes: int | None = None
+    device_peak_reason: str | None = None
+    method: str | None = None
+    variant: str | None = None
+    decode_tokens_per_s: float | None = None
+    tpot_s: float | None = None
+    ttft_s: float | None = None
+    batch_size: int | None = None
+    prefill_tokens_per_s: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    _sparse: typing.ClassVar[bool] = True
+
+    def headline(self) -> Headline:
+        """The headline fields, computed from the points (so older runs get every field);
+        a record without points keeps the headline it was written with."""
+        if self.points:
+            return headline(self.points)
+        names = {f.name for f in dataclasses.fields(Headline)}
+        return Headline.from_json({k: v for k, v in self.to_json().items() if k in names})

@@ -1,0 +1,144 @@
+"""The run record, Run, and the only code that reads or writes run.json.
+
+Everything downstream (report, claims, plots, estimates) takes `Run` objects from `load_runs`
+and reads their attributes, never key strings; `bench` builds a `Run` and writes it with
+`write_run`. `SCHEMA_VERSION` is what this code writes; `upgrade` brings an older record into
+the current shape when it is read, so every run ever committed still loads. A record of an
+unknown version, or one that is not an object, is refused with its reason rather than misread.
+The file format is documented in docs/results.md.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.results import files
+from harness.results.base import Record, RecordError
+from harness.results.parts import (
+    Energy,
+    Estimate,
+    GenerationStats,
+    Hardware,
+    Memory,
+    ModelInfo,
+    SuiteInfo,
+    TaskScore,
+    Workload,
+)
+from harness.results.perf_points import Perf
+
+SCHEMA_VERSION = 1
+KNOWN_VERSIONS = (1,)
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """An older run.json in the current shape (version 1 is the current one: nothing to do)."""
+    version = data.get("schema_version")
+    if version not in KNOWN_VERSIONS:
+        raise RecordError(f"schema_version {version!r} is not one this harness reads "
+                          f"({', '.join(map(str, KNOWN_VERSIONS))}); written by a newer one?")
+    return data
+
+
+@dataclass(frozen=True)
+class Run(Record):
+    """One bench: what ran, where, the scores, the perf sweep, memory, energy, workload."""
+
+    run_id: str = "?"
+    status: str = "?"  # running, complete or failed
+    schema_version: int = SCHEMA_VERSION
+    started_at: str | None = None
+    finished_at: str | None = None
+    duration_s: float | None = None
+    error: str | None = None
+    command: tuple[str, ...] = ()
+    model: ModelInfo = field(default_factory=ModelInfo)
+    backend: dict[str, Any] = field(default_factory=dict)  # each backend describes itself
+    suite: SuiteInfo = field(default_factory=SuiteInfo)
+    hardware: Hardware | None = None
+    versions: dict[str, Any] = field(default_factory=dict)
+    tasks: dict[str, TaskScore] = field(default_factory=dict)
+    generation: dict[str, GenerationStats] = field(default_factory=dict)
+    generation_settings: dict[str, Any] | None = None
+    estimate: Estimate | None = None
+    accuracy_skipped: str | None = None
+    perf: Perf | None = None
+    memory: Memory | None = None
+    energy: Energy | None = None
+    workload: Workload | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Run:
+        """A Run from run.json's object (upgraded first); `generation.settings` is split off
+        into generation_settings."""
+        if not isinstance(data, dict):
+            raise RecordError(f"expected a JSON object, got {type(data).__name__}")
+        data = dict(upgrade(data))
+        generation = dict(data.pop("generation", None) or {})
+        data["generation_settings"] = generation.pop("settings", None)
+        data["generation"] = generation
+        return super().from_json(data)
+
+    def to_json(self) -> dict[str, Any]:
+        """run.json's object: generation settings go back under `generation.settings`."""
+        out = super().to_json()
+        settings = out.pop("generation_settings")
+        if settings is not None:
+            out["generation"] = {"settings": settings, **out["generation"]}
+        for key in ("error", "estimate", "accuracy_skipped", "workload", "duration_s"):
+            if out.get(key) is None:
+                out.pop(key, None)
+        return out
+
+    @property
+    def output_tokens(self) -> int:
+        """Output tokens generated over all tasks."""
+        return sum(g.output_tokens_total or 0 for g in self.generation.values())
+
+    @property
+    def answers(self) -> int:
+        """Generations made over all tasks."""
+        return sum(g.n_generations for g in self.generation.values())
+
+    @property
+    def correct_answers(self) -> float:
+        """Correct generations over all tasks."""
+        return sum(t.correct for t in self.tasks.values())
+
+    @property
+    def complete_real(self) -> bool:
+        """A finished run of real weights: the only kind whose scores count."""
+        return self.status == "complete" and self.model.weights == "real"
+
+
+def read_run(path: Path) -> Run:
+    """The Run in a run.json file (RecordError or OSError if it cannot be read as one)."""
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"not valid JSON ({exc})") from exc
+    run = Run.from_json(data)
+    return run if run.run_id != "?" else Run.from_json({**data, "run_id": path.parent.name})
+
+
+def write_run(path: Path, run: Run) -> None:
+    """Write a Run as run.json, atomically and with secrets redacted."""
+    files.write_json(path, run.to_json())
+
+
+def load_runs(root: Path, warn: bool = True) -> list[Run]:
+    """Every readable run under root/runs, oldest first. One that cannot be read is skipped
+    with a line on stderr naming the file and why, so one bad file never breaks a report."""
+    runs = []
+    for path in sorted((root / "runs").glob("*/run.json")):
+        try:
+            runs.append(read_run(path))
+        except (OSError, RecordError, TypeError) as exc:
+            if warn:
+                print(f"warning: skipped {path}: {exc}", file=sys.stderr)
+    return runs

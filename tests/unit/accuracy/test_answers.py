@@ -1,0 +1,128 @@
+"""Answer handling on hand-written generations: think blocks, boxes, letters, grading."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from harness.accuracy import answers, grading, stats
+
+R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
+
+
+def test_answer_is_what_follows_the_last_think_end() -> None:
+    # the chat template prefilled "<think>\n", so the generation has no opening tag
+    s = answers.split_reasoning("Maybe \\boxed{3}? No.</think>The answer is \\boxed{4}.", **R1)
+    assert not s.truncated and s.answer == "The answer is \\boxed{4}."
+    assert "boxed{3}" in s.reasoning
+    s = answers.split_reasoning("<think>a</think>b</think>final \\boxed{7}", **R1)
+    assert s.answer == "final \\boxed{7}"
+
+
+def test_unclosed_thinking_is_truncated_and_never_graded() -> None:
+    text = "Let me think... so the answer is \\boxed{42} probably, but wait"
+    s = answers.split_reasoning(text, **R1)
+    assert s.truncated and s.answer == ""
+    out = grading.process_math({"answer": "42"}, [[text]], **R1)
+    assert out == {"pass@1": 0.0, "cons@n": 0.0, "truncated": 1.0}
+
+
+def test_no_think_tags_configured_or_none_opened() -> None:
+    assert answers.split_reasoning("just \\boxed{1}", think_end=None).answer == "just \\boxed{1}"
+    s = answers.split_reasoning("no thinking here: 5", think_end="</think>",
+                                think_start="<think>", opens_think=False)
+    assert not s.truncated and s.answer == "no thinking here: 5"
+    s = answers.split_reasoning("<think>started but", think_end="</think>",
+                                think_start="<think>", opens_think=False)
+    assert s.truncated
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("first \\boxed{1} then \\boxed{2}", "2"),
+    ("\\boxed{\\frac{1}{\\sqrt{2}}}", "\\frac{1}{\\sqrt{2}}"),
+    ("\\boxed{ {a,b} }", "{a,b}"),
+    ("\\fbox{9}", "9"),
+    ("\\boxed{unclosed", None),
+    ("no box at all", None),
+])
+def test_last_boxed(text: str, expected: str | None) -> None:
+    assert answers.last_boxed(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("so \\boxed{12}.", "12"),
+    ("The final answer is 1,234.", "1,234"),
+    ("Answer: 7", "7"),
+    ("we get 3 then 18 apples", "18"),
+    ("nothing numeric here", None),
+])
+def test_extract_math(text: str, expected: str | None) -> None:
+    assert answers.extract_math(text) == expected
+
+
+@pytest.mark.parametrize("pred,gold,equal", [
+    ("0.5", "\\frac{1}{2}", True), ("\\dfrac12", "\\frac{1}{2}", True),
+    ("\\frac{2}{4}", "0.5", True), ("\\frac{\\sqrt2}{2}", "\\sqrt{2}/2", True),
+    ("204", "204", True), ("135.", "135", True), ("1,234", "1234", True),
+    ("3", "4", False), ("", "4", False), (None, "4", False),
+])
+def test_math_verify_equivalences(pred: str | None, gold: str, equal: bool) -> None:
+    assert answers.math_equal(pred, gold) is equal
+
+
+@pytest.mark.parametrize("text,letter", [
+    ("reasoning...\nAnswer: C", "C"), ("The answer is (B).", "B"), ("\\boxed{D}", "D"),
+    ("A is wrong, B is wrong.\nAnswer: A", "A"), ("no letter", None), ("Answer: E", None),
+])
+def test_extract_letter(text: str, letter: str | None) -> None:
+    assert answers.extract_letter(text) == letter
+
+
+def test_pass1_and_cons_over_samples() -> None:
+    gens = ["x</think>\\boxed{5}", "y</think>\\boxed{5}", "z</think>\\boxed{6}",
+            "never closed \\boxed{6}"]
+    out = grading.process_math({"answer": "5"}, [gens], **R1)
+    assert out["pass@1"] == 0.5 and out["cons@n"] == 1.0 and out["truncated"] == 0.25
+    out = grading.process_math({"answer": "#### 6"}, [gens], **R1)  # GSM8K-style gold
+    assert out["pass@1"] == 0.25 and out["cons@n"] == 0.0
+
+
+def test_multiple_choice_and_ifeval_on_the_answer_only() -> None:
+    doc = {"gold": "B"}
+    out = grading.process_mc(doc, [["Answer: A</think>Answer: B", "</think>Answer: C"]], **R1)
+    # B (graded on the answer, not the reasoning's A) and C tie: the first seen, B, wins
+    assert out["pass@1"] == 0.5 and out["cons@n"] == 1.0
+    ifeval_doc = {"key": 1, "prompt": "Reply without using any commas.",
+                  "instruction_id_list": ["punctuation:no_comma"], "kwargs": [{}]}
+    # the reasoning is full of commas; only the answer after </think> is checked
+    graded = grading.process_ifeval(ifeval_doc, [["Hmm, well, ok, so</think>A reply with none"]],
+                                    **R1)
+    assert graded["prompt_level_strict_acc"] is True and graded["truncated"] == 0.0
+    graded = grading.process_ifeval(ifeval_doc, [["never closed and no commas either"]], **R1)
+    assert graded["prompt_level_strict_acc"] is False and graded["truncated"] == 1.0
+
+
+def test_pass_at_k_by_hand() -> None:
+    assert stats.pass_at_k(4, 2, 1) == pytest.approx(0.5)
+    assert stats.pass_at_k(4, 2, 2) == pytest.approx(1 - 1 / 6)  # 1 - C(2,2)/C(4,2)
+    assert stats.pass_at_k(5, 0, 3) == 0.0 and stats.pass_at_k(5, 3, 3) == 1.0
+    with pytest.raises(ValueError):
+        stats.pass_at_k(4, 5, 1)
+
+
+def test_mean_and_stderr_by_hand() -> None:
+    m, se = stats.mean_and_stderr([1.0, 0.0, 1.0, 0.0])
+    assert m == 0.5 and se == pytest.approx((1 / 3) ** 0.5 / 2)
+    assert stats.mean_and_stderr([1.0]) == (1.0, None)
+
+
+def test_pass_at_k_is_reported_for_the_k_asked() -> None:
+    gens = ["</think>\\boxed{5}", "</think>\\boxed{4}", "</think>\\boxed{4}", "</think>\\boxed{4}"]
+    out = grading.process_math({"answer": "5"}, [gens], ks=(2, 8), **R1)
+    assert out["pass@1"] == 0.25 and out["pass@2"] == pytest.approx(0.5)  # 1 - C(3,2)/C(4,2)
+    assert out["pass@8"] == 1.0  # k > n: estimated at k = n
+    graded = grading.explain(functools.partial(grading.process_math, ks=(2,), **R1),
+                             {"answer": "5"}, gens)
+    assert graded[0] == {"extracted": "5", "truncated": False, "correct": True}
+    assert grading.explain(grading.process_ifeval, {}, gens) is None

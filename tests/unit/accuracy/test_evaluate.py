@@ -1,0 +1,55 @@
+"""Task specs and generation statistics, without running a model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.accuracy import evaluate, tasks
+from harness.config import configs
+from harness.config.configs import TaskEntry
+
+
+def test_project_task_gets_absolute_data_path_and_overrides() -> None:
+    spec = tasks.task_spec(TaskEntry(task="gsm_mini", samples=4, max_new_tokens=99),
+                              {"do_sample": True, "temperature": 0.6})
+    assert isinstance(spec, dict)
+    data = Path(spec["dataset_kwargs"]["data_files"]["test"])
+    assert data.is_absolute() and data.exists()
+    assert spec["generation_kwargs"]["max_gen_toks"] == 99
+    assert spec["generation_kwargs"]["temperature"] == 0.6
+    assert spec["repeats"] == 4
+
+
+def test_lm_eval_task_names_pass_through() -> None:
+    assert tasks.task_spec(TaskEntry(task="hellaswag"), {}) == "hellaswag"
+
+
+def test_sampling_follows_model_card_unless_greedy() -> None:
+    suite = configs.get_suite("default")
+    qwq = configs.get_model("qwq-32b")
+    assert tasks.sampling_kwargs(suite, qwq) == {"do_sample": False}  # default is greedy
+    import dataclasses
+
+    sampled = tasks.sampling_kwargs(dataclasses.replace(suite, sampling="model"), qwq)
+    assert sampled == {"do_sample": True, "temperature": 0.6, "top_p": 0.95, "top_k": 40}
+
+
+def test_generation_stats_count_raw_tokens() -> None:
+    def tok(text: str, add_special_tokens: bool = False) -> dict:
+        return {"input_ids": text.split()}
+
+    samples = [{"resps": [["a b c"]]}, {"resps": [["a b c d e"]]}, {"resps": [["x"]]}]
+    stats = evaluate.generation_stats(samples, tok, max_tokens=5)
+    assert stats["n_generations"] == 3 and stats["output_tokens_total"] == 9
+    assert stats["output_tokens_median"] == 3 and stats["output_tokens_max"] == 5
+    assert stats["hit_max_new_tokens"] == 1
+
+
+def test_bundled_problems_are_well_formed() -> None:
+    import json
+
+    path = configs.CONFIGS / "tasks" / "data" / "gsm_mini.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    assert len(rows) >= 40
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert all(r["answer"].lstrip("-").isdigit() and r["question"].endswith("?") for r in rows)

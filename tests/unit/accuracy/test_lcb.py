@@ -1,0 +1,76 @@
+"""LiveCodeBench grading on problems written in its format (the dataset is on the hub)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import pickle
+import zlib
+
+from harness.accuracy import grading, lcb
+from harness.accuracy.tasks import task_spec
+from harness.config.configs import TaskEntry
+
+R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
+
+
+def private(tests: list[dict]) -> str:
+    return base64.b64encode(zlib.compress(pickle.dumps(json.dumps(tests)))).decode()
+
+
+STDIN_DOC = {
+    "question_content": "Read two integers and print their sum.", "starter_code": "",
+    "tests": json.dumps([{"input": "1 2\n", "output": "3\n", "testtype": "stdin"},
+                         {"input": "10 -4\n", "output": "6", "testtype": "stdin"}]),
+    "func_name": "",
+}
+FUNC_DOC = {
+    "question_content": "Return the indices of two numbers adding to target.",
+    "starter_code": "class Solution:\n    def twoSum(self, nums, target):\n        ",
+    "tests": json.dumps([{"input": "[2,7,11,15]\n9", "output": "[0, 1]",
+                          "testtype": "functional"}]),
+    "func_name": "twoSum",
+}
+TWO_SUM = ("class Solution:\n    def twoSum(self, nums, target):\n"
+           "        seen = {}\n        for i, n in enumerate(nums):\n"
+           "            if target - n in seen:\n                return [seen[target - n], i]\n"
+           "            seen[n] = i\n")
+
+
+def test_tests_decode_from_json_or_the_compressed_pickle() -> None:
+    tests = [{"input": "1", "output": "2", "testtype": "stdin"}]
+    assert lcb.decode_tests(json.dumps(tests)) == tests
+    assert lcb.decode_tests(private(tests)) == tests
+
+
+def test_prompts_follow_livecodebench() -> None:
+    assert "Read the inputs from stdin" in lcb.doc_to_text(STDIN_DOC)
+    assert "starter code" in lcb.doc_to_text(FUNC_DOC) and "twoSum" in lcb.doc_to_text(FUNC_DOC)
+
+
+def test_stdin_and_functional_grading() -> None:
+    good = "</think>```python\na, b = map(int, input().split())\nprint(a + b)\n```"
+    wrong = "</think>```python\na, b = map(int, input().split())\nprint(a - b)\n```"
+    out = lcb.process_results(STDIN_DOC, [[good, wrong, "no closing tag"]], **R1)
+    assert out["pass@1"] == 1 / 3 and out["truncated"] == 1 / 3
+    graded = grading.explain(lcb.process_results, STDIN_DOC, [good, wrong])
+    assert graded[0]["correct"] and not graded[1]["correct"]
+    assert graded[1]["status"].startswith("test 0")
+    assert lcb.process_results(FUNC_DOC, [[f"</think>```python\n{TWO_SUM}```"]], **R1) == \
+        {"pass@1": 1.0, "truncated": 0.0}
+
+
+def test_window_filter_and_task_config() -> None:
+    import datasets
+
+    rows = [{"contest_date": d, "public_test_cases": json.dumps([]),
+             "private_test_cases": private([{"input": "", "output": "", "testtype": "stdin"}]),
+             "metadata": json.dumps({"func_name": "f"})}
+            for d in ("2024-07-31T00:00:00", "2024-08-01T00:00:00", "2025-01-31T23:00:00",
+                      "2025-02-01T00:00:00")]
+    kept = lcb.process_docs(datasets.Dataset.from_list(rows))
+    assert [r["contest_date"][:10] for r in kept] == ["2024-08-01", "2025-01-31"]
+    assert kept[0]["func_name"] == "f" and len(json.loads(kept[0]["tests"])) == 1
+    spec = task_spec(TaskEntry(task="livecodebench", samples=4), {})
+    assert spec["dataset_kwargs"]["data_files"]["test"].startswith("hf://datasets/livecodebench")
+    assert spec["repeats"] == 4

@@ -1,0 +1,116 @@
+"""Config loading: every shipped YAML validates; bad YAML is reported precisely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.config import configs
+from harness.config.configs import ConfigError
+
+DESIGN_MODELS = {"qwq-32b", "deepseek-r1", "r1-distill-qwen-1.5b", "r1-distill-qwen-7b",
+                 "r1-distill-qwen-14b", "r1-distill-qwen-32b", "r1-distill-llama-8b",
+                 "r1-distill-llama-70b", "smollm2-135m", "tiny-random"}
+
+
+def test_every_design_model_has_a_valid_yaml() -> None:
+    assert DESIGN_MODELS <= set(configs.model_names())
+    for name in configs.model_names():
+        cfg = configs.get_model(name)
+        assert cfg.name == name, f"{cfg.path}: name must match the file name"
+        assert cfg.architecture["model_type"]
+        for pub in cfg.published:
+            assert pub.source, f"{name}: published {pub.benchmark} has no source"
+
+
+def test_reference_facts_carried_over() -> None:
+    qwq = configs.get_model("qwq-32b")
+    assert qwq.source.hub_id == "Qwen/QwQ-32B"
+    assert qwq.parameters and qwq.parameters.total == 32_763_876_352
+    assert qwq.generation.temperature == 0.6 and qwq.generation.top_k == 40
+    assert {(p.benchmark, p.value) for p in qwq.published} >= {("aime24", 79.5),
+                                                               ("livecodebench", 63.4)}
+    r1 = configs.get_model("deepseek-r1")
+    assert r1.parameters and r1.parameters.active == 37_552_282_624
+    assert r1.architecture["n_routed_experts"] == 256
+    assert "\\boxed{}" in (r1.generation.math_directive or "")
+
+
+def test_every_suite_loads_and_names_known_tasks() -> None:
+    assert "default" in configs.suite_names()
+    for name in configs.suite_names():
+        suite = configs.get_suite(name)
+        for t in suite.tasks:
+            assert (configs.CONFIGS / "tasks" / f"{t.task}.yaml").exists() or "/" not in t.task
+
+
+def test_unknown_key_names_key_and_file(configs_copy: Path) -> None:
+    path = configs_copy / "models" / "tiny-random.yaml"
+    path.write_text(path.read_text().replace("needs_gpu: false", "needs_gpu: false\ncolour: red"))
+    with pytest.raises(ConfigError) as err:
+        configs.get_model("tiny-random")
+    assert "colour" in str(err.value) and str(path) in str(err.value)
+
+
+def test_unknown_nested_key_names_key_and_file(configs_copy: Path) -> None:
+    path = configs_copy / "suites" / "default.yaml"
+    path.write_text(path.read_text().replace("  repeats: 3", "  repeats: 3\n  repeat: 4"))
+    with pytest.raises(ConfigError) as err:
+        configs.get_suite("default")
+    assert "'repeat'" in str(err.value) and "default.yaml" in str(err.value)
+
+
+def test_malformed_yaml_names_file_and_line(configs_copy: Path) -> None:
+    path = configs_copy / "models" / "tiny-random.yaml"
+    text = path.read_text()
+    lineno = text[: text.index("  kind: random")].count("\n") + 1
+    path.write_text(text.replace("  kind: random", "  kind: [random: x"))
+    with pytest.raises(ConfigError) as err:
+        configs.get_model("tiny-random")
+    msg = str(err.value)
+    import re
+
+    reported = int(re.search(r"line (\d+)", msg).group(1))  # type: ignore[union-attr]
+    assert lineno <= reported <= lineno + 1
+    assert str(path) in msg and "line" in msg and "malformed YAML" in msg
+
+
+def test_missing_required_key(configs_copy: Path) -> None:
+    path = configs_copy / "suites" / "broken.yaml"
+    path.write_text("name: broken\ndescription: no tasks key\n")
+    with pytest.raises(ConfigError, match="missing required key 'tasks'"):
+        configs.get_suite("broken")
+
+
+def test_unknown_suite_lists_known_suites() -> None:
+    with pytest.raises(ConfigError) as err:
+        configs.get_suite("no-such-suite")
+    assert "default" in str(err.value) and "no-such-suite" in str(err.value)
+
+
+def test_configs_are_frozen() -> None:
+    cfg = configs.get_model("qwq-32b")
+    with pytest.raises(AttributeError):
+        cfg.name = "other"  # type: ignore[misc]
+
+
+def test_a_task_yaml_or_jsonl_is_a_suite_of_one(tmp_path: Path) -> None:
+    suite = configs.get_suite(str(configs.CONFIGS / "tasks" / "aime24.yaml"))
+    assert [t.task for t in suite.tasks] == [str(configs.CONFIGS / "tasks" / "aime24.yaml")]
+    problems = tmp_path / "mine.jsonl"
+    problems.write_text('{"question": "1+1?", "answer": "2"}\n')
+    assert configs.get_suite(str(problems)).name == "mine"
+    with pytest.raises(ConfigError, match="does not exist"):
+        configs.get_suite(str(tmp_path / "missing.jsonl"))
+
+
+def test_the_benchmark_suites_load() -> None:
+    """The suites under benchmarks/ (run on lent GPUs, where a typo costs device time)."""
+    root = configs.CONFIGS.parent / "benchmarks"
+    paths = sorted(root.rglob("*.yaml"))
+    assert len(paths) >= 2
+    for path in paths:
+        suite = configs.get_suite(str(path))
+        assert suite.perf.enabled and not suite.tasks
+        assert set(suite.perf.variants) <= {"eager", "static-cache", "static-cache+compile"}

@@ -1,0 +1,100 @@
+"""COMPARISON.md, comparison.csv and the plots, rebuilt from run.json fixtures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from harness.report import tables
+from harness.results import files
+from harness.results.perf_points import Perf
+from harness.results.record import Run
+
+
+def fixture_run(root: Path, model: str, score: float | None, decode: float,
+                per_problem: dict[str, float] | None = None) -> Path:
+    run_dir = files.new_run_dir(root, model, "reasoning")
+    files.write_json(run_dir / "run.json", {
+        "schema_version": 1, "run_id": run_dir.name, "status": "complete",
+        "model": {"name": model, "weights": "real"}, "backend": {"name": "hf"},
+        "suite": {"name": "reasoning"},
+        "hardware": {"label": "1x NVIDIA H100 80GB HBM3", "accelerator": "NVIDIA H100 80GB HBM3",
+                     "accelerator_count": 1},
+        "tasks": {} if score is None else {"aime24": {
+            "metric": "exact_match", "value": score, "stderr": 0.05, "n_docs": 30,
+            "samples_per_doc": 1, "per_problem": per_problem or {}}},
+        "generation": {"aime24": {"output_tokens_total": 120_000, "output_tokens_mean": 4000}},
+        "perf": {"decode_tokens_per_s": decode, "prefill_tokens_per_s": 1000.0, "batch_size": 1,
+                 "ttft_s": 0.05, "tpot_s": 0.025},
+        "memory": {"peak_allocated_bytes": 66_000_000_000, "peak_rss_bytes": 1},
+        "energy": {"joules": 1_200_000.0, "accuracy": {"seconds": 3600.0}},
+    })
+    return run_dir
+
+
+def test_rebuild_writes_tables_csv_and_plots(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    a = fixture_run(tmp_path, "qwq-32b", 0.8, 40.0,
+                    {f"p{i}": float(i % 5 != 0) for i in range(30)})
+    b = fixture_run(tmp_path, "r1-distill-qwen-32b", 0.6, 41.5,
+                    {f"p{i}": float(i % 5 in (1, 2, 3)) for i in range(30)})
+    (tmp_path / "runs" / "junk").mkdir()
+    (tmp_path / "runs" / "junk" / "run.json").write_text("not json")
+    table = tables.rebuild(tmp_path)
+    assert len(table) == 2
+    md = (tmp_path / "COMPARISON.md").read_text()
+    assert a.name in md and b.name in md and "1x NVIDIA H100 80GB HBM3" in md
+    # accuracy: measured beside published, with the gap and the source
+    assert "80.0 ± 5.0" in md and "| 79.5 | 0.5 |" in md and "Qwen blog" in md
+    # efficiency: 1.2 MJ / 120k tokens = 10 J/token; / 24 correct = 50,000 J; $3 / 24 correct
+    assert "| 10.00 |" in md and "50,000.0" in md and "0.125" in md
+    assert "| 40.0 |" in md and "66.00" in md and "| 50.0 | 25.0 |" in md
+    # GPUs needed from the plan: QwQ-32B fits one H100
+    assert "| 1 | measured, real weights" in md.split(a.name)[2].split("\n")[0]
+    # paired: qwq correct on 24, distill on 18, per problem difference +20 points
+    paired = md.split("## Paired comparisons")[1]
+    assert "| aime24 | qwq-32b | r1-distill-qwen-32b | 30 | +20.0 |" in paired
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "comparison.csv").read_text())))
+    assert {r["model"] for r in rows} == {"qwq-32b", "r1-distill-qwen-32b"}
+    assert float(next(r for r in rows if r["model"] == "qwq-32b")["score"]) == 0.8
+    for name in ("accuracy_vs_memory", "accuracy_vs_energy", "decode_vs_batch",
+                 "tokens_per_answer"):
+        png = tmp_path / "plots" / f"{name}.png"
+        assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_rebuild_with_no_runs(tmp_path: Path) -> None:
+    assert tables.rebuild(tmp_path) == []
+    md = (tmp_path / "COMPARISON.md").read_text()
+    assert "no runs yet" in md and not (tmp_path / "plots").exists()
+
+
+def test_paired_interval() -> None:
+    run = {"schema_version": 1, "status": "complete", "model": {"name": "m", "weights": "real"},
+           "run_id": "r"}
+    a = {**run, "model": {"name": "a", "weights": "real"}, "run_id": "ra",
+         "tasks": {"t": {"per_problem": {"1": 1.0, "2": 1.0, "3": 0.0, "4": 1.0}}}}
+    b = {**run, "model": {"name": "b", "weights": "real"}, "run_id": "rb",
+         "tasks": {"t": {"per_problem": {"1": 0.0, "2": 1.0, "3": 0.0, "5": 1.0}}}}
+    (p,) = tables.paired([Run.from_json(a), Run.from_json(b)])
+    assert p["n"] == 3 and p["diff"] == pytest.approx(1 / 3)
+    sd = (((1 - 1 / 3) ** 2 + 2 * (1 / 3) ** 2) / 2) ** 0.5
+    assert p["high"] - p["diff"] == pytest.approx(1.96 * sd / 3 ** 0.5)
+
+
+def test_decode_joules_per_token_from_headline_or_points() -> None:
+    points = [{"variant": "eager", "kind": "decode", "batch_size": 1, "status": "ok",
+               "joules_per_token": 18.0},
+              {"variant": "static-cache+compile", "kind": "decode", "batch_size": 4,
+               "status": "ok", "joules_per_token": 3.8},
+              {"variant": "static-cache+compile", "kind": "decode", "batch_size": 1,
+               "status": "ok", "joules_per_token": 13.3}]
+    for p in points:
+        p["decode_tokens_per_s"] = 30.0 if p["variant"] == "static-cache+compile" else 17.0
+    # a run recorded before the headline field: the fastest batch-1 variant's point
+    assert Perf.from_json({"points": points}).headline().decode_joules_per_token == 13.3
+    assert Perf.from_json({"points": []}).headline().decode_joules_per_token is None
+    assert Perf().headline().decode_joules_per_token is None

@@ -1,0 +1,79 @@
+"""The typed run record: every committed run loads and writes back unchanged; bad files are
+refused with a reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.config.configs import ROOT
+from harness.results import files
+from harness.results.base import RecordError
+from harness.results.record import Run, load_runs, read_run, write_run
+
+COMMITTED = sorted((ROOT / "results" / "runs").glob("*/run.json"))
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.parent.name)
+def test_committed_runs_round_trip(path: Path) -> None:
+    data = json.loads(path.read_text())
+    run = Run.from_json(data)
+    assert run.run_id == path.parent.name and run.perf is not None and run.hardware
+    assert run.perf.points and all(p.kind in ("prefill", "decode") for p in run.perf.points)
+    assert _no_nulls(run.to_json()) == _no_nulls(data)  # nothing lost, nothing added
+
+
+def _no_nulls(obj: Any) -> Any:
+    """The same JSON without null values: sparse parts write a null field as absent."""
+    if isinstance(obj, dict):
+        return {k: _no_nulls(v) for k, v in obj.items() if v is not None}
+    if isinstance(obj, list):
+        return [_no_nulls(v) for v in obj]
+    return obj
+
+
+def test_typed_fields_and_derived_values() -> None:
+    run = Run.from_json({
+        "schema_version": 1, "run_id": "r", "status": "complete",
+        "model": {"name": "m", "weights": "real", "new_field": 1},
+        "tasks": {"t": {"metric": "pass@1", "value": 0.5, "n_docs": 10, "samples_per_doc": 4,
+                        "something_new": [1]}},
+        "generation": {"settings": {"temperature": 0.6},
+                       "t": {"n_generations": 40, "output_tokens_total": 4000}},
+        "energy": {"joules": 100.0, "accuracy": {"joules": 100.0, "seconds": 2.0}},
+        "a_key_from_the_future": {"x": 1}})
+    assert run.complete_real and run.correct_answers == 20 and run.output_tokens == 4000
+    assert run.generation_settings == {"temperature": 0.6} and set(run.generation) == {"t"}
+    assert run.energy and run.energy.accuracy and run.energy.accuracy.seconds == 2.0
+    out = run.to_json()
+    assert out["a_key_from_the_future"] == {"x": 1}
+    assert out["tasks"]["t"]["something_new"] == [1]
+    assert out["generation"]["settings"] == {"temperature": 0.6}
+
+
+def test_unknown_versions_and_shapes_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(RecordError, match="schema_version 99"):
+        Run.from_json({"schema_version": 99, "run_id": "r"})
+    with pytest.raises(RecordError, match="schema_version None"):
+        Run.from_json({"run_id": "r"})
+    with pytest.raises(RecordError, match="expected a JSON object"):
+        Run.from_json([1, 2])  # type: ignore[arg-type]
+    with pytest.raises(RecordError, match="expected an object"):
+        Run.from_json({"schema_version": 1, "model": "qwq"})
+    path = tmp_path / "run.json"
+    path.write_text("{")
+    with pytest.raises(RecordError, match="not valid JSON"):
+        read_run(path)
+
+
+def test_write_then_load(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = files.new_run_dir(tmp_path, "m", "s")
+    write_run(good / "run.json", Run(run_id=good.name, status="running"))
+    future = files.new_run_dir(tmp_path, "m", "s")
+    (future / "run.json").write_text(json.dumps({"schema_version": 7}))
+    runs = load_runs(tmp_path)
+    assert [r.run_id for r in runs] == [good.name] and runs[0].status == "running"
+    assert f"skipped {future / 'run.json'}" in capsys.readouterr().err
