@@ -1,4 +1,4 @@
-"""Reasoning-aware answer handling on the raw generation.
+"""Reasoning-aware answer handling on the raw generation: the answer part, then its answer.
 
 A reasoning model writes its thinking, closes it with </think>, then answers. The answer is
 what follows the last </think>; the opening tag may be missing because the chat template
@@ -6,14 +6,16 @@ already wrote it. A generation that never closes its thinking before the token l
 truncated: it has no answer, scores 0, and is counted as truncated, never graded on the
 reasoning (which is what lm-eval's own handling does with an unclosed block).
 
-Math answers are graded with math-verify (equivalent expressions, not strings); multiple
-choice by the extracted letter.
+Math: every \\boxed{} of the answer part (several boxes with different values are one answer,
+a set or tuple, graded as a whole); without a box, the last "answer is X" / "Answer: X"
+statement, else the last number (decimals, signs, thousands separators and fractions kept
+whole). Equivalence is math-verify's (equivalence.py); letters are letters.py's. Code: the
+last fenced block.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,78 +44,89 @@ def split_reasoning(text: str, think_end: str | None = "</think>",
     return Split("", text, False)
 
 
+@dataclass(frozen=True)
+class TokenLimit:
+    """Did a generation stop at the token limit? Its length in the model's tokens reaches
+    `max_tokens` (the same rule generation statistics count hits with)."""
+
+    tokenizer: Any
+    max_tokens: int
+
+    def __call__(self, text: str) -> bool:
+        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"] if text else []
+        return len(ids) >= self.max_tokens
+
+
+def cut(text: str, at_limit: Any = None, **think: Any) -> tuple[Split, bool]:
+    """The generation's answer part, and whether it is truncated: thinking never closed, or
+    the generation stopped at the token limit (whether or not the model uses think tags)."""
+    split = split_reasoning(text, **think)
+    return split, split.truncated or bool(at_limit and at_limit(text))
+
+
+def boxes(text: str) -> list[str]:
+    """Contents of every \\boxed{...} (or \\fbox{...}) in order, nested braces included; a box
+    that never closes is left out."""
+    out = []
+    for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text):
+        depth = 1
+        for j in range(m.end(), len(text)):
+            if text[j] == "{":
+                depth += 1
+            elif text[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    out.append(text[m.end():j].strip())
+                    break
+    return out
+
+
 def last_boxed(text: str) -> str | None:
-    """Content of the last \\boxed{...} (or \\fbox{...}), nested braces included."""
-    starts = [m.end() for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text)]
-    if not starts:
-        return None
-    i, depth = starts[-1], 1
-    for j in range(i, len(text)):
-        if text[j] == "{":
-            depth += 1
-        elif text[j] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[i:j].strip()
-    return None  # unbalanced: the box never closed
+    """Content of the last closed \\boxed{...}, or None."""
+    found = boxes(text)
+    return found[-1] if found else None
 
 
-_FINAL = re.compile(r"(?:final answer|answer)\s*(?:is|:)?\s*\$?([^\n$]+?)\$?\s*(?:\.|$)",
-                    re.IGNORECASE | re.MULTILINE)
-_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+# "The final answer is X", "Answer: X", "**Final Answer:** X": a statement, not a heading
+# ("**Final Answer**" alone on its line) and not prose ("To answer this, ...").
+_STATED = re.compile(r"(?:final\s+answer|answer)\s*(?:\*\*)?\s*(?:is\s*:?|:|=)\s*(.*)",
+                     re.IGNORECASE)
+_NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*/\s*\d+)?")
 
 
-def extract_math(answer: str) -> str | None:
-    """The final answer: the last \\boxed{}, else an 'answer is/Answer:' line, else the last
-    number."""
-    boxed = last_boxed(answer)
-    if boxed is not None:
-        return boxed
-    finals = _FINAL.findall(answer)
-    if finals:
-        return finals[-1].strip()
-    numbers = _NUMBER.findall(answer)
-    return numbers[-1].replace(",", "") if numbers else None
+def _clean(value: str) -> str:
+    value = value.strip().replace("**", "").strip()
+    value = value.strip("$").strip()
+    value = re.sub(r"^\\\(|\\\)$", "", value).strip()
+    return re.sub(r"[.;,:]+$", "", value).strip()  # sentence end, never a decimal point
 
 
-def math_equal(predicted: str | None, gold: str) -> bool:
-    """True when math-verify finds the two answers equivalent (1/2 = 0.5 = \\frac{2}{4})."""
-    if predicted is None or not predicted.strip():
-        return False
-    from math_verify import parse, verify
-
-    predicted = predicted.strip().rstrip(".")
-    gold_parsed = parse(f"\\boxed{{{gold}}}")
-    pred_parsed = parse(f"\\boxed{{{predicted}}}")
-    if not gold_parsed or not pred_parsed:
-        return predicted.strip() == gold.strip()
-    return bool(verify(gold_parsed, pred_parsed))
-
-
-_LETTER_PATTERNS = (
-    re.compile(r"\\boxed\{\s*\(?([A-J])\)?\s*\}"),
-    re.compile(r"answer\s*(?:is|:)\s*\**\s*\(?([A-J])\)?\b", re.IGNORECASE),
-    re.compile(r"^\s*\(?([A-J])\)?\s*[.)]?\s*$", re.MULTILINE),
-)
-
-
-def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
-    """The chosen option letter: a boxed letter, an 'Answer: X' line, or a line that is just
-    the letter; the last match of the first pattern that matches."""
-    for pattern in _LETTER_PATTERNS:
-        found = [m for m in pattern.findall(answer) if m in letters]
-        if found:
-            return found[-1]
+def stated_answer(answer: str) -> str | None:
+    """The value of the last 'answer is X' / 'Answer: X' statement with a value after it."""
+    for line in reversed(answer.splitlines()):
+        for m in reversed(list(_STATED.finditer(line))):
+            value = _clean(m.group(1))
+            if value and re.search(r"[\d\\a-zA-Z]", value):
+                return value
     return None
 
 
-def majority(values: list[str | None]) -> str | None:
-    """The most common non-empty answer (first seen wins a tie), for cons@n."""
-    counts = Counter(v for v in values if v)
-    if not counts:
-        return None
-    best = max(counts.values())
-    return next(v for v in values if v and counts[v] == best)
+def last_number(answer: str) -> str | None:
+    """The last number in the text, whole: sign, thousands separators, decimals, a/b."""
+    numbers = _NUMBER.findall(answer)
+    return numbers[-1].replace("−", "-").replace(" ", "") if numbers else None
+
+
+def extract_math(answer: str) -> str | None:
+    """The final answer of a math problem's answer part: its boxes (several different ones
+    joined into one comma-separated answer), else a stated answer, else the last number.
+    The fallbacks are used only where the answer part holds no box."""
+    found = boxes(answer)
+    if found:
+        distinct = list(dict.fromkeys(found))
+        return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
+    stated = stated_answer(answer)
+    return stated if stated is not None else last_number(answer)
 
 
 def flat_results(results: list[Any]) -> list[str]:

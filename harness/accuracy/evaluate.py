@@ -56,7 +56,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
     for entry in suite.tasks:
         if entry.max_new_tokens is None and model is not None:
             entry = dataclasses.replace(entry, max_new_tokens=model.generation.max_new_tokens)
-        spec = tasks_mod.task_spec(entry, sampling, think)
+        spec = tasks_mod.task_spec(entry, sampling, think, tokenizer)
         usage_before = dict(getattr(lm, "usage", None) or {})
         try:
             out = simple_evaluate(
@@ -181,14 +181,18 @@ def generation_stats(samples: list[dict[str, Any]], tokenizer: Any, max_tokens: 
     def count(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else 0
 
-    counts, reasoning, answer, truncated = [], [], [], 0
+    counts, reasoning, answer, unclosed, truncated = [], [], [], 0, 0
     for text in (t for s in samples for t in _texts(s)):
         counts.append(count(text))
+        open_end = False
         if think and think.get("think_end"):
             split = split_reasoning(text, **think)
-            truncated += split.truncated
+            open_end = split.truncated
             reasoning.append(count(split.reasoning))
             answer.append(count(split.answer))
+        unclosed += open_end
+        # the graders' rule (answers.cut): thinking left open, or the token limit reached
+        truncated += open_end or bool(max_tokens and counts[-1] >= max_tokens)
     if not counts:
         return {"n_generations": 0}
     hit = sum(1 for c in counts if max_tokens and c >= max_tokens)
@@ -206,7 +210,7 @@ def generation_stats(samples: list[dict[str, Any]], tokenizer: Any, max_tokens: 
         "max_new_tokens": max_tokens,
         "hit_max_new_tokens": hit,
         "hit_max_new_tokens_rate": hit / len(counts),
-        "unclosed_thinking": truncated if reasoning else None,
-        "truncation_rate": truncated / len(counts) if reasoning else hit / len(counts),
+        "unclosed_thinking": unclosed if reasoning else None,
+        "truncation_rate": truncated / len(counts),
         "tokens_per_correct": sum(counts) / correct if correct else None,
     }

@@ -13,18 +13,12 @@ import random
 from typing import Any
 
 from harness.accuracy import lcb
-from harness.accuracy.answers import (
-    extract_code,
-    extract_letter,
-    extract_math,
-    flat_results,
-    majority,
-    math_equal,
-    split_reasoning,
-)
+from harness.accuracy.answers import cut, extract_code, extract_math, flat_results
+from harness.accuracy.equivalence import consensus_score, math_equal
+from harness.accuracy.letters import extract_letter
 from harness.accuracy.stats import scores
 
-Think = dict[str, Any]  # think_end, think_start, opens_think
+Think = dict[str, Any]  # think_end, think_start, opens_think, at_limit
 
 
 def keep_all(resps: list[list[str]], docs: list[dict[str, Any]]) -> list[list[str]]:
@@ -33,7 +27,8 @@ def keep_all(resps: list[list[str]], docs: list[dict[str, Any]]) -> list[list[st
 
 
 def _gold_math(doc: dict[str, Any], field: str) -> str:
-    return str(doc[field]).split("####")[-1].strip().replace(",", "")
+    """The gold answer as the dataset writes it (GSM8K's after '####'), never edited."""
+    return str(doc[field]).split("####")[-1].strip()
 
 
 def grade_math(doc: dict[str, Any], texts: list[str], answer_field: str = "answer",
@@ -42,9 +37,9 @@ def grade_math(doc: dict[str, Any], texts: list[str], answer_field: str = "answe
     gold = _gold_math(doc, answer_field)
     out = []
     for text in texts:
-        split = split_reasoning(text, **think)
+        split, truncated = cut(text, **think)
         picked = None if split.truncated else extract_math(split.answer)
-        out.append({"extracted": picked, "truncated": split.truncated,
+        out.append({"extracted": picked, "truncated": truncated,
                     "correct": picked is not None and math_equal(picked, gold)})
     return out
 
@@ -53,10 +48,10 @@ def process_math(doc: dict[str, Any], results: list[str], answer_field: str = "a
                  ks: tuple[int, ...] = (), **think: Any) -> dict[str, float]:
     """Grade n generations of a math problem with math-verify."""
     graded = grade_math(doc, flat_results(results), answer_field, **think)
-    vote = majority([g["extracted"] for g in graded])
-    cons = vote is not None and math_equal(vote, _gold_math(doc, answer_field))
+    gold = _gold_math(doc, answer_field)
+    cons = consensus_score([g["extracted"] for g in graded], lambda v: math_equal(v, gold))
     return scores([float(g["correct"]) for g in graded], cons,
-                   sum(g["truncated"] for g in graded), ks)
+                  sum(g["truncated"] for g in graded), ks)
 
 
 def process_math_answer_field(doc: dict[str, Any], results: list[str],
@@ -86,9 +81,9 @@ def grade_mc(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[s
     """Per generation: the letter extracted after </think>, truncation, and the verdict."""
     out = []
     for text in texts:
-        split = split_reasoning(text, **think)
+        split, truncated = cut(text, **think)
         picked = None if split.truncated else extract_letter(split.answer)
-        out.append({"extracted": picked, "truncated": split.truncated,
+        out.append({"extracted": picked, "truncated": truncated,
                     "correct": picked == doc["gold"]})
     return out
 
@@ -97,9 +92,10 @@ def process_mc(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = ()
                **think: Any) -> dict[str, float]:
     """Grade n generations of a multiple-choice question by the extracted letter."""
     graded = grade_mc(doc, flat_results(results), **think)
-    cons = majority([g["extracted"] for g in graded]) == doc["gold"]
+    cons = consensus_score([g["extracted"] for g in graded], lambda v: v == doc["gold"],
+                           same=str.__eq__)
     return scores([float(g["correct"]) for g in graded], cons,
-                   sum(g["truncated"] for g in graded), ks)
+                  sum(g["truncated"] for g in graded), ks)
 
 
 def process_ifeval(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
@@ -108,7 +104,7 @@ def process_ifeval(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] 
     A truncated generation follows no instruction."""
     from lm_eval.tasks.ifeval.utils import process_results
 
-    split = split_reasoning(flat_results(results)[0], **think)
+    split, truncated = cut(flat_results(results)[0], **think)
     if split.truncated:
         n = len(doc["instruction_id_list"])
         out: dict[str, Any] = {"prompt_level_strict_acc": False,
@@ -117,7 +113,7 @@ def process_ifeval(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] 
                                "inst_level_loose_acc": [False] * n}
     else:
         out = process_results(doc, [split.answer])
-    out["truncated"] = float(split.truncated)
+    out["truncated"] = float(truncated)
     return out
 
 
@@ -139,16 +135,16 @@ def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict
     """Per generation: the code extracted after </think>, truncation, the sandbox's verdict."""
     from harness.accuracy.sandbox import Limits, run_many
 
-    splits = [split_reasoning(text, **think) for text in texts]
-    codes = [None if s.truncated else extract_code(s.answer) for s in splits]
+    cuts = [cut(text, **think) for text in texts]
+    codes = [None if s.truncated else extract_code(s.answer) for s, _ in cuts]
     runnable = [i for i, c in enumerate(codes) if c]
     outcomes = run_many([code_program(doc, codes[i] or "") for i in runnable],
                         Limits(wall_s=10.0, cpu_s=10))
     by_index = dict(zip(runnable, outcomes, strict=True))
     out = []
-    for i, (split, code) in enumerate(zip(splits, codes, strict=True)):
+    for i, ((_, truncated), code) in enumerate(zip(cuts, codes, strict=True)):
         outcome = by_index.get(i)
-        out.append({"extracted": code, "truncated": split.truncated,
+        out.append({"extracted": code, "truncated": truncated,
                     "correct": bool(outcome and outcome.passed),
                     "status": outcome.status if outcome else "no code",
                     "output_tail": outcome.stdout[-500:] if outcome else ""})

@@ -18,7 +18,7 @@ import pickle
 import zlib
 from typing import Any
 
-from harness.accuracy.answers import extract_code, flat_results, split_reasoning
+from harness.accuracy.answers import cut, extract_code, flat_results
 from harness.accuracy.sandbox import Limits, run_program
 from harness.accuracy.stats import scores
 
@@ -99,10 +99,10 @@ def grade(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str,
     """Per generation: the code after </think>, truncation, verdict and the first failure."""
     out = []
     for text in texts:
-        split = split_reasoning(text, **think)
+        split, truncated = cut(text, **think)
         code = None if split.truncated else extract_code(split.answer)
         ok, detail = run_tests(code, doc) if code else (False, "no code")
-        out.append({"extracted": code, "truncated": split.truncated, "correct": ok,
+        out.append({"extracted": code, "truncated": truncated, "correct": ok,
                     "status": detail})
     return out
 

@@ -32,11 +32,12 @@ def mean_and_stderr(values: Sequence[float]) -> tuple[float, float | None]:
     return m, math.sqrt(var / len(values))
 
 
-def scores(correct: list[float], cons: bool, truncated: int,
+def scores(correct: list[float], cons: float, truncated: int,
            ks: tuple[int, ...]) -> dict[str, float]:
-    """pass@1, cons@n, the truncated fraction and pass@k of one problem's n samples."""
+    """pass@1, cons@n, the truncated fraction and pass@k of one problem's n samples. A k
+    larger than n cannot be estimated: suites asking for one are refused when loaded."""
     n = len(correct)
     out = {"pass@1": sum(correct) / n, "cons@n": float(cons), "truncated": truncated / n}
-    for k in ks:  # the unbiased estimator; k larger than n cannot be estimated: counted as n
-        out[f"pass@{k}"] = pass_at_k(n, int(sum(correct)), min(k, n))
+    for k in ks:
+        out[f"pass@{k}"] = pass_at_k(n, int(sum(correct)), k)
     return out

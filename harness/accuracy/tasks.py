@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from harness.accuracy.answers import TokenLimit
 from harness.config.configs import CONFIGS, ModelConfig, SuiteConfig, TaskEntry
 from harness.errors import HarnessError
 
@@ -29,13 +30,15 @@ def think_settings(model: ModelConfig | None) -> dict[str, Any]:
 
 
 def task_spec(entry: TaskEntry, sampling: dict[str, Any],
-              think: dict[str, Any] | None = None) -> str | dict[str, Any]:
+              think: dict[str, Any] | None = None,
+              tokenizer: Any = None) -> str | dict[str, Any]:
     """The lm-eval task spec for one suite entry: a config dict, or a registered name.
 
     A project task YAML (or any task YAML path) is loaded with lm-eval's loader; relative
     data files become absolute; the suite's samples, token limit and sampling are applied;
-    the model's think tags are bound to the grading function. A .jsonl path becomes a math
-    task of its own (fields question, answer, optional id).
+    the model's think tags are bound to the grading function, and with a tokenizer the
+    token limit too (a generation that reaches it is truncated, think tags or not). A .jsonl
+    path becomes a math task of its own (fields question, answer, optional id).
     """
     if entry.task.endswith(".jsonl"):
         path = Path(entry.task)
@@ -68,6 +71,8 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
         cfg["repeats"] = entry.samples
     if think is not None and callable(cfg.get("process_results")):
         ks = tuple(k for k in entry.pass_at if k > 1)
+        if tokenizer is not None and gen.get("max_gen_toks"):
+            think = {**think, "at_limit": TokenLimit(tokenizer, int(gen["max_gen_toks"]))}
         cfg["process_results"] = functools.partial(cfg["process_results"], ks=ks, **think)
         cfg["metric_list"] = list(cfg.get("metric_list") or []) + [
             {"metric": f"pass@{k}", "aggregation": "mean", "higher_is_better": True}

@@ -203,6 +203,14 @@ def load_suite_config(path: Path) -> SuiteConfig:
         if key not in data:
             raise ConfigError(f"{path}: missing required key {key!r}.")
     cfg = build(SuiteConfig, data, str(path))
+    for entry in cfg.tasks:
+        too_large = [k for k in entry.pass_at if k > entry.samples or k < 1]
+        if too_large:
+            raise ConfigError(
+                f"{path}: task {entry.task} asks for pass@{too_large[0]} with {entry.samples} "
+                f"sample(s) per problem; pass@k needs 1 <= k <= samples (the unbiased "
+                f"estimator draws k of the n samples). Set samples: {max(entry.pass_at)} or "
+                "more, or drop that k.")
     return dataclasses.replace(cfg, path=str(path))
 
 

@@ -1,6 +1,8 @@
 """Verdicts on the claims of configs/claims.yaml, from plans, published scores and runs.
 
-Each verdict is one of: supported, refuted, partly, not yet measured; it carries the numbers
+Each verdict is one of: supported, refuted, inconclusive, partly (benchmarks or checks
+disagree), not yet measured, or one of these marked as resting on published figures only or
+on an estimate of b; it carries the numbers
 it rests on, each with its provenance (estimated from the architecture, published with its
 source, or measured by a named run), and for an open claim the command that would settle it.
 The rule kinds are described at the top of configs/claims.yaml.
@@ -8,32 +10,15 @@ The rule kinds are described at the top of configs/claims.yaml.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from harness.config import configs
-from harness.errors import HarnessError
 from harness.plan import sizing
+from harness.report import intervals, score_claims
 from harness.report.efficiency import estimate_per_correct, measured_per_correct
+from harness.report.verdict import PLAN_PROVENANCE, Verdict, latest_run, num
 from harness.results import files
-from harness.results.parts import TaskScore
 from harness.results.record import Run, load_runs
-
-PLAN_PROVENANCE = "estimated from the architecture (harness plan)"
-
-
-@dataclass
-class Verdict:
-    """The outcome of one claim."""
-
-    id: str
-    text: str
-    source: str
-    verdict: str
-    summary: str
-    evidence: list[dict[str, str]] = field(default_factory=list)
-    settle: str | None = None
 
 
 def load_claims() -> list[dict[str, Any]]:
@@ -54,8 +39,8 @@ def evaluate(claims: list[dict[str, Any]], runs: list[Run]) -> list[Verdict]:
             plans[(model, gpu)] = sizing.make_plan(model, gpu)
         return plans[(model, gpu)]
 
-    rules = {"ratio": _ratio, "checks": _checks, "accuracy": _accuracy,
-             "efficiency": _efficiency}
+    rules = {"ratio": _ratio, "checks": _checks, "accuracy": score_claims.accuracy,
+             "published": score_claims.published, "efficiency": _efficiency}
     out = []
     for claim in claims:
         rule = claim["rule"]
@@ -67,10 +52,6 @@ def evaluate(claims: list[dict[str, Any]], runs: list[Run]) -> list[Verdict]:
         rules[rule["kind"]](verdict, rule, runs, get_plan)
         out.append(verdict)
     return out
-
-
-def _num(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
 def _fmt_quantity(name: str, value: float) -> str:
@@ -121,81 +102,9 @@ def _checks(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) ->
                           for ok, meaning, ratio in held) + f" (GPU kind: {rule['gpu']})."
 
 
-def latest_run(runs: list[Run], model: str, tasks: list[str] | None = None,
-               need_energy: bool = False) -> Run | None:
-    """The newest complete run of `model` with real weights (and the tasks / energy asked)."""
-    found = None
-    for run in runs:
-        if not run.complete_real or run.model.name != model:
-            continue
-        if tasks and not set(tasks) & set(run.tasks):
-            continue
-        if need_energy and (run.energy is None or run.energy.joules is None):
-            continue
-        found = run
-    return found
-
-
-def min_detectable_points(p: float, n: int) -> float:
-    """Smallest gap (points) two independent scores of n problems can tell apart at 95%."""
-    return 100 * 1.96 * math.sqrt(2 * p * (1 - p) / n)
-
-
-def _accuracy(v: Verdict, rule: dict[str, Any], runs: list[Run],
-              get_plan: Any) -> None:
-    a, b, margin = rule["a"], rule["b"], float(rule["margin_points"])
-    outcomes = []
-    for bench in rule["benchmarks"]:
-        pub_a = configs.published_score(a, bench["name"])
-        pub_b = configs.published_score(b, bench["name"])
-        ra, rb = latest_run(runs, a, bench["tasks"]), latest_run(runs, b, bench["tasks"])
-        n = bench.get("problems")
-        if pub_a and pub_b:
-            p = (pub_a.value + pub_b.value) / 200
-            mdd = f"{min_detectable_points(p, n):.1f}" if n else "unknown (size not on file)"
-            v.evidence.append({"benchmark": bench["name"], a: f"{pub_a.value:g}",
-                               b: f"{pub_b.value:g}",
-                               "gap a-b": f"{pub_a.value - pub_b.value:+.1f}",
-                               "smallest detectable gap": mdd,
-                               "provenance": f"published: {pub_a.source}; {pub_b.source}"})
-        if not (ra and rb):
-            continue
-        sa, sb = (_task_score(r, bench["tasks"]) for r in (ra, rb))
-        gap = 100 * (sa.value - sb.value)
-        half = 196 * math.sqrt((sa.stderr or 0) ** 2 + (sb.stderr or 0) ** 2)
-        ok = gap >= -margin or abs(gap) <= half
-        outcomes.append(ok)
-        nd = int(sa.n_docs or n or 0)
-        p = (sa.value + sb.value) / 2
-        v.evidence.append({"benchmark": bench["name"], a: f"{100 * sa.value:.1f}",
-                           b: f"{100 * sb.value:.1f}", "gap a-b": f"{gap:+.1f} ± {half:.1f}",
-                           "smallest detectable gap":
-                               f"{min_detectable_points(p, nd):.1f}" if nd else "-",
-                           "provenance": f"measured: runs {ra.run_id}, {rb.run_id}"})
-    if not outcomes:
-        v.verdict = "not yet measured"
-        v.summary = ("No runs of both models on these benchmarks yet. The published figures "
-                     "below are context, not a verdict: compare each gap with the smallest gap "
-                     "the benchmark can detect at its size.")
-        v.settle = (f"make bench MODEL={a} SUITE=reasoning (one GPU), and {b} through "
-                    "BACKEND=vllm on 8xH200 or BACKEND=openai against a served endpoint")
-        return
-    held = sum(outcomes)
-    v.verdict = "supported" if held == len(outcomes) else "refuted" if held == 0 else "partly"
-    v.summary = (f"{held} of {len(outcomes)} measured benchmarks within {margin:g} points or "
-                 "with overlapping 95% intervals.")
-
-
-def _task_score(run: Run, tasks: list[str]) -> TaskScore:
-    for t in tasks:
-        if t in run.tasks:
-            return run.tasks[t]
-    raise HarnessError(f"run {run.run_id} has none of the tasks {tasks}")
-
-
-def _efficiency(v: Verdict, rule: dict[str, Any], runs: list[Run],
-                get_plan: Any) -> None:
-
+def _efficiency(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) -> None:
+    """Cost per correct answer (joules or dollars) of a over b, with a 95% interval from the
+    uncertainty of the correct-answer counts; b estimated from its plan when it has no run."""
     a, b, metric = rule["a"], rule["b"], rule["metric"]
     ra = latest_run(runs, a, need_energy=metric == "joules_per_correct")
     if ra is None or ra.correct_answers == 0:
@@ -205,7 +114,8 @@ def _efficiency(v: Verdict, rule: dict[str, Any], runs: list[Run],
         return
     va = measured_per_correct(ra, metric)
     rb = latest_run(runs, b, need_energy=metric == "joules_per_correct")
-    if rb is not None and rb.correct_answers > 0:
+    estimated = rb is None or rb.correct_answers == 0
+    if not estimated:
         vb, prov_b = measured_per_correct(rb, metric), f"measured: run {rb.run_id}"
     else:
         pb = get_plan(b, rule["b_estimate_gpu"])
@@ -215,12 +125,27 @@ def _efficiency(v: Verdict, rule: dict[str, Any], runs: list[Run],
         v.summary = f"{metric} could not be computed (no price or energy on file for the GPU)."
         return
     ratio = va / vb
-    estimated = rb is None
-    v.verdict = ("supported" if ratio < 1 else "refuted") + (" (b estimated)" if estimated else "")
-    v.summary = (f"{metric}: {a} {_num(va)} vs {b} {_num(vb)}, ratio {ratio:.2f}."
-                 + (f" {b}'s side is an estimate until a run of it exists." if estimated else ""))
-    v.evidence.append({"quantity": metric, a: _num(va), b: _num(vb),
-                       "ratio a/b": f"{ratio:.2f}",
+    rel_a = ra.correct_answers_se / ra.correct_answers
+    if estimated:  # b's estimate uses a's tokens per correct answer: the count cancels
+        low, high = ratio, ratio
+        note = (f" {b}'s side is an estimate until a run of it exists; it is built on "
+                f"{a}'s tokens per correct answer, so their correct-answer counts cancel in "
+                "the ratio.")
+    else:
+        low, high = intervals.ratio_interval(ratio, rel_a,
+                                             rb.correct_answers_se / rb.correct_answers)
+        note = ""
+    verdict = "supported" if high < 1 else "refuted" if low > 1 else "inconclusive"
+    v.verdict = verdict + (" (b estimated)" if estimated else "")
+    lo_a, hi_a = (va * ra.correct_answers / c if c else float("inf")
+                  for c in reversed(intervals.count_interval(ra.correct_answers,
+                                                             ra.correct_answers_se)))
+    v.summary = (f"{metric}: {a} {num(va)} (95% interval {num(lo_a)} to {num(hi_a)}, from the "
+                 f"uncertainty of its correct-answer count) vs {b} {num(vb)}; ratio "
+                 f"{ratio:.2f}, 95% interval {low:.2f} to {high:.2f}. Supported when the "
+                 "interval lies below 1, refuted above 1." + note)
+    v.evidence.append({"quantity": metric, a: f"{num(va)} [{num(lo_a)}, {num(hi_a)}]",
+                       b: num(vb), "ratio a/b": f"{ratio:.2f} [{low:.2f}, {high:.2f}]",
                        "provenance": f"{a} measured: run {ra.run_id}; {b} {prov_b}"})
 
 

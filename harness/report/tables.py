@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from pathlib import Path
 from typing import Any
 
 from harness.config.configs import published_score
+from harness.report import intervals
 from harness.report.efficiency import hardware_of, run_costs
 from harness.results import files
 from harness.results.parts import TaskScore
@@ -64,7 +64,7 @@ def rows(runs: list[Run]) -> list[dict[str, Any]]:
 
 def paired(runs: list[Run]) -> list[dict[str, Any]]:
     """For each task, the newest real-weight run of each model, compared pairwise on the
-    problems both scored: mean difference with a 95% interval from the per-problem spread."""
+    problems both scored: mean difference in points with its paired 95% t interval."""
     newest: dict[tuple[str, str], tuple[str, TaskScore]] = {}
     for run in runs:
         if not run.complete_real:
@@ -79,17 +79,11 @@ def paired(runs: list[Run]) -> list[dict[str, Any]]:
             if task_b != task:
                 continue
             (run_a, ta), (run_b, tb) = newest[(task, ma)], newest[(task, mb)]
-            a, b = ta.per_problem, tb.per_problem
-            common = sorted(set(a) & set(b))
-            if len(common) < 2:
+            iv = intervals.paired(ta.per_problem, tb.per_problem)
+            if iv is None:
                 continue
-            diffs = [a[k] - b[k] for k in common]
-            mean = sum(diffs) / len(diffs)
-            sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (len(diffs) - 1))
-            half = 1.96 * sd / math.sqrt(len(diffs))
-            out.append({"task": task, "a": ma, "b": mb, "n": len(common), "diff": mean,
-                        "low": mean - half, "high": mean + half,
-                        "runs": f"{run_a}, {run_b}"})
+            out.append({"task": task, "a": ma, "b": mb, "n": iv.n, "diff": iv.diff,
+                        "low": iv.low, "high": iv.high, "runs": f"{run_a}, {run_b}"})
     return out
 
 
@@ -174,10 +168,11 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
         else ["(no runs yet: `make bench`)"]
     lines += ["", "## Paired comparisons", "",
               "Two models on the same problems: mean per-problem difference (a - b) in points",
-              "with a 95% interval. An interval that contains 0 means no detectable difference.",
+              "with a paired 95% t interval. An interval that contains 0 means no detectable",
+              "difference (which is not evidence that there is none).",
               ""]
-    body = [[p["task"], p["a"], p["b"], str(p["n"]), f"{100 * p['diff']:+.1f}",
-             f"[{100 * p['low']:+.1f}, {100 * p['high']:+.1f}]", p["runs"]] for p in pairs]
+    body = [[p["task"], p["a"], p["b"], str(p["n"]), f"{p['diff']:+.1f}",
+             f"[{p['low']:+.1f}, {p['high']:+.1f}]", p["runs"]] for p in pairs]
     lines += _table(["task", "a", "b", "n", "a - b", "95% interval", "runs"], body) if body \
         else ["(needs two models run on the same task)"]
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ import functools
 
 import pytest
 
-from harness.accuracy import answers, grading, stats
+from harness.accuracy import answers, equivalence, grading, letters, stats
 
 R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
 
@@ -68,7 +68,7 @@ def test_extract_math(text: str, expected: str | None) -> None:
     ("3", "4", False), ("", "4", False), (None, "4", False),
 ])
 def test_math_verify_equivalences(pred: str | None, gold: str, equal: bool) -> None:
-    assert answers.math_equal(pred, gold) is equal
+    assert equivalence.math_equal(pred, gold) is equal
 
 
 @pytest.mark.parametrize("text,letter", [
@@ -76,7 +76,7 @@ def test_math_verify_equivalences(pred: str | None, gold: str, equal: bool) -> N
     ("A is wrong, B is wrong.\nAnswer: A", "A"), ("no letter", None), ("Answer: E", None),
 ])
 def test_extract_letter(text: str, letter: str | None) -> None:
-    assert answers.extract_letter(text) == letter
+    assert letters.extract_letter(text) == letter
 
 
 def test_pass1_and_cons_over_samples() -> None:
@@ -91,8 +91,9 @@ def test_pass1_and_cons_over_samples() -> None:
 def test_multiple_choice_and_ifeval_on_the_answer_only() -> None:
     doc = {"gold": "B"}
     out = grading.process_mc(doc, [["Answer: A</think>Answer: B", "</think>Answer: C"]], **R1)
-    # B (graded on the answer, not the reasoning's A) and C tie: the first seen, B, wins
-    assert out["pass@1"] == 0.5 and out["cons@n"] == 1.0
+    # B (graded on the answer, not the reasoning's A) and C tie: half of the tied votes are
+    # right, whatever order they came in
+    assert out["pass@1"] == 0.5 and out["cons@n"] == 0.5
     ifeval_doc = {"key": 1, "prompt": "Reply without using any commas.",
                   "instruction_id_list": ["punctuation:no_comma"], "kwargs": [{}]}
     # the reasoning is full of commas; only the answer after </think> is checked
@@ -119,9 +120,10 @@ def test_mean_and_stderr_by_hand() -> None:
 
 def test_pass_at_k_is_reported_for_the_k_asked() -> None:
     gens = ["</think>\\boxed{5}", "</think>\\boxed{4}", "</think>\\boxed{4}", "</think>\\boxed{4}"]
-    out = grading.process_math({"answer": "5"}, [gens], ks=(2, 8), **R1)
+    out = grading.process_math({"answer": "5"}, [gens], ks=(2,), **R1)
     assert out["pass@1"] == 0.25 and out["pass@2"] == pytest.approx(0.5)  # 1 - C(3,2)/C(4,2)
-    assert out["pass@8"] == 1.0  # k > n: estimated at k = n
+    with pytest.raises(ValueError):  # k > n cannot be estimated (suites are refused earlier)
+        grading.process_math({"answer": "5"}, [gens], ks=(8,), **R1)
     graded = grading.explain(functools.partial(grading.process_math, ks=(2,), **R1),
                              {"answer": "5"}, gens)
     assert graded[0] == {"extracted": "5", "truncated": False, "correct": True}

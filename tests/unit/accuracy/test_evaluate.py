@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.accuracy import evaluate, tasks
+from harness.accuracy import answers, evaluate, tasks
 from harness.config import configs
 from harness.config.configs import TaskEntry
 
@@ -43,6 +43,22 @@ def test_generation_stats_count_raw_tokens() -> None:
     assert stats["n_generations"] == 3 and stats["output_tokens_total"] == 9
     assert stats["output_tokens_median"] == 3 and stats["output_tokens_max"] == 5
     assert stats["hit_max_new_tokens"] == 1
+    assert stats["truncation_rate"] == 1 / 3  # no think tags: the limit alone decides
+
+
+def test_truncation_agrees_with_the_graders_rule() -> None:
+    def tok(text: str, add_special_tokens: bool = False) -> dict:
+        return {"input_ids": text.split()}
+
+    think = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
+    texts = ["a b </think> c", "a b c d e f g",  # closed; unclosed and at the limit
+             "a </think> b c d e f g", "a b"]  # closed but at the limit; unclosed
+    samples = [{"resps": [[t]]} for t in texts]
+    stats = evaluate.generation_stats(samples, tok, max_tokens=5, think=think)
+    limit = answers.TokenLimit(tok, 5)
+    graded = sum(answers.cut(t, at_limit=limit, **think)[1] for t in texts)
+    assert stats["unclosed_thinking"] == 2 and stats["hit_max_new_tokens"] == 2
+    assert stats["truncation_rate"] == graded / 4 == 0.75
 
 
 def test_bundled_problems_are_well_formed() -> None:

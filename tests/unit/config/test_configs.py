@@ -114,3 +114,14 @@ def test_the_benchmark_suites_load() -> None:
         suite = configs.get_suite(str(path))
         assert suite.perf.enabled and not suite.tasks
         assert set(suite.perf.variants) <= {"eager", "static-cache", "static-cache+compile"}
+
+
+def test_pass_at_k_above_the_samples_is_refused(configs_copy: Path) -> None:
+    path = configs_copy / "suites" / "too-few.yaml"
+    path.write_text("name: too-few\ndescription: x\n"
+                    "tasks:\n  - {task: aime24, samples: 4, pass_at: [8]}\n")
+    with pytest.raises(ConfigError, match=r"pass@8 with 4 sample\(s\).*samples: 8"):
+        configs.get_suite("too-few")
+    path.write_text("name: too-few\ndescription: x\n"
+                    "tasks:\n  - {task: aime24, samples: 8, pass_at: [8]}\n")
+    assert configs.get_suite("too-few").tasks[0].pass_at == (8,)

@@ -6,8 +6,9 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from scipy import stats
 
-from harness.report import claims
+from harness.report import claims, intervals
 from harness.results import files
 from harness.results.parts import ModelInfo
 from harness.results.record import Run
@@ -21,7 +22,8 @@ def by_id(verdicts: list[claims.Verdict]) -> dict[str, claims.Verdict]:
 
 def fixture_run(root: Path, model: str, task: str, value: float, stderr: float, n: int,
                 joules: float | None = None, seconds: float = 3600.0,
-                tokens: int = 100_000) -> Run:
+                tokens: int = 100_000,
+                per_problem: dict[str, float] | None = None) -> Run:
     run_dir = files.new_run_dir(root, model, "reasoning")
     run = {
         "schema_version": 1, "run_id": run_dir.name, "status": "complete",
@@ -29,7 +31,7 @@ def fixture_run(root: Path, model: str, task: str, value: float, stderr: float, 
         "hardware": {"accelerator": "NVIDIA H100 80GB HBM3", "accelerator_count": 1,
                      "label": "1x NVIDIA H100 80GB HBM3"},
         "tasks": {task: {"metric": "exact_match", "value": value, "stderr": stderr,
-                         "n_docs": n, "samples_per_doc": 1}},
+                         "n_docs": n, "samples_per_doc": 1, "per_problem": per_problem or {}}},
         "generation": {task: {"output_tokens_total": tokens}},
         "energy": {"joules": joules, "accuracy": {"seconds": seconds}},
     }
@@ -54,18 +56,53 @@ def test_fresh_clone_verdicts(tmp_path: Path) -> None:
     assert "published" in aime["provenance"]
 
 
-def test_accuracy_rule_on_fixture_runs(tmp_path: Path) -> None:
+def parity(runs: list[Run]) -> claims.Verdict:
+    return by_id(claims.evaluate(claims.load_claims(), runs))["reasoning-parity"]
+
+
+def test_a_gap_inside_wide_intervals_is_inconclusive_not_parity(tmp_path: Path) -> None:
+    # AIME-sized: 30 problems, standard errors of 7 points: a 2-point gap decides nothing
     runs = [fixture_run(tmp_path, "qwq-32b", "aime24", 0.78, 0.07, 30),
             fixture_run(tmp_path, "deepseek-r1", "aime24", 0.80, 0.07, 30)]
-    v = by_id(claims.evaluate(claims.load_claims(), runs))["reasoning-parity"]
-    assert v.verdict == "supported" and "1 of 1" in v.summary
-    measured = [r for r in v.evidence if r["provenance"].startswith("measured")]
-    assert measured and measured[0]["qwq-32b"] == "78.0"
+    v = parity(runs)
+    assert v.verdict == "inconclusive"
+    measured = next(r for r in v.evidence if r["provenance"].startswith("measured"))
+    assert measured["qwq-32b"] == "78.0" and "problems at this spread" in measured["verdict"]
+    # a 15-point deficit is not "comparable" either, but 30 problems cannot refute parity
+    runs = [fixture_run(tmp_path, "qwq-32b", "aime24", 0.65, 0.088, 30),
+            fixture_run(tmp_path, "deepseek-r1", "aime24", 0.80, 0.074, 30)]
+    assert parity(runs).verdict == "inconclusive"
 
+
+def test_refuted_and_supported_need_the_whole_interval(tmp_path: Path) -> None:
     runs = [fixture_run(tmp_path, "qwq-32b", "aime24", 0.40, 0.01, 30),
             fixture_run(tmp_path, "deepseek-r1", "aime24", 0.80, 0.01, 30)]
-    v = by_id(claims.evaluate(claims.load_claims(), runs))["reasoning-parity"]
-    assert v.verdict == "refuted"
+    assert parity(runs).verdict == "refuted"
+    runs = [fixture_run(tmp_path, "qwq-32b", "ifeval", 0.84, 0.005, 541),
+            fixture_run(tmp_path, "deepseek-r1", "ifeval", 0.833, 0.005, 541)]
+    v = parity(runs)
+    assert v.verdict == "supported"
+    outperform = by_id(claims.evaluate(claims.load_claims(), runs))["outperforms-r1"]
+    assert outperform.verdict == "inconclusive"  # +0.7 with an interval that holds 0
+
+
+def test_paired_runs_give_the_paired_t_interval(tmp_path: Path) -> None:
+    # the same 30 problems: a solves 24, b the same 24 but two (0.87 vs 0.80 with SE 0.07)
+    a = {f"p{i}": float(i < 26) for i in range(30)}
+    b = {f"p{i}": float(i < 24) for i in range(30)}
+    ra = fixture_run(tmp_path, "qwq-32b", "aime24", 26 / 30, 0.063, 30, per_problem=a)
+    rb = fixture_run(tmp_path, "deepseek-r1", "aime24", 24 / 30, 0.074, 30, per_problem=b)
+    row = next(r for r in parity([ra, rb]).evidence if r["provenance"].startswith("measured"))
+    diffs = [100 * (a[k] - b[k]) for k in a]
+    low, high = stats.t.interval(0.95, 29, loc=sum(diffs) / 30, scale=stats.sem(diffs))
+    assert row["a - b, 95% interval"] == f"+6.7 [{low:+.1f}, {high:+.1f}]"
+    assert "paired t interval over 30" in row["provenance"]
+    # the same scores without per-problem data: Welch's interval, far wider
+    iv = intervals.unpaired(26 / 30, 0.063, 30, 24 / 30, 0.074, 30)
+    se = (6.3 ** 2 + 7.4 ** 2) ** 0.5
+    df = se ** 4 / (6.3 ** 4 / 29 + 7.4 ** 4 / 29)
+    assert iv.half == pytest.approx(stats.t.ppf(0.975, df) * se)
+    assert iv.half > 2 * (high - low) / 2
 
 
 def test_efficiency_with_r1_estimated(tmp_path: Path) -> None:
@@ -74,7 +111,7 @@ def test_efficiency_with_r1_estimated(tmp_path: Path) -> None:
     v = by_id(claims.evaluate(claims.load_claims(), [run]))
     energy = v["energy-efficiency"]
     assert energy.verdict.endswith("(b estimated)")
-    assert energy.evidence[0]["qwq-32b"] == "20,000"  # 1e6 J / 50 correct
+    assert energy.evidence[0]["qwq-32b"].startswith("20,000 [")  # 1e6 J / 50 correct
     # R1: 2000 tokens per correct answer at the bound of 8 H200s, 8 x 700 W
     tok_s = 8 * 4.8e12 / 36_625_603_584
     expected = 2000 / tok_s * 8 * 700
@@ -82,7 +119,26 @@ def test_efficiency_with_r1_estimated(tmp_path: Path) -> None:
                                                                                     rel=1e-2)
     assert "estimated" in energy.evidence[0]["provenance"]
     cost = v["cost-efficiency"]
-    assert float(cost.evidence[0]["qwq-32b"]) == pytest.approx(3.00 / 50)  # $3 per H100-hour
+    assert float(cost.evidence[0]["qwq-32b"].split()[0]) == pytest.approx(3.00 / 50)  # $3/h
+
+
+def test_energy_verdict_uses_the_interval_of_both_counts(tmp_path: Path) -> None:
+    # 10% less energy per correct answer, but 30 problems each: the interval holds 1
+    ra = fixture_run(tmp_path, "qwq-32b", "aime24", 0.5, 0.09, 30, joules=0.9e6)
+    rb = fixture_run(tmp_path, "deepseek-r1", "aime24", 0.5, 0.09, 30, joules=1.0e6)
+    v = by_id(claims.evaluate(claims.load_claims(), [ra, rb]))["energy-efficiency"]
+    assert v.verdict == "inconclusive" and "ratio 0.90" in v.summary
+    # half the energy with tight scores: supported
+    ra = fixture_run(tmp_path, "qwq-32b", "aime24", 0.5, 0.01, 500, joules=0.5e6)
+    rb = fixture_run(tmp_path, "deepseek-r1", "aime24", 0.5, 0.01, 500, joules=1.0e6)
+    v = by_id(claims.evaluate(claims.load_claims(), [ra, rb]))["energy-efficiency"]
+    assert v.verdict == "supported"
+
+
+def test_published_only_claim_says_so(tmp_path: Path) -> None:
+    v = by_id(claims.rebuild(tmp_path))["competes-with-o1"]
+    assert v.verdict.endswith("(published figures only)")
+    assert all("o1-mini" in row["provenance"] for row in v.evidence)
 
 
 def test_runs_with_random_weights_or_failures_are_ignored(tmp_path: Path) -> None:

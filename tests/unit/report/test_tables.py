@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from scipy import stats
 
 from harness.report import tables
 from harness.results import files
@@ -80,9 +81,9 @@ def test_paired_interval() -> None:
     b = {**run, "model": {"name": "b", "weights": "real"}, "run_id": "rb",
          "tasks": {"t": {"per_problem": {"1": 0.0, "2": 1.0, "3": 0.0, "5": 1.0}}}}
     (p,) = tables.paired([Run.from_json(a), Run.from_json(b)])
-    assert p["n"] == 3 and p["diff"] == pytest.approx(1 / 3)
-    sd = (((1 - 1 / 3) ** 2 + 2 * (1 / 3) ** 2) / 2) ** 0.5
-    assert p["high"] - p["diff"] == pytest.approx(1.96 * sd / 3 ** 0.5)
+    assert p["n"] == 3 and p["diff"] == pytest.approx(100 / 3)
+    low, high = stats.t.interval(0.95, 2, loc=100 / 3, scale=stats.sem([100, 0, 0]))
+    assert (p["low"], p["high"]) == (pytest.approx(low), pytest.approx(high))
 
 
 def test_decode_joules_per_token_from_headline_or_points() -> None:

@@ -1,0 +1,76 @@
+"""Are two math answers the same? math-verify decides, and cons@n votes by its verdict.
+
+Gold answers are never edited: each is parsed by math-verify as LaTeX, as written in the
+dataset (tuples, intervals, sets, unions, several roots, `\\text{}` answers, degrees, percents
+and thousands separators are all its business). A predicted answer is parsed the same way. If
+math-verify cannot parse one of the two, the verdict is an exact string match of the two, so
+an unparseable answer is never passed by accident.
+
+cons@n (majority vote) groups the n extracted answers by equivalence, not by spelling, so
+`0.5`, `\\dfrac{1}{2}` and `1/2` are one vote. The largest group wins. When several groups tie
+for largest, the vote is scored as the share of the tied groups that are correct: the
+expected score of breaking the tie at random, the same whatever order the samples came in.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+# an answer statement's trailing unit or words do not make a parse fail: "42 apples" is 42
+_LEADING_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?")
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse(text: str) -> tuple[Any, ...]:
+    from math_verify import parse
+
+    text = text.strip()
+    if not text:
+        return ()
+    for wrapped in (f"${text}$", f"\\boxed{{{text}}}"):
+        parsed = parse(wrapped, parsing_timeout=5)
+        if parsed:
+            return tuple(parsed)
+    number = _LEADING_NUMBER.match(text)
+    return tuple(parse(f"${number.group(0)}$", parsing_timeout=5)) if number else ()
+
+
+@functools.lru_cache(maxsize=65536)
+def math_equal(predicted: str | None, gold: str) -> bool:
+    """True when math-verify finds the two answers equivalent (1/2 = 0.5 = \\frac{2}{4})."""
+    from math_verify import verify
+
+    if predicted is None or not predicted.strip():
+        return False
+    gold_parsed, pred_parsed = _parse(gold), _parse(predicted)
+    if not gold_parsed or not pred_parsed:
+        return predicted.strip() == gold.strip()
+    return bool(verify(list(gold_parsed), list(pred_parsed), timeout_seconds=5))
+
+
+def vote(values: list[str | None], same: Any = math_equal) -> list[list[str]]:
+    """The answers grouped by `same` (the first member of a group stands for it), largest
+    group first; groups of equal size keep the order of their first member."""
+    groups: list[list[str]] = []
+    for v in values:
+        if not v:
+            continue
+        for group in groups:
+            if same(v, group[0]):
+                group.append(v)
+                break
+        else:
+            groups.append([v])
+    return sorted(groups, key=len, reverse=True)
+
+
+def consensus_score(values: list[str | None], correct: Any, same: Any = math_equal) -> float:
+    """cons@n of one problem: 1 if the largest group of equivalent answers is correct, 0 if
+    not, and the share of correct groups among those tied for largest."""
+    groups = vote(values, same)
+    if not groups:
+        return 0.0
+    tied = [g for g in groups if len(g) == len(groups[0])]
+    return sum(bool(correct(g[0])) for g in tied) / len(tied)

@@ -1,0 +1,185 @@
+"""Realistic R1/QwQ-style generations, each with the verdict a careful grader gives, run
+through the grading functions the project's task YAMLs name (resolved from the YAMLs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.accuracy import answers, equivalence
+from harness.config.configs import CONFIGS
+
+R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
+PLAIN = {"think_end": "</think>", "think_start": "<think>", "opens_think": False}
+T = "Let me work through this carefully. First, 3 + 4 = 7, and (2, 4) is a point.</think>\n\n"
+
+
+def grader(task: str) -> Any:
+    from lm_eval.tasks._yaml_loader import load_yaml
+
+    return load_yaml(CONFIGS / "tasks" / f"{task}.yaml")["process_results"]
+
+
+# (task, gold, generation, correct): math500 reads doc["answer"], aime24 doc["Answer"],
+# gpqa_diamond doc["gold"].
+CASES = [
+    # tuples, intervals, sets, unions, several roots: the gold is never edited
+    ("math500", "(2,4)", T + "The intersection is $\\boxed{(2,4)}$.", True),
+    ("math500", "(2,4)", T + "So the point is \\boxed{(2, 4)}", True),
+    ("math500", "(2,4)", T + "\\boxed{(4,2)}", False),
+    ("math500", "\\left( 3, \\frac{\\pi}{2} \\right)", T + "\\boxed{(3, \\frac{\\pi}{2})}", True),
+    ("math500", "\\left( 3, \\frac{\\pi}{2} \\right)", T + "\\boxed{(3, \\pi)}", False),
+    ("math500", "[-2,7]", T + "The range is \\boxed{[-2, 7]}.", True),
+    ("math500", "[-2,7]", T + "The range is \\boxed{(-2, 7)}.", False),
+    ("math500", "(-\\infty,-2)\\cup(3,\\infty)", T + "\\boxed{(-\\infty, -2) \\cup (3, \\infty)}",
+     True),
+    ("math500", "(-\\infty,-2)\\cup(3,\\infty)", T + "\\boxed{(-\\infty, -2)}", False),
+    ("math500", "-2,1", T + "The roots are \\boxed{-2} and \\boxed{1}.", True),
+    ("math500", "-2,1", T + "The solutions are \\boxed{1, -2}.", True),
+    ("math500", "-2,1", T + "\\boxed{-2}", False),
+    ("math500", "\\{1,2\\}", T + "\\boxed{\\{1, 2\\}}", True),
+    ("math500", "(1,2,3)", T + "\\boxed{(1,2,3)}", True),
+    ("math500", "(-\\infty, 0]", T + "\\boxed{(-\\infty,0]}", True),
+    ("math500", "(-\\infty, 0]", T + "\\boxed{(-\\infty,0)}", False),
+    # text, degrees, percents, currency, complex numbers, matrices, equations
+    ("math500", "\\text{Evelyn}", T + "\\boxed{\\text{Evelyn}}", True),
+    ("math500", "\\text{(C)}", T + "\\boxed{\\text{(C)}}", True),
+    ("math500", "5", T + "The probability is \\boxed{5\\%}.", True),
+    ("math500", "5\\%", T + "\\boxed{5\\%}", True),
+    ("math500", "10^\\circ", T + "\\boxed{10^\\circ}", True),
+    ("math500", "30^\\circ", T + "\\boxed{30}", True),
+    ("math500", "\\$32,\\!348", T + "\\boxed{32348}", True),
+    ("math500", "\\$32,\\!348", T + "\\boxed{\\$32,348}", True),
+    ("math500", "6 - 5i", T + "\\boxed{6-5i}", True),
+    ("math500", "6 - 5i", T + "\\boxed{6+5i}", False),
+    ("math500", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
+     T + "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}", True),
+    ("math500", "y = 2x+3", T + "\\boxed{y=2x+3}", True),
+    ("math500", "x^2+7x+10", T + "\\boxed{(x+2)(x+5)}", True),
+    ("math500", "\\sqrt{2}", T + "\\boxed{\\frac{2}{\\sqrt{2}}}", True),
+    ("math500", "\\frac{14}{3}", T + "\\boxed{\\dfrac{14}{3}}", True),
+    ("math500", "\\frac{1}{2}", T + "\\boxed{0.5}", True),
+    ("math500", "\\pi", T + "\\boxed{3.14}", False),
+    ("math500", "4", T + "The side is \\boxed{4 \\text{ cm}}.", True),
+    # several boxes: the same value twice is one answer, two values for one number is none
+    ("math500", "3", T + "So \\boxed{3}. Therefore the answer is \\boxed{3}.", True),
+    ("math500", "3", T + "It is \\boxed{3} or maybe \\boxed{5}.", False),
+    ("math500", "3", "I first thought \\boxed{5}.</think>\n\nThe answer is \\boxed{3}.", True),
+    # no box: a stated answer or the last number, whole
+    ("math500", "3.5", T + "The answer is 3.5.", True),
+    ("math500", "0.5", T + "The answer is 3.5.", False),
+    ("math500", "\\frac{14}{3}", T + "The answer is 14/3.", True),
+    ("math500", "-3", T + "Answer: -3", True),
+    ("math500", "-3", T + "The final answer is −3.", True),
+    ("math500", "1234", T + "The final answer is 1,234.", True),
+    ("math500", "42", T + "**Final Answer**\n\n42", True),
+    ("math500", "42", T + "**Final Answer:** 42", True),
+    ("math500", "42", T + "To answer this, we compute 6 x 7 = 42.", True),
+    ("math500", "7", T + "To answer this, note that 3 + 4 equals 7.", True),
+    ("math500", "2", T + "Thus we get 2.5 in the end.", False),
+    ("math500", "2", T + "The answer is: $2$", True),
+    # truncated thinking scores 0 whatever it contains
+    ("math500", "42", "Let me think... it should be \\boxed{42} but wait, let me", False),
+    ("math500", "42", "<think>Hmm, \\boxed{42}", False),
+    # AIME: integer answers, leading zeros
+    ("aime24", 33, T + "\\boxed{033}", True),
+    ("aime24", 33, T + "\\boxed{33}", True),
+    ("aime24", 33, T + "\\boxed{34}", False),
+    ("aime24", 204, T + "The final answer is $\\boxed{204}$.", True),
+    ("aime24", 204, T + "Final answer: 204", True),
+    # GPQA letters, in the forms models use
+    ("gpqa_diamond", "D", T + "The correct option is D.", True),
+    ("gpqa_diamond", "C", T + "The best choice is **C**.", True),
+    ("gpqa_diamond", "B", T + "Answer: b", True),
+    ("gpqa_diamond", "C", T + "\\boxed{\\text{C}}", True),
+    ("gpqa_diamond", "B", T + "The answer is: B", True),
+    ("gpqa_diamond", "B", T + "**Answer**: B", True),
+    ("gpqa_diamond", "A", T + "Answer: $\\mathrm{A}$", True),
+    ("gpqa_diamond", "B", T + "Answer: $B$", True),
+    ("gpqa_diamond", "C", T + "Answer: (C)", True),
+    ("gpqa_diamond", "C", T + "Answer: **(C)**", True),
+    ("gpqa_diamond", "D", T + "\\boxed{D}", True),
+    ("gpqa_diamond", "D", T + "\\boxed{(D)}", True),
+    ("gpqa_diamond", "A", T + "The answer is (A).", True),
+    ("gpqa_diamond", "A", T + "Final answer: $\\text{A}$", True),
+    ("gpqa_diamond", "B", T + "Option B is correct.", True),
+    ("gpqa_diamond", "B", T + "After weighing the options,\n\n**B**", True),
+    ("gpqa_diamond", "A", T + "The answer is a bit subtle.\n\nAnswer: C", False),
+    ("gpqa_diamond", "C", T + "The answer is a bit subtle.\n\nAnswer: C", True),
+    ("gpqa_diamond", "B", T + "Answer: A\n\nWait, that ignores the spin. The answer is B.", True),
+    ("gpqa_diamond", "B", T + "Answer: B or C", False),
+    ("gpqa_diamond", "C", T + "Answer: B or C", False),
+    ("gpqa_diamond", "B", T + "\\boxed{B} and \\boxed{C}", False),
+    ("gpqa_diamond", "B", T + "Answer: B, C", False),
+    ("gpqa_diamond", "B", T + "The answer is B, a classic case of resonance.", True),
+    ("gpqa_diamond", "A", T + "Answer: E", False),
+    ("gpqa_diamond", "B", "Answer: B\nHmm, or is it", False),  # unclosed thinking
+    ("gpqa_diamond", "D", "I recall D is right.</think>\n\nI am not sure.", False),
+]
+
+
+@pytest.mark.parametrize("task,gold,text,correct", CASES,
+                         ids=[f"{i}-{c[0]}" for i, c in enumerate(CASES)])
+def test_generation_gets_the_careful_verdict(task: str, gold: Any, text: str,
+                                             correct: bool) -> None:
+    field = {"math500": "answer", "aime24": "Answer", "gpqa_diamond": "gold"}[task]
+    out = grader(task)({field: gold}, [[text]], **R1)
+    assert out["pass@1"] == float(correct), answers.extract_math(text.split("</think>")[-1])
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(CASES) >= 80
+
+
+# Gold answers in the forms MATH-500 writes them; each fed back as \boxed{gold} is correct.
+MATH500_GOLDS = [
+    "(2,4)", "\\left( 3, \\frac{\\pi}{2} \\right)", "[-2,7]", "(-\\infty,-2)\\cup(3,\\infty)",
+    "(-\\infty, 0]", "[0,1)", "-2,1", "1, -2, 3", "\\{1,2\\}", "(1,2,3)",
+    "\\text{Evelyn}", "\\text{(C)}", "\\text{odd}", "\\text{neither}",
+    "10^\\circ", "30^\\circ", "5\\%", "\\$32,\\!348", "1,\\!234", "6 - 5i",
+    "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "y = 2x+3", "x^2+7x+10", "\\sqrt{2}",
+    "3\\sqrt{3}", "\\frac{14}{3}", "-\\frac{1}{2}", "\\dfrac{9}{7}", "\\pi", "2\\pi",
+    "\\infty", "0.5", "4\\text{ cm}", "\\frac{\\sqrt{3}}{2}", "2 \\sqrt{5}", "11\\sqrt2",
+    "p - q", "\\tfrac{3}{4}", "-1", "0",
+]
+
+
+@pytest.mark.parametrize("gold", MATH500_GOLDS)
+def test_every_math500_gold_form_boxed_back_is_correct(gold: str) -> None:
+    out = grader("math500")({"answer": gold}, [[f"{T}So \\boxed{{{gold}}}."]], **R1)
+    assert out["pass@1"] == 1.0
+
+
+def test_consensus_votes_by_value_not_spelling() -> None:
+    # by string "2" would win 2 to 1; by value 1/2 wins 3 to 2
+    votes = ["0.5", "\\dfrac{1}{2}", "1/2", "2", "2"]
+    assert equivalence.consensus_score(votes, lambda v: equivalence.math_equal(v, "1/2")) == 1.0
+    gens = [f"{T}\\boxed{{{v}}}" for v in votes]
+    out = grader("math500")({"answer": "\\frac{1}{2}"}, [gens], **R1)
+    assert out["cons@n"] == 1.0 and out["pass@1"] == pytest.approx(0.6)
+    # "033" and "33" are one answer
+    gens = [f"{T}\\boxed{{{v}}}" for v in ("033", "33", "34", "34")]
+    assert grader("aime24")({"Answer": 33}, [gens], **R1)["cons@n"] == 0.5  # a 2-2 tie
+
+
+def test_a_tie_scores_the_same_in_any_order() -> None:
+    for votes in (["3", "5"], ["5", "3"]):
+        assert equivalence.consensus_score(votes, lambda v: v == "3") == 0.5
+    assert equivalence.consensus_score([None, None], lambda v: True) == 0.0
+
+
+def test_truncation_without_think_tags() -> None:
+    class Words:  # a tokenizer whose tokens are words
+        def __call__(self, text: str, add_special_tokens: bool = False) -> dict[str, Any]:
+            return {"input_ids": text.split()}
+
+    limit = answers.TokenLimit(Words(), 6)
+    process = grader("math500")
+    cut_off = "so the sum is \\boxed{5} and then we"  # 8 words: stopped at the limit
+    out = process({"answer": "5"}, [[cut_off]], at_limit=limit, **PLAIN)
+    assert out["truncated"] == 1.0 and out["pass@1"] == 1.0  # graded on what it wrote
+    out = process({"answer": "5"}, [["so \\boxed{5}"]], at_limit=limit, **PLAIN)
+    assert out["truncated"] == 0.0
+    out = process({"answer": "5"}, [["thinking \\boxed{5} but"]], at_limit=limit, **R1)
+    assert out["truncated"] == 1.0 and out["pass@1"] == 0.0  # unclosed thinking
