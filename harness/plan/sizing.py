@@ -28,6 +28,7 @@ from typing import Any
 from harness.config import configs
 from harness.config.configs import HardwareConfig
 from harness.errors import HarnessError
+from harness.plan import kv_budget
 
 DTYPE_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int4": 0.5, "fp32": 4.0}
 YAML_DTYPE = {"bfloat16": "bf16", "float16": "fp16", "float8_e4m3fn": "fp8", "float32": "fp32"}
@@ -69,6 +70,8 @@ class Plan:
     compute_bound_batch: float
     gpu_memory_bytes: float
     source: str
+    workload_concurrency: int | None = None  # sequences of `context` tokens at once
+    workload_bound_tokens_per_s: float | None = None  # output tokens/s at that concurrency
 
 
 def load_architecture(model: str) -> tuple[str, Any]:
@@ -156,6 +159,14 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
     prefill_params = counts.active - counts.embedding - counts.lm_head
     flops = _flops(hw, dtype)
     measured_bw = hw.measured.bandwidth_bytes_per_s if hw.measured else None
+    try:  # the reasoning workload: as many sequences of `context` tokens as the KV room holds
+        budget = kv_budget.kv_budget(room, kv, 0, context)
+        concurrency: int | None = budget.concurrency
+        workload: float | None = kv_budget.workload_bound(
+            read, kv, budget.concurrency, context / 2, hold * hw.bandwidth_bytes_per_s,
+            hold * flops, counts.active)
+    except HarnessError:
+        concurrency = workload = None
     return Plan(
         model=model, architecture=label, gpu=gpu, dtype=dtype, context=context,
         params_total=counts.total, params_active=counts.active, weight_bytes=weights,
@@ -167,6 +178,7 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
         prefill_bound_tokens_per_s=hold * flops / (2 * prefill_params),
         compute_bound_batch=flops * per_param / (2 * hw.bandwidth_bytes_per_s),
         gpu_memory_bytes=hw.memory_bytes, source=hw.source,
+        workload_concurrency=concurrency, workload_bound_tokens_per_s=workload,
     )
 
 
@@ -213,6 +225,12 @@ def render(plan: Plan) -> str:
                                   f"{measured}; {plan.decode_bytes_per_token / 1e9:.2f} GB read "
                                   "per token"),
         ("prefill bound", f"{plan.prefill_bound_tokens_per_s:,.0f} tok/s"),
+        (f"sequences of {plan.context:,} tokens at once", f"{plan.workload_concurrency} (KV "
+         f"budget beside the weights on {on}, worst case: every sequence at full length)"
+         if plan.workload_concurrency else f"none fit beside the weights on {on}"),
+        ("workload decode bound", f"{plan.workload_bound_tokens_per_s:,.0f} output tok/s at "
+         "that concurrency (weights + live KV read per step, KV averaging half the length)"
+         if plan.workload_bound_tokens_per_s else "-"),
         ("decode turns compute-bound at", f"batch ~{plan.compute_bound_batch:.0f}"),
         ("hardware figures", plan.source),
     ]
