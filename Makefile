@@ -57,7 +57,7 @@ bench: setup
 	  $(if $(BACKEND),--backend $(BACKEND)) $(if $(LIMIT),--limit $(LIMIT)) \
 	  $(if $(BASE_URL),--base-url $(BASE_URL)) $(ARGS)
 
-# The harness's decode timing against plain model.generate on the same tokens (within 10%).
+# The harness's decode timing against a bare generate() with its own clock, interleaved (10%).
 bench-check: setup
 	$(BIN)/python benchmarks/generate_vs_harness.py $(ARGS)
 

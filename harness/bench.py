@@ -49,6 +49,7 @@ class BenchOptions:
     limit: int | None = None
     device: str = "auto"
     batch_size: int | None = None
+    threads: int | None = None  # CPU runs of the hf backend; None: physical cores
     perf: bool | None = None  # None: as the suite says
     results_dir: Path | None = None
     weights: str = "real"  # "random": the architecture with random weights, perf only
@@ -128,6 +129,8 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
              model: models.ResolvedModel, backend_name: str, args: dict[str, Any],
              run_dir: Path, root: Path) -> None:
     batch = opts.batch_size or suite.batch_size
+    if backend_name == "hf":
+        args = {**args, "threads": opts.threads}
     backend = load_backend(backend_name, model, device=opts.device, batch_size=batch, **args)
     remote = getattr(backend, "remote", False)
     devices = list(getattr(backend, "gpu_indices", [0])) \

@@ -12,11 +12,16 @@ from harness.errors import HarnessError
 
 def _bench(args: argparse.Namespace) -> int:
     from harness.bench import BenchOptions, run_bench
+
+    if args.threads is not None and args.threads < 1:
+        raise HarnessError(f"--threads {args.threads}: give a positive number of threads "
+                           "(or leave it out for one per physical core).")
     from harness.report import console, tables
     from harness.results.record import read_run
 
     opts = BenchOptions(model=args.model, suite=args.suite, backend=args.backend,
                         limit=args.limit, device=args.device, batch_size=args.batch_size,
+                        threads=args.threads,
                         perf=args.perf, results_dir=args.results_dir, weights=args.weights,
                         resume=not args.no_resume, backend_args=_pairs(args))
     run_dir = run_bench(opts)
@@ -147,6 +152,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--limit", type=int, default=None, help="at most N problems per task")
     b.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     b.add_argument("--batch-size", type=int, default=None, help="generation batch size")
+    b.add_argument("--threads", type=int, default=None,
+                   help="CPU runs of the hf backend: torch threads (default: physical cores)")
     b.add_argument("--no-resume", action="store_true",
                    help="generate every sample anew instead of reusing finished samples cached "
                         "by an earlier run of the same model and settings")

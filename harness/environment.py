@@ -109,6 +109,16 @@ def _nvidia_driver() -> str | None:
         return None
 
 
+def physical_cores() -> int:
+    """Physical CPU cores this process may use: the default thread count of CPU runs (a
+    second thread per core, or more threads than cores, only adds contention)."""
+    import psutil
+
+    allowed = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    physical = psutil.cpu_count(logical=False) or os.cpu_count() or 1
+    return max(1, min(physical, allowed or physical))
+
+
 def has_cuda() -> bool:
     """True when torch sees at least one CUDA device."""
     import torch

@@ -44,7 +44,7 @@ class HFBackend:
     name = "hf"
 
     def __init__(self, model: ResolvedModel, device: str = "auto", batch_size: int = 8,
-                 dtype: str | None = None, **args: Any) -> None:
+                 dtype: str | None = None, threads: int | None = None, **args: Any) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -55,6 +55,12 @@ class HFBackend:
         self.model_ref = model
         self.device = pick_device(device, model)
         self.batch_size = batch_size
+        self.threads: int | None = None
+        if self.device == "cpu":
+            # set, not left to torch: its default counts logical CPUs, and on a shared
+            # machine oversubscribed threads slowed one perf suite down sevenfold
+            self.threads = threads or environment.physical_cores()
+            torch.set_num_threads(self.threads)
         self.dtype = dtype or _default_dtype(model.dtype, self.device)
         kwargs: dict[str, Any] = {"revision": model.revision} if model.revision else {}
         # Remote code runs only where the model's YAML opts in (trust_remote_code: true).
@@ -127,7 +133,7 @@ class HFBackend:
     def describe(self) -> dict[str, Any]:
         """Backend facts recorded in run.json."""
         return {"name": self.name, "device": self.device, "dtype": self.dtype,
-                "batch_size": self.batch_size,
+                "batch_size": self.batch_size, "threads": self.threads,
                 "attn_implementation": getattr(self.model.config, "_attn_implementation", None)}
 
     def close(self) -> None:

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.perf.timing import percentile
+from harness.perf.latency import percentile
 
 
 @dataclass

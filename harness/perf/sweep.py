@@ -76,6 +76,7 @@ def _annotate(p: dict[str, Any], traffic: bounds.Traffic, lim: dict[str, Any],
     for key in ("bound_tokens_per_s", "bound_measured_bw_tokens_per_s"):
         frac_key = key.replace("bound", "fraction_of_bound").replace("_tokens_per_s", "")
         p[frac_key] = achieved / p[key] if p[key] and achieved else None
+    perf_points.check(p)
     p["kv_cache_bytes"] = kv_per_token * p["batch_size"] * (p["prompt_tokens"] + p["new_tokens"])
     if device.startswith("cuda"):
         import torch
@@ -147,6 +148,10 @@ def sweep_target(target: Target, settings: PerfSettings, device: str, hw_name: s
     out["device_peak_reason"] = sampler.reason
     out.update(headline(out["points"]))
     out["method"] = timing.__doc__.split("\n\n")[1].replace("\n", " ") if timing.__doc__ else ""
+    if device == "cpu":
+        import torch
+
+        out["threads"] = torch.get_num_threads()
     return out
 
 

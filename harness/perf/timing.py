@@ -3,12 +3,17 @@
 Method: prompts of exactly N random (seeded) token ids; warm-up runs of the point's full
 output length first (kernel selection, compilation, allocator growth at every cache length and
 lazy initialisation would otherwise land in the first timing); the device is synchronized
-before each clock read, since CUDA calls return before the work is done. TTFT is a generate()
-of one token; a generate() of `new_tokens` with EOS suppressed (min_new_tokens) gives E2E, and
-TPOT = (E2E - TTFT) / (new_tokens - 1), the vLLM bench definition. Medians over repeats, with
-p90 and the raw timings kept. Energy is a window over the timed runs only (steady state: no
-warm-up or compilation inside): the TTFT runs of a prefill point (joules per prompt token), the
-E2E runs of a decode point (joules per output token, the prefill of each request included).
+before each clock read, since CUDA calls return before the work is done. Prefill is one
+forward pass over the prompt (logits of the last position only, as generate() computes them).
+Decode is one generate() of `new_tokens` with EOS suppressed (min_new_tokens), each token
+stamped as it reaches the host (a streamer; generate() copies every token to the host, which
+synchronizes the device): TTFT is the first token's stamp, TPOT = (last - first) / (tokens -
+1), ITL the gaps between stamps and E2E the whole call, all from the same call (the vLLM bench
+definitions), so no figure comes from subtracting two separate runs. Medians over repeats,
+with p90 and the raw stamps kept. Energy is a window over the timed runs only (steady state:
+no warm-up or compilation inside): the forward passes of a prefill point (joules per prompt
+token), the generate() calls of a decode point (joules per output token, the prefill of each
+request included). The machine's 1-minute load average is read before and after each point.
 An out-of-memory at one point is recorded as such and the sweep goes on; memory is freed
 between points.
 """
@@ -16,13 +21,22 @@ between points.
 from __future__ import annotations
 
 import gc
+import inspect
+import os
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from harness.config.configs import PerfSettings
+from harness.perf.latency import (
+    Stamps,
+    TokenClock,
+    percentile,
+    summarize,
+    summarize_separate,
+)
 
 VARIANTS = ("eager", "static-cache", "static-cache+compile")
 
@@ -42,36 +56,6 @@ def variant_kwargs(name: str, device: str) -> dict[str, Any]:
         cfg._compile_all_devices = not device.startswith("cuda") or None
         return {"cache_implementation": "static", "compile_config": cfg}
     raise ValueError(f"unknown perf variant {name!r} (known: {', '.join(VARIANTS)})")
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100) of a non-empty sequence."""
-    ordered = sorted(values)
-    if not ordered:
-        raise ValueError("percentile of an empty sequence")
-    pos = (len(ordered) - 1) * q / 100.0
-    lo, hi = int(pos), min(int(pos) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
-
-
-def summarize(ttft_s: Sequence[float], e2e_s: Sequence[float], prompt_tokens: int,
-              new_tokens: int, batch_size: int) -> dict[str, Any]:
-    """Turn raw per-repeat timings into perf fields (units in the names)."""
-    ttft = statistics.median(ttft_s)
-    decode_times = [e - t for t, e in zip(ttft_s, e2e_s, strict=True)]
-    decode = statistics.median(decode_times)
-    steps = max(new_tokens - 1, 1)
-    tpot = [d / steps for d in decode_times]
-    return {
-        "prompt_tokens": prompt_tokens, "new_tokens": new_tokens, "batch_size": batch_size,
-        "repeats": len(ttft_s), "ttft_s": ttft, "ttft_p90_s": percentile(ttft_s, 90),
-        "prefill_tokens_per_s": batch_size * prompt_tokens / ttft,
-        "tpot_s": statistics.median(tpot), "tpot_p90_s": percentile(tpot, 90),
-        "decode_tokens_per_s": batch_size * steps / decode if decode > 0 else None,
-        "e2e_s": statistics.median(e2e_s),
-        "output_tokens_per_s": batch_size * new_tokens / statistics.median(e2e_s),
-        "raw": {"ttft_s": list(ttft_s), "e2e_s": list(e2e_s)},
-    }
 
 
 def is_oom(exc: BaseException) -> bool:
@@ -109,18 +93,50 @@ class Runner:
             tokenizer.pad_token_id is not None else (eos[0] if isinstance(eos, list) else eos)
         self.static = self.kwargs.get("cache_implementation") == "static"
         self.cache_len: int | None = None
+        params = inspect.signature(model.forward).parameters
+        self._last_logits = {"logits_to_keep": 1} if "logits_to_keep" in params else {}
 
     def begin_point(self, prompt: int, new: int) -> None:
         """Size the static KV cache for this point: prompt + the point's longest output."""
         self.cache_len = prompt + new
 
-    def timed(self, prompt: int, batch: int, new: int, sync: Callable[[], None]) -> float:
-        """Seconds for one generate() of exactly `new` tokens after a `prompt`-token prompt."""
+    def _prompt(self, prompt: int, batch: int) -> Any:
         import torch
 
         gen = torch.Generator().manual_seed(prompt * 1000 + batch)
         picks = torch.randint(0, len(self.vocab), (batch, prompt), generator=gen)
-        ids = torch.tensor(self.vocab)[picks].to(self.device)
+        return torch.tensor(self.vocab)[picks].to(self.device)
+
+    def prefill(self, prompt: int, batch: int, sync: Callable[[], None]) -> float:
+        """Seconds for one forward pass over a `prompt`-token prompt (the KV cache built, the
+        last position's logits computed), as generate()'s prefill does it."""
+        import torch
+
+        ids = self._prompt(prompt, batch)
+        sync()
+        t0 = time.perf_counter()
+        with torch.inference_mode():
+            self.model(input_ids=ids, attention_mask=torch.ones_like(ids), use_cache=True,
+                       **self._last_logits)
+        sync()
+        return time.perf_counter() - t0
+
+    def stamped(self, prompt: int, batch: int, new: int, sync: Callable[[], None]) -> Stamps:
+        """One generate() of exactly `new` tokens, each token stamped as it arrives."""
+        clock = TokenClock()
+        start, end = self._generate(prompt, batch, new, sync, clock)
+        return Stamps(start, tuple(clock.times), end)
+
+    def timed(self, prompt: int, batch: int, new: int, sync: Callable[[], None]) -> float:
+        """Seconds for one generate() of exactly `new` tokens after a `prompt`-token prompt."""
+        start, end = self._generate(prompt, batch, new, sync, None)
+        return end - start
+
+    def _generate(self, prompt: int, batch: int, new: int, sync: Callable[[], None],
+                  streamer: TokenClock | None) -> tuple[float, float]:
+        import torch
+
+        ids = self._prompt(prompt, batch)
         if self.static and self.cache_len:
             # transformers sizes a static cache at the longest length any earlier generate()
             # asked for (to spare recompiles): left alone, the 16k-token prefill point would
@@ -132,9 +148,9 @@ class Runner:
         with torch.inference_mode():
             self.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids),
                                 max_new_tokens=new, min_new_tokens=new, do_sample=False,
-                                pad_token_id=self.pad, **self.kwargs)
+                                pad_token_id=self.pad, streamer=streamer, **self.kwargs)
         sync()
-        return time.perf_counter() - t0
+        return t0, time.perf_counter()
 
 
 def window_tokens(p: dict[str, Any]) -> int:
@@ -153,36 +169,68 @@ def sync_for(device: str) -> Callable[[], None]:
     return lambda: None
 
 
-def point(runner: Runner, kind: str, prompt: int, batch: int, settings: PerfSettings,
+def point(runner: Any, kind: str, prompt: int, batch: int, settings: PerfSettings,
           max_positions: int | None,
           window: AbstractContextManager[Any] | None = None) -> dict[str, Any]:
-    """One perf point: prefill (TTFT only) or decode (TTFT and E2E), with its status.
-    `window` (an energy meter) is entered around the runs `window_tokens` counts."""
+    """One perf point: prefill (forward passes) or decode (generate() calls), with its
+    status. `window` (an energy meter) is entered around the runs `window_tokens` counts.
+    An engine's runner without `prefill`/`stamped` is timed the older way (separate calls)."""
     new = 1 if kind == "prefill" else settings.new_tokens
-    base = {"kind": kind, "prompt_tokens": prompt, "batch_size": batch, "new_tokens": new}
+    base = {"kind": kind, "prompt_tokens": prompt, "batch_size": batch, "new_tokens": new,
+            "load_avg_1m_start": _load()}
     if max_positions and prompt + new > max_positions:
         return {**base, "status": "skipped",
                 "reason": f"{prompt + new} tokens exceed the model's {max_positions} positions"}
     sync = sync_for(runner.device)
     if hasattr(runner, "begin_point"):
         runner.begin_point(prompt, new)
+    window = window if window is not None else nullcontext()
     try:
-        for _ in range(settings.warmup):
-            runner.timed(prompt, batch, new, sync)
-        ttft: list[float] = []
-        e2e: list[float] = []
-        with window if window is not None and kind == "prefill" else nullcontext():
-            ttft = [runner.timed(prompt, batch, 1, sync) for _ in range(settings.repeats)]
-        if kind == "decode":
-            with window if window is not None else nullcontext():
-                e2e = [runner.timed(prompt, batch, new, sync) for _ in range(settings.repeats)]
+        out = _prefill(runner, prompt, batch, settings, sync, window) if kind == "prefill" \
+            else _decode(runner, prompt, batch, new, settings, sync, window)
     except Exception as exc:
         if not is_oom(exc):
             raise
         return {**base, "status": "oom", "reason": str(exc).splitlines()[0][:300]}
-    if kind == "prefill":
-        t = statistics.median(ttft)
-        return {**base, "status": "ok", "repeats": len(ttft), "ttft_s": t,
-                "ttft_p90_s": percentile(ttft, 90), "prefill_tokens_per_s": batch * prompt / t,
-                "raw": {"ttft_s": ttft}}
-    return {**base, "status": "ok", **summarize(ttft, e2e, prompt, new, batch)}
+    return {**base, "status": "ok", **out, "load_avg_1m_end": _load()}
+
+
+def _prefill(runner: Any, prompt: int, batch: int, settings: PerfSettings,
+             sync: Callable[[], None], window: AbstractContextManager[Any]) -> dict[str, Any]:
+    if not hasattr(runner, "prefill"):  # an engine without a bare forward: TTFT of 1 token
+        for _ in range(settings.warmup):
+            runner.timed(prompt, batch, 1, sync)
+        with window:
+            times = [runner.timed(prompt, batch, 1, sync) for _ in range(settings.repeats)]
+        how = "time to first token of a 1-token generation"
+    else:
+        for _ in range(settings.warmup):
+            runner.prefill(prompt, batch, sync)
+        with window:
+            times = [runner.prefill(prompt, batch, sync) for _ in range(settings.repeats)]
+        how = "one forward pass over the prompt"
+    t = statistics.median(times)
+    return {"repeats": len(times), "prefill_s": t, "prefill_p90_s": percentile(times, 90),
+            "prefill_tokens_per_s": batch * prompt / t, "timing": how,
+            "raw": {"prefill_s": times}}
+
+
+def _decode(runner: Any, prompt: int, batch: int, new: int, settings: PerfSettings,
+            sync: Callable[[], None], window: AbstractContextManager[Any]) -> dict[str, Any]:
+    for _ in range(settings.warmup):
+        runner.timed(prompt, batch, new, sync)
+    if hasattr(runner, "stamped"):
+        with window:
+            calls = [runner.stamped(prompt, batch, new, sync) for _ in range(settings.repeats)]
+        return summarize(calls, prompt, new, batch)
+    ttft = [runner.timed(prompt, batch, 1, sync) for _ in range(settings.repeats)]
+    with window:
+        e2e = [runner.timed(prompt, batch, new, sync) for _ in range(settings.repeats)]
+    return summarize_separate(ttft, e2e, prompt, new, batch)
+
+
+def _load() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None

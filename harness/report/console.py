@@ -34,13 +34,13 @@ def print_table(table: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     t = Table(title="harness results")
-    for col in ("model", "hardware", "weights", "task", "score ± se", "n",
+    for col in ("model", "hardware", "weights", "task", "score ± se", "n", "perf point",
                 "decode tok/s", "prefill tok/s", "peak mem GB", "energy J"):
         t.add_column(col)
     for r in table:
         t.add_row(r["model"], r["hardware"], r["weights"], r["task"], _score(r), _fmt(r["n"]),
-                  _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]), _fmt(r["peak_mem_gb"], 2),
-                  _fmt(r["energy_j"]))
+                  r["perf_point"] or "-", _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]),
+                  _fmt(r["peak_mem_gb"], 2), _fmt(r["energy_j"]))
     _console().print(t)
 
 
@@ -60,11 +60,14 @@ def print_perf(run: Run) -> None:
         return
     bw = run.perf.limits.get("bandwidth_measured_bytes_per_s")
     label = run.hardware.label if run.hardware else "?"
-    t = Table(title=f"perf points ({label}; measured bandwidth {bw / 1e9:.1f} GB/s)" if bw
-              else "perf points",
+    dtype = run.backend.get("dtype") or run.model.dtype
+    threads = f", {run.perf.threads} threads" if run.perf.threads else ""
+    t = Table(title=f"perf points ({label}, {dtype}{threads}; measured bandwidth "
+                    f"{bw / 1e9:.1f} GB/s)" if bw else f"perf points ({label}, {dtype})",
               caption="J/token: over the timed runs only; per prompt token for prefill, per "
                       "output token for decode")
-    for col in ("variant", "kind", "prompt", "batch", "new", "TTFT ms", "TPOT ms", "tok/s",
+    for col in ("variant", "kind", "prompt", "batch", "new", "TTFT ms (prefill: forward)",
+                "TPOT ms", "tok/s",
                 "bound tok/s", "of bound", "of measured-bw bound", "peak alloc GB", "KV GB",
                 "J/token", "status"):
         t.add_column(col)
@@ -72,13 +75,14 @@ def print_perf(run: Run) -> None:
         frac, frac_m = p.fraction_of_bound, p.fraction_of_bound_measured_bw
         alloc, kv = p.peak_allocated_bytes, p.kv_cache_bytes
         t.add_row(p.variant, p.kind, _fmt(p.prompt_tokens), _fmt(p.batch_size),
-                  _fmt(p.new_tokens), _ms(p.ttft_s), _ms(p.tpot_s), _fmt(p.rate),
+                  _fmt(p.new_tokens), _ms(p.prefill_s if p.kind == "prefill" else p.ttft_s),
+                  _ms(p.tpot_s), _fmt(p.rate),
                   _fmt(p.bound_tokens_per_s),
                   f"{frac:.0%}" if frac else "-", f"{frac_m:.0%}" if frac_m else "-",
                   _fmt(alloc / 1e9 if alloc else None, 2), _fmt(kv / 1e9 if kv else None, 3),
                   _fmt(p.joules_per_token, 3),
-                  p.status + (f": {(p.reason or '')[:60]}" if p.status in ("oom", "error")
-                              else ""))
+                  p.status + (f": {(p.reason or '')[:60]}"
+                              if p.status in ("oom", "error", "invalid") else ""))
     _console().print(t)
 
 

@@ -23,7 +23,7 @@ from harness.results.record import Run, load_runs
 
 COLUMNS = ["run", "status", "model", "backend", "hardware", "weights", "suite", "task",
            "metric", "score", "stderr", "n", "published", "published_source",
-           "decode_tok_s", "prefill_tok_s", "ttft_s", "tpot_s", "perf_variant",
+           "perf_point", "decode_tok_s", "prefill_tok_s", "ttft_s", "tpot_s", "perf_variant",
            "decode_j_per_token", "peak_mem_gb", "energy_j", "j_per_token", "j_per_correct",
            "usd_per_mtok", "usd_per_correct"]
 
@@ -43,6 +43,8 @@ def rows(runs: list[Run]) -> list[dict[str, Any]]:
             "decode_tok_s": head.decode_tokens_per_s,
             "prefill_tok_s": head.prefill_tokens_per_s,
             "ttft_s": head.ttft_s, "tpot_s": head.tpot_s, "perf_variant": head.variant,
+            "perf_point": run.perf.describe_point(run.backend.get("dtype") or run.model.dtype)
+            if run.perf else None,
             "decode_j_per_token": head.decode_joules_per_token,
             "peak_mem_gb": peak / 1e9 if peak else None,
             "energy_j": run.energy.joules if run.energy else None,
@@ -139,8 +141,11 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
                      "published", "gap", "provenance"], acc) if acc else ["(no scores yet)"]
     lines += ["", "## Efficiency", "",
               "Decode and prefill tokens/s, TTFT, TPOT and decode J/token from the run's perf",
-              "measurement (batch 1, the variant named under provenance; lengths in run.json;",
-              "J over the timed runs only); peak memory: torch's peak allocation on a GPU,",
+              "measurement, at the point named in 'perf point' (variant, dtype, prompt+output",
+              "tokens, batch; TTFT, TPOT and tokens/s from single generate() calls with per-token",
+              "stamps, prefill from a forward pass, J over the timed runs only; points that",
+              "were physically impossible are never shown); peak memory: torch's peak",
+              "allocation on a GPU,",
               "process peak RSS on CPU; J/token and J/correct: NVML counter over the accuracy",
               "run (the reasoning workload itself); dollars: GPU",
               "time of the accuracy run at the price per GPU-hour in configs/hardware/ (an",
@@ -151,17 +156,17 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
         if r["run"] in seen:
             continue
         seen.add(r["run"])
-        eff.append([r["run"], r["model"], r["hardware"], r["weights"], _fmt(r["decode_tok_s"]),
+        eff.append([r["run"], r["model"], r["hardware"], r["weights"], r["perf_point"] or "-",
+                    _fmt(r["decode_tok_s"]),
                     _fmt(r["prefill_tok_s"]),
                     _fmt(r["ttft_s"] * 1e3 if r["ttft_s"] else None),
                     _fmt(r["tpot_s"] * 1e3 if r["tpot_s"] else None),
                     _fmt(r["decode_j_per_token"], 2), _fmt(r["peak_mem_gb"], 2),
                     _fmt(r["j_per_token"], 2), _fmt(r["j_per_correct"]), _fmt(r["usd_per_mtok"], 2),
                     _fmt(r["usd_per_correct"], 4), _gpus_needed(r, runs[r["run"]]),
-                    f"measured, {r['weights']} weights"
-                    + (f"; perf: {r['perf_variant']}" if r.get("perf_variant") else "")
-                    + "; $ at assumed price; GPUs: plan"])
-    lines += _table(["run", "model", "hardware", "weights", "decode tok/s", "prefill tok/s",
+                    f"measured, {r['weights']} weights; $ at assumed price; GPUs: plan"])
+    lines += _table(["run", "model", "hardware", "weights", "perf point", "decode tok/s",
+                     "prefill tok/s",
                      "TTFT ms", "TPOT ms", "decode J/token", "peak mem GB", "J/token",
                      "J/correct", "$/M tokens",
                      "$/correct", "GPUs needed", "provenance"], eff) if eff \

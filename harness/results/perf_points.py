@@ -24,10 +24,15 @@ class PerfPoint(Record):
     batch_size: int | None = None
     new_tokens: int | None = None
     repeats: int | None = None
+    timing: str | None = None  # how the figures were taken (single call, forward pass, ...)
+    prefill_s: float | None = None  # prefill points: one forward pass over the prompt
+    prefill_p90_s: float | None = None
     ttft_s: float | None = None
     ttft_p90_s: float | None = None
     tpot_s: float | None = None
     tpot_p90_s: float | None = None
+    itl_s: float | None = None
+    itl_p90_s: float | None = None
     e2e_s: float | None = None
     prefill_tokens_per_s: float | None = None
     decode_tokens_per_s: float | None = None
@@ -41,6 +46,8 @@ class PerfPoint(Record):
     peak_reserved_bytes: int | None = None
     energy: EnergyWindow | None = None
     joules_per_token: float | None = None
+    load_avg_1m_start: float | None = None  # the machine's load, before and after the point
+    load_avg_1m_end: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # serving points: percentiles, counts
     _sparse: typing.ClassVar[bool] = True
 
@@ -68,6 +75,8 @@ class Headline(Record):
     tpot_s: float | None = None
     ttft_s: float | None = None
     batch_size: int | None = None
+    prompt_tokens: int | None = None  # of the batch-1 decode point
+    new_tokens: int | None = None
     decode_fraction_of_bound: float | None = None
     decode_joules_per_token: float | None = None
     prefill_tokens_per_s: float | None = None
@@ -91,7 +100,8 @@ def headline(points: Sequence[PerfPoint]) -> Headline:
     p1 = prefill[0] if prefill else PerfPoint()
     return Headline(
         variant=best, decode_tokens_per_s=d1.decode_tokens_per_s, tpot_s=d1.tpot_s,
-        ttft_s=d1.ttft_s, batch_size=d1.batch_size,
+        ttft_s=d1.ttft_s, batch_size=d1.batch_size, prompt_tokens=d1.prompt_tokens,
+        new_tokens=d1.new_tokens,
         decode_fraction_of_bound=d1.fraction_of_bound,
         decode_joules_per_token=d1.joules_per_token,
         prefill_tokens_per_s=p1.prefill_tokens_per_s, prefill_prompt_tokens=p1.prompt_tokens,
@@ -112,6 +122,7 @@ class Perf(Record):
     device_peak_bytes: int | None = None
     device_peak_reason: str | None = None
     method: str | None = None
+    threads: int | None = None  # CPU runs: torch's intra-op threads
     variant: str | None = None
     decode_tokens_per_s: float | None = None
     tpot_s: float | None = None
@@ -121,6 +132,19 @@ class Perf(Record):
     extra: dict[str, Any] = field(default_factory=dict)
     _sparse: typing.ClassVar[bool] = True
 
+    def describe_point(self, dtype: str | None) -> str | None:
+        """The conditions of the headline figures, e.g. 'static-cache, bfloat16, 512+256
+        tokens, batch 1', so two rows of one model can be told apart."""
+        head = self.headline()
+        if head.variant is None:
+            return None
+        parts = [head.variant] + ([dtype] if dtype else [])
+        if head.prompt_tokens is not None and head.new_tokens is not None:
+            parts.append(f"{head.prompt_tokens}+{head.new_tokens} tokens")
+        if head.batch_size is not None:
+            parts.append(f"batch {head.batch_size}")
+        return ", ".join(parts)
+
     def headline(self) -> Headline:
         """The headline fields, computed from the points (so older runs get every field);
         a record without points keeps the headline it was written with."""
@@ -128,3 +152,23 @@ class Perf(Record):
             return headline(self.points)
         names = {f.name for f in dataclasses.fields(Headline)}
         return Headline.from_json({k: v for k, v in self.to_json().items() if k in names})
+
+
+def check(p: dict[str, Any]) -> None:
+    """Physical sanity: a point faster than its bound, or whose end-to-end time is shorter
+    than its first token, cannot have happened. It is marked `invalid` with the reason, and
+    kept out of headlines, estimates, claims and plots (they read `ok` points only)."""
+    problems = []
+    if p.get("impossible"):
+        problems.append(p.pop("impossible"))
+    if p.get("e2e_s") is not None and p.get("ttft_s") is not None and p["e2e_s"] < p["ttft_s"]:
+        problems.append(f"E2E {p['e2e_s'] * 1e3:.1f} ms is shorter than TTFT "
+                        f"{p['ttft_s'] * 1e3:.1f} ms")
+    for key, what in (("fraction_of_bound", "the datasheet bound"),
+                      ("fraction_of_bound_measured_bw", "the measured-bandwidth bound")):
+        if (p.get(key) or 0) > 1:
+            problems.append(f"{p[key]:.0%} of {what}")
+    if problems:
+        p["status"] = "invalid"
+        p["reason"] = ("physically impossible, a timing artefact (another process on the "
+                       "machine?): " + "; ".join(problems))

@@ -10,13 +10,15 @@ The file format is documented in docs/results.md.
 
 from __future__ import annotations
 
+import copy
 import json
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.results import files
+from harness.results import files, perf_points
 from harness.results.base import Record, RecordError
 from harness.results.parts import (
     Energy,
@@ -31,16 +33,44 @@ from harness.results.parts import (
 )
 from harness.results.perf_points import Perf
 
-SCHEMA_VERSION = 1
-KNOWN_VERSIONS = (1,)
+SCHEMA_VERSION = 2
+KNOWN_VERSIONS = (1, 2)
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
-    """An older run.json in the current shape (version 1 is the current one: nothing to do)."""
+    """An older run.json in the current shape; the current one as it is."""
     version = data.get("schema_version")
     if version not in KNOWN_VERSIONS:
         raise RecordError(f"schema_version {version!r} is not one this harness reads "
                           f"({', '.join(map(str, KNOWN_VERSIONS))}); written by a newer one?")
+    return _from_1(data) if version == 1 else data
+
+
+def _from_1(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 -> 2. Version 1 timed decode as two separate calls (E2E minus TTFT), timed
+    prefill as a 1-token generate(), and some runs stored J/token divided by runs rather than
+    tokens. Each ok point's J/token is recomputed from its energy window and the tokens in
+    it, its timing is named, and the sanity check of version 2 marks impossible points
+    `invalid`; the record says it was upgraded (`upgraded_from_schema`)."""
+    data = copy.deepcopy(data)
+    perf = data.get("perf")
+    for p in (perf.get("points") or []) if isinstance(perf, dict) else []:
+        if not isinstance(p, dict) or p.get("status") != "ok" or p.get("variant") == "server":
+            continue
+        prefill = p.get("kind") == "prefill"
+        p.setdefault("timing", "time to first token of a 1-token generate() (schema 1)"
+                     if prefill else "separate calls: E2E minus TTFT (schema 1)")
+        per_run = p.get("prompt_tokens") if prefill else p.get("new_tokens")
+        tokens = (p.get("batch_size") or 0) * (per_run or 0) * (p.get("repeats") or 0)
+        joules = (p.get("energy") or {}).get("joules")
+        if joules is not None and tokens:
+            p["joules_per_token"] = joules / tokens
+        perf_points.check(p)
+    if isinstance(perf, dict) and perf.get("points"):
+        points = [perf_points.PerfPoint.from_json(p) for p in perf["points"]]
+        perf.update(perf_points.headline(points).to_json())
+    data["schema_version"] = SCHEMA_VERSION
+    data["upgraded_from_schema"] = 1
     return data
 
 
@@ -109,6 +139,13 @@ class Run(Record):
     def correct_answers(self) -> float:
         """Correct generations over all tasks."""
         return sum(t.correct for t in self.tasks.values())
+
+    @property
+    def correct_answers_se(self) -> float:
+        """Standard error of correct_answers, from each task's standard error across
+        problems (tasks independent)."""
+        return math.sqrt(sum(((t.stderr or 0.0) * (t.n_docs or 0) * (t.samples_per_doc or 1))
+                             ** 2 for t in self.tasks.values()))
 
     @property
     def complete_real(self) -> bool:

@@ -15,7 +15,7 @@ pytest.importorskip("torch")
 def test_default_bench_on_tiny_random(results_dir: Path) -> None:
     first = run_bench(BenchOptions(model="tiny-random", suite="default", limit=3))
     run = json.loads((first / "run.json").read_text())
-    assert run["status"] == "complete" and run["schema_version"] == 1
+    assert run["status"] == "complete" and run["schema_version"] == 2
     assert run["model"]["name"] == "tiny-random" and run["model"]["weights"] == "random"
     assert run["hardware"]["device"] == "cpu" and run["hardware"]["accelerator"] is None
     assert run["versions"]["lm_eval"] and run["versions"]["torch"]

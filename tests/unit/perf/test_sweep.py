@@ -101,7 +101,8 @@ def test_other_errors_mark_the_variant_and_the_sweep_goes_on(
                             variants=("static-cache", "eager"))
     out = sweep.run_sweep(model, tok, settings, "cpu", None)
     by_variant = {(p["variant"], p["kind"]): p["status"] for p in out["points"]}
-    assert by_variant == {("static-cache", "prefill"): "error",
+    # prefill is a forward pass, which takes no generate() arguments: only decode fails
+    assert by_variant == {("static-cache", "prefill"): "ok",
                           ("static-cache", "decode"): "error",
                           ("eager", "prefill"): "ok", ("eager", "decode"): "ok"}
     assert out["variant"] == "eager"
@@ -135,8 +136,9 @@ def test_static_cache_is_sized_for_each_point(monkeypatch: pytest.MonkeyPatch) -
                             variants=("static-cache",))
     out = sweep.run_sweep(model, tok, settings, "cpu", None)
     assert [p["status"] for p in out["points"]] == ["ok", "ok"]
-    # prefill: warm-up, TTFT; decode: warm-up, TTFT, E2E, all at prompt + the point's output
-    assert lengths == [201, 201, 12, 12, 12]
+    # prefill is a forward pass (no generate(), no static cache); decode: the warm-up and the
+    # timed call, both at prompt + the point's output, not the 200-token prefill's length
+    assert lengths == [12, 12]
 
 
 def test_headline_is_the_variant_with_the_fastest_batch_1_decode() -> None:
@@ -174,3 +176,36 @@ def test_random_weight_build_matches_the_config_count() -> None:
     assert backend.tokenizer is None
     assert backend.parameter_count() == resolved.config.parameters.total == 134_515_008
     backend.close()
+
+
+def test_joules_per_token_divides_by_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mocked energy counter that reads 120 J over every window: prefill J/token is per
+    prompt token of the timed runs, decode per output token, never per run."""
+    from harness.results.parts import EnergyWindow
+
+    class Meter:
+        def __init__(self, devices: Any, unavailable: Any = None) -> None:
+            self.result = self
+
+        def __enter__(self) -> Meter:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        joules = 120.0
+
+        def to_json(self) -> dict[str, Any]:
+            return {"joules": self.joules, "seconds": 1.0}
+
+        def to_record(self) -> EnergyWindow:
+            return EnergyWindow(joules=self.joules, seconds=1.0)
+
+    monkeypatch.setattr(sweep, "EnergyMeter", Meter)
+    model, tok = tiny_model()
+    settings = PerfSettings(prefill_lengths=(16,), decode_batch_sizes=(2,),
+                            decode_prompt_tokens=8, new_tokens=5, repeats=3, warmup=0,
+                            variants=("eager",))
+    prefill, decode = sweep.run_sweep(model, tok, settings, "cpu", None)["points"]
+    assert prefill["joules_per_token"] == pytest.approx(120.0 / (16 * 1 * 3))
+    assert decode["joules_per_token"] == pytest.approx(120.0 / (5 * 2 * 3))

@@ -18,12 +18,43 @@ COMMITTED = sorted((ROOT / "results" / "runs").glob("*/run.json"))
 
 
 @pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.parent.name)
-def test_committed_runs_round_trip(path: Path) -> None:
+def test_committed_runs_load_and_round_trip(path: Path) -> None:
     data = json.loads(path.read_text())
     run = Run.from_json(data)
     assert run.run_id == path.parent.name and run.perf is not None and run.hardware
     assert run.perf.points and all(p.kind in ("prefill", "decode") for p in run.perf.points)
-    assert _no_nulls(run.to_json()) == _no_nulls(data)  # nothing lost, nothing added
+    out = run.to_json()
+    assert Run.from_json(out).to_json() == out  # written and read back: the same record
+    assert _paths(_no_nulls(data)) <= _paths(_no_nulls(out)) | {"schema_version"}  # nothing lost
+
+
+def _paths(obj: Any, prefix: str = "") -> set[str]:
+    if isinstance(obj, dict):
+        return {q for k, v in obj.items() for q in _paths(v, f"{prefix}/{k}")} or {prefix}
+    if isinstance(obj, list):
+        return {q for i, v in enumerate(obj) for q in _paths(v, f"{prefix}[{i}]")} or {prefix}
+    return {prefix}
+
+
+def test_a_schema_1_run_is_upgraded_when_read() -> None:
+    point = {"variant": "eager", "kind": "prefill", "status": "ok", "prompt_tokens": 16384,
+             "batch_size": 1, "new_tokens": 1, "repeats": 3, "ttft_s": 2.1,
+             "prefill_tokens_per_s": 7800.0, "fraction_of_bound": 0.48,
+             "energy": {"joules": 6062.9, "seconds": 6.4},
+             "joules_per_token": 1515.7}  # version 1 divided by runs, not tokens
+    fast = {"variant": "eager", "kind": "decode", "status": "ok", "prompt_tokens": 16,
+            "batch_size": 1, "new_tokens": 128, "repeats": 3, "ttft_s": 0.02, "e2e_s": 0.15,
+            "decode_tokens_per_s": 935.0, "fraction_of_bound_measured_bw": 37.97}
+    run = Run.from_json({"schema_version": 1, "run_id": "r", "status": "complete",
+                         "perf": {"points": [point, fast], "decode_tokens_per_s": 935.0}})
+    assert run.schema_version == 2 and run.extra["upgraded_from_schema"] == 1
+    prefill, decode = run.perf.points
+    assert prefill.joules_per_token == pytest.approx(6062.9 / (16384 * 3))
+    assert prefill.timing and "schema 1" in prefill.timing
+    assert decode.status == "invalid" and "3797% of the measured-bandwidth bound" in \
+        (decode.reason or "")
+    assert run.perf.headline().decode_tokens_per_s is None  # never a headline
+    assert run.to_json()["perf"].get("decode_tokens_per_s") is None
 
 
 def _no_nulls(obj: Any) -> Any:
