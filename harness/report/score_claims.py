@@ -47,7 +47,12 @@ def accuracy(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) -
             "provenance": f"measured: runs {ra.run_id}, {rb.run_id}; {iv.method}"})
     if not outcomes:
         v.verdict = "not yet measured"
-        v.summary = ("No runs of both models on these benchmarks yet. The published figures "
+        rule_text = (f"the whole 95% interval of a - b lies above -{margin:g} points "
+                     "(non-inferiority)" if test == "non-inferiority"
+                     else "the whole 95% interval of a - b lies above 0 (superiority)")
+        v.summary = ("No runs of both models on these benchmarks yet. Once there are, each "
+                     f"benchmark is supported when {rule_text}, refuted when it lies wholly "
+                     "on the other side, and inconclusive otherwise. The published figures "
                      "below are context, not a verdict: compare each gap with the smallest gap "
                      "the benchmark can detect at its size.")
         v.settle = (f"make bench MODEL={a} SUITE=reasoning (one GPU), and {b} through "

@@ -50,6 +50,8 @@ def test_fresh_clone_verdicts(tmp_path: Path) -> None:
         assert verdicts[cid].settle and "make bench MODEL=qwq-32b" in verdicts[cid].settle
     md = (tmp_path / "CLAIMS.md").read_text()
     assert "**Verdict: refuted.**" in md and "To settle it" in md
+    assert "## QwQ-32B outperformed DeepSeek-R1." in md and "o1-mini" in md
+    assert "inconclusive otherwise" in md and "(non-inferiority)" in md
     # AIME24's 30 problems cannot tell a 0.3-point gap apart: about 20 points are needed.
     aime = next(r for r in verdicts["reasoning-parity"].evidence if r["benchmark"] == "aime24")
     assert aime["gap a-b"] == "-0.3" and 19 < float(aime["smallest detectable gap"]) < 22
