@@ -134,6 +134,8 @@ class HFBackend:
         """Backend facts recorded in run.json."""
         return {"name": self.name, "device": self.device, "dtype": self.dtype,
                 "batch_size": self.batch_size, "threads": self.threads,
+                # which engine generated the accuracy samples (issue 15 adds a second path)
+                "generation_path": "lm-eval HFLM: fixed batches of batch_size, padded",
                 "attn_implementation": getattr(self.model.config, "_attn_implementation", None)}
 
     def close(self) -> None:
