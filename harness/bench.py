@@ -160,6 +160,7 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
                                opts.limit, run_dir / "samples", identity)
         energy = Energy(joules=meter.result.joules, reason=meter.result.reason,
                         accuracy=meter.result.to_record())
+        bench.update(backend=backend.describe())  # with what the accuracy run chose (KV)
         generation = dict(acc["generation"])
         settings = generation.pop("settings")
         bench.update(tasks={k: TaskScore.from_json(v) for k, v in acc["tasks"].items()},
@@ -197,6 +198,8 @@ def _identity(model: models.ResolvedModel, backend: Any) -> dict[str, Any]:
     desc = backend.describe()
     ident = {"model": model.path or model.name, "revision": model.revision,
              "dtype": desc.get("dtype"), "backend": backend.name, "weights": model.weights}
+    if desc.get("generation_path"):  # two engines' greedy outputs may differ in the last bit
+        ident["generation"] = desc["generation_path"]
     ident.update({k: desc[k] for k in ("base_url", "served_model") if desc.get(k)})
     return ident
 

@@ -58,6 +58,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             entry = dataclasses.replace(entry, max_new_tokens=model.generation.max_new_tokens)
         spec = tasks_mod.task_spec(entry, sampling, think, tokenizer)
         usage_before = dict(getattr(lm, "usage", None) or {})
+        reused_before = (getattr(lm, "resume_counts", None) or {}).get("reused", 0)
         try:
             out = simple_evaluate(
                 model=lm, tasks=[spec], limit=_limit(entry, suite, limit), log_samples=True,
@@ -82,6 +83,8 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             tasks[name] = task_metrics(name, metrics, samples, cfg)
             generation[name] = generation_stats(samples, tokenizer, _max_tokens(cfg), think,
                                                 tasks[name], _usage_delta(lm, usage_before))
+            if getattr(lm, "resume_counts", None) is not None:  # from an earlier, cut run
+                generation[name]["samples_reused"] = lm.resume_counts["reused"] - reused_before
     return {"tasks": tasks, "generation": generation}
 
 

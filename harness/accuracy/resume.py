@@ -122,6 +122,10 @@ def enable(lm: Any, identity: dict[str, Any], cache: SampleCache, tokenizer: Any
             seen[key] += 1
             if out[-1] is None:
                 todo.append(i)
+        counts = getattr(lm, "resume_counts", None) or {"reused": 0, "generated": 0}
+        counts["reused"] += len(requests) - len(todo)
+        counts["generated"] += len(todo)
+        lm.resume_counts = counts
         progress = _Progress()
         progress.start(total=len(requests), done=len(requests) - len(todo))
         lm.set_cache_hook(_Hook(identity, cache, progress, count))

@@ -44,14 +44,23 @@ class HFBackend:
     name = "hf"
 
     def __init__(self, model: ResolvedModel, device: str = "auto", batch_size: int = 8,
-                 dtype: str | None = None, threads: int | None = None, **args: Any) -> None:
+                 dtype: str | None = None, threads: int | None = None,
+                 generation: str = "auto", **args: Any) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         if args:
             raise HarnessError(f"Unknown argument(s) for the hf backend: {', '.join(args)}. "
-                               "It takes none besides --device, --batch-size and the model's "
-                               "dtype; engine arguments belong to --backend vllm.")
+                               "It takes generation=auto|continuous|static besides --device, "
+                               "--batch-size, --threads and the model's dtype; engine "
+                               "arguments belong to --backend vllm.")
+        if generation not in ("auto", "continuous", "static"):
+            raise HarnessError(f"--backend-arg generation={generation}: use continuous "
+                               "(transformers' continuous batching, the default where the "
+                               "installed transformers has it) or static (lm-eval's HFLM, "
+                               "padded fixed batches).")
+        self.generation = generation
+        self._lm: Any = None
         self.model_ref = model
         self.device = pick_device(device, model)
         self.batch_size = batch_size
@@ -102,11 +111,24 @@ class HFBackend:
         self.tokenizer = None
 
     def lm(self) -> Any:
-        """lm-eval's HFLM around the already-loaded model (no second copy in memory)."""
-        from lm_eval.models.huggingface import HFLM
+        """The lm-eval LM around the already-loaded model (no second copy in memory):
+        continuous batching where transformers offers it (generation=auto), else HFLM's
+        padded fixed batches (generation=static)."""
+        from harness.backends import continuous
 
-        return HFLM(pretrained=self.model, tokenizer=self.tokenizer, batch_size=self.batch_size,
-                    device=self.device)
+        if self.generation == "continuous" and not continuous.available(self.model):
+            raise HarnessError("generation=continuous needs a transformers with continuous "
+                               "batching (init_continuous_batching); upgrade it, or use "
+                               "generation=static.")
+        if self.generation != "static" and continuous.available(self.model):
+            cls: Any = continuous.ContinuousLM
+        else:
+            from lm_eval.models.huggingface import HFLM
+
+            cls = HFLM
+        self._lm = cls(pretrained=self.model, tokenizer=self.tokenizer,
+                       batch_size=self.batch_size, device=self.device)
+        return self._lm
 
     def measure_perf(self, settings: PerfSettings,
                      on_point: OnPoint | None = None) -> dict[str, Any]:
@@ -122,6 +144,14 @@ class HFBackend:
             hw = hardware_name(torch.cuda.get_device_name(0))
         return sweep.run_sweep(self.model, self.tokenizer, settings, self.device, hw, on_point)
 
+    def generation_path(self) -> str:
+        """Which engine generates the accuracy samples."""
+        from harness.backends import continuous
+
+        if self.generation != "static" and continuous.available(self.model):
+            return continuous.PATH
+        return "lm-eval HFLM: fixed batches of batch_size, padded"
+
     def weight_bytes(self) -> int:
         """Bytes of the parameters as loaded (buffers such as rotary tables are not weights)."""
         return sum(p.numel() * p.element_size() for p in self.model.parameters())
@@ -134,8 +164,8 @@ class HFBackend:
         """Backend facts recorded in run.json."""
         return {"name": self.name, "device": self.device, "dtype": self.dtype,
                 "batch_size": self.batch_size, "threads": self.threads,
-                # which engine generated the accuracy samples (issue 15 adds a second path)
-                "generation_path": "lm-eval HFLM: fixed batches of batch_size, padded",
+                "generation_path": self.generation_path(),
+                **(self._lm.describe() if hasattr(self._lm, "describe") else {}),
                 "attn_implementation": getattr(self.model.config, "_attn_implementation", None)}
 
     def close(self) -> None:

@@ -95,6 +95,7 @@ class GenerationStats(Record):
     unclosed_thinking: int | None = None
     truncation_rate: float | None = None
     tokens_per_correct: float | None = None
+    samples_reused: int | None = None  # taken from the sample cache of an earlier run
     counted_by: str | None = None
     reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)

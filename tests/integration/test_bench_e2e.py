@@ -153,7 +153,10 @@ def test_interrupted_run_resumes_without_regenerating(results_dir: Path, tmp_pat
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(HFLM, "_model_generate", counting)
-    opts = BenchOptions(model="tiny-random", suite=str(suite), perf=False, batch_size=1)
+    # the HFLM path, one request per generate() call (test_continuous.py kills the other)
+    static = (("generation", "static"),)
+    opts = BenchOptions(model="tiny-random", suite=str(suite), perf=False, batch_size=1,
+                        backend_args=static)
     with pytest.raises(RuntimeError, match="killed midway"):
         run_bench(opts)
     assert calls["n"] == 4  # three generations finished before the kill
@@ -161,10 +164,12 @@ def test_interrupted_run_resumes_without_regenerating(results_dir: Path, tmp_pat
     calls.update(n=0, fail_at=-1)
     resumed = json.loads((run_bench(opts) / "run.json").read_text())
     assert calls["n"] == 8 - 3  # only the unfinished samples were generated
+    assert resumed["generation"]["resume"]["samples_reused"] == 3
 
     calls.update(n=0)
     fresh = json.loads((run_bench(BenchOptions(model="tiny-random", suite=str(suite),
-                                               perf=False, batch_size=1, resume=False))
+                                               perf=False, batch_size=1, resume=False,
+                                               backend_args=static))
                         / "run.json").read_text())
     assert calls["n"] == 8
     assert resumed["tasks"]["resume"]["per_problem"] == fresh["tasks"]["resume"]["per_problem"]
