@@ -8,6 +8,12 @@
 #                                           # estimate (not yet run on one)
 #   bash benchmarks/gpu_session.sh compile  # the same model, static cache + torch.compile,
 #                                           # decode at batch 1 and 4 (benchmarks/gpu/)
+#   bash benchmarks/gpu_session.sh graphloop # compiled generate() vs the harness's graph loop,
+#                                           # decode at batch 1 and 4 (issue #15, item 5)
+#   bash benchmarks/gpu_session.sh rehearsal        # the quick suite rehearsed on random
+#   bash benchmarks/gpu_session.sh rehearsal-static # weights, 1 problem per task, 8,192 new
+#                                           # tokens each, on continuous batching and on
+#                                           # lm-eval's HFLM (issue #15, items 1-3)
 #   bash benchmarks/gpu_session.sh limits   # where a batch-1 decode step's time goes (matmul
 #                                           # floor in a CUDA graph, host waits): limits.json
 #   bash benchmarks/gpu_session.sh tests    # pytest -m gpu (tiny-random on CUDA, energy; the
@@ -19,7 +25,7 @@
 # <step>-runs.tgz (results/runs/<id>/ of the run: unpack here with
 # `tar xzf <step>-runs.tgz -C results/` and commit with `git add -f`).
 set -uo pipefail
-step=${1:?usage: benchmarks/gpu_session.sh perf|compile|limits|tests}
+step=${1:?usage: benchmarks/gpu_session.sh perf|compile|graphloop|rehearsal|rehearsal-static|limits|tests}
 model=${MODEL:-qwq-32b}
 out=${OUT:-/tmp/gpu-session-out}
 limit_s=${LIMIT_S:-560}  # under the device tool's 600 s, so the log and results come back
@@ -60,9 +66,17 @@ case $step in
   perf) cmd=(python3 -m harness bench --model "$model" --weights random --suite perf) ;;
   compile) cmd=(python3 -m harness bench --model "$model" --weights random
                 --suite benchmarks/gpu/perf-compile.yaml) ;;
+  graphloop) cmd=(python3 -m harness bench --model "$model" --weights random
+                  --suite benchmarks/gpu/perf-graph-loop.yaml) ;;
+  rehearsal) cmd=(python3 -m harness bench --model "$model" --weights random --suite quick
+                  --limit "${REHEARSAL_LIMIT:-1}" --no-perf) ;;
+  rehearsal-static) cmd=(python3 -m harness bench --model "$model" --weights random
+                         --suite quick --limit "${REHEARSAL_LIMIT:-1}" --no-perf
+                         --backend-arg generation=static) ;;
   limits) cmd=(python3 benchmarks/gpu/decode_limits.py --model "$model" --out "$out/limits.json") ;;
   tests) cmd=(python3 -m pytest -m gpu tests/gpu -v -p no:cacheprovider) ;;
-  *) echo "unknown step $step: perf, compile, limits or tests" >&2; exit 2 ;;
+  *) echo "unknown step $step: perf, compile, graphloop, rehearsal, rehearsal-static, limits" \
+       "or tests" >&2; exit 2 ;;
 esac
 echo "+ ${cmd[*]}" | tee "$out/$step.log"
 # SIGINT, not TERM: the harness then writes run.json with the perf points finished so far.

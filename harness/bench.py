@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from harness import environment, models
-from harness.accuracy import evaluate
+from harness.accuracy import evaluate, rehearsal
 from harness.backends import REMOTE, backend_args, load_backend
 from harness.config import configs
 from harness.config.configs import SuiteConfig, get_suite
+from harness.errors import HarnessError
 from harness.perf.energy import EnergyMeter
 from harness.perf.monitor import memory_snapshot
 from harness.plan import preflight
@@ -31,6 +32,7 @@ from harness.results.parts import (
     Hardware,
     Memory,
     ModelInfo,
+    Rehearsal,
     SuiteInfo,
     TaskScore,
     Workload,
@@ -54,6 +56,7 @@ class BenchOptions:
     results_dir: Path | None = None
     weights: str = "real"  # "random": the architecture with random weights, perf only
     resume: bool = True  # reuse finished samples of an earlier, interrupted run
+    allow_weak_sandbox: bool = False  # run code without bubblewrap (namespaces, rlimits)
     backend_args: tuple[tuple[str, str], ...] = ()  # --backend-arg KEY=VALUE, as given
 
 
@@ -66,9 +69,11 @@ def run_bench(opts: BenchOptions) -> Path:
     preflight.check_gpus(known, backend_name, args, opts.device)
     model = models.resolve(opts.model, weights=opts.weights, local=backend_name not in REMOTE)
     suite = get_suite(opts.suite or default_suite(model))
+    jail = _sandbox(suite, opts)  # before any weight is loaded: code suites need the jail
     root = opts.results_dir or files.results_root()
     run_dir = files.new_run_dir(root, model.name, suite.name)
-    bench = _Bench(_base_record(run_dir, opts, suite, model, backend_name))
+    bench = _Bench(dataclasses.replace(_base_record(run_dir, opts, suite, model,
+                                                    backend_name), sandbox=jail))
     write_run(run_dir / "run.json", bench.run)
     t0 = time.perf_counter()
     try:
@@ -82,6 +87,22 @@ def run_bench(opts: BenchOptions) -> Path:
         write_run(run_dir / "run.json", bench.run)
         tables.rebuild(root)
     return run_dir
+
+
+def _sandbox(suite: SuiteConfig, opts: BenchOptions) -> str | None:
+    """How a suite's model-written programs will be confined: "bubblewrap", "weak" (accepted
+    with --allow-weak-sandbox), or None for a suite that runs no code; HarnessError where
+    bubblewrap is missing and the weak layers were not accepted."""
+    from harness.accuracy import sandbox
+    from harness.accuracy.tasks import runs_code
+
+    if opts.weights == "random" or not any(runs_code(t) for t in suite.tasks):
+        return None
+    sandbox.allow_weak(opts.allow_weak_sandbox)
+    try:
+        return sandbox.check()
+    except sandbox.SandboxUnavailable as exc:
+        raise HarnessError(f"Suite {suite.name} runs model-written code. {exc}") from exc
 
 
 class _Bench:
@@ -149,15 +170,15 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
     bench.update(backend=desc, hardware=hardware, model=info)
     memory = {"weights_bytes": backend.weight_bytes()}
     energy = Energy()
-    architecture_only = model.weights == "random" and not model.path
-    if suite.tasks and architecture_only:
-        bench.update(accuracy_skipped="random weights: this run measures speed and memory only")
-    elif suite.tasks:
-        bench.update(estimate=_announce(bench.run, suite, model, backend, opts, root))
+    if suite.tasks:
+        # random weights with a suite of tasks: a rehearsal of the workload, no scores
+        rehearse = opts.weights == "random"
+        if not rehearse:
+            bench.update(estimate=_announce(bench.run, suite, model, backend, opts, root))
         with EnergyMeter(devices, unavailable=unavailable) as meter:
-            identity = _identity(model, backend) if opts.resume else None
+            identity = _identity(model, backend) if opts.resume and not rehearse else None
             acc = evaluate.run(backend.lm(), suite, model.config, backend.tokenizer,
-                               opts.limit, run_dir / "samples", identity)
+                               opts.limit, run_dir / "samples", identity, rehearse)
         energy = Energy(joules=meter.result.joules, reason=meter.result.reason,
                         accuracy=meter.result.to_record())
         bench.update(backend=backend.describe())  # with what the accuracy run chose (KV)
@@ -166,7 +187,13 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
         bench.update(tasks={k: TaskScore.from_json(v) for k, v in acc["tasks"].items()},
                      generation={k: GenerationStats.from_json(v) for k, v in generation.items()},
                      generation_settings=settings, energy=energy)
-        bench.update(workload=workload(bench.run, meter.result.seconds))
+        bench.update(workload=_with_bound(workload(bench.run, meter.result.seconds),
+                                          bench.run, backend))
+        if rehearse:
+            bench.update(rehearsal=_rehearsal(bench.run, suite, model),
+                         accuracy_skipped="random weights: a rehearsal of the workload "
+                                          "(every generation to its limit), no scores")
+            print(rehearsal.describe(bench.run), file=sys.stderr, flush=True)
     perf: dict[str, Any] = {}
     if suite.perf.enabled if opts.perf is None else opts.perf:
         # What an interrupted sweep leaves in run.json: the points finished so far.
@@ -190,6 +217,33 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
         memory["device_peak_reason"] = perf.get("device_peak_reason")
     bench.update(memory=Memory.from_json(memory), energy=energy)
     backend.close()
+
+
+def _with_bound(work: Workload, run: Run, backend: Any) -> Workload:
+    """The workload with its bound on a known GPU (harness.plan.kv_budget.run_bound), where
+    the engine said how much KV it had; unchanged elsewhere."""
+    from harness.plan import kv_budget
+
+    desc, hw = run.backend, configs.hardware_name(run.hardware.accelerator
+                                                   if run.hardware else None)
+    kv_bytes, kv_tokens = desc.get("kv_bytes"), desc.get("kv_tokens")
+    sequences = min(desc.get("max_sequences_at_full_length") or 0, run.answers)
+    if not (hw and kv_bytes and kv_tokens and sequences and run.answers):
+        return work
+    mean_output = run.output_tokens / run.answers
+    read = getattr(backend, "decode_read_bytes", backend.weight_bytes)()
+    bound = kv_budget.run_bound(configs.get_hardware(hw), read,
+                                kv_bytes / kv_tokens, sequences, mean_output / 2,
+                                backend.parameter_count(), work.output_tokens_per_s)
+    return dataclasses.replace(work, **bound)
+
+
+def _rehearsal(run: Run, suite: SuiteConfig, model: models.ResolvedModel) -> Rehearsal:
+    """What a rehearsal measured, and the whole suite (without --limit) projected from it."""
+    from harness.plan import estimate
+
+    max_tokens = model.config.generation.max_new_tokens if model.config else 32768
+    return rehearsal.summary(run, estimate.estimate(suite, None, max_tokens, None, ""))
 
 
 def _identity(model: models.ResolvedModel, backend: Any) -> dict[str, Any]:

@@ -23,7 +23,8 @@ def _bench(args: argparse.Namespace) -> int:
                         limit=args.limit, device=args.device, batch_size=args.batch_size,
                         threads=args.threads,
                         perf=args.perf, results_dir=args.results_dir, weights=args.weights,
-                        resume=not args.no_resume, backend_args=_pairs(args))
+                        resume=not args.no_resume, backend_args=_pairs(args),
+                        allow_weak_sandbox=args.allow_weak_sandbox)
     run_dir = run_bench(opts)
     run = read_run(run_dir / "run.json")
     console.print_table(tables.rows([run]))
@@ -154,12 +155,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-size", type=int, default=None, help="generation batch size")
     b.add_argument("--threads", type=int, default=None,
                    help="CPU runs of the hf backend: torch threads (default: physical cores)")
+    b.add_argument("--allow-weak-sandbox", action="store_true",
+                   help="run a code suite's programs without bubblewrap (namespaces and "
+                        "rlimits only; recorded in run.json and shown in the tables)")
     b.add_argument("--no-resume", action="store_true",
                    help="generate every sample anew instead of reusing finished samples cached "
                         "by an earlier run of the same model and settings")
     b.add_argument("--weights", default="real", choices=["real", "random"],
                    help="random: the architecture with random weights built on the device "
-                        "(no download; speed and memory only, no accuracy)")
+                        "(no download; speed and memory, and for a suite with tasks a "
+                        "rehearsal of its workload; never a score)")
     perf = b.add_mutually_exclusive_group()
     perf.add_argument("--perf", dest="perf", action="store_true", default=None,
                       help="run the perf measurement even if the suite disables it")

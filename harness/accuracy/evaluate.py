@@ -31,11 +31,13 @@ def _limit(entry: TaskEntry, suite: SuiteConfig, cli: int | None) -> int | None:
 
 def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         limit: int | None, samples_dir: Path,
-        identity: dict[str, Any] | None = None) -> dict[str, Any]:
+        identity: dict[str, Any] | None = None, rehearse: bool = False) -> dict[str, Any]:
     """Evaluate `lm` on the suite, one lm-eval call per task (each with its own limit);
     write samples; return {"tasks", "generation"} for run.json. With an `identity` (what
     makes two generations interchangeable: model, revision, dtype, backend), finished
-    samples are cached on disk and reused by the next run (harness.accuracy.resume)."""
+    samples are cached on disk and reused by the next run (harness.accuracy.resume). With
+    `rehearse`, the suite runs as a rehearsal (harness.accuracy.rehearsal): every generation
+    to its limit, no scores, stand-in prompts where a dataset is unavailable."""
     from lm_eval import simple_evaluate
     from lm_eval.tasks import TaskManager
 
@@ -56,24 +58,52 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
     for entry in suite.tasks:
         if entry.max_new_tokens is None and model is not None:
             entry = dataclasses.replace(entry, max_new_tokens=model.generation.max_new_tokens)
-        spec = tasks_mod.task_spec(entry, sampling, think, tokenizer)
+        spec = tasks_mod.task_spec(entry, sampling, think, tokenizer, rehearse)
+        _check_context(lm, spec, entry)
         usage_before = dict(getattr(lm, "usage", None) or {})
         reused_before = (getattr(lm, "resume_counts", None) or {}).get("reused", 0)
+        tokens_before = getattr(lm, "generated_tokens", None)
+        prompts = "the task's own"
+
+        call = {"model": lm, "limit": _limit(entry, suite, limit), "log_samples": True,
+                "apply_chat_template": bool(chat is None or chat.use_chat_template
+                                            or getattr(lm, "chat_only", False)),
+                "system_instruction": chat.system_prompt if chat else None,
+                "task_manager": manager, "bootstrap_iters": 0 if rehearse else 1000}
         try:
-            out = simple_evaluate(
-                model=lm, tasks=[spec], limit=_limit(entry, suite, limit), log_samples=True,
-                apply_chat_template=bool(chat is None or chat.use_chat_template
-                                         or getattr(lm, "chat_only", False)),
-                system_instruction=chat.system_prompt if chat else None,
-                task_manager=manager, bootstrap_iters=1000)
+            try:
+                out = simple_evaluate(tasks=[spec], **call)
+            except Exception as exc:
+                error = dataset_error(spec, exc)
+                if not (rehearse and isinstance(error, DatasetUnavailable)):
+                    raise
+                from harness.accuracy.rehearsal import STAND_IN, stand_in
+
+                assert isinstance(spec, dict)
+                spec = stand_in(spec, entry)
+                prompts = (f"stand-in: {STAND_IN.name} problems ({error.dataset} is not "
+                           "available here)")
+                out = simple_evaluate(tasks=[spec], **call)
         except KeyError as exc:
             raise HarnessError(f"lm-eval does not know task {exc}. Use a task name from "
                                "`lm_eval --tasks list`, a task YAML, or a .jsonl problem file."
                                ) from exc
+        except HarnessError:
+            raise
         except Exception as exc:
             raise dataset_error(spec, exc) from exc
         for name, metrics in out["results"].items():
             samples = out["samples"].get(name, [])
+            if rehearse:
+                from harness.accuracy.rehearsal import stats
+
+                after = getattr(lm, "generated_tokens", None)
+                engine = after - tokens_before if after is not None and \
+                    tokens_before is not None else None
+                files.write_jsonl(samples_dir / f"{name}.jsonl", samples)
+                cfg = out.get("configs", {}).get(name, {})
+                generation[name] = stats(samples, _max_tokens(cfg), engine, prompts)
+                continue
             if isinstance(spec, dict):
                 for sample in samples:  # the extracted answer and verdict of each generation
                     sample["graded"] = explain(spec.get("process_results"), sample["doc"],
@@ -88,6 +118,22 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
     return {"tasks": tasks, "generation": generation}
 
 
+def _check_context(lm: Any, spec: str | dict[str, Any], entry: TaskEntry) -> None:
+    """A local model must hold prompt + max new tokens; lm-eval would cut the prompt to
+    nothing instead of saying so."""
+    from lm_eval.models.huggingface import HFLM
+
+    gen = spec.get("generation_kwargs") or {} if isinstance(spec, dict) else {}
+    limit = gen.get("max_gen_toks")
+    if isinstance(lm, HFLM) and limit and int(limit) >= lm.max_length:
+        raise HarnessError(
+            f"Task {entry.task} asks for up to {int(limit):,} new tokens, and this model holds "
+            f"{lm.max_length:,} tokens in all (its max_position_embeddings), so no prompt "
+            f"would fit beside them. Lower the suite entry's max_new_tokens below "
+            f"{lm.max_length:,} (leaving room for the prompt), or use a model with a longer "
+            "context.")
+
+
 def _usage_delta(lm: Any, before: dict[str, int]) -> dict[str, int] | None:
     """What the server reported for this task's requests (openai backend), if anything."""
     after = getattr(lm, "usage", None)
@@ -96,20 +142,29 @@ def _usage_delta(lm: Any, before: dict[str, int]) -> dict[str, int] | None:
     return {k: v - before.get(k, 0) for k, v in after.items()}
 
 
+class DatasetUnavailable(HarnessError):
+    """A task's dataset is gated or not on this machine while the hub is out of reach."""
+
+    def __init__(self, message: str, dataset: str) -> None:
+        super().__init__(message)
+        self.dataset = dataset
+
+
 def dataset_error(spec: str | dict[str, Any], exc: Exception) -> Exception:
     """A missing or gated dataset as a HarnessError that says how to get it; else `exc`."""
     text = f"{type(exc).__name__}: {exc}"
-    dataset = spec.get("dataset_path") if isinstance(spec, dict) else spec
+    dataset = str(spec.get("dataset_path") if isinstance(spec, dict) else spec)
     if any(w in text for w in ("gated", "401", "403", "authenticat")):
-        return HarnessError(
+        return DatasetUnavailable(
             f"Dataset {dataset} is gated: accept its terms on its Hugging Face page, log in "
-            "with `hf auth login` (or set HF_TOKEN), and run again.")
+            "with `hf auth login` (or set HF_TOKEN), and run again.", dataset)
     if any(w in text.lower() for w in ("offline", "couldn't reach", "connection",
                                        "not found in cache", "doesn't exist on the hub")):
-        return HarnessError(
+        return DatasetUnavailable(
             f"Dataset {dataset} is not in the local cache and the hub cannot be reached "
             f"({text[:200]}). On a machine with network run `hf download --repo-type dataset "
-            f"{dataset}` and copy ~/.cache/huggingface here, then run with HF_HUB_OFFLINE=1.")
+            f"{dataset}` and copy ~/.cache/huggingface here, then run with HF_HUB_OFFLINE=1.",
+            dataset)
     return exc
 
 

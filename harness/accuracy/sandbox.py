@@ -1,22 +1,30 @@
-"""Run model-written Python in a separate, confined process: a crash, timeout or resource
-kill is a failed test, never a failed run.
+"""Run model-written Python in a jail: a crash, timeout or resource kill is a failed test,
+never a failed run, and nothing the program does reaches the machine or its neighbours.
 
-What it does, on Linux (each layer only where the platform gives it; `isolation` in the
-result says which were in force):
-- a fresh temporary working directory, removed afterwards; HOME and TMPDIR point into it;
-- a minimal environment (PATH, LANG and those two): no inherited variable, so no token;
-- when run as root, the program runs as the unprivileged user `nobody` (65534): it cannot
-  write files or directories owned by other users, read /root, or read other processes'
-  environments, and the process limit below counts only its own processes;
-- new user, network and PID namespaces (`unshare -U -r -n -p -f`): no network interface but
-  loopback, so any connection fails; when the program's first process exits, the kernel
-  kills every process it started;
-- resource limits: CPU seconds, address space, processes, open files, and file size (its
-  output goes to a file in its directory, so printing 100 MB hits the file-size limit);
-- its own process group, killed whole at the wall-clock limit.
-What it does not protect against: writes to world-writable places (/tmp, /dev/shm) as
-`nobody`, reading world-readable files, kernel exploits, CPU time stolen from other work on
-the machine while it runs. For stronger isolation, run the harness in a container or VM.
+The jail is bubblewrap (`bwrap`, the sandbox Flatpak uses), run unprivileged:
+- all namespaces unshared (user, PID, network, mount, IPC, UTS, cgroup): only loopback, no
+  other process visible (a private /proc), no host path-named or abstract unix socket;
+- a file system of its own: /usr (and the /bin, /lib links) read-only, the interpreter's
+  own install read-only if it lives elsewhere, private /dev, /proc, and size-capped tmpfs
+  /tmp and /dev/shm that vanish with the jail; no home directory, no /etc, no /root; the
+  program's own work directory is the only host path it can write, and it is deleted after;
+- as root, the program runs under a user id of its own (one per concurrent program, never
+  a real account), so its files, signals and process count touch nobody else; as an ordinary
+  user, the jail is what keeps it away from the home directory (~/.ssh, the HF token, the
+  harness's own source and sample cache are not in it);
+- a new session, the jail dying with its parent, and at the wall-clock limit the jail's
+  init is killed, which kills every process in its PID namespace whatever it did to its
+  session or process group;
+- output through a file descriptor the harness holds (an unlinked file): never a path the
+  program could replace with a symlink or a neighbour could overwrite;
+- limits for the program as a whole (memory, processes) in a cgroup v2 group of its own
+  where the machine delegates one to this process; otherwise per-process rlimits (address
+  space, processes per user id, CPU seconds, file size, open files). `isolation` in each
+  outcome says which layers held.
+Without bubblewrap, code suites stop with the install command unless the user accepts the
+older, weaker layers (`allow_weak`): unshare namespaces, rlimits and a process group.
+Not protected against: kernel exploits, CPU time and memory bandwidth taken from other work
+on the machine, and (without a cgroup) memory summed over a program's own processes.
 """
 
 from __future__ import annotations
@@ -24,16 +32,20 @@ from __future__ import annotations
 import os
 import resource
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-NOBODY = 65534
+from harness.accuracy import jail
+
+INSTALL = ("bubblewrap is not installed, and code suites run model-written programs only "
+           "inside it. Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: "
+           "`sudo dnf install bubblewrap`; Arch: `sudo pacman -S bubblewrap`), or pass "
+           "--allow-weak-sandbox to run them with namespaces and rlimits only (recorded in "
+           "run.json and shown in the tables).")
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class Limits:
     processes: int = 32
     output_bytes: int = 1 << 20
     open_files: int = 64
+    tmpfs_bytes: int = 64 << 20  # /tmp and /dev/shm each
 
 
 @dataclass
@@ -63,81 +76,97 @@ class Outcome:
         return self.status == "passed"
 
 
-def _interpreter(as_nobody: bool) -> str:
-    """A Python that `nobody` can execute (a venv under /root is not readable by it)."""
-    system = "/usr/bin/python3"
-    if as_nobody and os.access(system, os.X_OK):
-        return system
-    return sys.executable
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing and the weaker layers were not accepted."""
 
 
-def _can_unshare() -> bool:
-    unshare = shutil.which("unshare")
-    if unshare is None or sys.platform != "linux":
-        return False
-    probe = subprocess.run([unshare, "-U", "-r", "-n", "-p", "-f", "true"],
-                           capture_output=True, timeout=10, preexec_fn=_drop if _root() else None)
-    return probe.returncode == 0
+_weak_allowed = False
+_uids = jail.UidPool()
+
+
+def allow_weak(allowed: bool = True) -> None:
+    """Accept the weaker layers where bubblewrap is missing (the --allow-weak-sandbox flag)."""
+    global _weak_allowed
+    _weak_allowed = allowed
+
+
+def check() -> str:
+    """"bubblewrap" if the jail can run here, "weak" if only the older layers can and the user
+    accepted them; SandboxUnavailable otherwise."""
+    if jail.bwrap_works():
+        return "bubblewrap"
+    if _weak_allowed:
+        return "weak"
+    raise SandboxUnavailable(INSTALL)
 
 
 def _root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def _drop() -> None:
-    os.setgroups([])
-    os.setgid(NOBODY)
-    os.setuid(NOBODY)
-
-
 def run_program(code: str, limits: Limits = Limits(), stdin: str = "") -> Outcome:
     """Run `code` (a Python program) confined as described in the module docstring."""
-    as_nobody = _root()
-    isolation = ["tempdir", "clean-env", "rlimits", "process-group"]
-    prefix: list[str] = []
-    if _can_unshare():
-        prefix = ["unshare", "-U", "-r", "-n", "-p", "-f"]
-        isolation.append("namespaces:user,net,pid")
-    if as_nobody:
-        isolation.append("user:nobody")
-    work = Path(tempfile.mkdtemp(prefix="harness-sandbox-"))
     try:
-        os.chmod(work, 0o777)
+        mode = check()
+    except SandboxUnavailable as exc:
+        return Outcome("error", None, 0.0, str(exc))
+    root = _root()
+    uid = _uids.take() if root else None
+    work = Path(tempfile.mkdtemp(prefix="harness-sandbox-"))
+    group = None
+    try:
         (work / "main.py").write_text(code)
-        out_path = work / "stdout.txt"
+        if uid is not None:
+            os.chown(work, uid, uid)
+            os.chown(work / "main.py", uid, uid)
+        python = jail.interpreter()
+        if mode == "bubblewrap":
+            argv = jail.bwrap_argv(work, python, limits.tmpfs_bytes)
+            isolation = ["bubblewrap", "namespaces:all", "private-fs", "fd-output"]
+        else:
+            argv = jail.weak_argv(python)
+            isolation = ["weak", "tempdir", "clean-env", "process-group"]
+        isolation.append(f"user:uid-{uid}" if uid is not None else "user:caller")
+        group = jail.Cgroup.create(limits.memory_bytes, limits.processes)
+        isolation.append("limits:cgroup" if group else "limits:rlimits-per-process")
 
         def confine() -> None:
+            if group is not None:
+                group.enter(os.getpid())
             for res, value in ((resource.RLIMIT_CPU, limits.cpu_s),
-                               (resource.RLIMIT_AS, limits.memory_bytes),
+                               (resource.RLIMIT_AS, None if group else limits.memory_bytes),
                                (resource.RLIMIT_NPROC, limits.processes),
                                (resource.RLIMIT_FSIZE, limits.output_bytes),
                                (resource.RLIMIT_NOFILE, limits.open_files)):
-                resource.setrlimit(res, (value, value))
-            if as_nobody:
-                _drop()
+                if value is not None:
+                    resource.setrlimit(res, (value, value))
+            if uid is not None:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
 
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(work),
                "TMPDIR": str(work)}
-        argv = prefix + [_interpreter(as_nobody), "-I", "main.py"]
         t0 = time.perf_counter()
-        with out_path.open("wb") as out:
-            os.chmod(out_path, 0o666)
+        with tempfile.TemporaryFile() as out:  # unlinked: no path for the program to swap
             proc = subprocess.Popen(argv, cwd=work, env=env, stdin=subprocess.PIPE, stdout=out,
                                     stderr=subprocess.STDOUT, preexec_fn=confine,
-                                    start_new_session=True)
+                                    start_new_session=True, pass_fds=())
             try:
                 proc.communicate(stdin.encode(), timeout=limits.wall_s)
                 status = "passed" if proc.returncode == 0 else "failed"
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
                 status = "timeout"
-        text = out_path.read_bytes()[: limits.output_bytes].decode(errors="replace")
+            finally:
+                jail.kill(proc, group)
+            out.seek(0)
+            text = out.read(limits.output_bytes).decode(errors="replace")
         return Outcome(status, proc.returncode, time.perf_counter() - t0, text, isolation)
     except OSError as exc:
-        return Outcome("error", None, 0.0, f"sandbox could not start the program: {exc}",
-                       isolation)
+        return Outcome("error", None, 0.0, f"sandbox could not start the program: {exc}")
     finally:
+        if group is not None:
+            group.remove()
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -146,3 +175,4 @@ def run_many(programs: list[str], limits: Limits = Limits(),
     """Run programs in parallel across the CPU cores; results in the same order."""
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
         return list(pool.map(lambda code: run_program(code, limits), programs))
+

@@ -31,14 +31,15 @@ def think_settings(model: ModelConfig | None) -> dict[str, Any]:
 
 def task_spec(entry: TaskEntry, sampling: dict[str, Any],
               think: dict[str, Any] | None = None,
-              tokenizer: Any = None) -> str | dict[str, Any]:
+              tokenizer: Any = None, rehearse: bool = False) -> str | dict[str, Any]:
     """The lm-eval task spec for one suite entry: a config dict, or a registered name.
 
     A project task YAML (or any task YAML path) is loaded with lm-eval's loader; relative
     data files become absolute; the suite's samples, token limit and sampling are applied;
     the model's think tags are bound to the grading function, and with a tokenizer the
     token limit too (a generation that reaches it is truncated, think tags or not). A .jsonl
-    path becomes a math task of its own (fields question, answer, optional id).
+    path becomes a math task of its own (fields question, answer, optional id). With
+    `rehearse`, the task is rewritten for a rehearsal (harness.accuracy.rehearsal).
     """
     if entry.task.endswith(".jsonl"):
         path = Path(entry.task)
@@ -51,6 +52,11 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
         if not path.exists():
             if entry.task.endswith((".yaml", ".yml")):
                 raise HarnessError(f"Task file {entry.task} does not exist.")
+            if rehearse:
+                raise HarnessError(
+                    f"Task {entry.task} is one of lm-eval's own, and a rehearsal rewrites a "
+                    "task's generation settings, which it can do only for a task YAML or a "
+                    ".jsonl file: copy the task's YAML from lm-eval and name its path.")
             return entry.task
         from lm_eval.tasks._yaml_loader import load_yaml
 
@@ -69,6 +75,10 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
     cfg["generation_kwargs"] = gen
     if entry.samples > 1:
         cfg["repeats"] = entry.samples
+    if rehearse:
+        from harness.accuracy import rehearsal
+
+        return rehearsal.task(cfg, entry)
     if think is not None and callable(cfg.get("process_results")):
         ks = tuple(k for k in entry.pass_at if k > 1)
         if tokenizer is not None and gen.get("max_gen_toks"):
@@ -78,6 +88,18 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
             {"metric": f"pass@{k}", "aggregation": "mean", "higher_is_better": True}
             for k in ks]
     return cfg
+
+
+def runs_code(entry: TaskEntry) -> bool:
+    """Whether a suite entry runs model-written programs (its YAML's metadata.runs_code)."""
+    path = Path(entry.task) if entry.task.endswith((".yaml", ".yml")) else \
+        CONFIGS / "tasks" / f"{entry.task}.yaml"
+    if not path.exists():
+        return False
+    from lm_eval.tasks._yaml_loader import load_yaml
+
+    meta = load_yaml(path, resolve_func=False).get("metadata") or {}
+    return bool(isinstance(meta, dict) and meta.get("runs_code"))
 
 
 def _data_file(name: str, base: Path) -> str:

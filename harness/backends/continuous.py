@@ -58,7 +58,8 @@ class ContinuousLM(HFLM):
         super().__init__(*args, **kwargs)
         self.finish_reasons: Counter[str] = Counter()
         self.budget: kv_budget.Budget | None = None
-        self.peak_running = 0
+        self.peak_running = 0  # most sequences seen decoding at once
+        self.generated_tokens = 0  # the engine's own count, over every request
 
     def generate_until(self, requests: list[Any], disable_tqdm: bool = False) -> list[str]:
         """Generate every request, grouped by generation settings; see the module docstring."""
@@ -74,34 +75,44 @@ class ContinuousLM(HFLM):
             kwargs = normalize_gen_kwargs(gen_kwargs, self.max_gen_toks)
             until = handle_stop_sequences(kwargs.pop("until", None), eos=eos)
             max_new = int(kwargs.pop("max_gen_toks"))
+            min_new = int(kwargs.pop("min_new_tokens", 0) or 0)
+            if min_new and min_new < max_new:
+                raise HarnessError("The continuous-batching engine can suppress EOS only for "
+                                   "a whole generation (min_new_tokens = max_gen_toks); use "
+                                   "--backend-arg generation=static for other minimums.")
+            if min_new:  # a rehearsal: every generation runs to its limit
+                until = []
             prompts = [self.tok_encode(requests[i].args[0],
                                        left_truncate_len=self.max_length - max_new)
                        for i in idxs]
             texts = self._run_group(prompts, max_new, kwargs, until,
-                                    [requests[i].args for i in idxs])
+                                    [requests[i].args for i in idxs], to_limit=bool(min_new))
             for i, text in zip(idxs, texts, strict=True):
                 out[i] = text
         return out
 
     def _run_group(self, prompts: list[list[int]], max_new: int, kwargs: dict[str, Any],
-                   until: list[str], args: list[tuple[str, dict[str, Any]]]) -> list[str]:
+                   until: list[str], args: list[tuple[str, dict[str, Any]]],
+                   to_limit: bool = False) -> list[str]:
         from transformers import ContinuousBatchingConfig, GenerationConfig
 
         budget = kv_plan(self.model, str(self.device), max(len(p) for p in prompts), max_new)
-        self.budget = budget
         sample = bool(kwargs.get("do_sample")) and kwargs.get("temperature", 1.0) > 0
         settings = {k: kwargs[k] for k in ("temperature", "top_p", "top_k", "min_p")
                     if sample and k in kwargs}
         gen_config = GenerationConfig(
             max_new_tokens=max_new, do_sample=sample, **settings,
-            eos_token_id=self.tokenizer.eos_token_id,
+            eos_token_id=-1 if to_limit else self.tokenizer.eos_token_id,  # -1: none
             pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)
         # never more blocks than every request at its longest needs: the engine's bookkeeping
         # grows with the block count (a tiny model's 2 GB would be millions of blocks)
         needed = len(prompts) * math.ceil(budget.sequence_tokens / PAGE_TOKENS)
         blocks = min(budget.blocks, needed)
-        self.budget = budget = dataclasses.replace(budget, blocks=blocks,
-                                                   tokens=blocks * PAGE_TOKENS)
+        budget = dataclasses.replace(
+            budget, blocks=blocks, tokens=blocks * PAGE_TOKENS,
+            concurrency=blocks // math.ceil(budget.sequence_tokens / PAGE_TOKENS))
+        if self.budget is None or budget.tokens >= self.budget.tokens:  # run.json: the largest
+            self.budget = budget
         sizes = {"num_blocks": blocks, "max_batch_tokens": max(PAGE_TOKENS,
                                                                 min(2048, budget.tokens))}
         try:
@@ -111,6 +122,7 @@ class ContinuousLM(HFLM):
         manager = self.model.init_continuous_batching(generation_config=gen_config,
                                                       continuous_batching_config=cb_config)
         texts: dict[str, str] = {}
+        spans: list[tuple[float, float]] = []
         manager.start()
         try:
             ids = {manager.add_request(p, request_id=f"r{n}", max_new_tokens=max_new): n
@@ -129,6 +141,8 @@ class ContinuousLM(HFLM):
                                        f"{result.error}")
                 n = ids[result.request_id]
                 tokens = result.generated_tokens
+                self.generated_tokens += len(tokens)
+                spans.append(tuple(getattr(result, "lifespan", (-1, -1))))
                 self.finish_reasons["length" if len(tokens) >= max_new else "stop"] += 1
                 text = self.tok_decode(tokens)
                 cut = min((text.find(s) for s in until if s and s in text), default=-1)
@@ -137,6 +151,7 @@ class ContinuousLM(HFLM):
                 self.cache_hook.add_partial("generate_until", args[n], text)
         finally:
             manager.stop(block=True)
+        self.peak_running = max(self.peak_running, most_at_once(spans))
         return [texts[f"r{n}"] for n in range(len(prompts))]
 
     def describe(self) -> dict[str, Any]:
@@ -146,7 +161,21 @@ class ContinuousLM(HFLM):
                 "kv_blocks": b.blocks if b else None, "kv_tokens": b.tokens if b else None,
                 "kv_bytes": b.tokens * b.kv_bytes_per_token if b else None,
                 "max_sequences_at_full_length": b.concurrency if b else None,
+                "sequences_at_once_reached": self.peak_running or None,
                 "finish_reasons": dict(self.finish_reasons)}
+
+
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    """The most requests running at the same time, from each one's (start, end) of decoding
+    (0 where the engine does not report them)."""
+    edges = sorted([(start, 1) for start, end in spans if 0 <= start <= end]
+                   + [(end, -1) for start, end in spans if 0 <= start <= end],
+                   key=lambda e: (e[0], e[1]))  # an end before a start at the same instant
+    running = peak = 0
+    for _, step in edges:
+        running += step
+        peak = max(peak, running)
+    return peak
 
 
 def available(model: Any) -> bool:

@@ -61,6 +61,7 @@ class HFBackend:
                                "padded fixed batches).")
         self.generation = generation
         self._lm: Any = None
+        self.tokenizer_origin = "the model's own"
         self.model_ref = model
         self.device = pick_device(device, model)
         self.batch_size = batch_size
@@ -108,7 +109,39 @@ class HFBackend:
             self.model = AutoModelForCausalLM.from_config(hf_config,
                                                           dtype=getattr(torch, self.dtype))
         self.model.eval()
-        self.tokenizer = None
+        self.tokenizer = None  # loaded by lm() when a rehearsal needs one
+        self.tokenizer_origin = None
+
+    def _rehearsal_tokenizer(self) -> None:
+        """A tokenizer for random weights: the model's own where it is cached here, else the
+        bundled tiny-random's (SmolLM2's, 49,152 ids), whose ids every architecture here
+        accepts; which one is recorded in run.json."""
+        from transformers import AutoTokenizer
+
+        from harness.models import resolve
+
+        cfg = self.model_ref.config
+        hub = cfg.source.hub_id if cfg else None
+        if hub:
+            try:
+                self.tokenizer = AutoTokenizer.from_pretrained(
+                    hub, revision=cfg.source.revision if cfg else None, local_files_only=True,
+                    trust_remote_code=self.model_ref.trust_remote_code)
+                self.tokenizer_origin = f"{hub}'s own (found in the local cache)"
+            except (OSError, ValueError):
+                self.tokenizer = None
+        if self.tokenizer is None:
+            self.tokenizer = AutoTokenizer.from_pretrained(resolve("tiny-random").path)
+            self.tokenizer_origin = (f"stand-in: SmolLM2's ({hub or self.model_ref.name}'s own "
+                                     "is not cached here); token counts differ from the "
+                                     "model's for the same text")
+        vocab = self.model.config.vocab_size
+        if len(self.tokenizer) > vocab:
+            raise HarnessError(f"The stand-in tokenizer has {len(self.tokenizer):,} ids and this "
+                               f"architecture only {vocab:,}: put the model's own tokenizer in "
+                               "the Hugging Face cache to rehearse it.")
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
 
     def lm(self) -> Any:
         """The lm-eval LM around the already-loaded model (no second copy in memory):
@@ -120,6 +153,8 @@ class HFBackend:
             raise HarnessError("generation=continuous needs a transformers with continuous "
                                "batching (init_continuous_batching); upgrade it, or use "
                                "generation=static.")
+        if self.tokenizer is None:
+            self._rehearsal_tokenizer()
         if self.generation != "static" and continuous.available(self.model):
             cls: Any = continuous.ContinuousLM
         else:
@@ -156,6 +191,15 @@ class HFBackend:
         """Bytes of the parameters as loaded (buffers such as rotary tables are not weights)."""
         return sum(p.numel() * p.element_size() for p in self.model.parameters())
 
+    def decode_read_bytes(self) -> int:
+        """Weight bytes a decode step reads: all but the input embedding (a lookup of a few
+        rows), which counts where it is tied to the output head."""
+        total = self.weight_bytes()
+        emb = self.model.get_input_embeddings()
+        if emb is None or getattr(self.model.config, "tie_word_embeddings", False):
+            return total
+        return total - sum(p.numel() * p.element_size() for p in emb.parameters())
+
     def parameter_count(self) -> int:
         """Number of parameters as loaded (tied embeddings counted once)."""
         return sum(p.numel() for p in self.model.parameters())
@@ -165,6 +209,7 @@ class HFBackend:
         return {"name": self.name, "device": self.device, "dtype": self.dtype,
                 "batch_size": self.batch_size, "threads": self.threads,
                 "generation_path": self.generation_path(),
+                "tokenizer": self.tokenizer_origin,
                 **(self._lm.describe() if hasattr(self._lm, "describe") else {}),
                 "attn_implementation": getattr(self.model.config, "_attn_implementation", None)}
 

@@ -89,9 +89,16 @@ def run_sweep(model: Any, tokenizer: Any, settings: PerfSettings, device: str,
               hw_name: str | None,
               on_point: OnPoint | None = None) -> dict[str, Any]:
     """The sweep of a loaded transformers model (see sweep_target)."""
+    from harness.perf.graph_loop import VARIANT, GraphLoopRunner
+
+    def make_runner(variant: str) -> Any:
+        if variant == VARIANT:
+            return GraphLoopRunner(model, tokenizer, device)
+        return timing.Runner(model, tokenizer, device, variant)
+
     elem = next(model.parameters()).element_size()
     target = Target(
-        make_runner=lambda variant: timing.Runner(model, tokenizer, device, variant),
+        make_runner=make_runner,
         traffic=bounds.model_traffic(model),
         kv_bytes_per_token=sizing.kv_bytes_per_token(model.config) // sizing.KV_BYTES * elem,
         max_positions=getattr(model.config, "max_position_embeddings", None))

@@ -38,7 +38,8 @@ from harness.perf.latency import (
     summarize_separate,
 )
 
-VARIANTS = ("eager", "static-cache", "static-cache+compile")
+VARIANTS = ("eager", "static-cache", "static-cache+compile", "graph-loop")  # the last:
+# harness.perf.graph_loop, a decode loop of the harness's own rather than generate() arguments
 
 
 def variant_kwargs(name: str, device: str) -> dict[str, Any]:
@@ -55,6 +56,8 @@ def variant_kwargs(name: str, device: str) -> dict[str, Any]:
         cfg = CompileConfig()
         cfg._compile_all_devices = not device.startswith("cuda") or None
         return {"cache_implementation": "static", "compile_config": cfg}
+    if name == "graph-loop":
+        raise ValueError("graph-loop is a runner of its own (harness.perf.graph_loop)")
     raise ValueError(f"unknown perf variant {name!r} (known: {', '.join(VARIANTS)})")
 
 

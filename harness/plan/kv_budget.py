@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
+from harness.config.configs import HardwareConfig
 from harness.errors import HarnessError
 
 BLOCK_TOKENS = 256  # tokens per KV block (vLLM uses 16; a coarse block wastes < 1 per sequence)
@@ -70,3 +72,21 @@ def workload_bound(weight_read_bytes: float, kv_bytes_per_token: int, concurrenc
     memory_bound = concurrency * bandwidth / step_bytes
     compute_bound = flops / (2 * params_per_token) if flops else math.inf
     return min(memory_bound, compute_bound)
+
+
+def run_bound(hw: HardwareConfig, weight_bytes: float, kv_bytes_per_token: float,
+              sequences: int, mean_kv_tokens: float, parameters: float,
+              reached_tokens_per_s: float | None) -> dict[str, Any]:
+    """An accuracy run's bound on `hw` and the fraction of it the run reached: `sequences`
+    at once (the KV room at the suite's lengths, or fewer requests), each step reading the
+    weights once plus the live KV (prompts left out, so the bound is high, not low)."""
+    measured = hw.measured.bandwidth_bytes_per_s if hw.measured else None
+    bandwidth = measured or hw.bandwidth_bytes_per_s
+    bound = workload_bound(weight_bytes, int(kv_bytes_per_token), sequences, mean_kv_tokens,
+                           bandwidth, hw.bf16_flops, parameters)
+    source = "measured copy bandwidth" if measured else "datasheet bandwidth"
+    return {"bound_tokens_per_s": bound,
+            "fraction_of_bound": reached_tokens_per_s / bound if reached_tokens_per_s else None,
+            "bound_basis": f"{sequences} sequences at once with {mean_kv_tokens:,.0f} tokens "
+                           f"of KV each on average, {bandwidth / 1e12:.2f} TB/s ({source}) "
+                           f"of {hw.label}, weights read once per step"}

@@ -57,7 +57,8 @@ def rows(runs: list[Run]) -> list[dict[str, Any]]:
                         "n": None, "published": None, "published_source": ""})
         for name, t in run.tasks.items():
             pub = published_score(run.model.name, name)
-            out.append({**base, "task": name, "metric": t.metric, "score": t.value,
+            label = f"{name} (weak sandbox)" if run.sandbox == "weak" else name
+            out.append({**base, "task": label, "metric": t.metric, "score": t.value,
                         "stderr": t.stderr, "n": t.n_docs,
                         "published": pub.value if pub else None,
                         "published_source": pub.source if pub else ""})

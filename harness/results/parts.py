@@ -97,6 +97,7 @@ class GenerationStats(Record):
     tokens_per_correct: float | None = None
     samples_reused: int | None = None  # taken from the sample cache of an earlier run
     counted_by: str | None = None
+    prompts: str | None = None  # a rehearsal's: the task's own, or a stand-in's
     reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     _sparse: typing.ClassVar[bool] = True
@@ -155,6 +156,35 @@ class Workload(Record):
     joules_per_output_token: float | None = None
     joules_per_answer: float | None = None
     joules_per_correct: float | None = None
+    bound_tokens_per_s: float | None = None  # the most this GPU allows for the workload
+    fraction_of_bound: float | None = None
+    bound_basis: str | None = None
+
+
+@dataclass(frozen=True)
+class Projection(Record):
+    """A rehearsal scaled to the whole suite (harness.accuracy.rehearsal)."""
+
+    generations: int = 0
+    output_tokens: int = 0
+    output_tokens_per_s: float | None = None
+    hours: float | None = None
+    joules: float | None = None
+    kwh: float | None = None
+    basis: str | None = None
+
+
+@dataclass(frozen=True)
+class Rehearsal(Record):
+    """A run of the suite's prompts on random weights, every generation to its limit."""
+
+    tokenizer: str | None = None
+    generations: int = 0
+    output_tokens: int = 0
+    at_limit: int | None = None  # generations that ran to their token limit
+    sequences_at_once: int | None = None  # most the engine decoded together
+    kv_sequences_at_full_length: int | None = None
+    projection: Projection | None = None
 
 
 @dataclass(frozen=True)

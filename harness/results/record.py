@@ -27,6 +27,7 @@ from harness.results.parts import (
     Hardware,
     Memory,
     ModelInfo,
+    Rehearsal,
     SuiteInfo,
     TaskScore,
     Workload,
@@ -100,6 +101,8 @@ class Run(Record):
     memory: Memory | None = None
     energy: Energy | None = None
     workload: Workload | None = None
+    rehearsal: Rehearsal | None = None
+    sandbox: str | None = None  # code suites: "bubblewrap", or "weak" where accepted
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -120,7 +123,8 @@ class Run(Record):
         settings = out.pop("generation_settings")
         if settings is not None:
             out["generation"] = {"settings": settings, **out["generation"]}
-        for key in ("error", "estimate", "accuracy_skipped", "workload", "duration_s"):
+        for key in ("error", "estimate", "accuracy_skipped", "workload", "rehearsal",
+                    "sandbox", "duration_s"):
             if out.get(key) is None:
                 out.pop(key, None)
         return out

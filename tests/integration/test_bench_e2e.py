@@ -80,7 +80,7 @@ def test_perf_suite_on_tiny_random(results_dir: Path, tmp_path: Path) -> None:
     suite = tmp_path / "perf-small.yaml"
     suite.write_text(
         "name: perf-small\ndescription: perf suite, shrunk for tests\ntasks: []\n"
-        "perf:\n  prefill_lengths: [64, 8192]\n  decode_batch_sizes: [1, 4]\n"
+        "perf:\n  prefill_lengths: [64, 20000]\n  decode_batch_sizes: [1, 4]\n"
         "  decode_prompt_tokens: 32\n  new_tokens: 8\n  repeats: 2\n  warmup: 1\n"
         "  variants: [eager, static-cache]\n")
     run_dir = run_bench(BenchOptions(model="tiny-random", suite=str(suite)))
@@ -106,6 +106,9 @@ def test_random_weights_of_a_real_architecture_carry_no_accuracy(results_dir: Pa
     run = json.loads((run_dir / "run.json").read_text())
     assert run["model"]["weights"] == "random" and run["tasks"] == {}
     assert "random weights" in run["accuracy_skipped"]
+    # the suite was rehearsed instead: both generations ran to the 256-token limit
+    assert run["rehearsal"]["at_limit"] == 2 and run["rehearsal"]["output_tokens"] == 512
+    assert run["rehearsal"]["tokenizer"]
     assert run["model"]["parameters"] == 134_515_008
     assert run["perf"]["decode_tokens_per_s"] > 0
 

@@ -51,3 +51,15 @@ def test_hostile_solution_fails_without_stopping_the_run() -> None:
 ])
 def test_extract_code(answer: str, code: str | None) -> None:
     assert answers.extract_code(answer) == code
+
+
+def test_every_canonical_solution_passes_through_the_jail() -> None:
+    """HumanEval's own check of its 164 canonical solutions, in parallel on the cores (its
+    time, against the older layers, is a benchmark: benchmarks/sandbox_humaneval.py)."""
+    from harness.accuracy.sandbox import Limits, run_many
+
+    docs = list(problems().values())
+    outs = run_many([grading.code_program(d, d["prompt"] + d["canonical_solution"])
+                     for d in docs], Limits(wall_s=30.0, cpu_s=10))
+    failed = [d["task_id"] for d, o in zip(docs, outs, strict=True) if not o.passed]
+    assert failed == [], f"canonical solutions that failed: {failed}"

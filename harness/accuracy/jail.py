@@ -1,0 +1,170 @@
+"""The parts of the sandbox's jail (harness.accuracy.sandbox): the bubblewrap command line,
+the interpreter it runs, a user id per concurrent program, a cgroup v2 group per program
+where the machine delegates one, and the kill at the wall-clock limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+
+UID_BASE = 1_900_000_000  # far above any real account: ids of nobody's, one per program
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+class UidPool:
+    """A fresh user id for each program: a per-user process limit and file ownership then
+    belong to that program alone, and a program's processes still being torn down after a
+    kill never count against the next one. Ids cycle through ten million."""
+
+    def __init__(self, base: int = UID_BASE) -> None:
+        self.base, self.next = base, 0
+        self.lock = threading.Lock()
+
+    def take(self) -> int:
+        with self.lock:
+            self.next = self.next % 10_000_000 + 1
+            return self.base + self.next
+
+
+def interpreter() -> str:
+    """The Python the program runs under: the system's where there is one (any user id can
+    run it), else the one running the harness (which, run as root from a home directory,
+    the program's own user id may not be able to read: the outcome then says so)."""
+    system = "/usr/bin/python3"
+    if os.access(system, os.X_OK):
+        return system
+    return os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+
+
+def _system_dirs() -> list[str]:
+    """/usr read-only, and /bin, /lib, /lib64, /sbin as the links or directories they are."""
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ("/bin", "/lib", "/lib64", "/sbin", "/lib32"):
+        if os.path.islink(name):
+            args += ["--symlink", os.readlink(name), name]
+        elif os.path.isdir(name):
+            args += ["--ro-bind", name, name]
+    return args
+
+
+def bwrap_argv(work: Path, python: str, tmpfs_bytes: int) -> list[str]:
+    """The bubblewrap command that runs `python -I main.py` in `work` (see sandbox's
+    module docstring for what each part keeps out)."""
+    args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+            "--cap-drop", "ALL", "--hostname", "sandbox", *_system_dirs()]
+    if not python.startswith("/usr/"):  # a pyenv or conda Python: its install, read-only
+        prefix = str(Path(python).resolve().parent.parent)
+        args += ["--ro-bind", prefix, prefix]
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--size", str(tmpfs_bytes), "--tmpfs", "/tmp",
+             "--size", str(tmpfs_bytes), "--tmpfs", "/dev/shm",
+             "--bind", str(work), "/work", "--chdir", "/work", "--clearenv",
+             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
+             "--setenv", "HOME", "/work", "--setenv", "TMPDIR", "/tmp",
+             "--", python, "-I", "main.py"]
+    return args
+
+
+def weak_argv(python: str) -> list[str]:
+    """The older layers, for machines without bubblewrap whose user accepted them."""
+    unshare = shutil.which("unshare")
+    prefix = ["unshare", "-U", "-r", "-n", "-p", "-f"] if unshare else []
+    return prefix + [python, "-I", "main.py"]
+
+
+@functools.lru_cache(maxsize=1)
+def bwrap_works() -> bool:
+    """Whether bubblewrap can build a jail here (installed, and user namespaces allowed)."""
+    if shutil.which("bwrap") is None or sys.platform != "linux":
+        return False
+    try:
+        probe = subprocess.run(["bwrap", "--unshare-all", "--die-with-parent",
+                                *_system_dirs(), "--", "/usr/bin/true"],
+                               capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+class Cgroup:
+    """One program's cgroup v2 group: memory and process limits over all its processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def create(cls, memory_bytes: int, processes: int,
+               base: Path | None = None) -> Cgroup | None:
+        """A new group under `base` ($HARNESS_CGROUP, a group delegated to this user, else
+        this process's own group where it may hold children); None where none can be made."""
+        base = base or _delegated()
+        if base is None:
+            return None
+        try:
+            controllers = (base / "cgroup.subtree_control").read_text().split()
+            if not {"memory", "pids"} <= set(controllers):
+                (base / "cgroup.subtree_control").write_text("+memory +pids")
+            path = base / f"harness-{uuid.uuid4().hex[:12]}"
+            path.mkdir()
+            (path / "memory.max").write_text(str(memory_bytes))
+            (path / "memory.swap.max").write_text("0")
+            (path / "pids.max").write_text(str(processes))
+        except OSError:
+            return None
+        return cls(path)
+
+    def enter(self, pid: int) -> None:
+        """Move `pid` (the program, before it starts) into the group."""
+        (self.path / "cgroup.procs").write_text(str(pid))
+
+    def kill(self) -> None:
+        """Kill every process in the group (cgroup.kill, Linux 5.14 and later)."""
+        try:
+            (self.path / "cgroup.kill").write_text("1")
+        except OSError:
+            pass
+
+    def remove(self) -> None:
+        """Kill what is left and delete the group."""
+        self.kill()
+        for _ in range(50):
+            try:
+                self.path.rmdir()
+                return
+            except OSError:
+                threading.Event().wait(0.02)
+
+
+def _delegated() -> Path | None:
+    if os.environ.get("HARNESS_CGROUP"):
+        return Path(os.environ["HARNESS_CGROUP"])
+    if not (CGROUP_ROOT / "cgroup.controllers").exists():
+        return None  # cgroup v1 or hybrid: no unified hierarchy to delegate from
+    try:
+        line = next(x for x in Path("/proc/self/cgroup").read_text().splitlines()
+                    if x.startswith("0::"))
+    except (OSError, StopIteration):
+        return None
+    own = CGROUP_ROOT / line[3:].lstrip("/")
+    # only the root group may hold processes and children at once
+    return own if own == CGROUP_ROOT and os.access(own, os.W_OK) else None
+
+
+def kill(proc: subprocess.Popen[bytes], group: Cgroup | None) -> None:
+    """Kill the program and everything it started: its session (the outer bwrap), whose
+    death takes the jail's init, and with it the whole PID namespace; the cgroup too."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if group is not None:
+        group.kill()
+    proc.wait()

@@ -1,0 +1,312 @@
+"""Hostile programs against the bubblewrap jail, each judged from outside it: a process left
+running, a file left behind, a host listener reached, a secret read, a neighbour's output
+changed. Run as the harness's own user and, where the tests run as root, also as an
+unprivileged user created for the test."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from harness.accuracy import jail, sandbox
+from harness.accuracy.sandbox import Limits, run_many, run_program
+from harness.config.configs import ROOT
+
+needs_bwrap = pytest.mark.skipif(not jail.bwrap_works(),
+                                 reason="bubblewrap is not installed (.ci/run installs it)")
+pytestmark = [pytest.mark.skipif(sys.platform != "linux", reason="the jail is Linux's"),
+              needs_bwrap]
+FAST = Limits(wall_s=4.0, cpu_s=4, memory_bytes=512 << 20, processes=16)
+
+
+def token() -> str:
+    return f"tok-{uuid.uuid4().hex}"
+
+
+def processes_with(text: str) -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if text.encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def test_it_runs_in_the_jail() -> None:
+    out = run_program("import os\nprint(sorted(os.listdir('/')))", FAST)
+    assert out.passed and "bubblewrap" in out.isolation
+    assert "home" not in out.stdout and "root" not in out.stdout and "etc" not in out.stdout
+
+
+@pytest.mark.parametrize("main", ["while True:\n    pass", "print('done')"])
+def test_a_new_session_does_not_outlive_the_jail(main: str) -> None:
+    mark = f"{time.time_ns() % 10**6}.{os.getpid()}"
+    code = textwrap.dedent(f"""\
+        import os
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                os.execv("/bin/sleep", ["sleep", "{mark}"])
+            os._exit(0)
+        """) + main
+    run_program(code, Limits(wall_s=2.0, cpu_s=4))
+    deadline = time.monotonic() + 3
+    while processes_with(mark) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_with(mark) == []
+
+
+def test_output_cannot_be_swapped_for_a_host_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(token())
+    secret.chmod(0o644)
+    code = (f"import os\nfor p in ('stdout.txt', '/work/stdout.txt'):\n"
+            f"    try:\n        os.symlink({str(secret)!r}, p)\n    except OSError:\n"
+            f"        pass\ntry:\n    print(open({str(secret)!r}).read())\n"
+            f"except OSError as e:\n    print('no', e.errno)")
+    out = run_program(code, FAST)
+    assert secret.read_text() not in out.stdout
+
+
+def test_a_neighbour_cannot_forge_another_programs_output() -> None:
+    forger = textwrap.dedent("""\
+        import glob, os, time
+        for _ in range(20):
+            for d in glob.glob('/tmp/*/') + glob.glob('/work/../*/'):
+                try:
+                    open(os.path.join(d, 'stdout.txt'), 'w').write('FORGED')
+                except OSError:
+                    pass
+            time.sleep(0.1)
+        """)
+    honest = "import time\ntime.sleep(1.5)\nprint('honest')"
+    outs = run_many([forger, honest, honest], FAST, workers=3)
+    assert [o.stdout.strip() for o in outs[1:]] == ["honest", "honest"]
+
+
+def test_temporary_files_do_not_outlive_the_jail() -> None:
+    t = token()
+    code = (f"for d in ('/tmp', '/dev/shm', '/var/tmp', '/work'):\n    try:\n"
+            f"        open(d + '/{t}', 'w').write('x')\n    except OSError:\n        pass")
+    run_program(code, FAST)
+    assert not any(Path(d, t).exists() for d in ("/tmp", "/dev/shm", "/var/tmp"))
+
+
+def test_shared_memory_is_capped() -> None:
+    code = textwrap.dedent("""\
+        n = 0
+        try:
+            with open('/dev/shm/fill', 'wb') as f:
+                for _ in range(300):
+                    f.write(b'x' * (1 << 20))
+                    n += 1
+        except OSError:
+            pass
+        print(n)
+        """)
+    out = run_program(code, Limits(wall_s=10, cpu_s=10, memory_bytes=256 << 20,
+                                   output_bytes=1 << 30, tmpfs_bytes=64 << 20))
+    assert int(out.stdout.split()[-1]) <= 64
+
+
+def test_host_sockets_are_out_of_reach(tmp_path: Path) -> None:
+    path = tmp_path / "host.sock"
+    named = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    named.bind(str(path))
+    named.listen()
+    path.chmod(0o777)
+    tmp_path.chmod(0o755)
+    abstract_name = f"\0harness-{token()}"
+    abstract = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    abstract.bind(abstract_name)
+    abstract.listen()
+    code = textwrap.dedent(f"""\
+        import socket
+        for addr in ({str(path)!r}, {abstract_name!r}):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(addr)
+                print('reached', repr(addr))
+            except OSError as e:
+                print('refused', e.errno)
+        """)
+    out = run_program(code, FAST)
+    for listener in (named, abstract):
+        listener.settimeout(0.5)
+        with pytest.raises(TimeoutError):
+            listener.accept()
+        listener.close()
+    assert "reached" not in out.stdout
+
+
+def test_host_command_lines_are_hidden() -> None:
+    t = token()
+    host = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", t])
+    try:
+        spy = ("import os\nfor p in os.listdir('/proc'):\n    try:\n"
+               "        print(open(f'/proc/{p}/cmdline').read())\n    except OSError:\n"
+               "        pass")
+        out = run_program(spy, FAST)
+        assert out.passed and t not in out.stdout
+    finally:
+        host.kill()
+        host.wait()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="one user id per program needs root")
+def test_one_programs_process_limit_leaves_its_neighbour_alone() -> None:
+    hog = textwrap.dedent("""\
+        import os, time
+        kids = 0
+        try:
+            while True:
+                if os.fork() == 0:
+                    time.sleep(3)
+                    os._exit(0)
+                kids += 1
+        except OSError:
+            pass
+        time.sleep(2)
+        """)
+    victim = ("import os, time\ntime.sleep(0.5)\npids = []\nfor _ in range(4):\n"
+              "    pid = os.fork()\n    if pid == 0:\n        os._exit(0)\n    pids.append(pid)\n"
+              "for p in pids:\n    os.waitpid(p, 0)\nprint('forked 4')")
+    outs = run_many([hog, victim], Limits(wall_s=8, cpu_s=8, processes=12), workers=2)
+    assert outs[1].passed and "forked 4" in outs[1].stdout
+
+
+def test_memory_is_limited_over_all_processes() -> None:
+    probe = run_program("print(1)", FAST)
+    if "limits:cgroup" not in probe.isolation:
+        pytest.skip("no cgroup v2 group delegated here: memory is limited per process "
+                    f"({probe.isolation})")
+    code = textwrap.dedent("""\
+        import os, time
+        for _ in range(4):
+            if os.fork() == 0:
+                x = bytearray(200 << 20)
+                time.sleep(2)
+                os._exit(0)
+        x = bytearray(200 << 20)
+        time.sleep(2)
+        print('all allocated')
+        """)
+    out = run_program(code, Limits(wall_s=8, cpu_s=8, memory_bytes=512 << 20))
+    assert "all allocated" not in out.stdout
+
+
+def test_without_bubblewrap_code_refuses_unless_accepted(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    monkeypatch.setattr(jail, "bwrap_works", lambda: False)
+    with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap"):
+        sandbox.check()
+    assert run_program("print(1)", FAST).status == "error"
+    sandbox.allow_weak(True)
+    try:
+        out = run_program("print(1)", FAST)
+        assert out.passed and "weak" in out.isolation
+    finally:
+        sandbox.allow_weak(False)
+
+
+SECRETS = {".ssh/id_rsa": "ssh", ".cache/huggingface/token": "hf", ".bashrc": "rc",
+           ".ssh/authorized_keys": "keys"}
+ATTACK = textwrap.dedent("""\
+    import os, sys
+    home = sys.argv[1] if len(sys.argv) > 1 else {home!r}
+    for rel in {rels!r}:
+        p = os.path.join(home, rel)
+        try:
+            print('read', open(p).read())
+        except OSError as e:
+            print('no read', e.errno)
+        try:
+            open(p, 'a').write('pwned')
+        except OSError as e:
+            print('no write', e.errno)
+    for p in {targets!r}:
+        try:
+            open(p, 'a').write('pwned')
+            print('wrote', p)
+        except OSError as e:
+            print('no write', e.errno)
+    """)
+
+
+def plant(home: Path, owner: int | None = None) -> dict[Path, str]:
+    planted = {}
+    for rel, kind in SECRETS.items():
+        path = home / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{kind}-{token()}")
+        path.chmod(0o600)
+        if owner is not None:
+            os.chown(path, owner, owner)
+            os.chown(path.parent, owner, owner)
+        planted[path] = path.read_text()
+    return planted
+
+
+def assert_untouched(planted: dict[Path, str], output: str) -> None:
+    for path, text in planted.items():
+        assert path.read_text() == text, f"{path} was changed"
+        assert text not in output, f"{path} was read"
+
+
+def test_the_home_directory_and_the_harness_are_out_of_reach(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    planted = plant(home)
+    source = ROOT / "harness" / "accuracy" / "sandbox.py"
+    before = source.read_bytes()
+    code = ATTACK.format(home=str(home), rels=list(SECRETS),
+                         targets=[str(source), str(Path.home() / ".bashrc")])
+    out = run_program(code, FAST)
+    assert_untouched(planted, out.stdout)
+    assert source.read_bytes() == before and "wrote" not in out.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("useradd") is None,
+                    reason="creating an unprivileged user for the test needs root and useradd")
+def test_as_an_ordinary_user_the_home_directory_is_out_of_reach(tmp_path: Path) -> None:
+    name = f"hx{uuid.uuid4().hex[:8]}"
+    subprocess.run(["useradd", "--create-home", "--home-dir", str(tmp_path / name), name],
+                   check=True, capture_output=True)
+    try:
+        user = pwd.getpwnam(name)
+        home = Path(user.pw_dir)
+        planted = plant(home, user.pw_uid)
+        pkg = home / "pkg" / "harness" / "accuracy"  # the jail's code, readable by the user
+        pkg.mkdir(parents=True)
+        for part in (pkg.parent / "__init__.py", pkg / "__init__.py"):
+            part.write_text("")
+        for name_ in ("sandbox.py", "jail.py"):
+            shutil.copy(ROOT / "harness" / "accuracy" / name_, pkg / name_)
+        tmp_path.chmod(0o755)
+        for d in (home / "pkg", pkg.parent, pkg):
+            os.chown(d, user.pw_uid, user.pw_gid)
+        code = ATTACK.format(home=str(home), rels=list(SECRETS), targets=[])
+        driver = ("import sys\nsys.path.insert(0, sys.argv[1])\n"
+                  "from harness.accuracy.sandbox import run_program, Limits\n"
+                  "out = run_program(sys.stdin.read(), Limits(wall_s=8))\n"
+                  "print(out.status, out.isolation)\nprint(out.stdout)")
+        run = subprocess.run(["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}",
+                              "--init-groups", "/usr/bin/python3", "-c", driver,
+                              str(home / "pkg")], input=code, capture_output=True,
+                             text=True, env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+                             timeout=60)
+        assert "bubblewrap" in run.stdout and "user:caller" in run.stdout, run.stderr
+        assert_untouched(planted, run.stdout)
+    finally:
+        subprocess.run(["userdel", name], capture_output=True)

@@ -1,0 +1,24 @@
+"""An accuracy run's workload bound on a known GPU (harness.plan.kv_budget.run_bound)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.config.configs import get_hardware
+from harness.plan.kv_budget import run_bound, workload_bound
+
+
+def test_the_bound_reads_weights_once_and_the_live_kv_of_every_sequence() -> None:
+    hw = get_hardware("h100-80gb")
+    bw = hw.measured.bandwidth_bytes_per_s if hw.measured else hw.bandwidth_bytes_per_s
+    out = run_bound(hw, 64e9, 262_144, 5, 4096, 32.8e9, 250.0)
+    step = 64e9 + 5 * 4096 * 262_144
+    assert out["bound_tokens_per_s"] == pytest.approx(5 * bw / step)
+    assert out["fraction_of_bound"] == pytest.approx(250.0 / out["bound_tokens_per_s"])
+    assert "5 sequences" in out["bound_basis"] and hw.label in out["bound_basis"]
+    assert run_bound(hw, 64e9, 262_144, 5, 4096, 32.8e9, None)["fraction_of_bound"] is None
+
+
+def test_compute_caps_the_bound_at_large_batches() -> None:
+    tiny = workload_bound(1e6, 1, 10_000, 1, 3e12, 1e15, 1e9)
+    assert tiny == pytest.approx(1e15 / 2e9)

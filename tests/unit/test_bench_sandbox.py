@@ -1,0 +1,44 @@
+"""A code suite needs the jail: without bubblewrap the bench stops before loading anything,
+unless the weaker layers are accepted, which run.json and the tables then say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness import bench
+from harness.accuracy import jail, sandbox
+from harness.bench import BenchOptions, run_bench
+from harness.config.configs import get_suite
+from harness.errors import HarnessError
+
+
+def test_a_code_suite_without_bubblewrap_stops_with_the_install_command(
+        results_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jail, "bwrap_works", lambda: False)
+    with pytest.raises(HarnessError, match="runs model-written code.*apt-get install"):
+        run_bench(BenchOptions(model="tiny-random", suite="humaneval", limit=1))
+    assert not (results_dir / "runs").exists()  # nothing was started
+
+
+def test_accepting_the_weak_layers_is_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jail, "bwrap_works", lambda: False)
+    opts = BenchOptions(model="tiny-random", suite="humaneval", allow_weak_sandbox=True)
+    try:
+        assert bench._sandbox(get_suite("humaneval"), opts) == "weak"
+    finally:
+        sandbox.allow_weak(False)
+    assert bench._sandbox(get_suite("default"), opts) is None  # no code, no jail needed
+    random = BenchOptions(model="tiny-random", suite="humaneval", weights="random")
+    assert bench._sandbox(get_suite("humaneval"), random) is None  # a rehearsal runs no code
+
+
+def test_the_table_marks_scores_graded_in_the_weak_sandbox() -> None:
+    from harness.report.tables import rows
+    from harness.results.parts import ModelInfo, TaskScore
+    from harness.results.record import Run
+
+    run = Run(status="complete", model=ModelInfo(name="m", weights="real"), sandbox="weak",
+              tasks={"humaneval": TaskScore(metric="pass@1", value=0.5)})
+    assert rows([run])[0]["task"] == "humaneval (weak sandbox)"
