@@ -71,19 +71,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
                 "system_instruction": chat.system_prompt if chat else None,
                 "task_manager": manager, "bootstrap_iters": 0 if rehearse else 1000}
         try:
-            try:
-                out = simple_evaluate(tasks=[spec], **call)
-            except Exception as exc:
-                error = dataset_error(spec, exc)
-                if not (rehearse and isinstance(error, DatasetUnavailable)):
-                    raise
-                from harness.accuracy.rehearsal import STAND_IN, stand_in
-
-                assert isinstance(spec, dict)
-                spec = stand_in(spec, entry)
-                prompts = (f"stand-in: {STAND_IN.name} problems ({error.dataset} is not "
-                           "available here)")
-                out = simple_evaluate(tasks=[spec], **call)
+            out = simple_evaluate(tasks=[spec], **call)
         except KeyError as exc:
             raise HarnessError(f"lm-eval does not know task {exc}. Use a task name from "
                                "`lm_eval --tasks list`, a task YAML, or a .jsonl problem file."
@@ -91,7 +79,15 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         except HarnessError:
             raise
         except Exception as exc:
-            raise dataset_error(spec, exc) from exc
+            error = dataset_error(spec, exc)
+            if not (rehearse and isinstance(error, DatasetUnavailable)):
+                raise error from exc
+            from harness.accuracy.rehearsal import STAND_IN, stand_in
+
+            assert isinstance(spec, dict)  # a rehearsal refuses lm-eval's registered names
+            spec = stand_in(spec, entry)
+            prompts = f"stand-in: {STAND_IN.name} problems ({error.dataset} is not available here)"
+            out = simple_evaluate(tasks=[spec], **call)
         for name, metrics in out["results"].items():
             samples = out["samples"].get(name, [])
             if rehearse:
