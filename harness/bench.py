@@ -9,6 +9,8 @@ interrupted run is visible for what it is.
 from __future__ import annotations
 
 import dataclasses
+import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -18,8 +20,10 @@ from harness import environment, models
 from harness.accuracy import evaluate, rehearsal
 from harness.backends import REMOTE, backend_args, load_backend
 from harness.config import configs
+from harness.config.checks import check_writable_dir
 from harness.config.configs import SuiteConfig, get_suite
 from harness.errors import HarnessError
+from harness.perf import workload
 from harness.perf.energy import EnergyMeter
 from harness.perf.monitor import memory_snapshot
 from harness.plan import preflight
@@ -35,7 +39,6 @@ from harness.results.parts import (
     Rehearsal,
     SuiteInfo,
     TaskScore,
-    Workload,
 )
 from harness.results.perf_points import Perf
 from harness.results.record import Run, load_runs, write_run
@@ -61,16 +64,26 @@ class BenchOptions:
 
 
 def run_bench(opts: BenchOptions) -> Path:
-    """Run one bench and return its run directory; the comparison table is rebuilt too."""
-    known = configs.get_model(opts.model) if opts.model in configs.model_names() else None
+    """Run one bench and return its run directory; the comparison table is rebuilt too.
+    Every input is checked before a run directory exists, so a mistake leaves nothing
+    behind; once it exists, the run ends `complete` or `failed` (SIGTERM included)."""
+    for name, value in (("limit", opts.limit), ("batch_size", opts.batch_size),
+                        ("threads", opts.threads)):
+        if value is not None and value < 1:
+            raise HarnessError(f"{name}={value}: give 1 or more, or leave it out.")
+    given = opts.results_dir
+    root = check_writable_dir(given or files.results_root(), "results directory",
+                              "" if given or not os.environ.get("HARNESS_RESULTS")
+                              else "HARNESS_RESULTS", create=False)
+    known = configs.find_model(opts.model)
     backend_name = opts.backend or (known.backend.default if known else "hf")
     args = backend_args(backend_name, known, opts.backend_args)
+    suite = get_suite(opts.suite) if opts.suite else None
     # Before anything is resolved or downloaded: a model that needs a cluster stops here.
     preflight.check_gpus(known, backend_name, args, opts.device)
     model = models.resolve(opts.model, weights=opts.weights, local=backend_name not in REMOTE)
-    suite = get_suite(opts.suite or default_suite(model))
+    suite = suite or get_suite(default_suite(model))
     jail = _sandbox(suite, opts)  # before any weight is loaded: code suites need the jail
-    root = opts.results_dir or files.results_root()
     run_dir = files.new_run_dir(root, model.name, suite.name)
     bench = _Bench(dataclasses.replace(_base_record(run_dir, opts, suite, model,
                                                     backend_name), sandbox=jail))
@@ -187,8 +200,8 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
         bench.update(tasks={k: TaskScore.from_json(v) for k, v in acc["tasks"].items()},
                      generation={k: GenerationStats.from_json(v) for k, v in generation.items()},
                      generation_settings=settings, energy=energy)
-        bench.update(workload=_with_bound(workload(bench.run, meter.result.seconds),
-                                          bench.run, backend))
+        work = workload.workload(bench.run, meter.result.seconds)
+        bench.update(workload=workload.with_bound(work, bench.run, backend))
         if rehearse:
             bench.update(rehearsal=_rehearsal(bench.run, suite, model),
                          accuracy_skipped="random weights: a rehearsal of the workload "
@@ -219,25 +232,6 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
     backend.close()
 
 
-def _with_bound(work: Workload, run: Run, backend: Any) -> Workload:
-    """The workload with its bound on a known GPU (harness.plan.kv_budget.run_bound), where
-    the engine said how much KV it had; unchanged elsewhere."""
-    from harness.plan import kv_budget
-
-    desc, hw = run.backend, configs.hardware_name(run.hardware.accelerator
-                                                   if run.hardware else None)
-    kv_bytes, kv_tokens = desc.get("kv_bytes"), desc.get("kv_tokens")
-    sequences = min(desc.get("max_sequences_at_full_length") or 0, run.answers)
-    if not (hw and kv_bytes and kv_tokens and sequences and run.answers):
-        return work
-    mean_output = run.output_tokens / run.answers
-    read = getattr(backend, "decode_read_bytes", backend.weight_bytes)()
-    bound = kv_budget.run_bound(configs.get_hardware(hw), read,
-                                kv_bytes / kv_tokens, sequences, mean_output / 2,
-                                backend.parameter_count(), work.output_tokens_per_s)
-    return dataclasses.replace(work, **bound)
-
-
 def _rehearsal(run: Run, suite: SuiteConfig, model: models.ResolvedModel) -> Rehearsal:
     """What a rehearsal measured, and the whole suite (without --limit) projected from it."""
     from harness.plan import estimate
@@ -258,27 +252,12 @@ def _identity(model: models.ResolvedModel, backend: Any) -> dict[str, Any]:
     return ident
 
 
-def workload(run: Run, seconds: float) -> Workload:
-    """The reasoning workload itself: output tokens/s and joules per token, answer and
-    correct answer over the accuracy run."""
-    tokens, answers, correct = run.output_tokens, run.answers, run.correct_answers
-    joules = run.energy.joules if run.energy else None
-
-    def per(n: float) -> float | None:
-        return joules / n if joules is not None and n else None
-
-    return Workload(seconds=seconds, output_tokens=tokens, answers=answers, correct=correct,
-                    output_tokens_per_s=tokens / seconds if seconds else None, joules=joules,
-                    joules_per_output_token=per(tokens), joules_per_answer=per(answers),
-                    joules_per_correct=per(correct))
-
-
 def _base_record(run_dir: Path, opts: BenchOptions, suite: SuiteConfig,
                  model: models.ResolvedModel, backend_name: str) -> Run:
     cfg = model.config
     return Run(
         run_id=run_dir.name, status="running", started_at=files.now_iso(),
-        command=tuple(files.redact_argv(sys.argv)),
+        command=tuple(files.redact_argv(sys.argv)), pid=os.getpid(), host=socket.gethostname(),
         model=ModelInfo(
             name=model.name, id=cfg.source.hub_id if cfg and cfg.source.hub_id else model.path,
             path=model.path, revision=model.revision, dtype=model.dtype, weights=model.weights,

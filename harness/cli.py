@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, Terminated
+
+
+def positive(text: str) -> int:
+    """argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: give 1 or more (leave the "
+                                         "option out for the default)")
+    return value
 
 
 def _bench(args: argparse.Namespace) -> int:
     from harness.bench import BenchOptions, run_bench
-
-    if args.threads is not None and args.threads < 1:
-        raise HarnessError(f"--threads {args.threads}: give a positive number of threads "
-                           "(or leave it out for one per physical core).")
     from harness.report import console, tables
     from harness.results.record import read_run
 
@@ -135,7 +146,8 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="run a suite on a model and write a run.json")
     b.add_argument("--model", default="smollm2-135m",
-                   help="a name from `harness models`, a hub id org/name[@rev], a dir or .gguf")
+                   help="a name from `harness models`, a model YAML, a hub id org/name[@rev], a "
+                        "local directory or a .gguf file")
     b.add_argument("--suite", default=None,
                    help="a name from `harness suites`, a suite or task YAML, a .jsonl of "
                         "problems, or an lm-eval task (default: 'default' for the embedded "
@@ -150,10 +162,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", default=None,
                    help="openai backend: the server, e.g. http://127.0.0.1:8000/v1 "
                         "(default: $OPENAI_BASE_URL)")
-    b.add_argument("--limit", type=int, default=None, help="at most N problems per task")
-    b.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    b.add_argument("--batch-size", type=int, default=None, help="generation batch size")
-    b.add_argument("--threads", type=int, default=None,
+    b.add_argument("--limit", type=positive, default=None,
+                   help="at most N problems per task (N >= 1; default: the suite's limit)")
+    b.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
+                   help="where the model runs (default auto: the GPU if there is one)")
+    b.add_argument("--batch-size", type=positive, default=None,
+                   help="generation batch size (default: the suite's batch_size)")
+    b.add_argument("--threads", type=positive, default=None,
                    help="CPU runs of the hf backend: torch threads (default: physical cores)")
     b.add_argument("--allow-weak-sandbox", action="store_true",
                    help="run a code suite's programs without bubblewrap (namespaces and "
@@ -176,26 +191,34 @@ def parser() -> argparse.ArgumentParser:
 
     pl = sub.add_parser("plan", help="params, memory, fit and speed bounds; no weights needed")
     pl.add_argument("--model", required=True,
-                    help="a known name, a config.json, a model directory or a hub id")
+                    help="a known name, a model YAML, a config.json, a model directory or a "
+                         "hub id")
     pl.add_argument("--gpu", default="h100-80gb", help="a name under configs/hardware/")
     pl.add_argument("--dtype", default=None, choices=["bf16", "fp16", "fp8", "int4", "fp32"],
                     help="weight dtype (default: the model's own)")
-    pl.add_argument("--context", type=int, default=32768,
+    pl.add_argument("--context", type=positive, default=32768,
                     help="tokens of KV cache to fit beside the weights")
     pl.add_argument("--json", action="store_true", help="print JSON instead of a table")
     pl.set_defaults(func=_plan)
 
     r = sub.add_parser("report", help="rebuild COMPARISON.md and comparison.csv from all runs")
-    r.add_argument("--results-dir", type=Path, default=None)
+    r.add_argument("--results-dir", type=Path, default=None,
+                   help="the results directory to rebuild (default: results/, or "
+                        "$HARNESS_RESULTS)")
     r.set_defaults(func=_report)
 
     c = sub.add_parser("claims", help="rebuild CLAIMS.md: a verdict on each claim, with evidence")
-    c.add_argument("--results-dir", type=Path, default=None)
+    c.add_argument("--results-dir", type=Path, default=None,
+                   help="the results directory whose runs decide the claims (default: "
+                        "results/, or $HARNESS_RESULTS)")
     c.set_defaults(func=_claims)
 
     f = sub.add_parser("fetch", help="download a model and a suite's datasets ahead of time")
-    f.add_argument("--model", default=None)
-    f.add_argument("--suite", default=None)
+    f.add_argument("--model", default=None,
+                   help="a name from `harness models` or a hub id org/name[@rev] to download")
+    f.add_argument("--suite", default=None,
+                   help="a name from `harness suites` (or a suite YAML) whose datasets to "
+                        "download")
     f.set_defaults(func=_fetch)
 
     sub.add_parser("models", help="list the models known by name").set_defaults(func=_models)
@@ -206,6 +229,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn HarnessError into a message and exit code 2."""
     args = parser().parse_args(argv)
+    previous = _on_sigterm()
     try:
         return args.func(args)
     except HarnessError as exc:
@@ -214,6 +238,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the run directory records status 'failed'", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated (SIGTERM); the run directory records status 'failed'",
+              file=sys.stderr)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm() -> Any:
+    """Make SIGTERM unwind like Ctrl-C (the main thread only can install handlers)."""
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminated("terminated by SIGTERM")
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.config import configs
+from harness.config.checks import check_hub_id, check_writable_dir, did_you_mean
 from harness.config.configs import ConfigError, ModelConfig
 from harness.errors import HarnessError
 
@@ -43,8 +44,9 @@ class ResolvedModel:
 
 def cache_dir() -> Path:
     """Where converted and generated models live ($HARNESS_CACHE or ~/.cache/harness)."""
-    root = os.environ.get("HARNESS_CACHE") or Path.home() / ".cache" / "harness"
-    return Path(root)
+    given = os.environ.get("HARNESS_CACHE")
+    root = Path(given) if given else Path.home() / ".cache" / "harness"
+    return check_writable_dir(root, "harness cache directory", "HARNESS_CACHE" if given else "")
 
 
 def offline() -> bool:
@@ -62,8 +64,9 @@ def resolve(name: str, weights: str = "real", local: bool = True) -> ResolvedMod
     """
     if weights == "random":
         return _random_architecture(name)
-    if name in configs.model_names():
-        return _from_config(configs.get_model(name), local)
+    known = configs.find_model(name)
+    if known is not None:
+        return _from_config(known, local)
     path = Path(name).expanduser()
     if path.is_dir():
         if not (path / "config.json").exists():
@@ -76,22 +79,23 @@ def resolve(name: str, weights: str = "real", local: bool = True) -> ResolvedMod
         return ResolvedModel(name=path.stem, path=str(out), revision=None,
                              origin=f"GGUF file {path.resolve()}, dequantized", dtype="float32")
     if _looks_like_hub_id(name):
+        check_hub_id(name)
         repo, _, rev = name.partition("@")
         if local:
             _check_hub_available(repo, rev or "main")
         return ResolvedModel(name=repo, path=repo, revision=rev or "main",
                              origin=f"Hugging Face hub {repo}@{rev or 'main'}")
-    known = ", ".join(configs.model_names())
     raise ModelError(
-        f"Unknown model {name!r}. Known models: {known}. Any other model works too: pass a "
+        f"Unknown model {name!r}.{did_you_mean(name, configs.model_names())} Known models: "
+        f"{', '.join(configs.model_names())}. Any other model works too: pass a "
         "Hugging Face hub id (--model org/name, optionally org/name@revision), a local "
         "directory written by save_pretrained, or a .gguf file."
     )
 
 
 def _random_architecture(name: str) -> ResolvedModel:
-    if name in configs.model_names():
-        cfg = configs.get_model(name)
+    cfg = configs.find_model(name)
+    if cfg is not None:
         if cfg.source.kind == "random":  # already a random model, with a tokenizer
             return _from_config(cfg)
         return ResolvedModel(name=cfg.name, path="", revision=None, weights="random",

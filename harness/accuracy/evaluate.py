@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import json
 import statistics
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,6 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         spec = tasks_mod.task_spec(entry, sampling, think, tokenizer, rehearse)
         _check_context(lm, spec, entry)
         usage_before = dict(getattr(lm, "usage", None) or {})
-        reused_before = (getattr(lm, "resume_counts", None) or {}).get("reused", 0)
         tokens_before = getattr(lm, "generated_tokens", None)
         prompts = "the task's own"
 
@@ -109,8 +109,12 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             tasks[name] = task_metrics(name, metrics, samples, cfg)
             generation[name] = generation_stats(samples, tokenizer, _max_tokens(cfg), think,
                                                 tasks[name], _usage_delta(lm, usage_before))
-            if getattr(lm, "resume_counts", None) is not None:  # from an earlier, cut run
-                generation[name]["samples_reused"] = lm.resume_counts["reused"] - reused_before
+            if identity is not None:  # what came from an earlier, cut run's samples
+                from harness.accuracy.resume import reused_part
+
+                generation[name].update(reused_part(samples, identity,
+                                                    getattr(lm, "reused_keys", Counter()),
+                                                    _counter(tokenizer)))
     return {"tasks": tasks, "generation": generation}
 
 
@@ -203,6 +207,14 @@ def per_problem(samples: list[dict[str, Any]], metric: str) -> dict[str, float]:
 def _max_tokens(task_cfg: dict[str, Any]) -> int | None:
     gen = task_cfg.get("generation_kwargs") or {}
     return gen.get("max_gen_toks")
+
+
+def _counter(tokenizer: Any) -> Any:
+    """Output tokens of one text, or None without a local tokenizer."""
+    if tokenizer is None:
+        return None
+    return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"]) \
+        if text else 0
 
 
 def _texts(sample: dict[str, Any]) -> list[str]:

@@ -32,13 +32,24 @@ class SampleCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.done: dict[str, list[str]] = defaultdict(list)
+        self.skipped = 0  # unreadable lines (a record cut by a kill)
         if path.exists():
-            for line in path.read_text().splitlines():
+            data = path.read_bytes()
+            whole = data[:data.rfind(b"\n") + 1]
+            if whole != data:
+                # a kill cut the last record: drop the torn tail, or the next record would
+                # be appended onto it and both would be lost
+                with path.open("r+b") as fh:
+                    fh.truncate(len(whole))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                self.skipped += 1
+            for line in whole.decode(errors="replace").splitlines():
                 try:
                     row = json.loads(line)
-                except json.JSONDecodeError:  # the last line of a killed run may be cut
-                    continue
-                self.done[row["key"]].append(row["text"])
+                    self.done[row["key"]].append(row["text"])
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    self.skipped += 1
         path.parent.mkdir(parents=True, exist_ok=True)
 
     def get(self, key: str, index: int) -> str | None:
@@ -105,6 +116,38 @@ class _Progress:
         self.bar.stop()
 
 
+def reused_part(samples: list[dict[str, Any]], identity: dict[str, Any], reused: Counter[str],
+                count: Any) -> dict[str, Any]:
+    """How much of one task's logged samples came from the cache rather than this run: the
+    samples, their output tokens (None without a tokenizer) and how many of them were correct
+    (None where the grader gives no per-generation verdict). The first `reused[key]`
+    generations of a request were the cached ones (the wrapper serves them in order);
+    `reused` is consumed as samples are matched."""
+    n, tokens, correct = 0, 0 if count else None, 0.0
+    known = True
+    for sample in samples:
+        args = sample.get("arguments") or []
+        if not args:
+            continue
+        key = _key(identity, *args[0])
+        texts = [str(t) for resp in sample.get("resps", [])
+                 for t in (resp if isinstance(resp, list) else [resp])]
+        r = min(len(texts), reused[key])
+        if not r:
+            continue
+        reused[key] -= r
+        n += r
+        if tokens is not None:
+            tokens += sum(count(t) for t in texts[:r])
+        graded = sample.get("graded")
+        if graded is None:
+            known = False
+        else:
+            correct += sum(bool(g.get("correct")) for g in graded[:r])
+    return {"samples_reused": n, "output_tokens_reused": tokens,
+            "correct_reused": correct if known else None}
+
+
 def enable(lm: Any, identity: dict[str, Any], cache: SampleCache, tokenizer: Any) -> None:
     """Make `lm` (an lm-eval LM) serve finished samples from `cache` and record new ones."""
     inner = lm.generate_until
@@ -122,10 +165,11 @@ def enable(lm: Any, identity: dict[str, Any], cache: SampleCache, tokenizer: Any
             seen[key] += 1
             if out[-1] is None:
                 todo.append(i)
-        counts = getattr(lm, "resume_counts", None) or {"reused": 0, "generated": 0}
-        counts["reused"] += len(requests) - len(todo)
-        counts["generated"] += len(todo)
-        lm.resume_counts = counts
+        reused: Counter[str] = getattr(lm, "reused_keys", None) or Counter()
+        for i, req in enumerate(requests):
+            if out[i] is not None:
+                reused[_key(identity, *req.args)] += 1
+        lm.reused_keys = reused
         progress = _Progress()
         progress.start(total=len(requests), done=len(requests) - len(todo))
         lm.set_cache_hook(_Hook(identity, cache, progress, count))

@@ -9,6 +9,8 @@ from harness.config.configs import PerfSettings
 from harness.errors import HarnessError
 from harness.models import ModelError, ResolvedModel
 
+ARGS: dict[str, type] = {"generation": str}  # --backend-arg generation=auto|continuous|static
+
 if TYPE_CHECKING:
     from harness.perf.sweep import OnPoint
 

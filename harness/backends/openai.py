@@ -62,6 +62,18 @@ def normalize_base_url(url: str) -> str:
     return url if url.endswith("/v1") else f"{url}/v1"
 
 
+def check_args(args: dict[str, Any]) -> dict[str, Any]:
+    """The arguments with the server's address found and normalized (HarnessError where it
+    is missing, not http(s), or carries credentials); run before anything is loaded."""
+    base = args.get("base_url") or os.environ.get("OPENAI_BASE_URL")
+    if not base:
+        raise HarnessError(
+            "The openai backend needs the server's address: pass --base-url "
+            "http://HOST:PORT/v1 (or set OPENAI_BASE_URL). Start a server first, e.g. "
+            "`vllm serve deepseek-ai/DeepSeek-R1 --tensor-parallel-size 8` (README).")
+    return {**args, "base_url": normalize_base_url(str(base))}
+
+
 class OpenAIBackend:
     """A model served behind an OpenAI-compatible HTTP API."""
 
@@ -76,14 +88,8 @@ class OpenAIBackend:
         if unknown:
             raise HarnessError(f"Unknown argument(s) for the openai backend: "
                                f"{', '.join(unknown)}. Known: {', '.join(sorted(ARGS))}.")
-        base = args.get("base_url") or os.environ.get("OPENAI_BASE_URL")
-        if not base:
-            raise HarnessError(
-                "The openai backend needs the server's address: pass --base-url "
-                "http://HOST:PORT/v1 (or set OPENAI_BASE_URL). Start a server first, e.g. "
-                "`vllm serve deepseek-ai/DeepSeek-R1 --tensor-parallel-size 8` (README).")
         self.model_ref = model
-        self.base_url = normalize_base_url(str(base))
+        self.base_url = check_args(args)["base_url"]
         self.key_env = str(args.get("api_key_env") or "OPENAI_API_KEY")
         self.concurrency = int(args.get("concurrency") or batch_size)
         self.timeout_s = float(args.get("timeout_s") or 3600)

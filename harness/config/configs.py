@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.config.yamlio import ConfigError, build, read_yaml
+from harness.config.checks import check_problems, did_you_mean
+from harness.config.hardware import HardwareConfig
+from harness.config.yamlio import ConfigError, at_least, build, read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = Path(os.environ.get("HARNESS_CONFIGS", ROOT / "configs"))
@@ -49,11 +51,11 @@ class Generation:
     """Sampling settings from the model card (the `source` says which)."""
 
     do_sample: bool = False
-    temperature: float | None = None
-    top_p: float | None = None
-    top_k: int | None = None
-    min_p: float | None = None
-    max_new_tokens: int = 256
+    temperature: float | None = field(default=None, metadata=at_least(0))
+    top_p: float | None = field(default=None, metadata=at_least(0))
+    top_k: int | None = field(default=None, metadata=at_least(0))
+    min_p: float | None = field(default=None, metadata=at_least(0))
+    max_new_tokens: int = field(default=256, metadata=at_least(1))
     math_directive: str | None = None
     source: str = ""
 
@@ -72,7 +74,7 @@ class Published:
 class Parameters:
     """Parameter counts (total and, for mixtures of experts, active per token)."""
 
-    total: int
+    total: int = field(metadata=at_least(1))
     active: int | None = None
     note: str = ""
     source: str = ""
@@ -110,9 +112,9 @@ class TaskEntry:
     """One task of a suite: an lm-eval task name (or one of configs/tasks/)."""
 
     task: str
-    samples: int = 1
-    max_new_tokens: int | None = None
-    limit: int | None = None
+    samples: int = field(default=1, metadata=at_least(1))
+    max_new_tokens: int | None = field(default=None, metadata=at_least(1))
+    limit: int | None = field(default=None, metadata=at_least(1))
     pass_at: tuple[int, ...] = ()  # k values for the unbiased pass@k, besides pass@1
 
 
@@ -122,12 +124,12 @@ class PerfSettings:
     sizes (fixed prompt and output length, EOS ignored), for each attention/cache variant."""
 
     enabled: bool = True
-    prefill_lengths: tuple[int, ...] = (128,)
-    decode_batch_sizes: tuple[int, ...] = (1,)
-    decode_prompt_tokens: int = 128
-    new_tokens: int = 32
-    repeats: int = 3
-    warmup: int = 1
+    prefill_lengths: tuple[int, ...] = field(default=(128,), metadata=at_least(1))
+    decode_batch_sizes: tuple[int, ...] = field(default=(1,), metadata=at_least(1))
+    decode_prompt_tokens: int = field(default=128, metadata=at_least(1))
+    new_tokens: int = field(default=32, metadata=at_least(1))
+    repeats: int = field(default=3, metadata=at_least(1))
+    warmup: int = field(default=1, metadata=at_least(0))
     variants: tuple[str, ...] = ("eager",)
 
 
@@ -139,36 +141,9 @@ class SuiteConfig:
     description: str
     tasks: tuple[TaskEntry, ...] = ()
     sampling: str = "model"  # "model": the model card's settings; "greedy": do_sample off
-    batch_size: int = 8
-    limit: int | None = None
+    batch_size: int = field(default=8, metadata=at_least(1))
+    limit: int | None = field(default=None, metadata=at_least(1))
     perf: PerfSettings = field(default_factory=PerfSettings)
-    path: str = ""
-
-
-@dataclass(frozen=True)
-class Measured:
-    """Ceilings measured on a real device, next to the datasheet's."""
-
-    bandwidth_bytes_per_s: float | None = None
-    bf16_flops: float | None = None
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class HardwareConfig:
-    """One accelerator (configs/hardware/<name>.yaml): datasheet figures, price, sources."""
-
-    name: str
-    label: str
-    memory_bytes: float
-    bandwidth_bytes_per_s: float
-    bf16_flops: float
-    power_w: float
-    source: str
-    fp8_flops: float | None = None
-    measured: Measured | None = None
-    price_per_hour: float | None = None
-    price_source: str = ""
     path: str = ""
 
 
@@ -204,6 +179,8 @@ def load_suite_config(path: Path) -> SuiteConfig:
             raise ConfigError(f"{path}: missing required key {key!r}.")
     cfg = build(SuiteConfig, data, str(path))
     for entry in cfg.tasks:
+        if entry.task.endswith(".jsonl"):
+            check_problems(Path(entry.task))
         too_large = [k for k in entry.pass_at if k > entry.samples or k < 1]
         if too_large:
             raise ConfigError(
@@ -232,7 +209,8 @@ def get_hardware(name: str) -> HardwareConfig:
     """The accelerator called `name`, with a clear error if unknown."""
     path = CONFIGS / "hardware" / f"{name}.yaml"
     if not path.exists():
-        raise ConfigError(f"Unknown GPU {name!r}. Known: {', '.join(hardware_names())}. Add a "
+        raise ConfigError(f"Unknown GPU {name!r}.{did_you_mean(name, hardware_names())} "
+                          f"Known: {', '.join(hardware_names())}. Add a "
                           "YAML under configs/hardware/ for another accelerator.")
     cfg = build(HardwareConfig, read_yaml(path), str(path))
     return dataclasses.replace(cfg, path=str(path))
@@ -247,11 +225,23 @@ def published_score(model: str, benchmark: str) -> Published | None:
                  if p.benchmark == benchmark and p.metric != "cons@64"), None)
 
 
+def find_model(name: str) -> ModelConfig | None:
+    """The model config for a known name or a model YAML path; None for anything else (a hub
+    id, a directory, a .gguf file)."""
+    if name.endswith((".yaml", ".yml")):
+        if not Path(name).is_file():
+            raise ConfigError(f"Model YAML {name} does not exist. Pass the path of a model "
+                              "YAML (see configs/models/ for the format) or a model name from "
+                              "`harness models`.")
+        return load_model_config(Path(name))
+    return get_model(name) if name in model_names() else None
+
+
 def get_model(name: str) -> ModelConfig:
     """The model config called `name`; raises ConfigError if there is none."""
     path = CONFIGS / "models" / f"{name}.yaml"
     if not path.exists():
-        raise ConfigError(f"No model config named {name!r}.")
+        raise ConfigError(f"No model config named {name!r}.{did_you_mean(name, model_names())}")
     return load_model_config(path)
 
 
@@ -260,10 +250,12 @@ def get_suite(name: str) -> SuiteConfig:
     path, a .jsonl problem file (question, answer, optional id), or a task name lm-eval
     knows. Anything else is an error that lists the known suites."""
     if name.endswith(".jsonl"):
-        if not Path(name).exists():
-            raise ConfigError(f"Problem file {name} does not exist.")
         return _single_task_suite(name, Path(name).stem)
-    path = Path(name) if name.endswith((".yaml", ".yml")) else CONFIGS / "suites" / f"{name}.yaml"
+    is_file = name.endswith((".yaml", ".yml"))
+    path = Path(name) if is_file else CONFIGS / "suites" / f"{name}.yaml"
+    if is_file and not path.is_file():
+        raise ConfigError(f"Suite file {name} does not exist. Pass the path of a suite or "
+                          f"task YAML, or a suite name ({', '.join(suite_names())}).")
     if path.exists():
         if "task" in read_yaml(path, any_tag=True) and path.parent != CONFIGS / "suites":
             return _single_task_suite(str(path), path.stem)
@@ -271,13 +263,16 @@ def get_suite(name: str) -> SuiteConfig:
     if not name.endswith((".yaml", ".yml")) and _lm_eval_knows(name):
         return _single_task_suite(name, name)
     raise ConfigError(
-        f"Unknown suite {name!r}. Known suites: {', '.join(suite_names())}. Pass one of these "
+        f"Unknown suite {name!r}.{did_you_mean(name, suite_names())} Known suites: "
+        f"{', '.join(suite_names())}. Pass one of these "
         "names, the path of a suite or lm-eval task YAML, a .jsonl file of problems (fields "
         "question, answer, optional id), or a task name lm-eval knows."
     )
 
 
 def _single_task_suite(task: str, name: str) -> SuiteConfig:
+    if task.endswith(".jsonl"):
+        check_problems(Path(task))
     return SuiteConfig(name=name, description=f"the single task {task}",
                        tasks=(TaskEntry(task=task),), sampling="model", path=task)
 

@@ -67,23 +67,69 @@ def build(cls: type[T], data: Any, where: str) -> T:
             f"{where}: unknown key {unknown[0]!r} in {cls.__name__} "
             f"(allowed: {', '.join(sorted(allowed))}). Remove or rename it."
         )
-    kwargs = {k: _convert(hints[k], v, f"{where}: {k}") for k, v in data.items()}
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    kwargs = {}
+    for key, value in data.items():
+        kwargs[key] = _convert(hints[key], value, f"{where}: {key}")
+        _check_range(fields[key].metadata.get("min"), kwargs[key], f"{where}: {key}")
     try:
         return cls(**kwargs)
     except TypeError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
 
 
+def at_least(low: float) -> dict[str, float]:
+    """Field metadata: the value (or each value of a tuple) must be >= low."""
+    return {"min": low}
+
+
+def _check_range(low: float | None, value: Any, where: str) -> None:
+    values = value if isinstance(value, tuple) else (value,)
+    for v in values:
+        if low is not None and isinstance(v, (int, float)) and v < low:
+            raise ConfigError(f"{where}: {v!r} is below the smallest allowed value, {low:g}.")
+
+
+SCALARS = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+
+
 def _convert(hint: Any, value: Any, where: str) -> Any:
-    """Convert one value to its annotated type where that type is a (list of) dataclass."""
+    """Convert one value to its annotated type: nested dataclasses are built, lists become
+    tuples, and scalars must already be of their type (YAML's "lots" is not an int)."""
     args = [a for a in typing.get_args(hint) if a is not type(None) and a is not Ellipsis]
+    optional = type(None) in typing.get_args(hint)
+    if value is None:
+        if optional or hint is Any:
+            return None
+        raise ConfigError(f"{where}: a value is required here, got null.")
     if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]):
         if not isinstance(value, list):
             raise ConfigError(f"{where}: expected a list, got {value!r}.")
         return tuple(build(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
-    if typing.get_origin(hint) is tuple and isinstance(value, list):
-        return tuple(value)  # frozen configs hold tuples, YAML gives lists
-    target = hint if dataclasses.is_dataclass(hint) else (args[0] if len(args) == 1 else None)
+    if typing.get_origin(hint) is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {value!r}.")
+        return tuple(_convert(args[0], v, f"{where}[{i}]") if args else v
+                     for i, v in enumerate(value))  # frozen configs hold tuples
+    target = hint if dataclasses.is_dataclass(hint) or hint in SCALARS else \
+        (args[0] if len(args) == 1 else None)
     if target is not None and dataclasses.is_dataclass(target):
-        return None if value is None else build(target, value, where)
+        return build(target, value, where)
+    if target in SCALARS:
+        return _scalar(target, value, where)
+    if typing.get_origin(target or hint) is dict and not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {value!r}.")
     return value
+
+
+def _scalar(kind: type, value: Any, where: str) -> Any:
+    ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not ok:
+        raise ConfigError(f"{where}: expected {SCALARS[kind]}, got {value!r}. Write it "
+                          f"unquoted, e.g. {_EXAMPLE[kind]}.")
+    return value
+
+
+_EXAMPLE = {bool: "true", int: "8", float: "0.6", str: "'text'"}

@@ -20,12 +20,14 @@ Attention FLOPs and KV reads are left out of the bounds: they only lower them at
 from __future__ import annotations
 
 import functools
+import json
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from harness.config import configs
+from harness.config.checks import did_you_mean
 from harness.config.configs import HardwareConfig
 from harness.errors import HarnessError
 from harness.plan import kv_budget
@@ -75,26 +77,59 @@ class Plan:
 
 
 def load_architecture(model: str) -> tuple[str, Any]:
-    """(label, transformers config) for a known name, a config.json, a model dir or a hub id."""
+    """(label, transformers config) for a known name, a model YAML, a config.json, a model
+    dir or a hub id; a config transformers cannot read, or one without attention, is a
+    HarnessError saying which."""
     from transformers import AutoConfig
 
-    if model in configs.model_names():
-        arch = dict(configs.get_model(model).architecture)
-        model_type = arch.pop("model_type")
-        return f"configs/models/{model}.yaml", AutoConfig.for_model(model_type, **arch)
+    known = configs.find_model(model)
+    if known is not None:
+        arch = dict(known.architecture)
+        model_type = arch.pop("model_type", None)
+        if not model_type:
+            raise HarnessError(f"{known.path}: architecture has no model_type (e.g. qwen2).")
+        label = f"configs/models/{known.name}.yaml" if known.name == model else known.path
+        return _checked(label, lambda: AutoConfig.for_model(model_type, **arch))
     path = Path(model).expanduser()
     if path.is_file() and path.name.endswith(".json"):
-        return str(path), AutoConfig.from_pretrained(str(path))
+        return _checked(str(path), lambda: AutoConfig.from_pretrained(str(path)))
     if path.is_dir() and (path / "config.json").exists():
-        return str(path / "config.json"), AutoConfig.from_pretrained(str(path))
+        return _checked(str(path / "config.json"), lambda: AutoConfig.from_pretrained(str(path)))
+    if model.count("/") != 1 or path.exists():
+        known = configs.model_names()
+        raise HarnessError(
+            f"Cannot find an architecture for {model!r}.{did_you_mean(model, known)} It is "
+            f"not a known model ({', '.join(known)}), a model YAML, a "
+            "config.json, a model directory or a hub id org/name. Pass one of those.")
     try:
         return f"hub {model} config.json", AutoConfig.from_pretrained(model)
     except (OSError, ValueError) as exc:
         raise HarnessError(
             f"Cannot find an architecture for {model!r}: not a known model "
             f"({', '.join(configs.model_names())}), not a config.json or model directory, and "
-            f"the hub config could not be read ({exc}). Pass one of those."
+            f"the hub config could not be read ({exc})."
+            f"{did_you_mean(model, configs.model_names())} Pass one of those."
         ) from exc
+
+
+def _checked(label: str, read: Any) -> tuple[str, Any]:
+    """Read a config with transformers, turning its errors into one readable paragraph, and
+    refuse architectures the plan cannot size (no attention heads: Mamba and other SSMs)."""
+    try:
+        cfg = read()
+    except (OSError, ValueError, TypeError, KeyError, json.JSONDecodeError) as exc:
+        reason = str(exc).split("\n")[0]
+        raise HarnessError(
+            f"{label}: transformers cannot read this model config ({reason}). It must be a "
+            "JSON object with a model_type transformers knows (e.g. qwen2, llama, "
+            "deepseek_v3); upgrade transformers for a newer architecture.") from exc
+    if not getattr(cfg, "num_attention_heads", None) or not getattr(cfg, "num_hidden_layers",
+                                                                    None):
+        raise HarnessError(
+            f"{label}: {getattr(cfg, 'model_type', '?')} has no attention heads or no layer "
+            "count; the plan sizes transformer decoders (weights, KV cache per token), not "
+            "state-space models such as Mamba.")
+    return label, cfg
 
 
 def count_parameters(hf_config: Any) -> ParamCounts:
@@ -134,8 +169,9 @@ def kv_bytes_per_token(hf_config: Any) -> int:
 
 def default_dtype(model: str) -> str:
     """The dtype a known model ships in (bf16 for anything else)."""
-    if model in configs.model_names():
-        return YAML_DTYPE.get(configs.get_model(model).dtype, "bf16")
+    known = configs.find_model(model)
+    if known is not None:
+        return YAML_DTYPE.get(known.dtype, "bf16")
     return "bf16"
 
 

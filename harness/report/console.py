@@ -30,10 +30,13 @@ def print_rows(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]
 
 
 def print_table(table: list[dict[str, Any]]) -> None:
-    """Print result rows (see harness.report.tables.rows)."""
+    """Print the rows of complete runs (see harness.report.tables.rows), and how many runs
+    did not finish (they are listed in COMPARISON.md, never mixed with measured rows)."""
     from rich.table import Table
 
-    t = Table(title="harness results")
+    unfinished = {r["run"] for r in table if r["status"] != "complete"}
+    table = [r for r in table if r["status"] == "complete"]
+    t = Table(title="harness results (complete runs)")
     for col in ("model", "hardware", "weights", "task", "score ± se", "n", "perf point",
                 "decode tok/s", "prefill tok/s", "peak mem GB", "energy J"):
         t.add_column(col)
@@ -42,6 +45,9 @@ def print_table(table: list[dict[str, Any]]) -> None:
                   r["perf_point"] or "-", _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]),
                   _fmt(r["peak_mem_gb"], 2), _fmt(r["energy_j"]))
     _console().print(t)
+    if unfinished:
+        _console().print(f"{len(unfinished)} run(s) did not finish (failed, interrupted or "
+                         "running): listed under 'Runs that did not finish' in COMPARISON.md")
 
 
 def _ms(x: float | None) -> str:

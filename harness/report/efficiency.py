@@ -24,11 +24,15 @@ def hardware_of(run: Run) -> HardwareConfig | None:
 
 
 def run_costs(run: Run) -> dict[str, float | None]:
-    """J and $ per output token / per million tokens / per correct answer, for one run."""
+    """J and $ per output token / per million tokens / per correct answer, for one run, over
+    what the run generated itself (samples reused from an earlier run's cache cost this
+    run's energy window nothing, so they are left out: harness.perf.workload)."""
     joules = run.energy.joules if run.energy else None
     window = run.energy.accuracy if run.energy else None
     seconds = window.seconds if window else None
-    tokens, correct = run.output_tokens, run.correct_answers
+    work = run.workload
+    tokens, correct = (work.output_tokens, work.correct) if work else \
+        (run.output_tokens, run.correct_answers)
     hw = hardware_of(run)
     gpus = (run.hardware.accelerator_count if run.hardware else None) or 0
     dollars = seconds * gpus * hw.price_per_hour / 3600 \

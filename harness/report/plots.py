@@ -1,7 +1,10 @@
 """The PNG plots of results/plots/, drawn from the same rows as COMPARISON.md.
 
-A plot with no data points is not drawn. Every figure says in its title that its numbers
-are measured, and on what; files are written atomically like every other result.
+Only complete runs are drawn. A plot with no data points is not drawn, and COMPARISON.md
+says why (write_all returns the reason). Accuracy points carry error bars of one standard
+error; decode throughput is one line per run and variant, never a line joining two runs.
+Every figure says in its title that its numbers are measured; files are written
+atomically like every other result.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ def _save(fig: Any, path: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def _scatter(points: list[tuple[float, float, str]], xlabel: str, title: str, path: Path,
-             log_x: bool = False, pareto: bool = False) -> bool:
+def _scatter(points: list[tuple[float, float, float, str]], xlabel: str, title: str,
+             path: Path, log_x: bool = False, pareto: bool = False) -> bool:
+    """Score (%) against x, one point per (x, score, stderr, label), error bars of 1 se."""
     if not points:
         return False
     import matplotlib
@@ -37,12 +41,12 @@ def _scatter(points: list[tuple[float, float, str]], xlabel: str, title: str, pa
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for x, y, label in points:
-        ax.scatter(x, y)
+    for x, y, se, label in points:
+        ax.errorbar(x, y, yerr=se or None, fmt="o", capsize=3)
         ax.annotate(label, (x, y), fontsize=8, xytext=(4, 4), textcoords="offset points")
     if pareto:
         front, best = [], -1.0
-        for x, y, _ in sorted(points):
+        for x, y, _, _ in sorted(points):
             if y > best:
                 front.append((x, y))
                 best = y
@@ -52,10 +56,10 @@ def _scatter(points: list[tuple[float, float, str]], xlabel: str, title: str, pa
     if log_x:
         ax.set_xscale("log")
     else:
-        ax.set_xlim(left=0, right=max(x for x, _, _ in points) * 1.3)
+        ax.set_xlim(left=0, right=max(p[0] for p in points) * 1.3)
     ax.set_ylim(0, 100)  # the whole score range, so small gaps look as small as they are
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("score (%)")
+    ax.set_ylabel("score (%), bars: ± 1 standard error")
     ax.set_title(title)
     ax.grid(alpha=0.3)
     _save(fig, path)
@@ -63,24 +67,39 @@ def _scatter(points: list[tuple[float, float, str]], xlabel: str, title: str, pa
     return True
 
 
-def write_all(runs: list[Run], table: list[dict[str, Any]], out: Path) -> list[Path]:
-    """Draw every plot that has data; return the files written."""
-    scored = [r for r in table if r["score"] is not None and r["weights"] == "real"]
-    written = []
-    if _scatter([(r["peak_mem_gb"], 100 * r["score"], f"{r['model']}:{r['task']}")
-                 for r in scored if r["peak_mem_gb"]], "peak memory (GB)",
-                f"Accuracy vs memory footprint ({MEASURED})", out / "accuracy_vs_memory.png"):
-        written.append(out / "accuracy_vs_memory.png")
-    if _scatter([(r["j_per_correct"], 100 * r["score"], f"{r['model']}:{r['task']}")
-                 for r in scored if r["j_per_correct"]], "GPU joules per correct answer (log)",
-                f"Accuracy vs energy per correct answer ({MEASURED})",
-                out / "accuracy_vs_energy.png", log_x=True, pareto=True):
-        written.append(out / "accuracy_vs_energy.png")
-    if _decode_vs_batch(runs, out / "decode_vs_batch.png"):
-        written.append(out / "decode_vs_batch.png")
-    if _tokens_per_answer(runs, out / "tokens_per_answer.png"):
-        written.append(out / "tokens_per_answer.png")
-    return written
+def write_all(runs: list[Run], table: list[dict[str, Any]], out: Path) -> dict[str, str]:
+    """Draw every plot that has data from the complete runs; return {file name: "" where
+    drawn, else the reason it was not}."""
+    runs = [r for r in runs if r.status == "complete"]
+    scored = [r for r in table if r["score"] is not None and r["weights"] == "real"
+              and r["status"] == "complete"]
+
+    def point(r: dict[str, Any], x: float) -> tuple[float, float, float, str]:
+        return (x, 100 * r["score"], 100 * (r["stderr"] or 0), f"{r['model']}:{r['task']}")
+
+    no_scores = "no complete run of real weights with scores yet"
+    drawn = {
+        "accuracy_vs_memory.png": _scatter(
+            [point(r, r["peak_mem_gb"]) for r in scored if r["peak_mem_gb"]],
+            "peak memory (GB)", f"Accuracy vs memory footprint ({MEASURED})",
+            out / "accuracy_vs_memory.png")
+        or (no_scores if not scored else "no scored run recorded its peak memory"),
+        "accuracy_vs_energy.png": _scatter(
+            [point(r, r["j_per_correct"]) for r in scored if r["j_per_correct"]],
+            "GPU joules per correct answer (log)",
+            f"Accuracy vs energy per correct answer ({MEASURED})",
+            out / "accuracy_vs_energy.png", log_x=True, pareto=True)
+        or (no_scores if not scored else "no scored run has joules per correct answer: "
+            "energy needs an NVIDIA GPU (NVML) or a CPU with readable RAPL counters"),
+        "decode_vs_batch.png": _decode_vs_batch(runs, out / "decode_vs_batch.png")
+        or "no complete run with a decode perf measurement yet",
+        "tokens_per_answer.png": _tokens_per_answer(runs, out / "tokens_per_answer.png")
+        or "no complete run of real weights with output-length statistics yet",
+    }
+    for name, done in drawn.items():
+        if done is not True:  # a plot of runs that no longer qualify would mislead
+            (out / name).unlink(missing_ok=True)
+    return {name: "" if done is True else str(done) for name, done in drawn.items()}
 
 
 def _decode_vs_batch(runs: list[Run], path: Path) -> bool:
@@ -88,12 +107,15 @@ def _decode_vs_batch(runs: list[Run], path: Path) -> bool:
     for run in runs:
         if not run.perf:
             continue
-        label = f"{run.model.name} ({run.hardware.label if run.hardware else '?'})"
-        head = run.perf.headline()
-        points = [(p.batch_size, p.decode_tokens_per_s) for p in head.sweep] or \
-            [(head.batch_size, head.decode_tokens_per_s)]
-        for batch, rate in points:
+        where = run.hardware.label if run.hardware else "?"
+        points = [(p.variant, p.batch_size, p.decode_tokens_per_s) for p in run.perf.points
+                  if p.kind == "decode" and p.status == "ok"]
+        if not points:  # an old record with its headline only
+            head = run.perf.headline()
+            points = [(head.variant or "?", head.batch_size, head.decode_tokens_per_s)]
+        for variant, batch, rate in points:
             if batch and rate:
+                label = f"{run.model.name} {variant} ({where}; run {run.run_id[-4:]})"
                 series.setdefault(label, []).append((batch, rate))
     if not series:
         return False

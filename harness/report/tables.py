@@ -121,8 +121,12 @@ def _table(head: list[str], body: list[list[str]]) -> list[str]:
 
 
 def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
-             runs: dict[str, Run]) -> str:
-    """COMPARISON.md: accuracy, efficiency and paired tables, with how to read them."""
+             runs: dict[str, Run], plots: dict[str, str] | None = None) -> str:
+    """COMPARISON.md: accuracy, efficiency and paired tables of the complete runs, with how
+    to read them; runs that did not finish in a section of their own; the plots, and why
+    any was not drawn."""
+    unfinished = [r for r in runs.values() if r.status != "complete"]
+    table = [r for r in table if r["status"] == "complete"]
     lines = ["# Comparison of runs", "",
              "Rebuilt by `make report` from every `results/runs/*/run.json`. Measured figures",
              "come from the run named in their row, on the hardware named there; published",
@@ -130,7 +134,7 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
              "plumbing only: their scores are noise.", "", "## Accuracy", "",
              "Score: the task's metric in percent ± one standard error across problems; n: "
              "problems. Gap: measured minus published, in points.", ""]
-    acc = [[r["run"] + ("" if r["status"] == "complete" else f" ({r['status']})"), r["model"],
+    acc = [[r["run"], r["model"],
             r["hardware"], r["weights"], r["suite"], f"{r['task']} ({r['metric']})", _score(r),
             _fmt(r["n"]), _fmt(r["published"]),
             _fmt(100 * r["score"] - r["published"]) if r["score"] is not None and
@@ -181,6 +185,18 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
              f"[{p['low']:+.1f}, {p['high']:+.1f}]", p["runs"]] for p in pairs]
     lines += _table(["task", "a", "b", "n", "a - b", "95% interval", "runs"], body) if body \
         else ["(needs two models run on the same task)"]
+    lines += ["", "## Runs that did not finish", "",
+              "Failed (an error, Ctrl-C or SIGTERM), interrupted (the process vanished: SIGKILL,",
+              "out of memory) or still running. None of their figures appear above; rerunning",
+              "the same bench resumes from their finished samples.", ""]
+    lines += _table(["run", "status", "model", "suite", "started", "reason"],
+                    [[r.run_id, r.status, r.model.name, r.suite.name, r.started_at or "?",
+                      (r.error or "-").replace("|", "/").replace("\n", " ")[:160]]
+                     for r in unfinished]) if unfinished else ["(none)"]
+    if plots is not None:
+        lines += ["", "## Plots", ""]
+        lines += [f"- plots/{name}" + (f": not drawn, {why}." if why else "")
+                  for name, why in plots.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -198,11 +214,12 @@ def rebuild(root: Path, plots: bool = True) -> list[dict[str, Any]]:
     """Write root/COMPARISON.md, root/comparison.csv and root/plots/; return the rows."""
     runs = load_runs(root)
     table = rows(runs)
-    files.write_text(root / "COMPARISON.md",
-                     markdown(table, paired(runs), {r.run_id: r for r in runs}))
-    files.write_text(root / "comparison.csv", to_csv(table))
+    drawn = None
     if plots:
         from harness.report import plots as plotting
 
-        plotting.write_all(runs, table, root / "plots")
+        drawn = plotting.write_all(runs, table, root / "plots")
+    files.write_text(root / "COMPARISON.md",
+                     markdown(table, paired(runs), {r.run_id: r for r in runs}, drawn))
+    files.write_text(root / "comparison.csv", to_csv(table))
     return table

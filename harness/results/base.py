@@ -65,12 +65,27 @@ def _load(hint: Any, value: Any, where: str) -> Any:
         if not isinstance(value, list):
             raise RecordError(f"{where}: expected a list, got {type(value).__name__}")
         return tuple(_load(args[0], v, where) for v in value)
-    if origin is dict and len(args) == 2 and isinstance(args[1], type) and \
-            issubclass(args[1], Record):
+    if origin is dict:
         if not isinstance(value, dict):
             raise RecordError(f"{where}: expected an object, got {type(value).__name__}")
-        return {k: args[1].from_json(v) for k, v in value.items()}
+        if len(args) == 2 and isinstance(args[1], type) and issubclass(args[1], Record):
+            return {k: args[1].from_json(v) for k, v in value.items()}
+        return value
+    if hint in _SCALARS and not _SCALARS[hint](value):
+        raise RecordError(f"{where}: expected {hint.__name__}, got {value!r}")
     return value
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_SCALARS = {  # what a JSON value of each annotated type may be
+    bool: lambda v: isinstance(v, bool),
+    int: lambda v: _number(v) and float(v).is_integer(),
+    float: _number,
+    str: lambda v: isinstance(v, str),
+}
 
 
 def _dump(value: Any) -> Any:

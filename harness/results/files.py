@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.config.configs import ROOT
+from harness.errors import HarnessError
 
 SECRET_NAME = re.compile(r"TOKEN|KEY|SECRET|PASSWORD|CREDENTIAL|AUTH", re.IGNORECASE)
 
@@ -41,7 +42,12 @@ def _slug(text: str) -> str:
 def new_run_dir(root: Path, model: str, suite: str) -> Path:
     """Create and return a fresh, empty run directory under root/runs."""
     runs = root / "runs"
-    runs.mkdir(parents=True, exist_ok=True)
+    try:
+        runs.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HarnessError(f"Cannot create the results directory {runs}: {exc.strerror}. "
+                           "Pass --results-dir (or set $HARNESS_RESULTS) to a directory you "
+                           "can write to.") from exc
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     while True:
         path = runs / f"{stamp}-{_slug(model)}-{_slug(suite)}-{secrets.token_hex(2)}"
@@ -59,37 +65,74 @@ def _secret_values() -> list[str]:
     )
 
 
-def redact(obj: Any, values: list[str] | None = None) -> Any:
-    """Replace the value of every secret-looking environment variable wherever it appears."""
+SECRET_WORDS = {"key", "apikey", "token", "secret", "password", "passwd", "pwd", "credential",
+                "credentials", "auth", "authorization", "bearer", "cookie", "signature"}
+NOT_SECRET_SUFFIX = {"env", "var", "file", "path", "name", "type"}  # api_key_env names a variable
+SECRET_SHAPES = [  # values that are secrets whatever they are called
+    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*):[^@\s/]+@", re.I), r"\1:<redacted>@"),
+    (re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}"), "<redacted>"),
+    (re.compile(r"\bhf_[A-Za-z0-9]{8,}"), "<redacted>"),
+    (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{16,}"), "<redacted>"),
+    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "<redacted>"),
+    (re.compile(r"\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}", re.I), r"\1 <redacted>"),
+]
+QUERY = re.compile(r"([?&;])([^=&#\s]+)=([^&#\s]*)")
+ASSIGNMENT = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)(\s*[=:]\s*)(?!<redacted>)([^\s,;&'\"]+)")
+
+
+def secret_name(name: str) -> bool:
+    """Whether an option, argument or variable name holds a secret: api_key, --hf-token,
+    OPENAI_API_KEY, password (but not api_key_env, which names a variable, nor
+    max_new_tokens)."""
+    parts = [p for p in re.split(r"[-_.\s]+", name.lower()) if p]
+    return bool(parts) and parts[-1] not in NOT_SECRET_SUFFIX and \
+        any(p in SECRET_WORDS for p in parts)
+
+
+def redact_text(text: str) -> str:
+    """`text` with every secret-looking value hidden: URL passwords, key=value pairs whose
+    key names a secret (query strings included), and tokens of known shapes (sk-..., hf_...,
+    ghp_..., AKIA..., Bearer ...)."""
+    for pattern, repl in SECRET_SHAPES:
+        text = pattern.sub(repl, text)
+    text = QUERY.sub(lambda m: f"{m.group(1)}{m.group(2)}=<redacted>"
+                     if secret_name(m.group(2)) else m.group(0), text)
+    return ASSIGNMENT.sub(lambda m: m.group(1) + m.group(2) + "<redacted>"
+                          if secret_name(m.group(1)) else m.group(0), text)
+
+
+def redact(obj: Any, values: list[str] | None = None, shapes: bool = False) -> Any:
+    """Replace the value of every secret-looking environment variable wherever it appears;
+    with `shapes`, every secret-looking value too (redact_text)."""
     values = _secret_values() if values is None else values
-    if not values:
-        return obj
     if isinstance(obj, str):
         for v in values:
             obj = obj.replace(v, "<redacted>")
-        return obj
+        return redact_text(obj) if shapes else obj
     if isinstance(obj, dict):
-        return {redact(k, values): redact(v, values) for k, v in obj.items()}
+        return {redact(k, values, shapes): redact(v, values, shapes) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [redact(v, values) for v in obj]
+        return [redact(v, values, shapes) for v in obj]
     return obj
 
 
 def redact_argv(argv: list[str]) -> list[str]:
-    """A command line with the values of secret-looking options (--api-key X, --token=X) hidden."""
+    """A command line with every secret hidden: the value after an option named like a secret
+    (--api-key X, --token=X), KEY=VALUE pairs (--backend-arg api_key=X), URL passwords and
+    tokens of known shapes, whatever the spelling."""
     out: list[str] = []
     hide_next = False
     for arg in argv:
+        name, eq, _ = arg.lstrip("-").partition("=")
         if hide_next:
             out.append("<redacted>")
             hide_next = False
-        elif arg.startswith("-") and SECRET_NAME.search(arg):
-            name, eq, _ = arg.partition("=")
-            out.append(f"{name}=<redacted>" if eq else arg)
+        elif arg.startswith("-") and secret_name(name):
+            out.append(f"{arg.partition('=')[0]}=<redacted>" if eq else arg)
             hide_next = not eq
         else:
-            out.append(arg)
-    return out
+            out.append(redact_text(arg))
+    return redact(out)
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
@@ -112,8 +155,10 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_json(path: Path, obj: Any) -> None:
-    """Atomically write JSON (sorted keys off, indented), with secrets redacted."""
-    _atomic_write_text(path, json.dumps(redact(obj), indent=2, default=_jsonable) + "\n")
+    """Atomically write JSON (sorted keys off, indented), with secrets redacted: the values
+    of secret environment variables and anything shaped like a secret (redact_text)."""
+    text = json.dumps(redact(obj, shapes=True), indent=2, default=_jsonable)
+    _atomic_write_text(path, text + "\n")
 
 
 def write_jsonl(path: Path, rows: Iterable[Any]) -> None:

@@ -96,6 +96,8 @@ class GenerationStats(Record):
     truncation_rate: float | None = None
     tokens_per_correct: float | None = None
     samples_reused: int | None = None  # taken from the sample cache of an earlier run
+    output_tokens_reused: int | None = None  # their output tokens (in output_tokens_total)
+    correct_reused: float | None = None  # correct among them (None: grader has no verdicts)
     counted_by: str | None = None
     prompts: str | None = None  # a rehearsal's: the task's own, or a stand-in's
     reason: str | None = None
@@ -159,6 +161,9 @@ class Workload(Record):
     bound_tokens_per_s: float | None = None  # the most this GPU allows for the workload
     fraction_of_bound: float | None = None
     bound_basis: str | None = None
+    reused_samples: int = 0  # from an earlier run's cache: not in the figures above
+    reused_output_tokens: int | None = None
+    basis: str | None = None  # what the figures above count
 
 
 @dataclass(frozen=True)

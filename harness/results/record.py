@@ -11,8 +11,11 @@ The file format is documented in docs/results.md.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
+import os
+import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,13 +83,15 @@ class Run(Record):
     """One bench: what ran, where, the scores, the perf sweep, memory, energy, workload."""
 
     run_id: str = "?"
-    status: str = "?"  # running, complete or failed
+    status: str = "?"  # running, complete or failed; interrupted when read (see settle)
     schema_version: int = SCHEMA_VERSION
     started_at: str | None = None
     finished_at: str | None = None
     duration_s: float | None = None
     error: str | None = None
     command: tuple[str, ...] = ()
+    pid: int | None = None  # the process and host that ran it, to tell a dead run
+    host: str | None = None
     model: ModelInfo = field(default_factory=ModelInfo)
     backend: dict[str, Any] = field(default_factory=dict)  # each backend describes itself
     suite: SuiteInfo = field(default_factory=SuiteInfo)
@@ -124,7 +129,7 @@ class Run(Record):
         if settings is not None:
             out["generation"] = {"settings": settings, **out["generation"]}
         for key in ("error", "estimate", "accuracy_skipped", "workload", "rehearsal",
-                    "sandbox", "duration_s"):
+                    "sandbox", "duration_s", "pid", "host"):
             if out.get(key) is None:
                 out.pop(key, None)
         return out
@@ -164,7 +169,25 @@ def read_run(path: Path) -> Run:
     except json.JSONDecodeError as exc:
         raise RecordError(f"not valid JSON ({exc})") from exc
     run = Run.from_json(data)
-    return run if run.run_id != "?" else Run.from_json({**data, "run_id": path.parent.name})
+    run = run if run.run_id != "?" else dataclasses.replace(run, run_id=path.parent.name)
+    return settle(run)
+
+
+def settle(run: Run) -> Run:
+    """A run recorded as `running` whose process is gone from this host was killed before it
+    could write its end (SIGKILL, out of memory, power): it reads as `interrupted`."""
+    if run.status != "running" or run.pid is None or run.host != socket.gethostname():
+        return run
+    try:
+        os.kill(run.pid, 0)
+        return run
+    except PermissionError:  # alive, under another user
+        return run
+    except ProcessLookupError:
+        return dataclasses.replace(run, status="interrupted", error=run.error or (
+            f"process {run.pid} on {run.host} ended without recording an end (killed, e.g. "
+            "SIGKILL or out of memory); finished samples are in the cache, so rerunning the "
+            "same bench resumes it"))
 
 
 def write_run(path: Path, run: Run) -> None:

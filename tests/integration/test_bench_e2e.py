@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -179,6 +181,51 @@ def test_interrupted_run_resumes_without_regenerating(results_dir: Path, tmp_pat
     assert resumed["tasks"]["resume"]["samples_per_doc"] == 2
     assert resumed["generation"]["resume"]["output_tokens_total"] == \
         fresh["generation"]["resume"]["output_tokens_total"]
+    # the workload counts what this run generated; the reused part is reported apart
+    work, whole = resumed["workload"], fresh["workload"]
+    assert work["reused_samples"] == 3 and work["answers"] == 5 and whole["answers"] == 8
+    assert work["output_tokens"] + work["reused_output_tokens"] == whole["output_tokens"]
+    assert work["output_tokens_per_s"] == pytest.approx(work["output_tokens"] / work["seconds"])
+    assert "3 samples" in work["basis"] and whole["reused_samples"] == 0
+
+
+def test_a_resumed_run_is_not_credited_with_reused_samples(results_dir: Path,
+                                                             tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    """Killed after 7 of 8 generations, the rerun generates 1: crediting it with all 8 in
+    its own time would read far faster than an uninterrupted run; it must not."""
+    import uuid
+
+    from lm_eval.models.huggingface import HFLM
+
+    nonce = uuid.uuid4().hex[:8]
+    problems = tmp_path / "late.jsonl"
+    problems.write_text("".join(json.dumps({"question": f"[{nonce}] {i} + 1?",
+                                            "answer": str(i + 1)}) + "\n" for i in range(8)))
+    calls = {"n": 0, "fail_at": 8}
+    original = HFLM._model_generate
+
+    def counting(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls["n"] += 1
+        if calls["n"] == calls["fail_at"]:
+            raise RuntimeError("killed late")
+        time.sleep(0.6)  # generation, not lm-eval's setup, dominates the window, as on a GPU
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HFLM, "_model_generate", counting)
+    opts = BenchOptions(model="tiny-random", suite=str(problems), perf=False, batch_size=1,
+                        backend_args=(("generation", "static"),))
+    with pytest.raises(RuntimeError, match="killed late"):
+        run_bench(opts)
+    calls.update(n=0, fail_at=-1)
+    work = json.loads((run_bench(opts) / "run.json").read_text())["workload"]
+    fresh = json.loads((run_bench(dataclasses.replace(opts, resume=False)) / "run.json")
+                       .read_text())["workload"]
+    assert (work["answers"], work["reused_samples"], fresh["answers"]) == (1, 7, 8)
+    assert work["output_tokens"] + work["reused_output_tokens"] == fresh["output_tokens"]
+    # honest: not faster than the uninterrupted run (it was 1.5x and more when credited)
+    assert work["output_tokens_per_s"] <= 1.25 * fresh["output_tokens_per_s"]
 
 
 def test_missing_hub_dataset_offline_says_how_to_get_it(results_dir: Path) -> None:

@@ -83,14 +83,16 @@ def test_choosing_vllm_without_it_installed_prints_the_install_command() -> None
         load_backend("vllm", models.resolve("tiny-random"))
 
 
-def test_backend_args_yaml_only_for_the_yaml_backend() -> None:
+def test_backend_args_yaml_only_for_the_yaml_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")
     assert backend_args("vllm", R1) == {"tensor_parallel_size": 8}
     assert backend_args("openai", R1) == {}  # TP means nothing to a client
-    given = (("tensor_parallel_size", "4"), ("enable_prefix_caching", "true"),
-             ("served_model", "r1"))
+    given = (("tensor_parallel_size", "4"), ("enable_prefix_caching", "true"))
     assert backend_args("vllm", R1, given) == {"tensor_parallel_size": 4,
-                                               "enable_prefix_caching": True,
-                                               "served_model": "r1"}
+                                               "enable_prefix_caching": True}
+    # checked against the backend's table before anything loads: an openai-only key
+    with pytest.raises(HarnessError, match="Unknown argument 'served_model'.*vllm"):
+        backend_args("vllm", R1, (("served_model", "r1"),))
 
 
 def test_hf_backend_rejects_engine_arguments() -> None:

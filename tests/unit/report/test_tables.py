@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from scipy import stats
 from harness.report import tables
 from harness.results import files
 from harness.results.perf_points import Perf
-from harness.results.record import Run
+from harness.results.record import Run, load_runs
 
 
 def fixture_run(root: Path, model: str, score: float | None, decode: float,
@@ -99,3 +100,90 @@ def test_decode_joules_per_token_from_headline_or_points() -> None:
     assert Perf.from_json({"points": points}).headline().decode_joules_per_token == 13.3
     assert Perf.from_json({"points": []}).headline().decode_joules_per_token is None
     assert Perf().headline().decode_joules_per_token is None
+
+
+def test_bad_run_files_are_skipped_with_one_warning_each(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    from harness.report import claims
+
+    good = fixture_run(tmp_path, "qwq-32b", 0.8, 40.0)
+    bad = {"truncated": good.joinpath("run.json").read_text()[:200],
+           "future": json.dumps({"schema_version": 99, "status": "complete"}),
+           "keys-missing": json.dumps({"schema_version": 2, "status": "complete",
+                                       "tasks": {"aime24": {"value": "high"}}}),
+           "not-an-object": "[1, 2, 3]"}
+    for name, text in bad.items():
+        (tmp_path / "runs" / name).mkdir()
+        (tmp_path / "runs" / name / "run.json").write_text(text)
+    table = tables.rebuild(tmp_path)
+    err = capsys.readouterr().err
+    assert [r["run"] for r in table] == [good.name]
+    for name in bad:
+        assert err.count(f"runs/{name}/run.json") == 1, err
+    claims.rebuild(tmp_path)
+    err = capsys.readouterr().err
+    assert all(err.count(f"runs/{name}/run.json") == 1 for name in bad)
+    assert (tmp_path / "CLAIMS.md").exists()
+
+
+def test_unfinished_runs_have_their_own_section(tmp_path: Path) -> None:
+    import socket
+
+    done = fixture_run(tmp_path, "qwq-32b", 0.8, 40.0)
+    states = {"failed": {"status": "failed", "error": "RuntimeError: boom"},
+              "killed": {"status": "running", "pid": 2 ** 22 + 12345,  # above pid_max: gone
+                         "host": socket.gethostname()},
+              "elsewhere": {"status": "running", "pid": 1, "host": "another-host"}}
+    ids = {}
+    for name, state in states.items():
+        run_dir = fixture_run(tmp_path, "r1-distill-qwen-32b", 0.1, 99.0)
+        record = json.loads((run_dir / "run.json").read_text())
+        (run_dir / "run.json").write_text(json.dumps({**record, **state}))
+        ids[name] = run_dir.name
+    table = tables.rebuild(tmp_path)
+    md = (tmp_path / "COMPARISON.md").read_text()
+    measured, unfinished = md.split("## Runs that did not finish")
+    assert done.name in measured and not any(i in measured for i in ids.values())
+    lines = {name: next(x for x in unfinished.splitlines() if i in x) for name, i in ids.items()}
+    assert "| failed |" in lines["failed"] and "boom" in lines["failed"]
+    assert "| interrupted |" in lines["killed"] and "SIGKILL" in lines["killed"]
+    assert "| running |" in lines["elsewhere"]  # another machine's process: cannot tell
+    assert {r["status"] for r in table} == {"complete", "failed", "interrupted", "running"}
+
+
+def test_decode_plot_keeps_runs_and_variants_apart(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    from harness.report import plots
+
+    drawn: dict[str, list[tuple[int, float]]] = {}
+    monkeypatch.setattr(plots, "_save", lambda fig, path: drawn.update(
+        {line.get_label(): list(zip(line.get_xdata(), line.get_ydata(), strict=True))
+         for line in fig.axes[0].get_lines()} if path.name == "decode_vs_batch.png" else {}))
+    for decode in (40.0, 80.0):
+        run_dir = fixture_run(tmp_path, "qwq-32b", 0.8, decode)
+        record = json.loads((run_dir / "run.json").read_text())
+        record["perf"] = {"points": [
+            {"variant": v, "kind": "decode", "status": "ok", "batch_size": b,
+             "decode_tokens_per_s": decode * b * (2 if v == "compile" else 1)}
+            for v in ("eager", "compile") for b in (1, 4)]}
+        (run_dir / "run.json").write_text(json.dumps(record))
+    reasons = plots.write_all(load_runs(tmp_path), tables.rows(load_runs(tmp_path)),
+                              tmp_path / "plots")
+    assert reasons["decode_vs_batch.png"] == "" and len(drawn) == 4
+    assert all(len(points) == 2 for points in drawn.values())  # no zigzag across runs
+    assert reasons["accuracy_vs_energy.png"] == ""
+
+
+def test_a_plot_that_cannot_be_drawn_says_why(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    run_dir = fixture_run(tmp_path, "qwq-32b", 0.8, 40.0)
+    record = json.loads((run_dir / "run.json").read_text())
+    record["energy"] = {"joules": None, "reason": "no NVML on CPU"}
+    (run_dir / "run.json").write_text(json.dumps(record))
+    tables.rebuild(tmp_path)
+    md = (tmp_path / "COMPARISON.md").read_text()
+    assert "plots/accuracy_vs_energy.png: not drawn, no scored run has joules" in md
+    assert not (tmp_path / "plots" / "accuracy_vs_energy.png").exists()
+    assert (tmp_path / "plots" / "accuracy_vs_memory.png").exists()

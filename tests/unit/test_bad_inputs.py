@@ -1,0 +1,210 @@
+"""Bad input, as a new user would give it: every case exits non-zero with a one-paragraph
+message holding the expected words, prints no traceback, and leaves no run directory (or
+exactly one, marked failed, where the run had started)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from harness import cli
+
+TINY = ["bench", "--model", "tiny-random", "--no-perf"]
+MODEL_YAML = (Path(__file__).resolve().parents[2] / "configs" / "models" / "tiny-random.yaml")
+
+
+def write_files(d: Path) -> None:
+    """The bad files the cases below name, under d."""
+    good = {"question": "1+1?", "answer": "2"}
+    (d / "malformed.jsonl").write_text(json.dumps(good) + "\n{bad json\n")
+    (d / "noanswer.jsonl").write_text('{"question": "1+1?"}\n')
+    (d / "empty.jsonl").write_text("\n\n")
+    (d / "latin1.jsonl").write_bytes(b'{"question": "caf\xe9?", "answer": "2"}\n')
+    (d / "nullanswer.jsonl").write_text('{"question": "1+1?", "answer": null}\n')
+    (d / "noquestion.jsonl").write_text('{"question": 7, "answer": "2"}\n')
+    (d / "array.jsonl").write_text('[1, 2]\n')
+    (d / "dupid.jsonl").write_text('{"id": 1, "question": "a?", "answer": "1"}\n'
+                                   '{"id": 1, "question": "b?", "answer": "2"}\n')
+    (d / "notjson.json").write_text("not json")
+    (d / "list.json").write_text("[1, 2]")
+    (d / "foo.json").write_text('{"model_type": "foo", "hidden_size": 64}')
+    (d / "mamba.json").write_text(json.dumps({
+        "architectures": ["MambaForCausalLM"], "model_type": "mamba", "hidden_size": 768,
+        "num_hidden_layers": 24, "vocab_size": 50280, "state_size": 16}))
+    (d / "afile").write_text("x")
+    base = MODEL_YAML.read_text()
+    (d / "lots.yaml").write_text(base.replace("max_new_tokens: 32", 'max_new_tokens: "lots"'))
+    (d / "maybe.yaml").write_text(base.replace("needs_gpu: false", "needs_gpu: maybe"))
+    (d / "extra.yaml").write_text(base + "colour: blue\n")
+    (d / "broken.yaml").write_text(base.replace("dtype: float32", "dtype: [float32"))
+    (d / "suite-extra.yaml").write_text("name: s\ndescription: x\ntasks: []\nbatchsize: 4\n")
+    (d / "suite-zero.yaml").write_text(f"name: s\ndescription: x\ntasks:\n"
+                                       f"  - task: {d / 'ok.jsonl'}\n    samples: 0\n")
+    (d / "suite-passk.yaml").write_text(f"name: s\ndescription: x\ntasks:\n"
+                                        f"  - task: {d / 'ok.jsonl'}\n    pass_at: [4]\n")
+    (d / "suite-list.yaml").write_text("- just\n- a list\n")
+    (d / "suite-type.yaml").write_text("name: s\ndescription: x\ntasks: []\nlimit: ten\n")
+    (d / "ok.jsonl").write_text(json.dumps(good) + "\n")
+
+
+# (id, argv with {d} for the files' directory, words the message must hold)
+CASES = [
+    ("jsonl-malformed", TINY + ["--suite", "{d}/malformed.jsonl"], r"line 2.*not valid JSON"),
+    ("jsonl-no-answer", TINY + ["--suite", "{d}/noanswer.jsonl"], r"line 1.*no 'answer'"),
+    ("jsonl-empty", TINY + ["--suite", "{d}/empty.jsonl"], r"holds no problems"),
+    ("jsonl-not-utf8", TINY + ["--suite", "{d}/latin1.jsonl"], r"line 1.*not UTF-8"),
+    ("jsonl-null-answer", TINY + ["--suite", "{d}/nullanswer.jsonl"], r"'answer' must be"),
+    ("jsonl-question-type", TINY + ["--suite", "{d}/noquestion.jsonl"], r"'question' must"),
+    ("jsonl-array", TINY + ["--suite", "{d}/array.jsonl"], r"line 1.*not an object"),
+    ("jsonl-duplicate-id", TINY + ["--suite", "{d}/dupid.jsonl"], r"line 2.*already used"),
+    ("jsonl-missing", TINY + ["--suite", "{d}/nope.jsonl"], r"nope.jsonl does not exist"),
+    ("hub-id-characters", ["bench", "--model", "org/na me!!"], r"not a valid Hugging Face"),
+    ("hub-id-offline", ["bench", "--model", "someorg/somemodel"], r"HF_HUB_OFFLINE|cache"),
+    ("limit-negative", TINY + ["--limit", "-1"], r"--limit.*1 or more"),
+    ("limit-zero", TINY + ["--limit", "0"], r"--limit.*1 or more"),
+    ("limit-word", TINY + ["--limit", "abc"], r"--limit.*not a whole number"),
+    ("batch-size-zero", TINY + ["--batch-size", "0"], r"--batch-size.*1 or more"),
+    ("threads-zero", TINY + ["--threads", "0"], r"--threads.*1 or more"),
+    ("weights-unknown", TINY + ["--weights", "fake"], r"--weights.*invalid choice"),
+    ("device-unknown", TINY + ["--device", "tpu"], r"--device.*invalid choice"),
+    ("openai-concurrency-type", TINY + ["--backend", "openai", "--base-url",
+                                        "http://127.0.0.1:9/v1", "--backend-arg",
+                                        "concurrency=abc"], r"concurrency.*whole number"),
+    ("vllm-tp-type", TINY + ["--backend", "vllm", "--backend-arg",
+                             "tensor_parallel_size=abc"], r"tensor_parallel_size.*whole number"),
+    ("vllm-tp-zero", TINY + ["--backend", "vllm", "--backend-arg",
+                             "tensor_parallel_size=0"], r"tensor_parallel_size.*positive"),
+    ("vllm-memory-fraction", TINY + ["--backend", "vllm", "--backend-arg",
+                                     "gpu_memory_utilization=1.5"], r"at most 1"),
+    ("vllm-bool", TINY + ["--backend", "vllm", "--backend-arg", "enforce_eager=perhaps"],
+     r"enforce_eager.*true or false"),
+    ("backend-arg-no-equals", TINY + ["--backend-arg", "generation"], r"not KEY=VALUE"),
+    ("backend-arg-typo", TINY + ["--backend-arg", "generaton=static"],
+     r"Unknown argument 'generaton'.*Did you mean 'generation'"),
+    ("backend-arg-secret", TINY + ["--backend", "openai", "--backend-arg",
+                                   "api_key=sk-abcdef1234567890"], r"never passed on the command"),
+    ("base-url-password", TINY + ["--backend", "openai", "--base-url",
+                                  "http://user:hunter2@127.0.0.1:9/v1"], r"password"),
+    ("base-url-scheme", TINY + ["--backend", "openai", "--base-url", "ftp://x"],
+     r"not an http\(s\) URL"),
+    ("backend-typo", TINY + ["--backend", "vlm"], r"Unknown backend 'vlm'.*Did you mean 'vllm'"),
+    ("model-typo", ["bench", "--model", "qwq-23b"], r"Unknown model.*Did you mean 'qwq-32b'"),
+    ("model-yaml-missing", ["bench", "--model", "some.yaml"], r"Model YAML some.yaml does not"),
+    ("model-yaml-type", ["bench", "--model", "{d}/lots.yaml"],
+     r"max_new_tokens: expected a whole number, got 'lots'"),
+    ("model-yaml-bool", ["bench", "--model", "{d}/maybe.yaml"],
+     r"needs_gpu: expected true or false, got 'maybe'"),
+    ("model-yaml-unknown-key", ["bench", "--model", "{d}/extra.yaml"], r"unknown key 'colour'"),
+    ("model-yaml-malformed", ["bench", "--model", "{d}/broken.yaml"], r"malformed YAML at line"),
+    ("gpu-model-on-cpu", ["bench", "--model", "qwq-32b"], r"needs GPUs"),
+    ("suite-typo", TINY + ["--suite", "quik"], r"Unknown suite 'quik'.*Did you mean 'quick'"),
+    ("suite-file-missing", TINY + ["--suite", "missing.yaml"], r"Suite file missing.yaml does"),
+    ("suite-unknown-key", TINY + ["--suite", "{d}/suite-extra.yaml"], r"unknown key 'batchsize'"),
+    ("suite-samples-zero", TINY + ["--suite", "{d}/suite-zero.yaml"], r"samples: 0 is below"),
+    ("suite-pass-at-k", TINY + ["--suite", "{d}/suite-passk.yaml"], r"pass@4 with 1 sample"),
+    ("suite-not-mapping", TINY + ["--suite", "{d}/suite-list.yaml"], r"expected a mapping"),
+    ("suite-limit-type", TINY + ["--suite", "{d}/suite-type.yaml"],
+     r"limit: expected a whole number, got 'ten'"),
+    ("results-dir-file", TINY + ["--results-dir", "{d}/afile"], r"afile is a file"),
+    ("results-dir-under-file", TINY + ["--results-dir", "{d}/afile/sub"], r"which is a file"),
+    ("results-dir-impossible", TINY + ["--results-dir", "/proc/harness-nope"],
+     r"Cannot create the results directory|cannot be written"),
+    ("plan-not-json", ["plan", "--model", "{d}/notjson.json"], r"cannot read this model config"),
+    ("plan-not-object", ["plan", "--model", "{d}/list.json"], r"cannot read this model config"),
+    ("plan-unknown-architecture", ["plan", "--model", "{d}/foo.json"],
+     r"cannot read this model config"),
+    ("plan-mamba", ["plan", "--model", "{d}/mamba.json"], r"no attention heads"),
+    ("plan-context-negative", ["plan", "--model", "qwq-32b", "--context", "-5"],
+     r"--context.*1 or more"),
+    ("plan-gpu-typo", ["plan", "--model", "qwq-32b", "--gpu", "h100"],
+     r"Unknown GPU 'h100'.*Did you mean"),
+    ("plan-model-typo", ["plan", "--model", "qwq-23b"], r"Did you mean 'qwq-32b'"),
+    ("plan-dtype", ["plan", "--model", "qwq-32b", "--dtype", "fp7"], r"--dtype.*invalid choice"),
+    ("verb-unknown", ["benchmark"], r"invalid choice"),
+    # the one case here that gets as far as a run directory: it must end marked failed
+    ("server-unreachable", TINY + ["--backend", "openai", "--base-url",
+                                   "http://127.0.0.1:9/v1"], r"Cannot reach"),
+]
+
+
+@pytest.mark.parametrize(("argv", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_a_clear_error(argv: list[str], words: str, tmp_path: Path,
+                                    results_dir: Path, capsys: pytest.CaptureFixture[str]
+                                    ) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    write_files(d)
+    try:
+        code = cli.main([a.replace("{d}", str(d)) for a in argv])
+    except SystemExit as exc:  # argparse's own errors
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code not in (0, None)
+    assert "Traceback" not in err
+    message = " ".join(err.split())
+    assert re.search(words, message), message
+    runs = list((results_dir / "runs").glob("*/run.json"))
+    assert len(runs) <= 1
+    for path in runs:  # the run had started: it says it failed, and why
+        record = json.loads(path.read_text())
+        assert record["status"] == "failed" and record["error"]
+
+
+def test_at_least_forty_cases() -> None:
+    assert len(CASES) >= 40 and len({c[0] for c in CASES}) == len(CASES)
+
+
+def test_cache_directory_that_is_a_file(tmp_path: Path, results_dir: Path,
+                                        monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "cache").write_text("x")
+    monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
+    assert cli.main(TINY) == 2
+    err = capsys.readouterr().err
+    assert "$HARNESS_CACHE" in err and "is a file" in err and "Traceback" not in err
+    assert not (results_dir / "runs").exists()
+
+
+def test_every_option_of_every_verb_has_help() -> None:
+    import argparse
+
+    root = cli.parser()
+    verbs = next(a for a in root._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in verbs.choices.items():
+        assert sub.description or verbs._choices_actions, name
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            assert action.help, f"harness {name} {'/'.join(action.option_strings)} has no help"
+
+
+SECRETS = ["sk-live-abcdef123456", "hf_PlantedTokenValue99", "pw-secret-1", "SECRET-TWO-22",
+           "SECRET-THREE-333", "SECRET-FOUR-4444", "SECRET-FIVE-55555", "SECRET-SIX-666666"]
+SPELLINGS = ["--backend-arg", f"api_key={SECRETS[0]}", f"--hf-token={SECRETS[1]}",
+             f"http://user:{SECRETS[2]}@host:8000/v1", "--api-key", SECRETS[3],
+             f"OPENAI_API_KEY={SECRETS[4]}", f"https://h/v1?access_token={SECRETS[5]}",
+             f"Authorization: Bearer {SECRETS[6]}", "--Password", SECRETS[7]]
+
+
+@pytest.mark.parametrize("outcome", ["failed", "complete"])
+def test_the_recorded_command_holds_no_secret(outcome: str, tmp_path: Path,
+                                              results_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever reached sys.argv (a wrapper script, make ARGS=...), run.json keeps the
+    command without a key, token or URL password, for a refused run and a finished one."""
+    problems = tmp_path / "p.jsonl"
+    problems.write_text('{"question": "1+1?", "answer": "2"}\n')
+    monkeypatch.setattr("sys.argv", ["harness", "bench", *SPELLINGS])
+    argv = TINY + ["--suite", str(problems)]
+    if outcome == "failed":
+        argv += ["--backend", "openai", "--base-url", "http://127.0.0.1:9/v1"]
+    assert (cli.main(argv) == 0) == (outcome == "complete")
+    (path,) = (results_dir / "runs").glob("*/run.json")
+    text = path.read_text()
+    record = json.loads(text)
+    assert record["status"] == outcome
+    assert not [s for s in SECRETS if s in text]
+    assert record["command"][:2] == ["harness", "bench"] and "<redacted>" in text
