@@ -73,9 +73,15 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         try:
             out = simple_evaluate(tasks=[spec], **call)
         except KeyError as exc:
-            raise HarnessError(f"lm-eval does not know task {exc}. Use a task name from "
-                               "`lm_eval --tasks list`, a task YAML, or a .jsonl problem file."
-                               ) from exc
+            from harness.config.checks import did_you_mean
+            from harness.config.configs import CONFIGS
+
+            known = [p.stem for p in (CONFIGS / "tasks").glob("*.yaml")] + \
+                list(manager.all_tasks)
+            raise HarnessError(f"lm-eval does not know task {exc}."
+                               f"{did_you_mean(str(entry.task), known)} Use a task name from "
+                               "configs/tasks/ or `lm_eval --tasks list`, a task YAML, or a "
+                               ".jsonl problem file.") from exc
         except HarnessError:
             raise
         except Exception as exc:

@@ -179,8 +179,7 @@ def load_suite_config(path: Path) -> SuiteConfig:
             raise ConfigError(f"{path}: missing required key {key!r}.")
     cfg = build(SuiteConfig, data, str(path))
     for entry in cfg.tasks:
-        if entry.task.endswith(".jsonl"):
-            check_problems(Path(entry.task))
+        _check_task(entry.task, path)
         too_large = [k for k in entry.pass_at if k > entry.samples or k < 1]
         if too_large:
             raise ConfigError(
@@ -189,6 +188,22 @@ def load_suite_config(path: Path) -> SuiteConfig:
                 f"estimator draws k of the n samples). Set samples: {max(entry.pass_at)} or "
                 "more, or drop that k.")
     return dataclasses.replace(cfg, path=str(path))
+
+
+def _check_task(task: str, suite: Path) -> None:
+    """A suite entry names a problem file, a task YAML, one of configs/tasks/ or a task
+    lm-eval knows (asked last: building lm-eval's task index takes seconds)."""
+    if task.endswith(".jsonl"):
+        check_problems(Path(task))
+    elif task.endswith((".yaml", ".yml")):
+        if not Path(task).is_file():
+            raise ConfigError(f"{suite}: task file {task} does not exist.")
+    elif not (CONFIGS / "tasks" / f"{task}.yaml").exists() and not _lm_eval_knows(task):
+        ours = [p.stem for p in (CONFIGS / "tasks").glob("*.yaml") if not p.stem.startswith("_")]
+        raise ConfigError(
+            f"{suite}: unknown task {task!r}.{did_you_mean(task, ours)} Tasks of this project: "
+            f"{', '.join(sorted(ours))}; or a task name from `lm_eval --tasks list`, a task "
+            "YAML path, or a .jsonl problem file.")
 
 
 def hardware_names() -> list[str]:

@@ -48,6 +48,9 @@ def write_files(d: Path) -> None:
     (d / "suite-list.yaml").write_text("- just\n- a list\n")
     (d / "suite-type.yaml").write_text("name: s\ndescription: x\ntasks: []\nlimit: ten\n")
     (d / "ok.jsonl").write_text(json.dumps(good) + "\n")
+    (d / "suite-task-typo.yaml").write_text("name: s\ndescription: x\ntasks:\n  - task: math5000\n")
+    (d / "suite-task-file.yaml").write_text("name: s\ndescription: x\ntasks:\n"
+                                            "  - task: nowhere/task.yaml\n")
 
 
 # (id, argv with {d} for the files' directory, words the message must hold)
@@ -105,6 +108,10 @@ CASES = [
     ("suite-unknown-key", TINY + ["--suite", "{d}/suite-extra.yaml"], r"unknown key 'batchsize'"),
     ("suite-samples-zero", TINY + ["--suite", "{d}/suite-zero.yaml"], r"samples: 0 is below"),
     ("suite-pass-at-k", TINY + ["--suite", "{d}/suite-passk.yaml"], r"pass@4 with 1 sample"),
+    ("suite-task-typo", TINY + ["--suite", "{d}/suite-task-typo.yaml"],
+     r"unknown task 'math5000'.*Did you mean 'math500'"),
+    ("suite-task-file", TINY + ["--suite", "{d}/suite-task-file.yaml"],
+     r"task file nowhere/task.yaml does not exist"),
     ("suite-not-mapping", TINY + ["--suite", "{d}/suite-list.yaml"], r"expected a mapping"),
     ("suite-limit-type", TINY + ["--suite", "{d}/suite-type.yaml"],
      r"limit: expected a whole number, got 'ten'"),
@@ -208,3 +215,16 @@ def test_the_recorded_command_holds_no_secret(outcome: str, tmp_path: Path,
     assert record["status"] == outcome
     assert not [s for s in SECRETS if s in text]
     assert record["command"][:2] == ["harness", "bench"] and "<redacted>" in text
+
+
+def test_a_model_yaml_path_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                       ) -> None:
+    """--model takes a model YAML as well as a name: the same file, anywhere."""
+    from harness import models
+
+    copy = tmp_path / "my-model.yaml"
+    copy.write_text(MODEL_YAML.read_text())
+    assert cli.main(["plan", "--model", str(copy), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["params_total"] == 3220032
+    resolved = models.resolve(str(copy))
+    assert resolved.config is not None and resolved.config.path == str(copy)
