@@ -66,11 +66,18 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _claims(args: argparse.Namespace) -> int:
-    from harness.report import claims
+def _results(args: argparse.Namespace) -> Path:
+    """The results directory of report and claims, checked before anything is written."""
+    from harness.config.checks import check_writable_dir
     from harness.results import files
 
-    root = args.results_dir or files.results_root()
+    return check_writable_dir(args.results_dir or files.results_root(), "results directory")
+
+
+def _claims(args: argparse.Namespace) -> int:
+    from harness.report import claims
+
+    root = _results(args)
     for v in claims.rebuild(root):
         print(f"[{v.verdict}] {v.text}\n    {v.summary}")
         if v.settle:
@@ -89,9 +96,8 @@ def _fetch(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from harness.report import console, tables
-    from harness.results import files
 
-    root = args.results_dir or files.results_root()
+    root = _results(args)
     table = tables.rebuild(root)
     console.print_table(table)
     print(f"wrote {root}/COMPARISON.md and {root}/comparison.csv ({len(table)} rows)")

@@ -15,6 +15,7 @@ from harness import models
 from harness.accuracy import tasks
 from harness.accuracy.evaluate import dataset_error
 from harness.config import configs
+from harness.config.checks import check_hub_id, did_you_mean
 from harness.config.configs import TaskEntry
 from harness.errors import HarnessError
 
@@ -23,16 +24,19 @@ WEIGHT_FILES = ["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja", "*.tik
 
 def fetch_model(name: str) -> str:
     """Download what from_pretrained needs for `name`; return where it landed."""
-    if name in configs.model_names():
-        src = configs.get_model(name).source
+    known = configs.find_model(name)
+    if known is not None:
+        src = known.source
         if src.kind != "hub":
             return f"{name}: nothing to download (its weights come from {src.kind})"
         repo, revision = src.hub_id or "", src.revision
     elif models._looks_like_hub_id(name):
+        check_hub_id(name)
         repo, _, rev = name.partition("@")
         revision = rev or "main"
     else:
-        raise HarnessError(f"Cannot fetch {name!r}: not a known model or a hub id org/name.")
+        raise HarnessError(f"Cannot fetch {name!r}: not a known model or a hub id org/name."
+                           f"{did_you_mean(name, configs.model_names())}")
     from huggingface_hub import snapshot_download
 
     try:

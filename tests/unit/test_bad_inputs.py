@@ -131,6 +131,10 @@ CASES = [
     ("plan-model-typo", ["plan", "--model", "qwq-23b"], r"Did you mean 'qwq-32b'"),
     ("plan-dtype", ["plan", "--model", "qwq-32b", "--dtype", "fp7"], r"--dtype.*invalid choice"),
     ("verb-unknown", ["benchmark"], r"invalid choice"),
+    ("fetch-model-typo", ["fetch", "--model", "qwq-23b"], r"Did you mean 'qwq-32b'"),
+    ("fetch-nothing", ["fetch"], r"Nothing to fetch"),
+    ("report-dir-file", ["report", "--results-dir", "{d}/afile"], r"afile is a file"),
+    ("claims-dir-file", ["claims", "--results-dir", "{d}/afile"], r"afile is a file"),
     # the one case here that gets as far as a run directory: it must end marked failed
     ("server-unreachable", TINY + ["--backend", "openai", "--base-url",
                                    "http://127.0.0.1:9/v1"], r"Cannot reach"),
