@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -148,6 +149,10 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="harness", description=(
         "Benchmark reasoning models: accuracy under each model's published protocol, "
         "with speed, memory and energy side by side."))
+    p.add_argument("--configs", type=Path, default=None, metavar="DIR",
+                   help="a directory of your own configs (models/, suites/, tasks/, "
+                        "hardware/, claims.yaml), layered over the shipped ones: same name "
+                        "wins (default: $HARNESS_CONFIGS)")
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("bench", help="run a suite on a model and write a run.json")
@@ -237,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     previous = _on_sigterm()
     try:
+        if args.configs is not None:
+            if not args.configs.is_dir():
+                raise HarnessError(f"--configs {args.configs}: not a directory. Give a "
+                                   "directory laid out like configs/ (models/, suites/, ...).")
+            os.environ["HARNESS_CONFIGS"] = str(args.configs.resolve())
         return args.func(args)
     except HarnessError as exc:
         print(f"error: {exc}", file=sys.stderr)

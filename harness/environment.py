@@ -12,7 +12,7 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from harness.config.configs import ROOT
+from harness.config.places import CHECKOUT, ROOT
 
 
 def _pkg_version(name: str) -> str | None:
@@ -23,7 +23,10 @@ def _pkg_version(name: str) -> str | None:
 
 
 def git_sha() -> str | None:
-    """The harness checkout's commit, with '-dirty' if it has uncommitted changes."""
+    """The harness checkout's commit, with '-dirty' if it has uncommitted changes (None for
+    an installed wheel: its version says what it is)."""
+    if not CHECKOUT:
+        return None
     try:
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
                              text=True, timeout=10, check=True).stdout.strip()

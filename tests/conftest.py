@@ -42,10 +42,12 @@ def results_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def configs_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A writable copy of configs/, installed as harness.config.configs.CONFIGS."""
-    from harness.config import configs
+    """A writable copy of configs/, installed as the shipped configs."""
+    from harness.config import configs, places
 
     dst = tmp_path / "configs"
     shutil.copytree(configs.CONFIGS, dst)
     monkeypatch.setattr(configs, "CONFIGS", dst)
+    monkeypatch.setattr(places, "SHIPPED", dst)
+    monkeypatch.delenv("HARNESS_CONFIGS", raising=False)
     return dst

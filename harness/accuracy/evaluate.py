@@ -74,10 +74,9 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             out = simple_evaluate(tasks=[spec], **call)
         except KeyError as exc:
             from harness.config.checks import did_you_mean
-            from harness.config.configs import CONFIGS
+            from harness.config.places import names
 
-            known = [p.stem for p in (CONFIGS / "tasks").glob("*.yaml")] + \
-                list(manager.all_tasks)
+            known = names("tasks") + list(manager.all_tasks)
             raise HarnessError(f"lm-eval does not know task {exc}."
                                f"{did_you_mean(str(entry.task), known)} Use a task name from "
                                "configs/tasks/ or `lm_eval --tasks list`, a task YAML, or a "

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.accuracy.answers import TokenLimit
-from harness.config.configs import CONFIGS, ModelConfig, SuiteConfig, TaskEntry
+from harness.config.configs import ModelConfig, SuiteConfig, TaskEntry
+from harness.config.places import task_yaml
 from harness.errors import HarnessError
 
 
@@ -48,7 +49,7 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
         cfg = jsonl_task(path)
     else:
         path = Path(entry.task) if entry.task.endswith((".yaml", ".yml")) else \
-            CONFIGS / "tasks" / f"{entry.task}.yaml"
+            task_yaml(entry.task)
         if not path.exists():
             if entry.task.endswith((".yaml", ".yml")):
                 raise HarnessError(f"Task file {entry.task} does not exist.")
@@ -93,7 +94,7 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
 def runs_code(entry: TaskEntry) -> bool:
     """Whether a suite entry runs model-written programs (its YAML's metadata.runs_code)."""
     path = Path(entry.task) if entry.task.endswith((".yaml", ".yml")) else \
-        CONFIGS / "tasks" / f"{entry.task}.yaml"
+        task_yaml(entry.task)
     if not path.exists():
         return False
     from lm_eval.tasks._yaml_loader import load_yaml

@@ -8,17 +8,16 @@ file and line.
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harness.config.checks import check_problems, did_you_mean
 from harness.config.hardware import HardwareConfig
+from harness.config.places import ROOT, SHIPPED, locate, names  # noqa: E402, F401
 from harness.config.yamlio import ConfigError, at_least, build, read_yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-CONFIGS = Path(os.environ.get("HARNESS_CONFIGS", ROOT / "configs"))
+CONFIGS = SHIPPED  # the shipped configs; every lookup goes through places.locate
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,7 @@ class SuiteConfig:
 
 
 def _names(kind: str) -> list[str]:
-    return sorted(p.stem for p in (CONFIGS / kind).glob("*.yaml"))
+    return names(kind)
 
 
 def model_names() -> list[str]:
@@ -198,8 +197,8 @@ def _check_task(task: str, suite: Path) -> None:
     elif task.endswith((".yaml", ".yml")):
         if not Path(task).is_file():
             raise ConfigError(f"{suite}: task file {task} does not exist.")
-    elif not (CONFIGS / "tasks" / f"{task}.yaml").exists() and not _lm_eval_knows(task):
-        ours = [p.stem for p in (CONFIGS / "tasks").glob("*.yaml") if not p.stem.startswith("_")]
+    elif locate("tasks", task) is None and not _lm_eval_knows(task):
+        ours = names("tasks")
         raise ConfigError(
             f"{suite}: unknown task {task!r}.{did_you_mean(task, ours)} Tasks of this project: "
             f"{', '.join(sorted(ours))}; or a task name from `lm_eval --tasks list`, a task "
@@ -222,8 +221,8 @@ def hardware_name(accelerator: str | None) -> str | None:
 
 def get_hardware(name: str) -> HardwareConfig:
     """The accelerator called `name`, with a clear error if unknown."""
-    path = CONFIGS / "hardware" / f"{name}.yaml"
-    if not path.exists():
+    path = locate("hardware", name)
+    if path is None:
         raise ConfigError(f"Unknown GPU {name!r}.{did_you_mean(name, hardware_names())} "
                           f"Known: {', '.join(hardware_names())}. Add a "
                           "YAML under configs/hardware/ for another accelerator.")
@@ -254,8 +253,8 @@ def find_model(name: str) -> ModelConfig | None:
 
 def get_model(name: str) -> ModelConfig:
     """The model config called `name`; raises ConfigError if there is none."""
-    path = CONFIGS / "models" / f"{name}.yaml"
-    if not path.exists():
+    path = locate("models", name)
+    if path is None:
         raise ConfigError(f"No model config named {name!r}.{did_you_mean(name, model_names())}")
     return load_model_config(path)
 
@@ -267,12 +266,12 @@ def get_suite(name: str) -> SuiteConfig:
     if name.endswith(".jsonl"):
         return _single_task_suite(name, Path(name).stem)
     is_file = name.endswith((".yaml", ".yml"))
-    path = Path(name) if is_file else CONFIGS / "suites" / f"{name}.yaml"
+    path = Path(name) if is_file else locate("suites", name)
     if is_file and not path.is_file():
         raise ConfigError(f"Suite file {name} does not exist. Pass the path of a suite or "
                           f"task YAML, or a suite name ({', '.join(suite_names())}).")
-    if path.exists():
-        if "task" in read_yaml(path, any_tag=True) and path.parent != CONFIGS / "suites":
+    if path is not None:
+        if is_file and "task" in read_yaml(path, any_tag=True):
             return _single_task_suite(str(path), path.stem)
         return load_suite_config(path)
     if not name.endswith((".yaml", ".yml")) and _lm_eval_knows(name):

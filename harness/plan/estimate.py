@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.config.configs import CONFIGS, SuiteConfig, TaskEntry
+from harness.config.configs import SuiteConfig, TaskEntry
+from harness.config.places import task_yaml
 from harness.results.parts import Estimate
 from harness.results.record import Run
 
@@ -23,7 +24,7 @@ def task_problems(entry: TaskEntry) -> int | None:
         path = Path(entry.task)
         return sum(1 for line in path.open() if line.strip()) if path.exists() else None
     path = Path(entry.task) if entry.task.endswith((".yaml", ".yml")) else \
-        CONFIGS / "tasks" / f"{entry.task}.yaml"
+        task_yaml(entry.task)
     if not path.exists():
         return None
     from lm_eval.tasks._yaml_loader import load_yaml  # knows !function and include

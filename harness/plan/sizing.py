@@ -88,7 +88,8 @@ def load_architecture(model: str) -> tuple[str, Any]:
         model_type = arch.pop("model_type", None)
         if not model_type:
             raise HarnessError(f"{known.path}: architecture has no model_type (e.g. qwen2).")
-        label = f"configs/models/{known.name}.yaml" if known.name == model else known.path
+        shipped = Path(known.path).parent.parent == configs.CONFIGS
+        label = f"configs/models/{known.name}.yaml" if shipped else known.path
         return _checked(label, lambda: AutoConfig.for_model(model_type, **arch))
     path = Path(model).expanduser()
     if path.is_file() and path.name.endswith(".json"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.config import configs
+from harness.config import configs, places
 from harness.plan import sizing
 from harness.report import intervals, score_claims
 from harness.report.efficiency import estimate_per_correct, measured_per_correct
@@ -23,10 +23,11 @@ from harness.results.record import Run, load_runs
 
 def load_claims() -> list[dict[str, Any]]:
     """The claims list from configs/claims.yaml."""
-    data = configs.read_yaml(configs.CONFIGS / "claims.yaml")
+    path = places.locate_file("claims.yaml") or configs.CONFIGS / "claims.yaml"
+    data = configs.read_yaml(path)
     claims = data.get("claims")
     if not isinstance(claims, list):
-        raise configs.ConfigError(f"{configs.CONFIGS / 'claims.yaml'}: expected a 'claims' list.")
+        raise configs.ConfigError(f"{path}: expected a 'claims' list.")
     return claims
 
 

@@ -19,15 +19,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from harness.config.configs import ROOT
+from harness.config import places
 from harness.errors import HarnessError
 
 SECRET_NAME = re.compile(r"TOKEN|KEY|SECRET|PASSWORD|CREDENTIAL|AUTH", re.IGNORECASE)
 
 
 def results_root() -> Path:
-    """Where results go: $HARNESS_RESULTS, or results/ in the checkout."""
-    return Path(os.environ.get("HARNESS_RESULTS") or ROOT / "results")
+    """Where results go: $HARNESS_RESULTS, results/ of a checkout, else ./results."""
+    return places.results_default()
 
 
 def now_iso() -> str:
