@@ -171,7 +171,8 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
         if backend.device.startswith("cuda") else []
     unavailable = getattr(backend, "energy_unavailable", None)
     desc = backend.describe()
-    info = dataclasses.replace(bench.run.model, parameters=backend.parameter_count())
+    info = dataclasses.replace(bench.run.model, parameters=backend.parameter_count(),
+                               commit=None if remote else models.commit_of(model))
     if remote:
         hardware = Hardware.from_json({**backend.hardware(),
                                        "client": environment.hardware("cpu")})
@@ -189,7 +190,8 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
         if not rehearse:
             bench.update(estimate=_announce(bench.run, suite, model, backend, opts, root))
         with EnergyMeter(devices, unavailable=unavailable) as meter:
-            identity = _identity(model, backend) if opts.resume and not rehearse else None
+            identity = _identity(model, backend, bench.run.model.commit) \
+                if opts.resume and not rehearse else None
             acc = evaluate.run(backend.lm(), suite, model.config, backend.tokenizer,
                                opts.limit, run_dir / "samples", identity, rehearse)
         energy = Energy(joules=meter.result.joules, reason=meter.result.reason,
@@ -240,11 +242,13 @@ def _rehearsal(run: Run, suite: SuiteConfig, model: models.ResolvedModel) -> Reh
     return rehearsal.summary(run, estimate.estimate(suite, None, max_tokens, None, ""))
 
 
-def _identity(model: models.ResolvedModel, backend: Any) -> dict[str, Any]:
-    """What makes two generations interchangeable for the sample cache: the weights and the
+def _identity(model: models.ResolvedModel, backend: Any,
+              commit: str | None = None) -> dict[str, Any]:
+    """What makes two generations interchangeable for the sample cache: the weights (the
+    commit a hub revision resolved to, so a moved `main` never serves old samples) and the
     engine (for a server, its address and the name it serves the model under)."""
     desc = backend.describe()
-    ident = {"model": model.path or model.name, "revision": model.revision,
+    ident = {"model": model.path or model.name, "revision": commit or model.revision,
              "dtype": desc.get("dtype"), "backend": backend.name, "weights": model.weights}
     if desc.get("generation_path"):  # two engines' greedy outputs may differ in the last bit
         ident["generation"] = desc["generation_path"]

@@ -26,7 +26,27 @@ def positive(text: str) -> int:
     return value
 
 
+def quiet_libraries() -> None:
+    """Foreign progress bars and library warnings off for a bench (lm-eval's
+    "`pretrained` model kwarg is not of type `str`", the tqdm bars of lm-eval, datasets and
+    the hub); the harness's own progress and errors still show. `--verbose` keeps them all.
+    Called before those libraries are imported: tqdm reads TQDM_DISABLE then."""
+    import logging
+    import warnings
+
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    warnings.filterwarnings("ignore")
+    for name in ("lm_eval", "lm-eval", "transformers", "datasets", "huggingface_hub",
+                 "accelerate", "absl", "httpx", "urllib3", "filelock"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _bench(args: argparse.Namespace) -> int:
+    if not args.verbose:
+        quiet_libraries()
     from harness.bench import BenchOptions, run_bench
     from harness.report import console, tables
     from harness.results.record import read_run
@@ -197,7 +217,11 @@ def parser() -> argparse.ArgumentParser:
     perf.add_argument("--no-perf", dest="perf", action="store_false",
                       help="skip the perf measurement")
     b.add_argument("--results-dir", type=Path, default=None,
-                   help="where runs/ and COMPARISON.md go (default: results/, or $HARNESS_RESULTS)")
+                   help="where runs/ and COMPARISON.md go (default: $HARNESS_RESULTS, else "
+                        "results/ of a checkout, else ./results)")
+    b.add_argument("--verbose", action="store_true",
+                   help="keep the libraries' own warnings and progress bars (lm-eval, "
+                        "transformers, datasets, the hub), which a bench hides by default")
     b.set_defaults(func=_bench)
 
     pl = sub.add_parser("plan", help="params, memory, fit and speed bounds; no weights needed")

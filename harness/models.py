@@ -12,6 +12,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -108,6 +109,20 @@ def _random_architecture(name: str) -> ResolvedModel:
     return ResolvedModel(name=name, path="", revision=None, weights="random",
                          origin=f"random weights of the architecture in {label}, built on "
                                 "the device", dtype="bfloat16")
+
+
+def commit_of(model: ResolvedModel) -> str | None:
+    """The hub commit a model's revision resolved to: the snapshot of the local Hugging Face
+    cache that from_pretrained loaded (after loading, so a fresh download counts). None for
+    local directories, GGUF files and random weights."""
+    if model.weights != "real" or not model.revision or not _looks_like_hub_id(model.path):
+        return None
+    if re.fullmatch(r"[0-9a-f]{40}", model.revision):
+        return model.revision
+    from huggingface_hub import try_to_load_from_cache
+
+    found = try_to_load_from_cache(model.path, "config.json", revision=model.revision)
+    return Path(found).parent.name if isinstance(found, str) else None
 
 
 def _looks_like_hub_id(name: str) -> bool:

@@ -5,7 +5,7 @@ settings, and its index among identical requests (the n samples of one problem a
 identical requests). Finished samples are appended to a JSONL file as the backend reports
 them (lm-eval's per-result cache hook), each line flushed and fsynced, so a kill loses at
 most the batch in flight. Rerunning the same bench reads them back and generates only the
-rest. A rich progress bar shows done/total, the ETA and generated tokens per second.
+rest. Progress (harness.accuracy.progress) shows done/total, the ETA and tokens per second.
 
 The wrapper replaces `generate_until` on the lm-eval LM instance rather than subclassing,
 so it works for any backend's LM.
@@ -19,6 +19,8 @@ import os
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
+
+from harness.accuracy.progress import progress_for
 
 
 def _key(identity: dict[str, Any], context: str, gen_kwargs: dict[str, Any]) -> str:
@@ -82,40 +84,6 @@ class _Hook:
         self.progress.advance(self.count(res))
 
 
-class _Progress:
-    """done/total, ETA and tokens/s of the generations of one task."""
-
-    def __init__(self) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self.bar = Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                            TextColumn("{task.fields[rate]}"), transient=False)
-        self.task: Any = None
-        self.tokens = 0
-
-    def start(self, total: int, done: int) -> None:
-        self.bar.start()
-        self.task = self.bar.add_task("generate", total=total, completed=done,
-                                      rate=f"{done} from cache")
-
-    def advance(self, tokens: int) -> None:
-        self.tokens += tokens
-        elapsed = self.bar.tasks[0].elapsed or 0.0
-        rate = f"{self.tokens / elapsed:,.0f} tok/s" if elapsed else ""
-        self.bar.update(self.task, advance=1, rate=rate)
-
-    def stop(self) -> None:
-        self.bar.stop()
-
-
 def reused_part(samples: list[dict[str, Any]], identity: dict[str, Any], reused: Counter[str],
                 count: Any) -> dict[str, Any]:
     """How much of one task's logged samples came from the cache rather than this run: the
@@ -170,7 +138,7 @@ def enable(lm: Any, identity: dict[str, Any], cache: SampleCache, tokenizer: Any
             if out[i] is not None:
                 reused[_key(identity, *req.args)] += 1
         lm.reused_keys = reused
-        progress = _Progress()
+        progress = progress_for()
         progress.start(total=len(requests), done=len(requests) - len(todo))
         lm.set_cache_hook(_Hook(identity, cache, progress, count))
         try:

@@ -40,7 +40,8 @@ def workload(run: Run, seconds: float) -> Workload:
         return joules / n if joules is not None and n else None
 
     return Workload(seconds=seconds, output_tokens=tokens, answers=answers, correct=correct,
-                    output_tokens_per_s=tokens / seconds if seconds and tokens else None, joules=joules,
+                    output_tokens_per_s=tokens / seconds if seconds and tokens else None,
+                    joules=joules,
                     joules_per_output_token=per(tokens), joules_per_answer=per(answers),
                     joules_per_correct=per(correct), reused_samples=reused,
                     reused_output_tokens=reused_tokens if reused else None, basis=basis)

@@ -17,6 +17,19 @@ def _console() -> Any:
     return console if console.is_terminal else Console(width=170)  # logs: one row per line
 
 
+KEEP_WHOLE = ("name", "model", "task", "variant")  # what people type back: never wrapped or cut
+
+
+def _protect(table: Any) -> Any:
+    """Let rich wrap or squeeze every column but the names one types, which keep their full
+    width (a narrow terminal wraps the other columns instead)."""
+    for col in table.columns:
+        if str(col.header) in KEEP_WHOLE:
+            col.no_wrap = True
+            col.min_width = max([len(str(c)) for c in col._cells] + [len(str(col.header))])
+    return table
+
+
 def print_rows(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     """Print a simple titled table."""
     from rich.table import Table
@@ -26,7 +39,7 @@ def print_rows(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]
         table.add_column(col)
     for row in rows:
         table.add_row(*row)
-    _console().print(table)
+    _console().print(_protect(table))
 
 
 def print_table(table: list[dict[str, Any]]) -> None:
@@ -44,7 +57,7 @@ def print_table(table: list[dict[str, Any]]) -> None:
         t.add_row(r["model"], r["hardware"], r["weights"], r["task"], _score(r), _fmt(r["n"]),
                   r["perf_point"] or "-", _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]),
                   _fmt(r["peak_mem_gb"], 2), _fmt(r["energy_j"]))
-    _console().print(t)
+    _console().print(_protect(t))
     if unfinished:
         _console().print(f"{len(unfinished)} run(s) did not finish (failed, interrupted or "
                          "running): listed under 'Runs that did not finish' in COMPARISON.md")

