@@ -18,6 +18,7 @@ from typing import Any
 
 from harness import environment, models
 from harness.accuracy import evaluate, rehearsal
+from harness.accuracy import tasks as task_specs
 from harness.backends import REMOTE, backend_args, load_backend
 from harness.config import configs
 from harness.config.checks import check_writable_dir
@@ -51,7 +52,7 @@ class BenchOptions:
     model: str = "smollm2-135m"
     suite: str | None = None  # None: "default" for the embedded models, "quick" for real ones
     backend: str | None = None
-    limit: int | None = None
+    limit: float | None = None  # problems per task; below 1, lm-eval's fraction of each
     device: str = "auto"
     batch_size: int | None = None
     threads: int | None = None  # CPU runs of the hf backend; None: physical cores
@@ -61,16 +62,25 @@ class BenchOptions:
     resume: bool = True  # reuse finished samples of an earlier, interrupted run
     allow_weak_sandbox: bool = False  # run code without bubblewrap (namespaces, rlimits)
     backend_args: tuple[tuple[str, str], ...] = ()  # --backend-arg KEY=VALUE, as given
+    gen_kwargs: tuple[tuple[str, str], ...] = ()  # --gen_kwargs k=v,...: override sampling
+    num_fewshot: int | None = None
+    seed: int | None = None
+    include_path: str | None = None  # a directory of lm-eval task YAMLs
 
 
 def run_bench(opts: BenchOptions) -> Path:
     """Run one bench and return its run directory; the comparison table is rebuilt too.
     Every input is checked before a run directory exists, so a mistake leaves nothing
     behind; once it exists, the run ends `complete` or `failed` (SIGTERM included)."""
-    for name, value in (("limit", opts.limit), ("batch_size", opts.batch_size),
-                        ("threads", opts.threads)):
+    for name, value in (("batch_size", opts.batch_size), ("threads", opts.threads)):
         if value is not None and value < 1:
             raise HarnessError(f"{name}={value}: give 1 or more, or leave it out.")
+    if opts.limit is not None and (opts.limit <= 0 or (opts.limit > 1 and opts.limit % 1)):
+        raise HarnessError(f"limit={opts.limit}: a whole number of problems, or a fraction "
+                           "between 0 and 1.")
+    lm_options = evaluate.Options(gen_kwargs=task_specs.gen_kwargs(opts.gen_kwargs),
+                                  num_fewshot=opts.num_fewshot, seed=opts.seed,
+                                  include_path=_include(opts.include_path))
     given = opts.results_dir
     root = check_writable_dir(given or files.results_root(), "results directory",
                               "" if given or not os.environ.get("HARNESS_RESULTS")
@@ -78,7 +88,7 @@ def run_bench(opts: BenchOptions) -> Path:
     known = configs.find_model(opts.model)
     backend_name = opts.backend or (known.backend.default if known else "hf")
     args = backend_args(backend_name, known, opts.backend_args)
-    suite = get_suite(opts.suite) if opts.suite else None
+    suite = get_suite(opts.suite, lm_options.include_path) if opts.suite else None
     # Before anything is resolved or downloaded: a model that needs a cluster stops here.
     preflight.check_gpus(known, backend_name, args, opts.device)
     model = models.resolve(opts.model, weights=opts.weights, local=backend_name not in REMOTE)
@@ -90,7 +100,7 @@ def run_bench(opts: BenchOptions) -> Path:
     write_run(run_dir / "run.json", bench.run)
     t0 = time.perf_counter()
     try:
-        _execute(bench, opts, suite, model, backend_name, args, run_dir, root)
+        _execute(bench, opts, suite, model, backend_name, args, run_dir, root, lm_options)
         bench.update(status="complete")
     except BaseException as exc:
         bench.update(status="failed", error=f"{type(exc).__name__}: {exc}")
@@ -100,6 +110,16 @@ def run_bench(opts: BenchOptions) -> Path:
         write_run(run_dir / "run.json", bench.run)
         tables.rebuild(root)
     return run_dir
+
+
+def _include(path: str | None) -> str | None:
+    """--include_path: a directory of lm-eval task YAMLs, checked before anything loads."""
+    if path is None:
+        return None
+    if not Path(path).is_dir():
+        raise HarnessError(f"--include_path {path}: not a directory. Give a directory of "
+                           "lm-eval task YAMLs (lm-eval's own --include_path).")
+    return str(Path(path).resolve())
 
 
 def _sandbox(suite: SuiteConfig, opts: BenchOptions) -> str | None:
@@ -161,7 +181,7 @@ def _announce(run: Run, suite: SuiteConfig, model: models.ResolvedModel, backend
 
 def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
              model: models.ResolvedModel, backend_name: str, args: dict[str, Any],
-             run_dir: Path, root: Path) -> None:
+             run_dir: Path, root: Path, lm_options: evaluate.Options) -> None:
     batch = opts.batch_size or suite.batch_size
     if backend_name == "hf":
         args = {**args, "threads": opts.threads}
@@ -193,7 +213,7 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
             identity = _identity(model, backend, bench.run.model.commit) \
                 if opts.resume and not rehearse else None
             acc = evaluate.run(backend.lm(), suite, model.config, backend.tokenizer,
-                               opts.limit, run_dir / "samples", identity, rehearse)
+                               opts.limit, run_dir / "samples", identity, rehearse, lm_options)
         energy = Energy(joules=meter.result.joules, reason=meter.result.reason,
                         accuracy=meter.result.to_record())
         bench.update(backend=backend.describe())  # with what the accuracy run chose (KV)

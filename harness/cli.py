@@ -11,37 +11,15 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from harness.cli_args import (
+    at_least_zero,
+    limit_value,
+    pairs,
+    positive,
+    quiet_libraries,
+    split,
+)
 from harness.errors import HarnessError, Terminated
-
-
-def positive(text: str) -> int:
-    """argparse type: a whole number of 1 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed: give 1 or more (leave the "
-                                         "option out for the default)")
-    return value
-
-
-def quiet_libraries() -> None:
-    """Foreign progress bars and library warnings off for a bench (lm-eval's
-    "`pretrained` model kwarg is not of type `str`", the tqdm bars of lm-eval, datasets and
-    the hub); the harness's own progress and errors still show. `--verbose` keeps them all.
-    Called before those libraries are imported: tqdm reads TQDM_DISABLE then."""
-    import logging
-    import warnings
-
-    os.environ.setdefault("TQDM_DISABLE", "1")
-    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    warnings.filterwarnings("ignore")
-    for name in ("lm_eval", "lm-eval", "transformers", "datasets", "huggingface_hub",
-                 "accelerate", "absl", "httpx", "urllib3", "filelock"):
-        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -55,28 +33,18 @@ def _bench(args: argparse.Namespace) -> int:
                         limit=args.limit, device=args.device, batch_size=args.batch_size,
                         threads=args.threads,
                         perf=args.perf, results_dir=args.results_dir, weights=args.weights,
-                        resume=not args.no_resume, backend_args=_pairs(args),
-                        allow_weak_sandbox=args.allow_weak_sandbox)
+                        resume=not args.no_resume,
+                        backend_args=split("--model_args", args.model_args) + pairs(args),
+                        allow_weak_sandbox=args.allow_weak_sandbox,
+                        gen_kwargs=split("--gen_kwargs", args.gen_kwargs),
+                        num_fewshot=args.num_fewshot, seed=args.seed,
+                        include_path=args.include_path)
     run_dir = run_bench(opts)
     run = read_run(run_dir / "run.json")
     console.print_table(tables.rows([run]))
     console.print_perf(run)
     print(f"run written to {run_dir}/run.json; table in {run_dir.parent.parent}/COMPARISON.md")
     return 0
-
-
-def _pairs(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
-    """--backend-arg KEY=VALUE options (and --base-url) as (key, value) pairs."""
-    pairs = []
-    for item in args.backend_arg or []:
-        key, eq, value = item.partition("=")
-        if not eq or not key.strip():
-            raise HarnessError(f"--backend-arg {item!r} is not KEY=VALUE, e.g. "
-                               "--backend-arg tensor_parallel_size=8.")
-        pairs.append((key.strip(), value.strip()))
-    if args.base_url:
-        pairs.append(("base_url", args.base_url))
-    return tuple(pairs)
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -193,8 +161,25 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", default=None,
                    help="openai backend: the server, e.g. http://127.0.0.1:8000/v1 "
                         "(default: $OPENAI_BASE_URL)")
-    b.add_argument("--limit", type=positive, default=None,
-                   help="at most N problems per task (N >= 1; default: the suite's limit)")
+    b.add_argument("--limit", type=limit_value, default=None,
+                   help="at most N problems per task (N >= 1), or a fraction of each task's "
+                        "problems (0 < N < 1, as lm-eval; a suite entry's own limit is then "
+                        "ignored); default: the suite's limits")
+    b.add_argument("--model_args", "--model-args", default=None, metavar="K=V,...",
+                   help="lm-eval's --model_args: engine arguments as one comma list, the same "
+                        "as repeating --backend-arg")
+    b.add_argument("--gen_kwargs", "--gen-kwargs", default=None, metavar="K=V,...",
+                   help="generation settings over the model card's and the task's: "
+                        "temperature, top_p, top_k, min_p, do_sample, max_gen_toks, "
+                        "repetition_penalty (recorded in run.json)")
+    b.add_argument("--num_fewshot", "--num-fewshot", type=at_least_zero, default=None,
+                   help="few-shot examples per prompt, for every task (default: each task's; "
+                        "the reasoning tasks here are zero-shot)")
+    b.add_argument("--seed", type=at_least_zero, default=None,
+                   help="one seed for lm-eval's python, numpy, torch and few-shot seeds "
+                        "(default: lm-eval's 0/1234/1234/1234)")
+    b.add_argument("--include_path", "--include-path", default=None, metavar="DIR",
+                   help="a directory of lm-eval task YAMLs whose task names --suite may use")
     b.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
                    help="where the model runs (default auto: the GPU if there is one)")
     b.add_argument("--batch-size", type=positive, default=None,

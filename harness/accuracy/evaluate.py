@@ -9,36 +9,61 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import statistics
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import numpy
-
 from harness.accuracy import tasks as tasks_mod
-from harness.accuracy.answers import split_reasoning
 from harness.accuracy.grading import explain
+from harness.accuracy.metrics import (  # noqa: F401  (generation_stats: part of this API)
+    _counter,
+    _max_tokens,
+    _texts,
+    generation_stats,
+    task_metrics,
+)
 from harness.config.configs import ModelConfig, SuiteConfig, TaskEntry
 from harness.errors import HarnessError
 from harness.results import files
 
 
-def _limit(entry: TaskEntry, suite: SuiteConfig, cli: int | None) -> int | None:
-    """At most `cli` problems if given, never more than the suite entry's own limit."""
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """lm-eval's own knobs as `harness bench` takes them (--gen_kwargs, --num_fewshot,
+    --seed, --include_path; the README maps each lm-eval option to the harness's)."""
+
+    gen_kwargs: dict[str, Any] = dataclasses.field(default_factory=dict)
+    num_fewshot: int | None = None
+    seed: int | None = None
+    include_path: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """What run.json keeps of them (under generation.settings.lm_eval), if any."""
+        out = {"num_fewshot": self.num_fewshot, "seed": self.seed,
+               "include_path": self.include_path}
+        return {k: v for k, v in out.items() if v is not None}
+
+
+def _limit(entry: TaskEntry, suite: SuiteConfig, cli: float | None) -> float | None:
+    """At most `cli` problems if given, never more than the suite entry's own limit; a
+    fraction (0 < cli < 1) is lm-eval's: that share of each task's problems."""
+    if cli is not None and cli < 1:
+        return cli
     limits = [x for x in (entry.limit, cli if cli is not None else suite.limit) if x]
     return min(limits) if limits else None
 
 
 def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
-        limit: int | None, samples_dir: Path,
-        identity: dict[str, Any] | None = None, rehearse: bool = False) -> dict[str, Any]:
+        limit: float | None, samples_dir: Path,
+        identity: dict[str, Any] | None = None, rehearse: bool = False,
+        options: Options = Options()) -> dict[str, Any]:
     """Evaluate `lm` on the suite, one lm-eval call per task (each with its own limit);
     write samples; return {"tasks", "generation"} for run.json. With an `identity` (what
     makes two generations interchangeable: model, revision, dtype, backend), finished
     samples are cached on disk and reused by the next run (harness.accuracy.resume). With
     `rehearse`, the suite runs as a rehearsal (harness.accuracy.rehearsal): every generation
-    to its limit, no scores, stand-in prompts where a dataset is unavailable."""
+    to its limit, no scores, stand-in prompts where a dataset is unavailable. lm-eval's own
+    results JSON of all the tasks is written beside run.json (lm_eval_results.json)."""
     from lm_eval import simple_evaluate
     from lm_eval.tasks import TaskManager
 
@@ -50,15 +75,19 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         resume.enable(lm, identity, resume.SampleCache(cache_dir() / "samples" / f"{name}.jsonl"),
                       tokenizer)
 
-    sampling = tasks_mod.sampling_kwargs(suite, model)
+    sampling = {**tasks_mod.sampling_kwargs(suite, model), **options.gen_kwargs}
     think = tasks_mod.think_settings(model)
     chat = model.chat if model else None
-    manager = TaskManager()
+    manager = TaskManager(include_path=options.include_path)
     tasks: dict[str, Any] = {}
-    generation: dict[str, Any] = {"settings": sampling}
+    generation: dict[str, Any] = {"settings": {**sampling, **(
+        {"lm_eval": options.record()} if options.record() else {})}}
+    native: dict[str, Any] = {}  # lm-eval's own results JSON, merged over the tasks
     for entry in suite.tasks:
         if entry.max_new_tokens is None and model is not None:
             entry = dataclasses.replace(entry, max_new_tokens=model.generation.max_new_tokens)
+        if "max_gen_toks" in options.gen_kwargs:  # the user's --gen_kwargs win
+            entry = dataclasses.replace(entry, max_new_tokens=options.gen_kwargs["max_gen_toks"])
         spec = tasks_mod.task_spec(entry, sampling, think, tokenizer, rehearse)
         _check_context(lm, spec, entry)
         usage_before = dict(getattr(lm, "usage", None) or {})
@@ -69,7 +98,11 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
                 "apply_chat_template": bool(chat is None or chat.use_chat_template
                                             or getattr(lm, "chat_only", False)),
                 "system_instruction": chat.system_prompt if chat else None,
-                "task_manager": manager, "bootstrap_iters": 0 if rehearse else 1000}
+                "task_manager": manager, "bootstrap_iters": 0 if rehearse else 1000,
+                "num_fewshot": options.num_fewshot}
+        if options.seed is not None:
+            call.update(random_seed=options.seed, numpy_random_seed=options.seed,
+                        torch_random_seed=options.seed, fewshot_random_seed=options.seed)
         try:
             out = simple_evaluate(tasks=[spec], **call)
         except KeyError as exc:
@@ -84,7 +117,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         except HarnessError:
             raise
         except Exception as exc:
-            error = dataset_error(spec, exc)
+            error = dataset_error(spec, exc, manager)
             if not (rehearse and isinstance(error, DatasetUnavailable)):
                 raise error from exc
             from harness.accuracy.rehearsal import STAND_IN, stand_in
@@ -93,6 +126,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             spec = stand_in(spec, entry)
             prompts = f"stand-in: {STAND_IN.name} problems ({error.dataset} is not available here)"
             out = simple_evaluate(tasks=[spec], **call)
+        _merge_native(native, out)
         for name, metrics in out["results"].items():
             samples = out["samples"].get(name, [])
             if rehearse:
@@ -120,7 +154,20 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
                 generation[name].update(reused_part(samples, identity,
                                                     getattr(lm, "reused_keys", Counter()),
                                                     _counter(tokenizer)))
+    if native:
+        files.write_json(samples_dir.parent / "lm_eval_results.json", native)
     return {"tasks": tasks, "generation": generation}
+
+
+def _merge_native(into: dict[str, Any], out: dict[str, Any]) -> None:
+    """Add one simple_evaluate's output (without its samples) to lm-eval's results JSON."""
+    for key, value in out.items():
+        if key == "samples":
+            continue
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            into[key].update(value)
+        else:
+            into[key] = value
 
 
 def _check_context(lm: Any, spec: str | dict[str, Any], entry: TaskEntry) -> None:
@@ -155,10 +202,13 @@ class DatasetUnavailable(HarnessError):
         self.dataset = dataset
 
 
-def dataset_error(spec: str | dict[str, Any], exc: Exception) -> Exception:
-    """A missing or gated dataset as a HarnessError that says how to get it; else `exc`."""
+def dataset_error(spec: str | dict[str, Any], exc: Exception,
+                  manager: Any = None) -> Exception:
+    """A missing or gated dataset as a HarnessError that says how to get it (the dataset's
+    hub repo, looked up in lm-eval's task index for a task given by name); else `exc`."""
     text = f"{type(exc).__name__}: {exc}"
-    dataset = str(spec.get("dataset_path") if isinstance(spec, dict) else spec)
+    dataset = str(spec.get("dataset_path") if isinstance(spec, dict) else
+                  _dataset_of(spec, manager) or spec)
     if any(w in text for w in ("gated", "401", "403", "authenticat")):
         return DatasetUnavailable(
             f"Dataset {dataset} is gated: accept its terms on its Hugging Face page, log in "
@@ -173,115 +223,13 @@ def dataset_error(spec: str | dict[str, Any], exc: Exception) -> Exception:
     return exc
 
 
-HEADLINE = ("pass@1", "prompt_level_strict_acc", "exact_match", "acc")
+def _dataset_of(task: str, manager: Any) -> str | None:
+    """The hub dataset of an lm-eval task known by name (arc_easy -> allenai/ai2_arc)."""
+    try:
+        from lm_eval.tasks._yaml_loader import load_yaml
 
-
-def task_metrics(name: str, metrics: dict[str, Any], samples: list[dict[str, Any]],
-                 task_cfg: dict[str, Any]) -> dict[str, Any]:
-    """The headline metric of one task: {metric, filter, value, stderr, n_docs, ...}."""
-    pairs = [(k, v) for k, v in metrics.items()
-             if "," in k and "_stderr" not in k and isinstance(v, (int, float))]
-    if not pairs:
-        raise HarnessError(f"lm-eval returned no metric for task {name}: {metrics}")
-    rank = {m: i for i, m in enumerate(HEADLINE)}
-    key, value = min(pairs, key=lambda kv: rank.get(kv[0].partition(",")[0], len(rank)))
-    metric, _, filt = key.partition(",")
-    stderr = metrics.get(f"{metric}_stderr,{filt}")
-    return {
-        "metric": metric, "filter": filt, "value": float(value),
-        "stderr": float(stderr) if isinstance(stderr, (int, float)) else None,
-        "n_docs": len(samples) or metrics.get("sample_len"),
-        "samples_per_doc": int(task_cfg.get("repeats", 1) or 1),
-        "all_metrics": {k: v for k, v in metrics.items() if isinstance(v, (int, float))},
-        "per_problem": per_problem(samples, metric),
-    }
-
-
-def per_problem(samples: list[dict[str, Any]], metric: str) -> dict[str, float]:
-    """Each problem's score, keyed by the dataset's `id` field or else lm-eval's doc hash,
-    so two runs on the same problems can be compared problem by problem."""
-    out: dict[str, float] = {}
-    for s in samples:
-        doc = s.get("doc") if isinstance(s.get("doc"), dict) else {}
-        key = str(doc.get("id") or s.get("doc_hash", "")[:16] or s.get("doc_id"))
-        if isinstance(s.get(metric), (int, float)):
-            out[key] = float(s[metric])
-    return out
-
-
-def _max_tokens(task_cfg: dict[str, Any]) -> int | None:
-    gen = task_cfg.get("generation_kwargs") or {}
-    return gen.get("max_gen_toks")
-
-
-def _counter(tokenizer: Any) -> Any:
-    """Output tokens of one text, or None without a local tokenizer."""
-    if tokenizer is None:
+        entry = manager.task_index.get(task) if manager is not None else None
+        cfg = load_yaml(entry.yaml_path, resolve_func=False, recursive=True) if entry else {}
+        return cfg.get("dataset_path")
+    except Exception:  # an index lookup must never hide the real error
         return None
-    return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"]) \
-        if text else 0
-
-
-def _texts(sample: dict[str, Any]) -> list[str]:
-    """Every raw generation of a logged sample (one per repeat)."""
-    out: list[str] = []
-    for resp in sample.get("resps", []):
-        out.extend(str(t) for t in (resp if isinstance(resp, list) else [resp]))
-    return out
-
-
-def generation_stats(samples: list[dict[str, Any]], tokenizer: Any, max_tokens: int | None,
-                     think: dict[str, Any] | None = None,
-                     task: dict[str, Any] | None = None,
-                     server: dict[str, int] | None = None) -> dict[str, Any]:
-    """Output-length statistics counted on the raw generations (lm-eval's logged text, before
-    any filtering or think stripping): totals, mean, median, p90, reasoning vs answer tokens,
-    how many hit the token limit, how many never closed their thinking, tokens per correct."""
-    if tokenizer is None:  # a served model whose tokenizer is not on this machine
-        n = sum(len(_texts(s)) for s in samples)
-        if server and server.get("responses") == n:
-            total = server["completion_tokens"]
-            return {"n_generations": n, "output_tokens_total": total,
-                    "output_tokens_mean": total / n if n else None,
-                    "counted_by": "the server's usage field", "max_new_tokens": max_tokens}
-        return {"n_generations": n, "output_tokens_total": None,
-                "reason": "no local tokenizer for this model, and the server's usage covers "
-                          f"{(server or {}).get('responses', 0)} of {n} generations (the rest "
-                          "came from the sample cache or had no usage)"}
-
-    def count(text: str) -> int:
-        return len(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else 0
-
-    counts, reasoning, answer, unclosed, truncated = [], [], [], 0, 0
-    for text in (t for s in samples for t in _texts(s)):
-        counts.append(count(text))
-        open_end = False
-        if think and think.get("think_end"):
-            split = split_reasoning(text, **think)
-            open_end = split.truncated
-            reasoning.append(count(split.reasoning))
-            answer.append(count(split.answer))
-        unclosed += open_end
-        # the graders' rule (answers.cut): thinking left open, or the token limit reached
-        truncated += open_end or bool(max_tokens and counts[-1] >= max_tokens)
-    if not counts:
-        return {"n_generations": 0}
-    hit = sum(1 for c in counts if max_tokens and c >= max_tokens)
-    correct = task["value"] * (task.get("n_docs") or 0) * (task.get("samples_per_doc") or 1) \
-        if task else 0
-    return {
-        "n_generations": len(counts),
-        "output_tokens_total": sum(counts),
-        "output_tokens_mean": statistics.fmean(counts),
-        "output_tokens_median": statistics.median(counts),
-        "output_tokens_p90": float(numpy.percentile(counts, 90)),
-        "output_tokens_max": max(counts),
-        "reasoning_tokens_mean": statistics.fmean(reasoning) if reasoning else None,
-        "answer_tokens_mean": statistics.fmean(answer) if answer else None,
-        "max_new_tokens": max_tokens,
-        "hit_max_new_tokens": hit,
-        "hit_max_new_tokens_rate": hit / len(counts),
-        "unclosed_thinking": unclosed if reasoning else None,
-        "truncation_rate": truncated / len(counts),
-        "tokens_per_correct": sum(counts) / correct if correct else None,
-    }

@@ -154,3 +154,39 @@ def sampling_kwargs(suite: SuiteConfig, model: ModelConfig | None) -> dict[str, 
     if g.min_p:
         out["min_p"] = g.min_p
     return {k: v for k, v in out.items() if v is not None}
+
+
+GEN_KWARGS: dict[str, tuple[type, float | None, float | None]] = {  # type, lowest, highest
+    "temperature": (float, 0, None), "top_p": (float, 0, 1), "top_k": (int, 0, None),
+    "min_p": (float, 0, 1), "do_sample": (bool, None, None), "max_gen_toks": (int, 1, None),
+    "repetition_penalty": (float, 0, None),
+}
+
+
+def gen_kwargs(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """--gen_kwargs k=v,... as generation settings that override the model card's and the
+    task's: typed and range-checked; a temperature above 0 turns sampling on unless
+    do_sample is given."""
+    import yaml
+
+    from harness.config.checks import did_you_mean
+
+    out: dict[str, Any] = {}
+    for key, raw in pairs:
+        if key not in GEN_KWARGS:
+            raise HarnessError(f"--gen_kwargs {key}: not a generation setting the harness "
+                               f"passes on.{did_you_mean(key, GEN_KWARGS)} Known: "
+                               f"{', '.join(sorted(GEN_KWARGS))}.")
+        kind, low, high = GEN_KWARGS[key]
+        value = yaml.safe_load(raw) if raw else None
+        ok = isinstance(value, bool) if kind is bool else \
+            isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            (kind is float or float(value).is_integer())
+        if not ok or (low is not None and value < low) or (high is not None and value > high):
+            bounds = "" if kind is bool else f" from {low}" + (f" to {high}" if high else "")
+            raise HarnessError(f"--gen_kwargs {key}={raw}: must be "
+                               f"{'true or false' if kind is bool else kind.__name__}{bounds}.")
+        out[key] = kind(value)
+    if out.get("temperature", 0) > 0 and "do_sample" not in out:
+        out["do_sample"] = True
+    return out

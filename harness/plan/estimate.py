@@ -10,6 +10,7 @@ are an upper bound too; the message says which rate it used.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from harness.config.configs import SuiteConfig, TaskEntry
@@ -33,13 +34,17 @@ def task_problems(entry: TaskEntry) -> int | None:
     return meta.get("problems") if isinstance(meta, dict) else None
 
 
-def estimate(suite: SuiteConfig, limit: int | None, default_max_tokens: int,
+def estimate(suite: SuiteConfig, limit: float | None, default_max_tokens: int,
              rate: float | None, rate_source: str) -> Estimate:
     """Generations, token upper bound and hours at `rate` tokens/s for a suite."""
     generations, tokens, unknown = 0, 0, []
     for entry in suite.tasks:
         n = task_problems(entry)
-        caps = [x for x in (n, entry.limit, limit if limit is not None else suite.limit) if x]
+        if limit is not None and limit < 1:  # lm-eval's fraction of each task
+            caps = [math.ceil(n * limit)] if n else []
+        else:
+            caps = [x for x in (n, entry.limit, limit if limit is not None else suite.limit)
+                    if x]
         if not caps:
             unknown.append(entry.task)
             continue

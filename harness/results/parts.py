@@ -33,7 +33,7 @@ class SuiteInfo(Record):
 
     name: str = "?"
     path: str | None = None
-    limit: int | None = None
+    limit: float | None = None  # problems per task, or lm-eval's fraction of each (< 1)
     sampling: str | None = None
     tasks: tuple[str, ...] = ()
 

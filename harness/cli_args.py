@@ -1,0 +1,91 @@
+"""The command line's value types and lists: counts, --limit, lm-eval's k=v,... lists,
+--backend-arg pairs, and the quieting of libraries for a bench (used by harness.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from harness.errors import HarnessError
+
+
+def positive(text: str) -> int:
+    """argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: give 1 or more (leave the "
+                                         "option out for the default)")
+    return value
+
+
+def quiet_libraries() -> None:
+    """Foreign progress bars and library warnings off for a bench (lm-eval's
+    "`pretrained` model kwarg is not of type `str`", the tqdm bars of lm-eval, datasets and
+    the hub); the harness's own progress and errors still show. `--verbose` keeps them all.
+    Called before those libraries are imported: tqdm reads TQDM_DISABLE then."""
+    import logging
+    import warnings
+
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    warnings.filterwarnings("ignore")
+    for name in ("lm_eval", "lm-eval", "transformers", "datasets", "huggingface_hub",
+                 "accelerate", "absl", "httpx", "urllib3", "filelock"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def limit_value(text: str) -> float:
+    """argparse type of --limit: a whole number of problems (1 or more), or lm-eval's
+    fraction of each task's problems (between 0 and 1)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0 or (value > 1 and not value.is_integer()):
+        raise argparse.ArgumentTypeError(f"{text} is not allowed: give 1 or more problems, a "
+                                         "fraction between 0 and 1, or leave it out")
+    return int(value) if value.is_integer() else value
+
+
+def at_least_zero(text: str) -> int:
+    """argparse type: a whole number of 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: give 0 or more")
+    return value
+
+
+def split(option: str, text: str | None) -> tuple[tuple[str, str], ...]:
+    """lm-eval's comma lists, k1=v1,k2=v2, as (key, value) pairs."""
+    pairs = []
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise HarnessError(f"{option} {item!r} is not KEY=VALUE; write "
+                               f"{option} key1=value1,key2=value2.")
+        pairs.append((key.strip(), value.strip()))
+    return tuple(pairs)
+
+
+def pairs(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """--backend-arg KEY=VALUE options (and --base-url) as (key, value) pairs."""
+    pairs = []
+    for item in args.backend_arg or []:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise HarnessError(f"--backend-arg {item!r} is not KEY=VALUE, e.g. "
+                               "--backend-arg tensor_parallel_size=8.")
+        pairs.append((key.strip(), value.strip()))
+    if args.base_url:
+        pairs.append(("base_url", args.base_url))
+    return tuple(pairs)
