@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from harness import environment
+from harness.backends import hf_load
 from harness.config.configs import PerfSettings
 from harness.errors import HarnessError
 from harness.models import ModelError, ResolvedModel
 
-ARGS: dict[str, type] = {"generation": str}  # --backend-arg generation=auto|continuous|static
+# --backend-arg generation=auto|continuous|static, dtype, attn_implementation, device_map
+ARGS: dict[str, type] = {"generation": str, "dtype": str, "attn_implementation": str,
+                         "device_map": str}
 
 if TYPE_CHECKING:
     from harness.perf.sweep import OnPoint
@@ -40,6 +43,12 @@ def pick_device(requested: str, model: ResolvedModel) -> str:
     return device
 
 
+def check_args(args: dict[str, Any]) -> dict[str, Any]:
+    """Before anything loads: values from_pretrained would refuse (harness.backends.hf_load)."""
+    hf_load.check(args)
+    return args
+
+
 class HFBackend:
     """Loads a model with transformers and serves lm-eval's HFLM and the perf timings."""
 
@@ -47,15 +56,19 @@ class HFBackend:
 
     def __init__(self, model: ResolvedModel, device: str = "auto", batch_size: int = 8,
                  dtype: str | None = None, threads: int | None = None,
-                 generation: str = "auto", **args: Any) -> None:
+                 generation: str = "auto", attn_implementation: str | None = None,
+                 device_map: str | None = None, **args: Any) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         if args:
             raise HarnessError(f"Unknown argument(s) for the hf backend: {', '.join(args)}. "
-                               "It takes generation=auto|continuous|static besides --device, "
-                               "--batch-size, --threads and the model's dtype; engine "
-                               "arguments belong to --backend vllm.")
+                               f"It takes {', '.join(sorted(ARGS))} besides --device, "
+                               "--batch-size and --threads; engine arguments such as "
+                               "tensor_parallel_size belong to --backend vllm.")
+        load = {"attn_implementation": attn_implementation, "device_map": device_map,
+                "dtype": dtype}
+        hf_load.check(load)
         if generation not in ("auto", "continuous", "static"):
             raise HarnessError(f"--backend-arg generation={generation}: use continuous "
                                "(transformers' continuous batching, the default where the "
@@ -73,19 +86,29 @@ class HFBackend:
             # machine oversubscribed threads slowed one perf suite down sevenfold
             self.threads = threads or environment.physical_cores()
             torch.set_num_threads(self.threads)
-        self.dtype = dtype or _default_dtype(model.dtype, self.device)
+        self.dtype = dtype if dtype not in (None, "auto") else \
+            _default_dtype(model.dtype, self.device)
         kwargs: dict[str, Any] = {"revision": model.revision} if model.revision else {}
         # Remote code runs only where the model's YAML opts in (trust_remote_code: true).
         kwargs["trust_remote_code"] = model.trust_remote_code
         if model.weights == "random" and not model.path:
-            self._build_random(model)
+            self._build_random(model, attn_implementation)
             return
+        visible = torch.cuda.device_count() if self.device.startswith("cuda") else 0
+        gpus = hf_load.gpus_to_use(model.config.name if model.config else None, self.device,
+                                   visible, torch.cuda.get_device_name(0) if visible else None,
+                                   device_map)
+        self.gpu_indices = list(range(max(gpus, 1)))
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model.path, **kwargs)
-            # device_map puts the weights straight on the device: a 65 GB model never
+            # device_map puts the weights straight on the device(s): a 65 GB model never
             # passes through host memory first.
             self.model = AutoModelForCausalLM.from_pretrained(
-                model.path, dtype=getattr(torch, self.dtype), device_map=self.device, **kwargs)
+                model.path, **hf_load.load_kwargs(self.device, getattr(torch, self.dtype),
+                                                  load, gpus), **kwargs)
+        except (ImportError, ValueError) as exc:  # e.g. a kernel whose package is missing
+            raise HarnessError(f"transformers could not load {model.path} with "
+                               f"{ {k: v for k, v in load.items() if v} }: {exc}") from exc
         except OSError as exc:
             raise ModelError(
                 f"Could not load {model.path}: {exc}. If the machine is offline, download the "
@@ -96,7 +119,7 @@ class HFBackend:
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
 
-    def _build_random(self, model: ResolvedModel) -> None:
+    def _build_random(self, model: ResolvedModel, attn: str | None = None) -> None:
         """The architecture with random weights, built directly on the device: no download
         and no host copy, so a 65 GB model goes straight to GPU memory."""
         import torch
@@ -108,8 +131,9 @@ class HFBackend:
                                          model.config.name)
         torch.manual_seed(0)
         with torch.device(self.device):
-            self.model = AutoModelForCausalLM.from_config(hf_config,
-                                                          dtype=getattr(torch, self.dtype))
+            self.model = AutoModelForCausalLM.from_config(
+                hf_config, dtype=getattr(torch, self.dtype),
+                **({"attn_implementation": attn} if attn else {}))
         self.model.eval()
         self.tokenizer = None  # loaded by lm() when a rehearsal needs one
         self.tokenizer_origin = None
@@ -213,7 +237,9 @@ class HFBackend:
                 "generation_path": self.generation_path(),
                 "tokenizer": self.tokenizer_origin,
                 **(self._lm.describe() if hasattr(self._lm, "describe") else {}),
-                "attn_implementation": getattr(self.model.config, "_attn_implementation", None)}
+                "attn_implementation": getattr(self.model.config, "_attn_implementation", None),
+                "gpus": len(set(getattr(self.model, "hf_device_map", {}).values()))
+                or (1 if self.device.startswith("cuda") else 0)}
 
     def close(self) -> None:
         """Drop the model and return cached GPU memory."""
