@@ -90,6 +90,12 @@ def _report(args: argparse.Namespace) -> int:
     table = tables.rebuild(root)
     console.print_table(table)
     print(f"wrote {root}/COMPARISON.md and {root}/comparison.csv ({len(table)} rows)")
+    if args.html:
+        from harness.report import claims, html
+        from harness.results.record import load_runs
+
+        claims.rebuild(root)  # the verdicts the page shows, from the same runs
+        print(f"wrote {html.write(root, load_runs(root, warn=False))}")
     return 0
 
 
@@ -225,6 +231,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--results-dir", type=Path, default=None,
                    help="the results directory to rebuild (default: results/, or "
                         "$HARNESS_RESULTS)")
+    r.add_argument("--html", action="store_true",
+                   help="also write report.html: one self-contained file with the tables, "
+                        "the claims' verdicts, the plots and a sample browser")
     r.set_defaults(func=_report)
 
     c = sub.add_parser("claims", help="rebuild CLAIMS.md: a verdict on each claim, with evidence")
