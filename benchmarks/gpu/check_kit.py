@@ -43,10 +43,15 @@ def requirements(wheel: Path) -> tuple[str, list[Requirement]]:
 
 
 def harness_requirements(pyproject: Path) -> tuple[str, list[Requirement]]:
-    """The harness's own dependencies (it runs from the checkout there, uninstalled)."""
+    """The harness's own dependencies with the extras a GPU run uses (gpu, code, plots,
+    gguf: what `all` names); it runs from the checkout there, uninstalled."""
     import tomllib
 
-    deps = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    project = tomllib.loads(pyproject.read_text())["project"]
+    extras = project.get("optional-dependencies", {})
+    deps = list(project["dependencies"])
+    for name in ("gpu", "code", "plots", "gguf"):
+        deps += extras.get(name, [])
     return "harness", [Requirement(d) for d in deps]
 
 

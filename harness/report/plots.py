@@ -18,6 +18,8 @@ from harness.results import files
 from harness.results.record import Run
 
 MEASURED = "measured runs, real weights"
+PLOTS = ("accuracy_vs_memory.png", "accuracy_vs_energy.png", "decode_vs_batch.png",
+         "tokens_per_answer.png")
 
 
 def _save(fig: Any, path: Path) -> None:
@@ -72,6 +74,11 @@ def _scatter(points: list[tuple[float, float, float, str]], xlabel: str, title: 
 def write_all(runs: list[Run], table: list[dict[str, Any]], out: Path) -> dict[str, str]:
     """Draw every plot that has data from the complete runs; return {file name: "" where
     drawn, else the reason it was not}."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        why = "matplotlib is not installed (`pip install 'harness[plots]'`)"
+        return {name: why for name in PLOTS}
     runs = [r for r in runs if r.status == "complete"]
     scored = [r for r in table if r["score"] is not None and r["weights"] == "real"
               and r["status"] == "complete"]
