@@ -85,6 +85,7 @@ def run_bench(opts: BenchOptions) -> Path:
     root = check_writable_dir(given or files.results_root(), "results directory",
                               "" if given or not os.environ.get("HARNESS_RESULTS")
                               else "HARNESS_RESULTS", create=False)
+    models.cache_dir()  # a bad $HARNESS_CACHE stops here, not after a conversion or a run
     known = configs.find_model(opts.model)
     backend_name = opts.backend or (known.backend.default if known else "hf")
     args = backend_args(backend_name, known, opts.backend_args)
