@@ -17,6 +17,7 @@ from harness.cli_args import (
     pairs,
     positive,
     quiet_libraries,
+    results_dir,
     split,
 )
 from harness.errors import HarnessError, Terminated
@@ -207,9 +208,7 @@ def parser() -> argparse.ArgumentParser:
                       help="run the perf measurement even if the suite disables it")
     perf.add_argument("--no-perf", dest="perf", action="store_false",
                       help="skip the perf measurement")
-    b.add_argument("--results-dir", type=Path, default=None,
-                   help="where runs/ and COMPARISON.md go (default: $HARNESS_RESULTS, else "
-                        "results/ of a checkout, else ./results)")
+    results_dir(b, "where runs/ and COMPARISON.md go")
     b.add_argument("--verbose", action="store_true",
                    help="keep the libraries' own warnings and progress bars (lm-eval, "
                         "transformers, datasets, the hub), which a bench hides by default")
@@ -228,18 +227,14 @@ def parser() -> argparse.ArgumentParser:
     pl.set_defaults(func=_plan)
 
     r = sub.add_parser("report", help="rebuild COMPARISON.md and comparison.csv from all runs")
-    r.add_argument("--results-dir", type=Path, default=None,
-                   help="the results directory to rebuild (default: results/, or "
-                        "$HARNESS_RESULTS)")
+    results_dir(r, "the results directory to rebuild")
     r.add_argument("--html", action="store_true",
                    help="also write report.html: one self-contained file with the tables, "
                         "the claims' verdicts, the plots and a sample browser")
     r.set_defaults(func=_report)
 
     c = sub.add_parser("claims", help="rebuild CLAIMS.md: a verdict on each claim, with evidence")
-    c.add_argument("--results-dir", type=Path, default=None,
-                   help="the results directory whose runs decide the claims (default: "
-                        "results/, or $HARNESS_RESULTS)")
+    results_dir(c, "the results directory whose runs decide the claims")
     c.set_defaults(func=_claims)
 
     f = sub.add_parser("fetch", help="download a model and a suite's datasets ahead of time")

@@ -5,20 +5,29 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
+from pathlib import Path
 
 from harness.errors import HarnessError
 
 
-def positive(text: str) -> int:
-    """argparse type: a whole number of 1 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed: give 1 or more (leave the "
-                                         "option out for the default)")
-    return value
+def whole_number(low: int) -> Callable[[str], int]:
+    """argparse type: a whole number of `low` or more."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} is not allowed: give {low} or more "
+                                             "(leave the option out for the default)")
+        return value
+
+    return parse
+
+
+positive = whole_number(1)
+at_least_zero = whole_number(0)
 
 
 def quiet_libraries() -> None:
@@ -52,15 +61,11 @@ def limit_value(text: str) -> float:
     return int(value) if value.is_integer() else value
 
 
-def at_least_zero(text: str) -> int:
-    """argparse type: a whole number of 0 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed: give 0 or more")
-    return value
+def results_dir(parser: argparse.ArgumentParser, what: str) -> None:
+    """The --results-dir option, with where it defaults to."""
+    parser.add_argument("--results-dir", type=Path, default=None,
+                        help=f"{what} (default: $HARNESS_RESULTS, else results/ of a "
+                             "checkout, else ./results)")
 
 
 def split(option: str, text: str | None) -> tuple[tuple[str, str], ...]:
