@@ -67,13 +67,16 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
     from lm_eval import simple_evaluate
     from lm_eval.tasks import TaskManager
 
+    from harness.accuracy import resume
+
     if identity is not None:
-        from harness.accuracy import resume
         from harness.models import cache_dir
 
         name = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
         resume.enable(lm, identity, resume.SampleCache(cache_dir() / "samples" / f"{name}.jsonl"),
                       tokenizer)
+    else:  # --no-resume and rehearsals: progress all the same, nothing cached
+        resume.enable(lm, {}, resume.NoCache(), tokenizer)
 
     sampling = {**tasks_mod.sampling_kwargs(suite, model), **options.gen_kwargs}
     think = tasks_mod.think_settings(model)

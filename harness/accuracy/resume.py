@@ -68,6 +68,17 @@ class SampleCache:
         self.done[key].append(text)
 
 
+class NoCache(SampleCache):
+    """A cache that keeps nothing: generation with progress but without reuse."""
+
+    def __init__(self) -> None:
+        self.done = defaultdict(list)
+        self.skipped = 0
+
+    def add(self, key: str, text: str) -> None:
+        """Keep nothing."""
+
+
 class _Hook:
     """lm-eval's cache hook: called with every finished generation."""
 
