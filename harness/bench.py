@@ -89,7 +89,7 @@ def run_bench(opts: BenchOptions) -> Path:
     known = configs.find_model(opts.model)
     backend_name = opts.backend or (known.backend.default if known else "hf")
     args = backend_args(backend_name, known, opts.backend_args)
-    suite = get_suite(opts.suite, lm_options.include_path) if opts.suite else None
+    suite = get_suite(opts.suite, lm_options.include_path) if opts.suite is not None else None
     # Before anything is resolved or downloaded: a model that needs a cluster stops here.
     preflight.check_gpus(known, backend_name, args, opts.device)
     model = models.resolve(opts.model, weights=opts.weights, local=backend_name not in REMOTE)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -55,7 +56,7 @@ def limit_value(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0 or (value > 1 and not value.is_integer()):
+    if not math.isfinite(value) or value <= 0 or (value > 1 and not value.is_integer()):
         raise argparse.ArgumentTypeError(f"{text} is not allowed: give 1 or more problems, a "
                                          "fraction between 0 and 1, or leave it out")
     return int(value) if value.is_integer() else value

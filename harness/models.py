@@ -63,6 +63,9 @@ def resolve(name: str, weights: str = "real", local: bool = True) -> ResolvedMod
     random weights on the device: no download, speed and memory only. local=False is for a
     model served elsewhere (the openai backend): a hub id need not be in the local cache.
     """
+    if not name.strip():
+        raise ModelError("--model is empty: give a model name from `harness models`, a hub "
+                         "id org/name, a local directory or a .gguf file.")
     if weights == "random":
         return _random_architecture(name)
     known = configs.find_model(name)

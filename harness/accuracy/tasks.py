@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,7 @@ def gen_kwargs(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
         value = yaml.safe_load(raw) if raw else None
         ok = isinstance(value, bool) if kind is bool else \
             isinstance(value, (int, float)) and not isinstance(value, bool) and \
-            (kind is float or float(value).is_integer())
+            math.isfinite(value) and (kind is float or float(value).is_integer())
         if not ok or (low is not None and value < low) or (high is not None and value > high):
             bounds = "" if kind is bool else f" from {low}" + (f" to {high}" if high else "")
             raise HarnessError(f"--gen_kwargs {key}={raw}: must be "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -59,7 +60,8 @@ def check_problems(path: Path) -> int:
                               f"{row['question']!r}.")
         answer = row["answer"]
         if isinstance(answer, bool) or not isinstance(answer, (str, int, float)) \
-                or not str(answer).strip():
+                or not str(answer).strip() or \
+                (isinstance(answer, float) and not math.isfinite(answer)):
             raise ConfigError(f"{where}: 'answer' must be a non-empty string or a number, got "
                               f"{answer!r}; a problem without a reference answer cannot be "
                               "graded.")

@@ -38,7 +38,10 @@ def config_dirs() -> list[Path]:
 
 
 def locate(kind: str, name: str) -> Path | None:
-    """The YAML of `name` under `kind` (models, suites, tasks, hardware), or None."""
+    """The YAML of `name` under `kind` (models, suites, tasks, hardware), or None; a name
+    is a plain file stem (no path, no leading dot), never a way out of the directory."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
     return locate_file(f"{kind}/{name}.yaml")
 
 

@@ -98,9 +98,12 @@ def get_suite(name: str, include_path: str | None = None) -> SuiteConfig:
     path, a .jsonl problem file (question, answer, optional id), or a task name lm-eval
     knows (with `include_path`, its tasks too); several joined by commas make one suite.
     Anything else is an error that lists the known suites."""
+    if not name.strip():
+        raise ConfigError(f"--suite is empty: give a suite name ({', '.join(suite_names())}), "
+                          "a suite or task YAML, a .jsonl file or an lm-eval task name.")
     if "," in name:
         return _joined([get_suite(part.strip(), include_path)
-                        for part in name.split(",") if part.strip()])
+                        for part in name.split(",")])
     if name.endswith(".jsonl"):
         return _single_task_suite(name, Path(name).stem)
     is_file = name.endswith((".yaml", ".yml"))

@@ -7,6 +7,7 @@ reported with its file, line and column.
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
 from pathlib import Path
 from typing import Any, TypeVar
@@ -86,6 +87,8 @@ def at_least(low: float) -> dict[str, float]:
 def _check_range(low: float | None, value: Any, where: str) -> None:
     values = value if isinstance(value, tuple) else (value,)
     for v in values:
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ConfigError(f"{where}: {v!r} is not a finite number.")
         if low is not None and isinstance(v, (int, float)) and v < low:
             raise ConfigError(f"{where}: {v!r} is below the smallest allowed value, {low:g}.")
 

@@ -48,6 +48,7 @@ def write_files(d: Path) -> None:
     (d / "suite-list.yaml").write_text("- just\n- a list\n")
     (d / "suite-type.yaml").write_text("name: s\ndescription: x\ntasks: []\nlimit: ten\n")
     (d / "ok.jsonl").write_text(json.dumps(good) + "\n")
+    (d / "nan.jsonl").write_text('{"question": "1/0?", "answer": NaN}\n')
     (d / "suite-task-typo.yaml").write_text("name: s\ndescription: x\ntasks:\n  - task: math5000\n")
     (d / "suite-task-file.yaml").write_text("name: s\ndescription: x\ntasks:\n"
                                             "  - task: nowhere/task.yaml\n")
@@ -131,6 +132,20 @@ CASES = [
     ("plan-model-typo", ["plan", "--model", "qwq-23b"], r"Did you mean 'qwq-32b'"),
     ("plan-dtype", ["plan", "--model", "qwq-32b", "--dtype", "fp7"], r"--dtype.*invalid choice"),
     ("verb-unknown", ["benchmark"], r"invalid choice"),
+    ("limit-nan", TINY + ["--limit", "nan"], r"--limit.*not allowed"),
+    ("limit-fraction-above-one", TINY + ["--limit", "2.5"], r"--limit.*not allowed"),
+    ("gen-kwargs-nan", TINY + ["--gen_kwargs", "temperature=.nan"], r"temperature=.nan: must"),
+    ("gen-kwargs-no-equals", TINY + ["--gen_kwargs", "temperature"], r"not KEY=VALUE"),
+    ("model-empty", ["bench", "--model", ""], r"--model is empty"),
+    ("suite-empty", TINY + ["--suite", ""], r"--suite is empty"),
+    ("suite-empty-part", TINY + ["--suite", "default,,quick"], r"--suite is empty"),
+    ("suite-same-task-twice", TINY + ["--suite", "default,default"], r"twice"),
+    ("suite-name-escapes", TINY + ["--suite", "../claims"], r"Unknown suite '../claims'"),
+    ("include-path-missing", TINY + ["--include_path", "{d}/nowhere"], r"not a directory"),
+    ("configs-missing", ["--configs", "{d}/nowhere", "models"], r"--configs.*not a directory"),
+    ("jsonl-nan-answer", TINY + ["--suite", "{d}/nan.jsonl"], r"'answer' must be"),
+    ("hf-attention-typo", TINY + ["--backend-arg", "attn_implementation=spda"],
+     r"Did you mean 'sdpa'"),
     ("fetch-model-typo", ["fetch", "--model", "qwq-23b"], r"Did you mean 'qwq-32b'"),
     ("fetch-nothing", ["fetch"], r"Nothing to fetch"),
     ("report-dir-file", ["report", "--results-dir", "{d}/afile"], r"afile is a file"),
