@@ -21,7 +21,7 @@ from harness.accuracy import evaluate, rehearsal
 from harness.accuracy import tasks as task_specs
 from harness.backends import REMOTE, backend_args, load_backend
 from harness.config import configs
-from harness.config.checks import check_writable_dir
+from harness.config.checks import check_limit
 from harness.config.configs import SuiteConfig, get_suite
 from harness.errors import HarnessError
 from harness.perf import workload
@@ -75,16 +75,12 @@ def run_bench(opts: BenchOptions) -> Path:
     for name, value in (("batch_size", opts.batch_size), ("threads", opts.threads)):
         if value is not None and value < 1:
             raise HarnessError(f"{name}={value}: give 1 or more, or leave it out.")
-    if opts.limit is not None and (opts.limit <= 0 or (opts.limit > 1 and opts.limit % 1)):
-        raise HarnessError(f"limit={opts.limit}: a whole number of problems, or a fraction "
-                           "between 0 and 1.")
+    if opts.limit is not None:
+        check_limit(opts.limit)
     lm_options = evaluate.Options(gen_kwargs=task_specs.gen_kwargs(opts.gen_kwargs),
                                   num_fewshot=opts.num_fewshot, seed=opts.seed,
                                   include_path=_include(opts.include_path))
-    given = opts.results_dir
-    root = check_writable_dir(given or files.results_root(), "results directory",
-                              "" if given or not os.environ.get("HARNESS_RESULTS")
-                              else "HARNESS_RESULTS", create=False)
+    root = files.checked_root(opts.results_dir)
     models.cache_dir()  # a bad $HARNESS_CACHE stops here, not after a conversion or a run
     known = configs.find_model(opts.model)
     backend_name = opts.backend or (known.backend.default if known else "hf")

@@ -58,10 +58,9 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _results(args: argparse.Namespace) -> Path:
     """The results directory of report and claims, checked before anything is written."""
-    from harness.config.checks import check_writable_dir
     from harness.results import files
 
-    return check_writable_dir(args.results_dir or files.results_root(), "results directory")
+    return files.checked_root(args.results_dir, create=True)
 
 
 def _claims(args: argparse.Namespace) -> int:

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 from collections.abc import Callable
 from pathlib import Path
 
+from harness.config.checks import check_limit
 from harness.errors import HarnessError
 
 
@@ -50,16 +50,14 @@ def quiet_libraries() -> None:
 
 
 def limit_value(text: str) -> float:
-    """argparse type of --limit: a whole number of problems (1 or more), or lm-eval's
-    fraction of each task's problems (between 0 and 1)."""
+    """argparse type of --limit (harness.config.checks.check_limit)."""
     try:
-        value = float(text)
+        return check_limit(float(text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not math.isfinite(value) or value <= 0 or (value > 1 and not value.is_integer()):
-        raise argparse.ArgumentTypeError(f"{text} is not allowed: give 1 or more problems, a "
-                                         "fraction between 0 and 1, or leave it out")
-    return int(value) if value.is_integer() else value
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number or a fraction"
+                                         ) from None
+    except HarnessError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def results_dir(parser: argparse.ArgumentParser, what: str) -> None:

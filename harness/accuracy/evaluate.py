@@ -16,11 +16,11 @@ from typing import Any
 from harness.accuracy import tasks as tasks_mod
 from harness.accuracy.grading import explain
 from harness.accuracy.metrics import (  # noqa: F401  (generation_stats: part of this API)
-    _counter,
-    _max_tokens,
-    _texts,
     generation_stats,
+    max_gen_toks,
     task_metrics,
+    texts_of,
+    token_counter,
 )
 from harness.config.configs import ModelConfig, SuiteConfig, TaskEntry
 from harness.errors import HarnessError
@@ -140,23 +140,23 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
                     tokens_before is not None else None
                 files.write_jsonl(samples_dir / f"{name}.jsonl", samples)
                 cfg = out.get("configs", {}).get(name, {})
-                generation[name] = stats(samples, _max_tokens(cfg), engine, prompts)
+                generation[name] = stats(samples, max_gen_toks(cfg), engine, prompts)
                 continue
             if isinstance(spec, dict):
                 for sample in samples:  # the extracted answer and verdict of each generation
                     sample["graded"] = explain(spec.get("process_results"), sample["doc"],
-                                               _texts(sample))
+                                               texts_of(sample))
             files.write_jsonl(samples_dir / f"{name}.jsonl", samples)
             cfg = out.get("configs", {}).get(name, {})
             tasks[name] = task_metrics(name, metrics, samples, cfg)
-            generation[name] = generation_stats(samples, tokenizer, _max_tokens(cfg), think,
+            generation[name] = generation_stats(samples, tokenizer, max_gen_toks(cfg), think,
                                                 tasks[name], _usage_delta(lm, usage_before))
             if identity is not None:  # what came from an earlier, cut run's samples
                 from harness.accuracy.resume import reused_part
 
                 generation[name].update(reused_part(samples, identity,
                                                     getattr(lm, "reused_keys", Counter()),
-                                                    _counter(tokenizer)))
+                                                    token_counter(tokenizer)))
     if native:
         files.write_json(samples_dir.parent / "lm_eval_results.json", native)
     return {"tasks": tasks, "generation": generation}

@@ -48,20 +48,21 @@ def per_problem(samples: list[dict[str, Any]], metric: str) -> dict[str, float]:
     return out
 
 
-def _max_tokens(task_cfg: dict[str, Any]) -> int | None:
+def max_gen_toks(task_cfg: dict[str, Any]) -> int | None:
     gen = task_cfg.get("generation_kwargs") or {}
     return gen.get("max_gen_toks")
 
 
-def _counter(tokenizer: Any) -> Any:
-    """Output tokens of one text, or None without a local tokenizer."""
+def token_counter(tokenizer: Any) -> Any:
+    """A function giving the output tokens of one text (re-tokenized, no special tokens), or
+    None without a local tokenizer."""
     if tokenizer is None:
         return None
     return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"]) \
         if text else 0
 
 
-def _texts(sample: dict[str, Any]) -> list[str]:
+def texts_of(sample: dict[str, Any]) -> list[str]:
     """Every raw generation of a logged sample (one per repeat)."""
     out: list[str] = []
     for resp in sample.get("resps", []):
@@ -77,7 +78,7 @@ def generation_stats(samples: list[dict[str, Any]], tokenizer: Any, max_tokens: 
     any filtering or think stripping): totals, mean, median, p90, reasoning vs answer tokens,
     how many hit the token limit, how many never closed their thinking, tokens per correct."""
     if tokenizer is None:  # a served model whose tokenizer is not on this machine
-        n = sum(len(_texts(s)) for s in samples)
+        n = sum(len(texts_of(s)) for s in samples)
         if server and server.get("responses") == n:
             total = server["completion_tokens"]
             return {"n_generations": n, "output_tokens_total": total,
@@ -88,11 +89,9 @@ def generation_stats(samples: list[dict[str, Any]], tokenizer: Any, max_tokens: 
                           f"{(server or {}).get('responses', 0)} of {n} generations (the rest "
                           "came from the sample cache or had no usage)"}
 
-    def count(text: str) -> int:
-        return len(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else 0
-
+    count = token_counter(tokenizer)
     counts, reasoning, answer, unclosed, truncated = [], [], [], 0, 0
-    for text in (t for s in samples for t in _texts(s)):
+    for text in (t for s in samples for t in texts_of(s)):
         counts.append(count(text))
         open_end = False
         if think and think.get("think_end"):

@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from harness.accuracy.metrics import texts_of, token_counter
 from harness.accuracy.progress import progress_for
 
 
@@ -109,8 +110,7 @@ def reused_part(samples: list[dict[str, Any]], identity: dict[str, Any], reused:
         if not args:
             continue
         key = _key(identity, *args[0])
-        texts = [str(t) for resp in sample.get("resps", [])
-                 for t in (resp if isinstance(resp, list) else [resp])]
+        texts = texts_of(sample)
         r = min(len(texts), reused[key])
         if not r:
             continue
@@ -131,8 +131,7 @@ def enable(lm: Any, identity: dict[str, Any], cache: SampleCache, tokenizer: Any
     """Make `lm` (an lm-eval LM) serve finished samples from `cache` and record new ones."""
     inner = lm.generate_until
 
-    def count(text: str) -> int:
-        return len(tokenizer(text, add_special_tokens=False)["input_ids"]) if tokenizer else 0
+    count = token_counter(tokenizer) or (lambda text: 0)
 
     def generate_until(requests: list[Any], disable_tqdm: bool = False) -> list[str]:
         seen: Counter[str] = Counter()

@@ -77,6 +77,15 @@ def check_problems(path: Path) -> int:
     return count
 
 
+def check_limit(value: float) -> float:
+    """--limit: a whole number of problems (1 or more), or lm-eval's fraction of each task's
+    problems (between 0 and 1); returned as an int when whole."""
+    if not math.isfinite(value) or value <= 0 or (value > 1 and not float(value).is_integer()):
+        raise ConfigError(f"{value} is not allowed as a limit: give 1 or more problems, a "
+                          "fraction between 0 and 1, or leave it out.")
+    return int(value) if float(value).is_integer() else value
+
+
 def check_hub_id(name: str) -> None:
     """An org/name[@revision] that the hub could hold, or a ConfigError saying why not."""
     repo = name.partition("@")[0]

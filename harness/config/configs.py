@@ -14,7 +14,7 @@ from typing import Any
 
 from harness.config.checks import did_you_mean
 from harness.config.hardware import HardwareConfig
-from harness.config.places import ROOT, SHIPPED, locate, names  # noqa: E402, F401
+from harness.config.places import ROOT, SHIPPED, locate, names  # noqa: F401  (ROOT: API)
 from harness.config.suites import (  # noqa: F401  (part of this module's API)
     PerfSettings,
     SuiteConfig,

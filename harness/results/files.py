@@ -30,6 +30,15 @@ def results_root() -> Path:
     return places.results_default()
 
 
+def checked_root(given: Path | None, create: bool = False) -> Path:
+    """The results directory a command writes to (--results-dir, else results_root()),
+    checked to be a writable directory before anything is written."""
+    from harness.config.checks import check_writable_dir
+
+    variable = "HARNESS_RESULTS" if given is None and os.environ.get("HARNESS_RESULTS") else ""
+    return check_writable_dir(given or results_root(), "results directory", variable, create)
+
+
 def now_iso() -> str:
     """The current UTC time, ISO 8601 with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -137,11 +137,29 @@ def test_bring_your_own_jsonl_suite(results_dir: Path, tmp_path: Path) -> None:
         assert set(graded) == {"extracted", "truncated", "correct"}
 
 
+def kill_generation(monkeypatch: pytest.MonkeyPatch, fail_at: int,
+                    delay_s: float = 0.0) -> dict[str, int]:
+    """Make HFLM's generate() fail at call `fail_at` (a kill midway; -1: never) and count the
+    calls; `delay_s` per call makes generation, not lm-eval's setup, fill the window."""
+    from lm_eval.models.huggingface import HFLM
+
+    calls = {"n": 0, "fail_at": fail_at}
+    original = HFLM._model_generate
+
+    def counting(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls["n"] += 1
+        if calls["n"] == calls["fail_at"]:
+            raise RuntimeError("killed midway")
+        time.sleep(delay_s)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HFLM, "_model_generate", counting)
+    return calls
+
+
 def test_interrupted_run_resumes_without_regenerating(results_dir: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     import uuid
-
-    from lm_eval.models.huggingface import HFLM
 
     nonce = uuid.uuid4().hex[:8]  # prompts no other test (or earlier run) has cached
     problems = tmp_path / "resume.jsonl"
@@ -150,16 +168,7 @@ def test_interrupted_run_resumes_without_regenerating(results_dir: Path, tmp_pat
     suite = tmp_path / "resume-suite.yaml"
     suite.write_text(f"name: resume\ndescription: x\ntasks:\n  - task: {problems}\n"
                      "    samples: 2\n    max_new_tokens: 12\n")
-    calls = {"n": 0, "fail_at": 4}
-    original = HFLM._model_generate
-
-    def counting(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        calls["n"] += 1
-        if calls["n"] == calls["fail_at"]:
-            raise RuntimeError("killed midway")
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(HFLM, "_model_generate", counting)
+    calls = kill_generation(monkeypatch, fail_at=4)
     # the HFLM path, one request per generate() call (test_continuous.py kills the other)
     static = (("generation", "static"),)
     opts = BenchOptions(model="tiny-random", suite=str(suite), perf=False, batch_size=1,
@@ -199,26 +208,14 @@ def test_a_resumed_run_is_not_credited_with_reused_samples(results_dir: Path,
     its own time would read far faster than an uninterrupted run; it must not."""
     import uuid
 
-    from lm_eval.models.huggingface import HFLM
-
     nonce = uuid.uuid4().hex[:8]
     problems = tmp_path / "late.jsonl"
     problems.write_text("".join(json.dumps({"question": f"[{nonce}] {i} + 1?",
                                             "answer": str(i + 1)}) + "\n" for i in range(8)))
-    calls = {"n": 0, "fail_at": 8}
-    original = HFLM._model_generate
-
-    def counting(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        calls["n"] += 1
-        if calls["n"] == calls["fail_at"]:
-            raise RuntimeError("killed late")
-        time.sleep(0.6)  # generation, not lm-eval's setup, dominates the window, as on a GPU
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(HFLM, "_model_generate", counting)
+    calls = kill_generation(monkeypatch, fail_at=8, delay_s=0.6)  # generation fills the window
     opts = BenchOptions(model="tiny-random", suite=str(problems), perf=False, batch_size=1,
                         backend_args=(("generation", "static"),))
-    with pytest.raises(RuntimeError, match="killed late"):
+    with pytest.raises(RuntimeError, match="killed midway"):
         run_bench(opts)
     calls.update(n=0, fail_at=-1)
     work = json.loads((run_bench(opts) / "run.json").read_text())["workload"]

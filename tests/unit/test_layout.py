@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "fetch": COMMON | {"models", "accuracy"},
     "bench": COMMON | {"environment", "plan", "models", "perf", "accuracy", "backends",
                        "report"},
-    "cli_args": {"errors"},
+    "cli_args": {"errors", "config"},
     "cli": COMMON | {"bench", "fetch", "plan", "report", "cli_args"},
     "__main__": {"cli"},
     "__init__": set(),
