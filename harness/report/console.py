@@ -102,7 +102,7 @@ def print_perf(run: Run) -> None:
                   _fmt(p.joules_per_token, 3),
                   p.status + (f": {(p.reason or '')[:60]}"
                               if p.status in ("oom", "error", "invalid") else ""))
-    _console().print(t)
+    _console().print(_protect(t))
 
 
 def print_serving(points: Sequence[PerfPoint]) -> None:
@@ -126,4 +126,4 @@ def print_serving(points: Sequence[PerfPoint]) -> None:
                   _fmt(p.output_tokens_per_s), _fmt(x.get("request_throughput_per_s"), 2),
                   x.get("tokens_counted_by", "-"),
                   p.status + (f": {p.reason[:60]}" if p.reason else ""))
-    _console().print(t)
+    _console().print(_protect(t))

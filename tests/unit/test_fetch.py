@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +35,8 @@ def test_fetch_offline_and_bad_input_say_what_to_do(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(HarnessError, match="fetch needs network"):
         fetch.fetch_model("Qwen/QwQ-32B")
-    assert "nothing to download" in fetch.fetch_model("smollm2-135m")
+    with pytest.raises(HarnessError, match="not a known model"):
+        fetch.fetch_model("no-such-model")
     with pytest.raises(HarnessError, match="Nothing to fetch"):
         fetch.fetch(None, None)
     assert "local file" in fetch.fetch(None, "default")[0]
@@ -49,3 +51,10 @@ def test_gated_dataset_message(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(datasets, "load_dataset", gated)
     with pytest.raises(HarnessError, match="gated.*hf auth login"):
         fetch.fetch(None, "quick")
+
+
+def test_fetch_prepares_models_built_here() -> None:
+    """A random-weights model is built into the cache (what `make gpu-kit` carries)."""
+    line = fetch.fetch_model("tiny-random")
+    path = Path(line.split(" -> ")[1])
+    assert line.startswith("tiny-random: prepared") and (path / "config.json").is_file()

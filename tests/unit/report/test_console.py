@@ -37,3 +37,18 @@ def test_result_rows_keep_model_and_task_whole(narrow: Console) -> None:
     assert max(len(line) for line in lines) <= 100
     assert any("r1-distill-qwen-1.5b" in line for line in lines)
     assert any("gpqa_diamond (weak sandbox)" in line for line in lines)
+
+
+def test_perf_points_keep_variant_whole(narrow: Console) -> None:
+    """Two variants that share a prefix (static-cache, static-cache+compile) must stay
+    distinguishable in a narrow terminal."""
+    from pathlib import Path
+
+    from harness.results.record import read_run
+
+    root = Path(__file__).resolve().parents[3] / "results" / "runs"
+    run = read_run(root / "20261123T011911Z-qwq-32b-perf-compile-faac" / "run.json")
+    console.print_perf(run)
+    lines = narrow.export_text().splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert any("static-cache+compile" in line for line in lines)
