@@ -39,14 +39,16 @@ def requested_gpus(backend: str, args: dict[str, Any]) -> int | None:
     return n
 
 
-def requirement(cfg: ModelConfig) -> str:
-    """The plan's GPU numbers for `cfg` on the GPUs configs/hardware knows, in one sentence."""
+def requirement(cfg: ModelConfig) -> tuple[str, bool]:
+    """The plan's GPU numbers for `cfg` on the GPUs configs/hardware knows, in one sentence,
+    and whether one of those GPUs holds the weights."""
     from harness.plan.sizing import make_plan
 
-    parts, first = [], None
+    parts, first, one_holds = [], None, False
     for gpu in PLAN_GPUS:
         p = make_plan(cfg.name, gpu)
         first = first or p
+        one_holds = one_holds or p.gpus_to_hold_weights == 1
         parts.append(f"{p.gpus_to_hold_weights}x {gpu} to hold the weights, "
                      f"{p.gpus_for_context} with a {p.context:,}-token KV cache")
     assert first is not None
@@ -54,7 +56,7 @@ def requirement(cfg: ModelConfig) -> str:
         if first.params_active < first.params_total else ""
     return (f"`harness plan` gives {first.params_total / 1e9:.1f}B parameters{active}, "
             f"{first.weight_bytes / 1e9:.1f} GB of {first.dtype} weights: "
-            + "; ".join(parts))
+            + "; ".join(parts)), one_holds
 
 
 def check_gpus(cfg: ModelConfig | None, backend: str, args: dict[str, Any],
@@ -74,11 +76,15 @@ def check_gpus(cfg: ModelConfig | None, backend: str, args: dict[str, Any],
         problem = f"Model {cfg.name} does not fit on the {count}x {name} of this machine"
     else:
         return
+    sizes, one_holds = requirement(cfg)
+    where = (f"Run it on a machine with one such GPU (`make bench MODEL={cfg.name}` there: "
+             "the hf backend sizes its KV cache to the memory left after the weights)"
+             if one_holds else
+             "Run it where those GPUs are with the vllm backend (README, 'Past one GPU': "
+             "recipes for 8xH200 and two nodes of 8xH100)")
     raise HarnessError(
-        f"{problem}. {requirement(cfg)}. Run it where those GPUs "
-        "are with the vllm backend (README, 'Past one GPU': recipes for 8xH200 and two "
-        "nodes of 8xH100), or serve it there with vLLM or SGLang and benchmark the endpoint "
-        f"from here: make bench MODEL={cfg.name} BACKEND=openai "
+        f"{problem}. {sizes}. {where}, or serve it there with vLLM or SGLang and benchmark "
+        f"the endpoint from here: make bench MODEL={cfg.name} BACKEND=openai "
         "ARGS='--base-url http://HOST:8000/v1'."
         + (" (`--device cpu` forces a CPU run of the hf backend anyway.)" if backend == "hf"
            else ""))

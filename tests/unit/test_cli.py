@@ -44,6 +44,7 @@ def test_gpu_model_on_cpu_machine_is_refused(capsys: pytest.CaptureFixture[str],
     err = capsys.readouterr().err
     assert "needs GPUs" in err and "65.5 GB of bf16" in err and "1x h100-80gb" in err
     assert "--device cpu" in err and not results_dir.exists()
+    assert "one such GPU" in err and "8xH200" not in err  # one GPU holds it: no cluster recipe
 
 
 def test_models_and_suites_list() -> None:

@@ -108,7 +108,7 @@ def test_preflight_without_gpus_gives_the_plan_numbers(monkeypatch: pytest.Monke
     text = str(err.value)
     assert "needs GPUs" in text and "671.0B parameters" in text and "37.6B active" in text
     assert "9x h100-80gb" in text and "5x h200-141gb" in text
-    assert "BACKEND=openai" in text and "--base-url" in text
+    assert "BACKEND=openai" in text and "--base-url" in text and "8xH200" in text
 
 
 def test_preflight_counts_gpus_per_node(monkeypatch: pytest.MonkeyPatch) -> None:
