@@ -37,12 +37,13 @@ results=$(mktemp -d /tmp/gpu-results.XXXX)
 # (its tokenizer comes from a 93 MB GGUF package too big to carry) in .gpu-kit/cache.
 export PYTHONPATH=$PWD PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
 export TRANSFORMERS_OFFLINE=1 HARNESS_RESULTS=$results
-if [ -d .gpu-kit/wheels ]; then
+kit=${GPU_KIT:-.gpu-kit}  # GPU_KIT=none: use the python3 found on PATH as it is
+if [ -d "$kit/wheels" ]; then
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
-    --target /tmp/site .gpu-kit/wheels/*.whl || exit 1
+    --target /tmp/site "$kit"/wheels/*.whl || exit 1
   export PYTHONPATH=$PWD:/tmp/site
 fi
-[ -d .gpu-kit/cache ] && export HARNESS_CACHE=$PWD/.gpu-kit/cache
+[ -d "$kit/cache" ] && export HARNESS_CACHE=$(realpath "$kit/cache")
 
 {
   nvidia-smi --query-gpu=name,memory.total,driver_version,power.limit,clocks.max.sm,clocks.max.mem \
