@@ -5,10 +5,15 @@ parentheses, bold, `$...$`, `\\text{}`, `\\mathrm{}` or `\\textbf{}` around the 
 or lower case where the letter cannot be an English word:
 - a box: `\\boxed{C}`, `\\boxed{\\text{(C)}}`;
 - a statement: "Answer: B", "The answer is: B", "**Answer**: B", "Final answer: (D)",
-  "The correct option is D.", "The best choice is **C**.", "Option C is correct";
-- a line that is only the letter: "C", "(C)", "C)".
-The last explicit choice wins. A final choice that names two different letters ("Answer: B
-or C", two boxes with different letters) is no choice: it scores as wrong.
+  "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
+  choice is **C**.", "Option C is correct", "B is correct", "B is the answer", "I choose B",
+  "which corresponds to choice C", "Option B: 4.5 eV is the answer";
+- a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).".
+The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
+to choice C", "Thus, (D).") count only where no answer statement, box or lone letter is
+there, since an explanation after "Answer: B" may discuss the other options. A final choice
+that names two different letters ("Answer: B or C", two boxes with different letters) is no
+choice: it scores as wrong.
 """
 
 from __future__ import annotations
@@ -21,10 +26,15 @@ _WRAPPER = re.compile(r"\\(?:text|mathrm|textbf|mathbf|mbox|textrm)\s*\{([^{}]*)
 _L = r"\(?\s*([A-J])\s*\)?(?![\w'])"  # an upper-case letter, maybe in parentheses
 # upper case anywhere; lower case only where it cannot be a word ("the answer is a bit ...")
 _LL = r"\(?\s*((?-i:[A-J])(?![\w'])|[a-j](?=\s*(?:[.,;:!)]|$|\s+(?:or|and)\b)))"
+_UPPER = r"(?<![\w'])\(?\s*((?-i:[A-J]))\s*\)?(?![\w'])"  # upper case only, a word alone
+# "probably", "I think": hedges a statement may carry before its letter
+_FILLER = (r"(?:(?:most\s+)?likely\s+|probably\s+|clearly\s+|therefore\s+|thus\s+|"
+           r"definitely\s+|I\s+(?:think|believe)\s+)?")
 _STATEMENTS = (
-    # "Answer: B", "The answer is: b", "final answer is (D)", "Answer = C"
-    re.compile(r"answer\s*(?:is\s*:?|:|=|would\s+be\s*:?)\s*(?:option\s+|choice\s+)?" + _LL,
-               re.IGNORECASE),
+    # "Answer: B", "The answer is: b", "final answer is (D)", "Answer = C", "the answer must
+    # be A", "Answer: I think C"
+    re.compile(r"answer\s*(?:is\s*:?|:|=|(?:would|must|should|will|has\s+to)\s+be\s*:?)\s*"
+               + _FILLER + r"(?:option\s+|choice\s+)?" + _LL, re.IGNORECASE),
     # "The correct option is D", "the best choice is C", "correct answer: (A)"
     re.compile(r"(?:correct|best|right|final)\s+(?:option|choice|answer)\s*"
                r"(?:is\s*:?|:|=|would\s+be)\s*" + _LL, re.IGNORECASE),
@@ -33,6 +43,24 @@ _STATEMENTS = (
                re.IGNORECASE),
     # a line that is only a letter
     re.compile(r"^\s*" + _L + r"[.)]?\s*$", re.MULTILINE),
+)
+# Weaker forms, used only where none of the above is in the answer part: an explanation
+# after "Answer: B" may well say "A is correct for ..., but".
+_WEAKER = (
+    # "I choose B", "we select option (C)", "I'll go with D"
+    re.compile(r"\b(?:I|we)(?:'ll|\s+will|'d|\s+would)?\s+(?:choose|pick|select|go\s+with)\s+"
+               r"(?:option\s+|choice\s+|answer\s+)?" + _LL, re.IGNORECASE),
+    # "B is correct", "(C) is the right answer", "B is the answer"
+    re.compile(_UPPER + r"\s+is\s+(?:the\s+)?(?:(?:correct|right|best)\b|answer\b)",
+               re.IGNORECASE),
+    # "which corresponds to choice C", "this matches option (B)"
+    re.compile(r"(?:corresponds\s+to|matches|points\s+to|consistent\s+with)\s+"
+               r"(?:option|choice|answer)\s+" + _LL, re.IGNORECASE),
+    # "Option B: 4.5 eV is the answer"
+    re.compile(r"(?:option|choice)\s+" + _L + r"(?:[^.\n]|\.\d){0,80}?\bis\s+the\s+"
+               r"(?:correct\s+|right\s+|best\s+)?answer", re.IGNORECASE),
+    # "Thus, (D)." : a short last word in parentheses
+    re.compile(r"^[^\n()]{0,30}?\(\s*((?-i:[A-J]))\s*\)\s*\.?\s*$", re.MULTILINE),
 )
 _ALSO = re.compile(r"^\s*(?:,|/|(?i:or|and)|&)\s*" + _L)  # a second letter, upper case
 
@@ -65,11 +93,14 @@ def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
         chosen = {letter for _, letter in boxed}
         return boxed[-1][1] if len(chosen) == 1 else None
     found: list[tuple[int, str, int]] = []  # (position, letter, end of the match)
-    for pattern in _STATEMENTS:
-        for m in pattern.finditer(text):
-            letter = m.group(1).upper()
-            if letter in letters:
-                found.append((m.start(1), letter, m.end()))
+    for patterns in (_STATEMENTS, _WEAKER):
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                letter = m.group(1).upper()
+                if letter in letters:
+                    found.append((m.start(1), letter, m.end()))
+        if found:
+            break
     if not found:
         return None
     _, letter, end = max(found)

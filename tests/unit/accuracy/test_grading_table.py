@@ -114,6 +114,22 @@ CASES = [
     ("gpqa_diamond", "B", T + "Answer: B, C", False),
     ("gpqa_diamond", "B", T + "The answer is B, a classic case of resonance.", True),
     ("gpqa_diamond", "A", T + "Answer: E", False),
+    # weaker forms, only where no answer statement is there
+    ("gpqa_diamond", "A", T + "Comparing the spectra, the answer must be A.", True),
+    ("gpqa_diamond", "C", T + "**Answer:** I think C", True),
+    ("gpqa_diamond", "B", T + "A and D fail the symmetry test. B is correct.", True),
+    ("gpqa_diamond", "B", T + "I choose B.", True),
+    ("gpqa_diamond", "C", T + "The product is 2-methylbutane, which corresponds to choice C.",
+     True),
+    ("gpqa_diamond", "B", T + "Option B: 4.5 eV is the answer.", True),
+    ("gpqa_diamond", "D", T + "Only the last one conserves charge.\n\nThus, (D).", True),
+    ("gpqa_diamond", "B", T + "**Answer:** B\n\n**Why:** A is correct only in vacuum; here the"
+     " medium matters.", True),
+    ("gpqa_diamond", "A", T + "**Answer:** B\n\n**Why:** A is correct only in vacuum; here the"
+     " medium matters.", False),
+    ("gpqa_diamond", "B", T + "B is not correct, nor is A. C is correct.", False),
+    ("gpqa_diamond", "C", T + "B is not correct, nor is A. C is correct.", True),
+    ("gpqa_diamond", "B", T + "B is incorrect.", False),
     ("gpqa_diamond", "B", "Answer: B\nHmm, or is it", False),  # unclosed thinking
     ("gpqa_diamond", "D", "I recall D is right.</think>\n\nI am not sure.", False),
 ]
