@@ -9,8 +9,9 @@ reasoning (which is what lm-eval's own handling does with an unclosed block).
 Math: every \\boxed{} of the answer part (several boxes with different values are one answer,
 a set or tuple, graded as a whole); without a box, the last "answer is X" / "Answer: X"
 statement, else the last number (decimals, signs, thousands separators and fractions kept
-whole). Equivalence is math-verify's (equivalence.py); letters are letters.py's. Code: the
-last fenced block.
+whole). A number followed by plain words ("18 dollars", "8 km/h") is the number, which
+math-verify would otherwise read as a product of variables. Equivalence is math-verify's
+(equivalence.py); letters are letters.py's. Code: the last fenced block.
 """
 
 from __future__ import annotations
@@ -94,11 +95,24 @@ _STATED = re.compile(r"(?:final\s+answer|answer)\s*(?:\*\*)?\s*(?:is\s*:?|:|=)\s
 _NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*/\s*\d+)?")
 
 
+# "18 dollars", "10 meters squared", "8 km/h": a number followed by words only (no LaTeX,
+# digits or operators), whose unit math-verify would read as variables (18*d*o*l*l*a*r*s)
+_NUMBER_THEN_WORDS = re.compile(r"([-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?)\s+"
+                                r"(?!pi\b)[A-Za-z]{2,}[A-Za-z/ ]*")
+
+
 def _clean(value: str) -> str:
     value = value.strip().replace("**", "").strip()
-    value = value.strip("$").strip()
-    value = re.sub(r"^\\\(|\\\)$", "", value).strip()
-    return re.sub(r"[.;,:]+$", "", value).strip()  # sentence end, never a decimal point
+    for _ in range(2):  # "$\frac{3}{4}$." : the full stop, then the dollars
+        value = re.sub(r"[.;,:]+$", "", value).strip()  # sentence end, never a decimal point
+        value = value.strip("$").strip()
+        value = re.sub(r"^\\\(|\\\)$", "", value).strip()
+    return _unit_words_dropped(value)
+
+
+def _unit_words_dropped(value: str) -> str:
+    words = _NUMBER_THEN_WORDS.fullmatch(value)
+    return words.group(1) if words else value
 
 
 def stated_answer(answer: str) -> str | None:
@@ -121,7 +135,7 @@ def extract_math(answer: str) -> str | None:
     """The final answer of a math problem's answer part: its boxes (several different ones
     joined into one comma-separated answer), else a stated answer, else the last number.
     The fallbacks are used only where the answer part holds no box."""
-    found = boxes(answer)
+    found = [_unit_words_dropped(b) for b in boxes(answer)]
     if found:
         distinct = list(dict.fromkeys(found))
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)

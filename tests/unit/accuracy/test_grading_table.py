@@ -79,6 +79,14 @@ CASES = [
     ("math500", "7", T + "To answer this, note that 3 + 4 equals 7.", True),
     ("math500", "2", T + "Thus we get 2.5 in the end.", False),
     ("math500", "2", T + "The answer is: $2$", True),
+    # a number followed by plain words is the number (math-verify alone reads the words as
+    # variables: 18*d*o*l*l*a*r*s)
+    ("math500", "18", T + "Final Answer: 18 dollars", True),
+    ("math500", "18", T + "Janet makes \\boxed{18 dollars} a day.", True),
+    ("math500", "8", T + "The answer is 8 km/h.", True),
+    ("math500", "10", T + "The answer is 10 meters squared", True),
+    ("math500", "5", T + "The answer is 5 and 6.", False),
+    ("math500", "\\frac{3}{4}", T + "The answer is $\\frac{3}{4}$.", True),
     # truncated thinking scores 0 whatever it contains
     ("math500", "42", "Let me think... it should be \\boxed{42} but wait, let me", False),
     ("math500", "42", "<think>Hmm, \\boxed{42}", False),
