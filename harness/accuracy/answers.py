@@ -155,10 +155,17 @@ def flat_results(results: list[Any]) -> list[str]:
 _FENCE = re.compile(r"```[ \t]*(\w*)[^\n]*\n(.*?)```", re.DOTALL)
 
 
-def extract_code(answer: str, language: str = "python") -> str | None:
+def extract_code(answer: str, language: str = "python", defines: str | None = None
+                 ) -> str | None:
     """The last fenced code block in the language asked for (or without a language tag);
-    an unclosed last fence counts up to the end of the text."""
+    with `defines`, the last block that defines that function where one does (a usage
+    example after the solution is not the solution). An unclosed last fence counts up to
+    the end of the text."""
     blocks = [code for lang, code in _FENCE.findall(answer) if lang.lower() in ("", language)]
+    if defines:
+        defining = [b for b in blocks if re.search(rf"^\s*(?:async\s+)?def\s+{defines}\s*\(",
+                                                   b, re.MULTILINE)]
+        blocks = defining or blocks
     if blocks:
         return blocks[-1]
     start = answer.rfind("```" + language)

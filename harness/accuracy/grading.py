@@ -8,8 +8,10 @@ binds the model's think tags to these functions before lm-eval sees the task (ta
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import random
+import re
 from typing import Any
 
 from harness.accuracy import lcb
@@ -124,11 +126,39 @@ def agg_inst_level_acc(items: list[list[bool]]) -> float:
 
 
 def code_program(doc: dict[str, Any], code: str) -> str:
-    """The HumanEval program: the model's code (after the prompt if it only wrote the body),
-    the problem's tests, and the call that runs them."""
+    """The HumanEval program: the problem's tests run against the model's code.
+
+    Code that defines the entry function follows the whole prompt, so the prompt's imports
+    and helper functions are there even where the model left them out (its own definitions
+    come later and win), with its top-level example calls, prints and asserts taken out
+    (`definitions_only`), as EvalPlus's sanitizer does. Code without that definition is a
+    body: it continues the prompt."""
     entry = doc["entry_point"]
-    body = code if f"def {entry}" in code else doc["prompt"] + code
+    if re.search(rf"^\s*(?:async\s+)?def\s+{entry}\s*\(", code, re.MULTILINE):
+        body = f"{doc['prompt']}    pass\n\n\n{definitions_only(code)}"
+    else:
+        body = doc["prompt"] + code
     return f"{body}\n\n{doc['test']}\n\ncheck({entry})\n"
+
+
+def definitions_only(code: str) -> str:
+    """`code` without its top-level statements that only run something (calls, prints,
+    asserts, loops, `if __name__ == "__main__":` blocks); imports, functions, classes and
+    assignments stay. Code that does not parse is returned as it is (it fails anyway)."""
+    try:
+        tree = ast.parse(code)
+        run_only = (ast.Expr, ast.For, ast.AsyncFor, ast.While, ast.Assert, ast.If)
+        keep = [node for node in tree.body if not isinstance(node, run_only)
+                or (isinstance(node, ast.If) and not _is_main_guard(node))]
+        return ast.unparse(ast.Module(body=keep, type_ignores=[])) + "\n"
+    except (SyntaxError, ValueError, RecursionError):
+        return code
+
+
+def _is_main_guard(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__")
 
 
 def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
@@ -136,7 +166,8 @@ def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict
     from harness.accuracy.sandbox import Limits, run_many
 
     cuts = [cut(text, **think) for text in texts]
-    codes = [None if s.truncated else extract_code(s.answer) for s, _ in cuts]
+    codes = [None if s.truncated else extract_code(s.answer, defines=doc["entry_point"])
+             for s, _ in cuts]
     runnable = [i for i, c in enumerate(codes) if c]
     outcomes = run_many([code_program(doc, codes[i] or "") for i in runnable],
                         Limits(wall_s=10.0, cpu_s=10))

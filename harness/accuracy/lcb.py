@@ -8,6 +8,13 @@ date falls in the window of the published evaluations (the DeepSeek-R1 paper: 20
 stripped) and "functional" (the starter code's Solution method is called with the JSON
 arguments and its result compared as JSON). A problem is solved when every test passes;
 pass@1 is the mean over samples, as in the published evaluations.
+
+As LiveCodeBench's own grader (lcb_runner/evaluation/testing_util.py) does, every program
+runs after the star imports of the standard modules competitive code leans on (`typing`
+among them: LeetCode starter code writes `List[int]` without importing it) and with a
+recursion limit of 50,000 (a `from __future__` import is kept first, where Python needs it);
+stdin output lines match when equal after stripping, or when
+their tokens are equal as decimals ("1.0" and "1").
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ from __future__ import annotations
 import base64
 import json
 import pickle
+import re
 import zlib
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from harness.accuracy.answers import cut, extract_code, flat_results
@@ -66,16 +75,43 @@ def process_docs(dataset: Any) -> Any:
     return window.map(prepare)
 
 
+# the modules LiveCodeBench's grader star-imports (and imports by name) before each program
+_MODULES = ("string", "re", "datetime", "collections", "heapq", "bisect", "copy", "math",
+            "random", "statistics", "itertools", "functools", "operator", "io", "sys", "json",
+            "builtins", "typing")
+HEADER = ("".join(f"from {m} import *\n" for m in _MODULES)
+          + "".join(f"import {m}\n" for m in _MODULES if m != "builtins")
+          + "sys.setrecursionlimit(50000)\n\n")
+
+
+def with_header(code: str) -> str:
+    """The program after the header; its `from __future__` imports stay first, where Python
+    requires them (the header would otherwise make them a SyntaxError)."""
+    future = re.findall(r"^from __future__ import [^\n]*\n?", code, re.MULTILINE)
+    rest = re.sub(r"^from __future__ import [^\n]*\n?", "", code, flags=re.MULTILINE)
+    return "".join(line.rstrip("\n") + "\n" for line in future) + HEADER + rest
+
+
 def _functional_program(code: str, func_name: str, test: dict[str, Any]) -> str:
     args = [json.loads(line) for line in test["input"].split("\n") if line.strip()]
     expected = json.loads(test["output"])
-    return (f"{code}\n\nimport json\nresult = Solution().{func_name}(*{args!r})\n"
+    return (f"{with_header(code)}\n\nimport json\nresult = Solution().{func_name}(*{args!r})\n"
             f"assert json.loads(json.dumps(result)) == {expected!r}, result\n")
 
 
+def _same_line(got: str, want: str) -> bool:
+    if got == want:
+        return True
+    try:
+        return [Decimal(t) for t in got.split()] == [Decimal(t) for t in want.split()]
+    except InvalidOperation:
+        return got.split() == want.split()
+
+
 def _same_output(got: str, want: str) -> bool:
-    lines = lambda s: [line.split() for line in s.strip().splitlines() if line.strip()]  # noqa: E731
-    return lines(got) == lines(want)
+    lines = lambda s: [line.strip() for line in s.strip().splitlines() if line.strip()]  # noqa: E731
+    a, b = lines(got), lines(want)
+    return len(a) == len(b) and all(_same_line(x, y) for x, y in zip(a, b, strict=True))
 
 
 TEST_LIMITS = Limits(wall_s=6.0, cpu_s=6)
@@ -88,7 +124,7 @@ def run_tests(code: str, doc: dict[str, Any], limits: Limits = TEST_LIMITS) -> t
             out = run_program(_functional_program(code, doc["func_name"], test), limits)
             ok = out.passed
         else:
-            out = run_program(code, limits, stdin=test["input"])
+            out = run_program(with_header(code), limits, stdin=test["input"])
             ok = out.passed and _same_output(out.stdout, test["output"])
         if not ok:
             return False, f"test {i}: {out.status}: {out.stdout[-300:]}"
@@ -100,7 +136,8 @@ def grade(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str,
     out = []
     for text in texts:
         split, truncated = cut(text, **think)
-        code = None if split.truncated else extract_code(split.answer)
+        code = None if split.truncated else extract_code(split.answer,
+                                                          defines=doc.get("func_name") or None)
         ok, detail = run_tests(code, doc) if code else (False, "no code")
         out.append({"extracted": code, "truncated": truncated, "correct": ok,
                     "status": detail})

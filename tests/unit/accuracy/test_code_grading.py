@@ -63,3 +63,56 @@ def test_every_canonical_solution_passes_through_the_jail() -> None:
                      for d in docs], Limits(wall_s=30.0, cpu_s=10))
     failed = [d["task_id"] for d, o in zip(docs, outs, strict=True) if not o.passed]
     assert failed == [], f"canonical solutions that failed: {failed}"
+
+
+HAS_CLOSE = '''def has_close_elements(numbers: List[float], threshold: float) -> bool:
+    return any(abs(a - b) < threshold for i, a in enumerate(numbers)
+               for b in numbers[i + 1:])
+'''
+MAKE_PALINDROME = '''def make_palindrome(string: str) -> str:
+    i = 0
+    while not is_palindrome(string[i:]):
+        i += 1
+    return string + string[:i][::-1]
+'''
+
+
+@pytest.mark.parametrize("task_id,answer", [
+    # the prompt's `from typing import List` left out
+    ("HumanEval/0", f"```python\n{HAS_CLOSE}```"),
+    # the solution, then a usage example in a block of its own
+    ("HumanEval/0", f"```python\n{HAS_CLOSE}```\n\nExample:\n```python\n"
+                    "print(has_close_elements([1.0, 2.0], 0.5))\n```"),
+    # top-level example calls, prints and a wrong assert after the solution
+    ("HumanEval/0", f"```python\nfrom typing import List\n\n{HAS_CLOSE}\n"
+                    "print(has_close_elements([1.0, 2.8], 0.3))\n"
+                    "assert has_close_elements([1.0, 2.0], 0.5)\n```"),
+    # a main block that reads input
+    ("HumanEval/0", f"```python\n{HAS_CLOSE}\nif __name__ == '__main__':\n"
+                    "    print(has_close_elements([float(x) for x in input().split()], 1))\n```"),
+    # the prompt's helper function used, not repeated
+    ("HumanEval/10", f"```python\n{MAKE_PALINDROME}```"),
+])
+def test_correct_solutions_in_common_shapes_pass(task_id: str, answer: str) -> None:
+    """Shapes EvalPlus's sanitizer accepts: the solution is judged, not its surroundings."""
+    doc = problems()[task_id]
+    (graded,) = grading.grade_code(doc, [f"Reasoning.</think>\n\n{answer}"], **R1)
+    assert graded["correct"], graded["status"] + ": " + graded["output_tail"]
+
+
+def test_a_wrong_solution_still_fails_when_examples_are_dropped() -> None:
+    doc = problems()["HumanEval/0"]
+    wrong = ("```python\ndef has_close_elements(numbers, threshold):\n    return False\n\n"
+             "print(has_close_elements([1.0, 1.1], 0.5))\n```")
+    (graded,) = grading.grade_code(doc, [f"</think>{wrong}"], **R1)
+    assert not graded["correct"] and graded["status"] == "failed"
+
+
+def test_definitions_only_keeps_what_the_tests_need() -> None:
+    code = ("import math\nN = 3\nprint('x')\nclass A:\n    pass\nif N:\n    import os\n"
+            "for i in range(2):\n    pass\nif __name__ == '__main__':\n    main()\n")
+    kept = grading.definitions_only(code)
+    assert "import math" in kept and "N = 3" in kept and "class A" in kept
+    assert "import os" in kept and "print" not in kept and "for i" not in kept
+    assert "main()" not in kept
+    assert grading.definitions_only("def f(:\n") == "def f(:\n"

@@ -74,3 +74,27 @@ def test_window_filter_and_task_config() -> None:
     spec = task_spec(TaskEntry(task="livecodebench", samples=4), {})
     assert spec["dataset_kwargs"]["data_files"]["test"].startswith("hf://datasets/livecodebench")
     assert spec["repeats"] == 4
+
+
+def test_programs_run_as_livecodebench_runs_them() -> None:
+    """LeetCode starter code types with List without importing it; LiveCodeBench's grader
+    star-imports typing, collections, math and more before every program, and compares
+    stdout numbers as decimals. A grader without those scores correct programs as wrong."""
+    typed = {**FUNC_DOC, "starter_code": "class Solution:\n    def twoSum(self, nums: "
+             "List[int], target: int) -> List[int]:\n        "}
+    solution = TWO_SUM.replace("def twoSum(self, nums, target):",
+                               "def twoSum(self, nums: List[int], target: int) -> List[int]:")
+    example = "```python\nprint(Solution().twoSum([3, 3], 6))\n```"
+    answer = f"</think>```python\n{solution}```\n\nUsage:\n{example}"
+    assert lcb.process_results(typed, [[answer]], **R1)["pass@1"] == 1.0
+
+    halves = {**STDIN_DOC, "tests": json.dumps([
+        {"input": "1 2\n", "output": "0.50\n1\n", "testtype": "stdin"}])}
+    fmt = ("</think>```python\nfrom __future__ import annotations\n"
+           "a, b = map(int, input().split())\nprint({})\nprint(float(b - a))\n```")
+    good = fmt.format("a / b")              # 0.5 for 0.50, 1.0 for 1
+    wrong = fmt.format("a / b + 0.01")
+    counter = ("</think>```python\nc = Counter(input().split())\n"  # collections, unimported
+               "print(0.5)\nprint(floor(sqrt(len(c) + 2)) - 1)\n```")  # math, too
+    graded = grading.explain(lcb.process_results, halves, [good, wrong, counter])
+    assert [g["correct"] for g in graded] == [True, False, True], graded
