@@ -155,6 +155,12 @@ def flat_results(results: list[Any]) -> list[str]:
 _FENCE = re.compile(r"```[ \t]*(\w*)[^\n]*\n(.*?)```", re.DOTALL)
 
 
+def defines_function(code: str, name: str) -> bool:
+    """Does `code` hold a `def name(` (a method too)?"""
+    return re.search(rf"^\s*(?:async\s+)?def\s+{re.escape(name)}\s*\(", code,
+                     re.MULTILINE) is not None
+
+
 def extract_code(answer: str, language: str = "python", defines: str | None = None
                  ) -> str | None:
     """The last fenced code block in the language asked for (or without a language tag);
@@ -163,9 +169,7 @@ def extract_code(answer: str, language: str = "python", defines: str | None = No
     the end of the text."""
     blocks = [code for lang, code in _FENCE.findall(answer) if lang.lower() in ("", language)]
     if defines:
-        defining = [b for b in blocks if re.search(rf"^\s*(?:async\s+)?def\s+{defines}\s*\(",
-                                                   b, re.MULTILINE)]
-        blocks = defining or blocks
+        blocks = [b for b in blocks if defines_function(b, defines)] or blocks
     if blocks:
         return blocks[-1]
     start = answer.rfind("```" + language)

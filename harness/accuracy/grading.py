@@ -11,11 +11,10 @@ from __future__ import annotations
 import ast
 import hashlib
 import random
-import re
 from typing import Any
 
 from harness.accuracy import lcb
-from harness.accuracy.answers import cut, extract_code, extract_math, flat_results
+from harness.accuracy.answers import cut, defines_function, extract_code, extract_math, flat_results
 from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.letters import extract_letter
 from harness.accuracy.stats import scores
@@ -134,7 +133,7 @@ def code_program(doc: dict[str, Any], code: str) -> str:
     (`definitions_only`), as EvalPlus's sanitizer does. Code without that definition is a
     body: it continues the prompt."""
     entry = doc["entry_point"]
-    if re.search(rf"^\s*(?:async\s+)?def\s+{entry}\s*\(", code, re.MULTILINE):
+    if defines_function(code, entry):
         body = f"{doc['prompt']}    pass\n\n\n{definitions_only(code)}"
     else:
         body = doc["prompt"] + code
