@@ -90,8 +90,10 @@ def last_boxed(text: str) -> str | None:
 
 # "The final answer is X", "Answer: X", "**Final Answer:** X": a statement, not a heading
 # ("**Final Answer**" alone on its line) and not prose ("To answer this, ...").
-_STATED = re.compile(r"(?:final\s+answer|answer)\s*(?:\*\*)?\s*(?:is\s*:?|:|=)\s*(.*)",
-                     re.IGNORECASE)
+# "The answer must be 7" too, where a number or LaTeX follows ("the answer will be an
+# integer" states nothing).
+_STATED = re.compile(r"(?:final\s+answer|answer)\s*(?:\*\*)?\s*(?:is\s*:?|:|=|"
+                     r"(?P<modal>(?:would|must|should|will)\s+be\s*:?))\s*(.*)", re.IGNORECASE)
 _NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*/\s*\d+)?")
 
 
@@ -99,6 +101,17 @@ _NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*/\s*\d+)
 # digits or operators), whose unit math-verify would read as variables (18*d*o*l*l*a*r*s)
 _NUMBER_THEN_WORDS = re.compile(r"([-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?)\s+"
                                 r"(?!pi\b)[A-Za-z]{2,}[A-Za-z/ ]*")
+
+
+# where a stated answer stops and prose starts: "7. Note that 8 is wrong", "7, not 8",
+# "\\frac{1}{2}, which is 0.5", "12 by symmetry", "7 (not 8)"
+_PROSE = re.compile(r"(?<!\d)\.\s+\S|\.(?=\s+[A-Za-z])|[,;]?\s+(?:because|since|as|which|where|"
+                    r"but|not|so|by|given|from|when|for)\b|(?<=\d)\s+\((?=[A-Za-z]{2,})")
+
+
+def _prose_cut(value: str) -> str:
+    m = _PROSE.search(value)
+    return value[:m.start()] if m and m.start() > 0 else value
 
 
 def _clean(value: str) -> str:
@@ -119,8 +132,8 @@ def stated_answer(answer: str) -> str | None:
     """The value of the last 'answer is X' / 'Answer: X' statement with a value after it."""
     for line in reversed(answer.splitlines()):
         for m in reversed(list(_STATED.finditer(line))):
-            value = _clean(m.group(1))
-            if value and re.search(r"[\d\\a-zA-Z]", value):
+            value = _clean(_prose_cut(m.group(2)))
+            if value and re.search(r"[\d\\]" if m.group("modal") else r"[\d\\a-zA-Z]", value):
                 return value
     return None
 

@@ -87,6 +87,16 @@ CASES = [
     ("math500", "10", T + "The answer is 10 meters squared", True),
     ("math500", "5", T + "The answer is 5 and 6.", False),
     ("math500", "\\frac{3}{4}", T + "The answer is $\\frac{3}{4}$.", True),
+    # the statement ends where prose starts
+    ("math500", "7", T + "The answer is 7, not 8.", True),
+    ("math500", "7", T + "Answer: 7. Note that 8 would double count.", True),
+    ("math500", "7", T + "The answer is 7 since 2+5 equals 7 and 9 is too big.", True),
+    ("math500", "7", T + "The answer is 7 (not 8).", True),
+    ("math500", "\\frac{1}{2}", T + "The answer is $\\frac{1}{2}$, which is 0.5.", True),
+    ("math500", "12", T + "The answer is 12 by symmetry.", True),
+    ("math500", "7", T + "The answer must be 7, not 8.", True),
+    ("math500", "9", T + "The answer will be an integer, so we get 9.", True),
+    ("math500", "2(x+1)", T + "The answer is 2 (x+1)", True),
     # truncated thinking scores 0 whatever it contains
     ("math500", "42", "Let me think... it should be \\boxed{42} but wait, let me", False),
     ("math500", "42", "<think>Hmm, \\boxed{42}", False),
