@@ -9,9 +9,11 @@ reasoning (which is what lm-eval's own handling does with an unclosed block).
 Math: every \\boxed{} of the answer part (several boxes with different values are one answer,
 a set or tuple, graded as a whole); without a box, the last "answer is X" / "Answer: X"
 statement, else the last number (decimals, signs, thousands separators and fractions kept
-whole). A number followed by plain words ("18 dollars", "8 km/h") is the number, which
-math-verify would otherwise read as a product of variables. Equivalence is math-verify's
-(equivalence.py); letters are letters.py's. Code: the last fenced block.
+whole). A statement ends where prose starts ("7, not 8", "7. Note that ..."), and a number
+followed by plain words ("18 dollars", "8 km/h") is the number, which math-verify would
+otherwise read as a product of variables. Equivalence is math-verify's (equivalence.py);
+letters are letters.py's. Code: the last fenced block (the last that defines the function
+asked for, where one does).
 """
 
 from __future__ import annotations
