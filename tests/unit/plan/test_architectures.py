@@ -1,6 +1,6 @@
 """The architecture in each model YAML is the real one: instantiated on the meta device
 (no memory, no download) it has exactly the parameter count the YAML states, which was
-measured independently (shared/reference/models.md). A transcription slip in hidden size,
+counted independently from each model's config.json on the hub. A transcription slip in hidden size,
 layers, heads or vocabulary fails here."""
 
 from __future__ import annotations
