@@ -55,8 +55,10 @@ def accuracy(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) -
                      "on the other side, and inconclusive otherwise. The published figures "
                      "below are context, not a verdict: compare each gap with the smallest gap "
                      "the benchmark can detect at its size.")
-        v.settle = (f"make bench MODEL={a} SUITE=reasoning (one GPU), and {b} through "
-                    "BACKEND=vllm on 8xH200 or BACKEND=openai against a served endpoint")
+        tasks = {t for bench in rule["benchmarks"] for t in bench["tasks"]}
+        v.settle = (f"make bench MODEL={a} SUITE={suites_for(tasks)} (one GPU), and {b} "
+                    "through BACKEND=vllm on 8xH200 or BACKEND=openai against a served "
+                    "endpoint")
         return
     v.verdict = combine(outcomes)
     what = (f"a - b above -{margin:g} points (non-inferiority)" if test == "non-inferiority"
@@ -64,6 +66,21 @@ def accuracy(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) -
     v.summary = (f"Per benchmark, supported when the whole 95% interval of {what}, refuted "
                  "when it lies wholly on the other side, inconclusive otherwise: "
                  + ", ".join(f"{o}" for o in outcomes) + ".")
+
+
+def suites_for(tasks: set[str]) -> str:
+    """The shipped suites, full protocols first, that together run `tasks` (a comma list
+    `--suite` takes); tasks no suite runs are left to the user's own."""
+    from harness.config.suites import get_suite, suite_names
+
+    order = ["reasoning", "code", *sorted(suite_names())]
+    chosen, left = [], set(tasks)
+    for name in dict.fromkeys(n for n in order if n in suite_names()):
+        has = {entry.task for entry in get_suite(name).tasks} & left
+        if has:
+            chosen.append(name)
+            left -= has
+    return ",".join(chosen) or "reasoning"
 
 
 def published(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) -> None:

@@ -48,6 +48,8 @@ def test_fresh_clone_verdicts(tmp_path: Path) -> None:
     for cid in ("reasoning-parity", "energy-efficiency", "cost-efficiency"):
         assert verdicts[cid].verdict == "not yet measured"
         assert verdicts[cid].settle and "make bench MODEL=qwq-32b" in verdicts[cid].settle
+    # livecodebench is in the claim and in no task of `reasoning`: the command runs `code` too
+    assert "SUITE=reasoning,code " in verdicts["reasoning-parity"].settle
     md = (tmp_path / "CLAIMS.md").read_text()
     assert "**Verdict: refuted.**" in md and "To settle it" in md
     assert "## QwQ-32B outperformed DeepSeek-R1." in md and "o1-mini" in md
