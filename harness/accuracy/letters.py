@@ -36,7 +36,7 @@ _STATEMENTS = (
     re.compile(r"answer\s*(?:is\s*:?|:|=|(?:would|must|should|will|has\s+to)\s+be\s*:?)\s*"
                + _FILLER + r"(?:option\s+|choice\s+)?" + _LL, re.IGNORECASE),
     # "The correct option is D", "the best choice is C", "correct answer: (A)"
-    re.compile(r"(?:correct|best|right|final)\s+(?:option|choice|answer)\s*"
+    re.compile(r"(?:correct|best|right|final)\s+(?:option|choice|answer|one)\s*"
                r"(?:is\s*:?|:|=|would\s+be)\s*" + _LL, re.IGNORECASE),
     # "Option C is correct", "choice (B) is the right one"
     re.compile(r"(?:option|choice)\s+" + _L + r"\s+is\s+(?:the\s+)?(?:correct|right|best)",

@@ -132,6 +132,8 @@ CASES = [
     ("gpqa_diamond", "B", T + "Answer: B, C", False),
     ("gpqa_diamond", "B", T + "The answer is B, a classic case of resonance.", True),
     ("gpqa_diamond", "A", T + "Answer: E", False),
+    ("gpqa_diamond", "B", T + "The options:\nA) 1 eV\nB) 2 eV\nC) 3 eV\n\nThe correct one is B.",
+     True),
     # weaker forms, only where no answer statement is there
     ("gpqa_diamond", "A", T + "Comparing the spectra, the answer must be A.", True),
     ("gpqa_diamond", "C", T + "**Answer:** I think C", True),
