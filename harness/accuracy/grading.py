@@ -169,7 +169,7 @@ def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict
              for s, _ in cuts]
     runnable = [i for i, c in enumerate(codes) if c]
     outcomes = run_many([code_program(doc, codes[i] or "") for i in runnable],
-                        Limits(wall_s=10.0, cpu_s=10))
+                        Limits(wall_s=10.0, cpu_s=10), must_finish=True)
     by_index = dict(zip(runnable, outcomes, strict=True))
     out = []
     for i, ((_, truncated), code) in enumerate(zip(cuts, codes, strict=True)):

@@ -121,7 +121,8 @@ def run_tests(code: str, doc: dict[str, Any], limits: Limits = TEST_LIMITS) -> t
     """(all passed, what happened) for one program on every test of a problem."""
     for i, test in enumerate(json.loads(doc["tests"])):
         if test.get("testtype") == "functional":
-            out = run_program(_functional_program(code, doc["func_name"], test), limits)
+            out = run_program(_functional_program(code, doc["func_name"], test), limits,
+                              must_finish=True)
             ok = out.passed
         else:
             out = run_program(with_header(code), limits, stdin=test["input"])

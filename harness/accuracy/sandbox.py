@@ -21,6 +21,10 @@ The jail is bubblewrap (`bwrap`, the sandbox Flatpak uses), run unprivileged:
   where the machine delegates one to this process; otherwise per-process rlimits (address
   space, processes per user id, CPU seconds, file size, open files). `isolation` in each
   outcome says which layers held.
+A program run with `must_finish` passes only if it also reaches its last line: the harness
+appends a write of a random token and looks for it, so a `sys.exit(0)`, `quit()` or
+`os._exit(0)` before the tests have run (in the solution or at import time) is a failure, as
+it is for HumanEval's own `check_correctness`, not a pass by exit code.
 Without bubblewrap, code suites stop with the install command unless the user accepts the
 older, weaker layers (`allow_weak`): unshare namespaces, rlimits and a process group.
 Not protected against: kernel exploits, CPU time and memory bandwidth taken from other work
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import os
 import resource
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -104,8 +109,19 @@ def _root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def run_program(code: str, limits: Limits = Limits(), stdin: str = "") -> Outcome:
-    """Run `code` (a Python program) confined as described in the module docstring."""
+def run_program(code: str, limits: Limits = Limits(), stdin: str = "",
+                must_finish: bool = False) -> Outcome:
+    """Run `code` (a Python program) confined as described in the module docstring; with
+    `must_finish`, it passes only if it runs to its last line."""
+    if must_finish:
+        token = secrets.token_hex(16)
+        code += f"\n__import__('os').write(1, b'\\n{token}\\n')\n"
+        out = run_program(code, limits, stdin)
+        if out.passed and token not in out.stdout:
+            out.status = "failed"
+            out.stdout += "\n[harness] the program exited before its tests finished"
+        out.stdout = out.stdout.replace(f"\n{token}\n", "\n")
+        return out
     try:
         mode = check()
     except SandboxUnavailable as exc:
@@ -170,9 +186,10 @@ def run_program(code: str, limits: Limits = Limits(), stdin: str = "") -> Outcom
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run_many(programs: list[str], limits: Limits = Limits(),
-             workers: int | None = None) -> list[Outcome]:
+def run_many(programs: list[str], limits: Limits = Limits(), workers: int | None = None,
+             must_finish: bool = False) -> list[Outcome]:
     """Run programs in parallel across the CPU cores; results in the same order."""
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        return list(pool.map(lambda code: run_program(code, limits), programs))
+        return list(pool.map(lambda code: run_program(code, limits, must_finish=must_finish),
+                             programs))
 

@@ -60,7 +60,7 @@ def test_every_canonical_solution_passes_through_the_jail() -> None:
 
     docs = list(problems().values())
     outs = run_many([grading.code_program(d, d["prompt"] + d["canonical_solution"])
-                     for d in docs], Limits(wall_s=30.0, cpu_s=10))
+                     for d in docs], Limits(wall_s=30.0, cpu_s=10), must_finish=True)
     failed = [d["task_id"] for d, o in zip(docs, outs, strict=True) if not o.passed]
     assert failed == [], f"canonical solutions that failed: {failed}"
 
@@ -116,3 +116,25 @@ def test_definitions_only_keeps_what_the_tests_need() -> None:
     assert "import os" in kept and "print" not in kept and "for i" not in kept
     assert "main()" not in kept
     assert grading.definitions_only("def f(:\n") == "def f(:\n"
+
+
+@pytest.mark.parametrize("body", [
+    "    import sys\n    sys.exit(0)\n",                        # exits from inside the tests
+    "    quit()\n",
+    "    __import__('os')._exit(0)\n",                          # no cleanup, no exception
+])
+def test_exiting_zero_before_the_tests_finish_fails(body: str) -> None:
+    """Exit code 0 is not a pass: HumanEval's own check_correctness fails these too."""
+    doc = problems()["HumanEval/0"]
+    code = f"from typing import List\n\ndef has_close_elements(numbers, threshold):\n{body}"
+    (graded,) = grading.grade_code(doc, [f"</think>```python\n{code}```"], **R1)
+    assert not graded["correct"] and graded["status"] == "failed"
+    assert "exited before its tests finished" in graded["output_tail"]
+
+
+def test_exiting_at_import_time_fails_too() -> None:
+    doc = problems()["HumanEval/0"]
+    code = f"{HAS_CLOSE}\n_ = __import__('os')._exit(0)\n"  # an assignment: kept by the cleanup
+    (graded,) = grading.grade_code(doc, [f"</think>```python\nfrom typing import List\n{code}```"],
+                                   **R1)
+    assert not graded["correct"]

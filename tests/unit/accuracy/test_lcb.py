@@ -98,3 +98,9 @@ def test_programs_run_as_livecodebench_runs_them() -> None:
                "print(0.5)\nprint(floor(sqrt(len(c) + 2)) - 1)\n```")  # math, too
     graded = grading.explain(lcb.process_results, halves, [good, wrong, counter])
     assert [g["correct"] for g in graded] == [True, False, True], graded
+
+
+def test_a_method_that_exits_zero_fails() -> None:
+    exits = TWO_SUM.replace("seen = {}", "import sys; sys.exit(0)")
+    (graded,) = grading.explain(lcb.process_results, FUNC_DOC, [f"</think>```python\n{exits}```"])
+    assert not graded["correct"] and "exited before its tests finished" in graded["status"]
