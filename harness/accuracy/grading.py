@@ -8,15 +8,15 @@ binds the model's think tags to these functions before lm-eval sees the task (ta
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import random
 from typing import Any
 
 from harness.accuracy import lcb
-from harness.accuracy.answers import cut, defines_function, extract_code, extract_math, flat_results
+from harness.accuracy.answers import cut, extract_code, extract_math, flat_results
 from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.letters import extract_letter
+from harness.accuracy.programs import code_program, definitions_only  # noqa: F401
 from harness.accuracy.stats import scores
 
 Think = dict[str, Any]  # think_end, think_start, opens_think, at_limit
@@ -122,42 +122,6 @@ def agg_inst_level_acc(items: list[list[bool]]) -> float:
     """Instruction-level accuracy: all instructions of all prompts, flattened."""
     flat = [x for item in items for x in item]
     return sum(flat) / len(flat) if flat else 0.0
-
-
-def code_program(doc: dict[str, Any], code: str) -> str:
-    """The HumanEval program: the problem's tests run against the model's code.
-
-    Code that defines the entry function follows the whole prompt, so the prompt's imports
-    and helper functions are there even where the model left them out (its own definitions
-    come later and win), with its top-level example calls, prints and asserts taken out
-    (`definitions_only`), as EvalPlus's sanitizer does. Code without that definition is a
-    body: it continues the prompt."""
-    entry = doc["entry_point"]
-    if defines_function(code, entry):
-        body = f"{doc['prompt']}    pass\n\n\n{definitions_only(code)}"
-    else:
-        body = doc["prompt"] + code
-    return f"{body}\n\n{doc['test']}\n\ncheck({entry})\n"
-
-
-def definitions_only(code: str) -> str:
-    """`code` without its top-level statements that only run something (calls, prints,
-    asserts, loops, `if __name__ == "__main__":` blocks); imports, functions, classes and
-    assignments stay. Code that does not parse is returned as it is (it fails anyway)."""
-    try:
-        tree = ast.parse(code)
-        run_only = (ast.Expr, ast.For, ast.AsyncFor, ast.While, ast.Assert, ast.If)
-        keep = [node for node in tree.body if not isinstance(node, run_only)
-                or (isinstance(node, ast.If) and not _is_main_guard(node))]
-        return ast.unparse(ast.Module(body=keep, type_ignores=[])) + "\n"
-    except (SyntaxError, ValueError, RecursionError):
-        return code
-
-
-def _is_main_guard(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
-            and test.left.id == "__name__")
 
 
 def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:

@@ -138,3 +138,23 @@ def test_exiting_at_import_time_fails_too() -> None:
     (graded,) = grading.grade_code(doc, [f"</think>```python\nfrom typing import List\n{code}```"],
                                    **R1)
     assert not graded["correct"]
+
+
+@pytest.mark.parametrize("code", [
+    # an object equal to anything
+    "class Yes:\n    def __eq__(self, other):\n        return True\n\n"
+    "def has_close_elements(numbers, threshold):\n    return Yes()\n",
+    # a bool-like int subclass that also claims equality with everything
+    "class Yes(int):\n    def __eq__(self, other):\n        return True\n\n"
+    "def has_close_elements(numbers, threshold):\n    return Yes(0)\n",
+    # the same, after replacing builtins the check could rely on
+    "import builtins\nbuiltins.type = lambda value: bool\n\nclass Yes:\n"
+    "    def __eq__(self, other):\n        return True\n\n"
+    "def has_close_elements(numbers, threshold):\n    return Yes()\n",
+])
+def test_results_that_equal_anything_fail(code: str) -> None:
+    """`candidate(x) == expected` passes for such objects, under HumanEval's own harness too;
+    here results must be plain values."""
+    doc = problems()["HumanEval/0"]
+    (graded,) = grading.grade_code(doc, [f"</think>```python\n{code}```"], **R1)
+    assert not graded["correct"] and "not a plain value" in graded["output_tail"]
