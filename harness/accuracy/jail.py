@@ -55,9 +55,11 @@ def _system_dirs() -> list[str]:
     return args
 
 
-def bwrap_argv(work: Path, python: str, tmpfs_bytes: int) -> list[str]:
+def bwrap_argv(work: Path, python: str, tmpfs_bytes: int, script: str = "main.py"
+               ) -> list[str]:
     """The bubblewrap command that runs `python -I main.py` in `work` (see sandbox's
-    module docstring for what each part keeps out)."""
+    module docstring for what each part keeps out); script "-" reads the program from
+    stdin."""
     args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--hostname", "sandbox", *_system_dirs()]
     if not python.startswith("/usr/"):  # a pyenv or conda Python: its install, read-only
@@ -69,15 +71,15 @@ def bwrap_argv(work: Path, python: str, tmpfs_bytes: int) -> list[str]:
              "--bind", str(work), "/work", "--chdir", "/work", "--clearenv",
              "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
              "--setenv", "HOME", "/work", "--setenv", "TMPDIR", "/tmp",
-             "--", python, "-I", "main.py"]
+             "--", python, "-I", script]
     return args
 
 
-def weak_argv(python: str) -> list[str]:
+def weak_argv(python: str, script: str = "main.py") -> list[str]:
     """The older layers, for machines without bubblewrap whose user accepted them."""
     unshare = shutil.which("unshare")
     prefix = ["unshare", "-U", "-r", "-n", "-p", "-f"] if unshare else []
-    return prefix + [python, "-I", "main.py"]
+    return prefix + [python, "-I", script]
 
 
 @functools.lru_cache(maxsize=1)

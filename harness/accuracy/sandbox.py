@@ -21,10 +21,13 @@ The jail is bubblewrap (`bwrap`, the sandbox Flatpak uses), run unprivileged:
   where the machine delegates one to this process; otherwise per-process rlimits (address
   space, processes per user id, CPU seconds, file size, open files). `isolation` in each
   outcome says which layers held.
-A program run with `must_finish` passes only if it also reaches its last line: the harness
-appends a write of a random token and looks for it, so a `sys.exit(0)`, `quit()` or
-`os._exit(0)` before the tests have run (in the solution or at import time) is a failure, as
-it is for HumanEval's own `check_correctness`, not a pass by exit code.
+A program run with `must_finish` (one that holds its own tests and reads no input) passes
+only if it also reaches its last line: the harness appends a write of a random token and
+looks for it, so a `sys.exit(0)`, `quit()` or `os._exit(0)` before the tests have run (in the
+solution or at import time) is a failure, as it is for HumanEval's own `check_correctness`,
+not a pass by exit code. Such a program is also read by Python from stdin, never written to
+a file, so the code under test cannot open its own source to read the tests' expected values
+(it could still inspect the tests' frames in its own process: not protected against).
 Without bubblewrap, code suites stop with the install command unless the user accepts the
 older, weaker layers (`allow_weak`): unshare namespaces, rlimits and a process group.
 Not protected against: kernel exploits, CPU time and memory bandwidth taken from other work
@@ -114,14 +117,20 @@ def run_program(code: str, limits: Limits = Limits(), stdin: str = "",
     """Run `code` (a Python program) confined as described in the module docstring; with
     `must_finish`, it passes only if it runs to its last line."""
     if must_finish:
+        if stdin:
+            raise ValueError("a must_finish program is read from stdin and takes no input")
         token = secrets.token_hex(16)
         code += f"\n__import__('os').write(1, b'\\n{token}\\n')\n"
-        out = run_program(code, limits, stdin)
+        out = _run(code, limits, stdin="", source_on_stdin=True)
         if out.passed and token not in out.stdout:
             out.status = "failed"
             out.stdout += "\n[harness] the program exited before its tests finished"
         out.stdout = out.stdout.replace(f"\n{token}\n", "\n")
         return out
+    return _run(code, limits, stdin, source_on_stdin=False)
+
+
+def _run(code: str, limits: Limits, stdin: str, source_on_stdin: bool) -> Outcome:
     try:
         mode = check()
     except SandboxUnavailable as exc:
@@ -131,16 +140,21 @@ def run_program(code: str, limits: Limits = Limits(), stdin: str = "",
     work = Path(tempfile.mkdtemp(prefix="harness-sandbox-"))
     group = None
     try:
-        (work / "main.py").write_text(code)
+        script = "-" if source_on_stdin else "main.py"
+        if source_on_stdin:
+            stdin = code  # Python reads it whole before running it: stdin is then at its end
+        else:
+            (work / "main.py").write_text(code)
         if uid is not None:
             os.chown(work, uid, uid)
-            os.chown(work / "main.py", uid, uid)
+            if not source_on_stdin:
+                os.chown(work / "main.py", uid, uid)
         python = jail.interpreter()
         if mode == "bubblewrap":
-            argv = jail.bwrap_argv(work, python, limits.tmpfs_bytes)
+            argv = jail.bwrap_argv(work, python, limits.tmpfs_bytes, script)
             isolation = ["bubblewrap", "namespaces:all", "private-fs", "fd-output"]
         else:
-            argv = jail.weak_argv(python)
+            argv = jail.weak_argv(python, script)
             isolation = ["weak", "tempdir", "clean-env", "process-group"]
         isolation.append(f"user:uid-{uid}" if uid is not None else "user:caller")
         group = jail.Cgroup.create(limits.memory_bytes, limits.processes)

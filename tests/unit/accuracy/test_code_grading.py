@@ -158,3 +158,19 @@ def test_results_that_equal_anything_fail(code: str) -> None:
     doc = problems()["HumanEval/0"]
     (graded,) = grading.grade_code(doc, [f"</think>```python\n{code}```"], **R1)
     assert not graded["correct"] and "not a plain value" in graded["output_tail"]
+
+
+@pytest.mark.parametrize("peek", ["open(__file__).read()", "open('main.py').read()",
+                                  "open('/work/main.py').read()"])
+def test_the_code_cannot_read_the_tests_from_its_source(peek: str) -> None:
+    """A solution that finds the expected values in the program's own file would pass
+    without solving anything; the program is fed to Python on stdin, so there is no file."""
+    doc = problems()["HumanEval/0"]
+    cheat = ("import re\n\ndef has_close_elements(numbers, threshold):\n"
+             f"    source = {peek}\n"
+             "    for args, want in re.findall(r'candidate\\((.*?)\\) == (True|False)', source):\n"
+             "        if repr(numbers) in args and repr(threshold) in args:\n"
+             "            return want == 'True'\n")
+    (graded,) = grading.grade_code(doc, [f"</think>```python\n{cheat}```"], **R1)
+    assert not graded["correct"]
+    assert "FileNotFoundError" in graded["output_tail"] or "NameError" in graded["output_tail"]
