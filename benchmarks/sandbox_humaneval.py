@@ -35,7 +35,7 @@ def main() -> None:
         times, passed = [], 0
         for _ in range(args.rounds):
             t0 = time.perf_counter()
-            outs = sandbox.run_many(programs, limits)
+            outs = sandbox.run_many(programs, limits, must_finish=True)
             times.append(time.perf_counter() - t0)
             passed = sum(o.passed for o in outs)
         print(f"{name}: {passed}/{len(programs)} passed; {statistics.median(times):.2f} s "

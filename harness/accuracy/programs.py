@@ -1,11 +1,13 @@
 """How model-written code becomes the program that tests it (HumanEval).
 
 The tests compare results with `==`, so a result whose class says it equals anything (an
-`__eq__` that returns True, a subclass of int or list with one) would pass every assert,
-under HumanEval's own harness too. PLAIN_RESULTS, run before the model's code and so before
-it can replace a builtin, wraps the function under test: each result must be built only of
-exact builtin types (numbers, strings, bytes, None, and lists, tuples, sets and dicts of
-them), or the call raises. Every canonical solution of the 164 returns such values.
+`__eq__` that returns True, a subclass of int or list with one) would pass every assert, and
+code that runs beside the tests can read their expected values (from the program's source,
+or from the caller's frame). Both pass under HumanEval's own harness. Here the model's code
+runs in a second process inside the same jail and the tests call it through a pipe: only
+values marshal can carry cross (numbers, strings, bytes, None, and tuples, lists, sets and
+dicts of them), so an object of the model's own class is an error, and the tests' process
+holds the expected values. Every canonical solution of the 164 passes this way.
 """
 
 from __future__ import annotations
@@ -15,30 +17,60 @@ from typing import Any
 
 from harness.accuracy.answers import defines_function
 
-PLAIN_RESULTS = """\
-def _harness_plain(function, _type=type, _TypeError=TypeError, _dict=dict,
-                   _values=(int, float, complex, str, bytes, bool, type(None)),
-                   _collections=(list, tuple, set, frozenset)):
-    def check(value):
-        kind = _type(value)
-        if kind in _values:
-            return
-        if kind in _collections:
-            for item in value:
-                check(item)
-        elif kind is _dict:
-            for key, item in _dict.items(value):
-                check(key)
-                check(item)
-        else:
-            raise _TypeError("returned a " + kind.__name__ + ", not a plain value")
+# The tests' side: the function under test is a proxy to a second process that holds the
+# model's code. Values cross as marshal data (only builtin types can), framed by length.
+PARENT = """\
+import marshal as _marshal, os as _os, subprocess as _subprocess, sys as _sys
+
+
+def _harness_remote(child_source):
+    down_r, down_w = _os.pipe()
+    up_r, up_w = _os.pipe()
+    _subprocess.Popen([_sys.executable, "-I", "-c", child_source, str(down_r), str(up_w)],
+                      pass_fds=(down_r, up_w), stdin=_subprocess.DEVNULL)
+    _os.close(down_r)
+    _os.close(up_w)
+    down, up = _os.fdopen(down_w, "wb"), _os.fdopen(up_r, "rb")
 
     def call(*args, **kwargs):
-        result = function(*args, **kwargs)
-        check(result)
-        return result
+        data = _marshal.dumps((args, kwargs))
+        down.write(len(data).to_bytes(8, "big") + data)
+        down.flush()
+        head = up.read(8)
+        if len(head) < 8:
+            raise RuntimeError("the code under test died (its output is above)")
+        status, value = _marshal.loads(up.read(int.from_bytes(head, "big")))
+        if status != "ok":
+            raise RuntimeError(value)
+        return value
 
     return call
+"""
+
+# The model's side: its code, then a loop that answers the calls. A result marshal cannot
+# carry (an object of the model's own class, say one equal to everything) is an error.
+CHILD_LOOP = """
+
+def _harness_serve(function):
+    import marshal, os, sys
+    down, up = os.fdopen(int(sys.argv[1]), "rb"), os.fdopen(int(sys.argv[2]), "wb")
+    while True:
+        head = down.read(8)
+        if len(head) < 8:
+            return
+        args, kwargs = marshal.loads(down.read(int.from_bytes(head, "big")))
+        try:
+            result = function(*args, **kwargs)
+        except BaseException as exc:  # the tests' side fails the test with this
+            data = marshal.dumps(("error", f"{type(exc).__name__}: {str(exc)[:300]}"))
+        else:
+            try:
+                data = marshal.dumps(("ok", result))
+            except ValueError:
+                data = marshal.dumps(("error", f"returned a {type(result).__name__}, "
+                                               "not a plain value"))
+        up.write(len(data).to_bytes(8, "big") + data)
+        up.flush()
 """
 
 
@@ -49,14 +81,18 @@ def code_program(doc: dict[str, Any], code: str) -> str:
     and helper functions are there even where the model left them out (its own definitions
     come later and win), with its top-level example calls, prints and asserts taken out
     (`definitions_only`), as EvalPlus's sanitizer does. Code without that definition is a
-    body: it continues the prompt. The tests call the function through `_harness_plain`
-    (PLAIN_RESULTS), which refuses results that are not plain values."""
+    body: it continues the prompt. That code runs in a process of its own, which the tests
+    call through a pipe: only plain values cross, and the tests (their expected values, their
+    frames) are never in the process that runs the model's code."""
     entry = doc["entry_point"]
     if defines_function(code, entry):
         body = f"{doc['prompt']}    pass\n\n\n{definitions_only(code)}"
     else:
         body = doc["prompt"] + code
-    return f"{PLAIN_RESULTS}\n{body}\n\n{doc['test']}\n\ncheck(_harness_plain({entry}))\n"
+    child = f"{body}\n{CHILD_LOOP}\n_harness_serve({entry})\n"
+    # the entry's name is the proxy too: some tests call it by name (HumanEval/33)
+    return (f"{PARENT}\n{doc['prompt']}    pass\n\n\n{doc['test']}\n\n"
+            f"{entry} = _harness_remote({child!r})\ncheck({entry})\n")
 
 
 def definitions_only(code: str) -> str:

@@ -129,7 +129,6 @@ def test_exiting_zero_before_the_tests_finish_fails(body: str) -> None:
     code = f"from typing import List\n\ndef has_close_elements(numbers, threshold):\n{body}"
     (graded,) = grading.grade_code(doc, [f"</think>```python\n{code}```"], **R1)
     assert not graded["correct"] and graded["status"] == "failed"
-    assert "exited before its tests finished" in graded["output_tail"]
 
 
 def test_exiting_at_import_time_fails_too() -> None:
@@ -174,3 +173,27 @@ def test_the_code_cannot_read_the_tests_from_its_source(peek: str) -> None:
     (graded,) = grading.grade_code(doc, [f"</think>```python\n{cheat}```"], **R1)
     assert not graded["correct"]
     assert "FileNotFoundError" in graded["output_tail"] or "NameError" in graded["output_tail"]
+
+
+FRAME_CHEAT = '''import dis
+import sys
+
+
+def has_close_elements(numbers, threshold):
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_name != "check":
+        frame = frame.f_back
+    if frame is None:
+        return False
+    after = [i for i in dis.get_instructions(frame.f_code) if i.offset > frame.f_lasti]
+    return next(i.argval for i in after if i.opname == "LOAD_CONST")
+'''
+
+
+def test_the_code_cannot_read_the_tests_from_their_frames() -> None:
+    """The tests' `candidate(x) == True` holds its expected value in the calling frame's
+    constants; code in the same process reads it without solving anything (it passes under
+    HumanEval's own harness). Here the code runs in a process without the tests."""
+    doc = problems()["HumanEval/0"]
+    (graded,) = grading.grade_code(doc, [f"</think>```python\n{FRAME_CHEAT}```"], **R1)
+    assert not graded["correct"] and "AssertionError" in graded["output_tail"]
