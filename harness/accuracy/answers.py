@@ -96,13 +96,13 @@ def last_boxed(text: str) -> str | None:
 # integer" states nothing).
 _STATED = re.compile(r"(?:final\s+answer|answer)\s*(?:\*\*)?\s*(?:is\s*:?|:|=|"
                      r"(?P<modal>(?:would|must|should|will)\s+be\s*:?))\s*(.*)", re.IGNORECASE)
-_NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*/\s*\d+)?")
+_DECIMAL = r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # sign, thousands, decimals
+_NUMBER = re.compile(_DECIMAL + r"(?:\s*/\s*\d+)?")
 
 
 # "18 dollars", "10 meters squared", "8 km/h": a number followed by words only (no LaTeX,
 # digits or operators), whose unit math-verify would read as variables (18*d*o*l*l*a*r*s)
-_NUMBER_THEN_WORDS = re.compile(r"([-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?)\s+"
-                                r"(?!pi\b)[A-Za-z]{2,}[A-Za-z/ ]*")
+_NUMBER_THEN_WORDS = re.compile(r"(" + _DECIMAL + r"(?:/\d+)?)\s+(?!pi\b)[A-Za-z]{2,}[A-Za-z/ ]*")
 
 
 # where a stated answer stops and prose starts: "7. Note that 8 is wrong", "7, not 8",

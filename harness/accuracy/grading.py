@@ -16,7 +16,7 @@ from harness.accuracy import lcb
 from harness.accuracy.answers import cut, extract_code, extract_math, flat_results
 from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.letters import extract_letter
-from harness.accuracy.programs import code_program, definitions_only  # noqa: F401
+from harness.accuracy.programs import code_program
 from harness.accuracy.stats import scores
 
 Think = dict[str, Any]  # think_end, think_start, opens_think, at_limit

@@ -13,8 +13,8 @@ As LiveCodeBench's own grader (lcb_runner/evaluation/testing_util.py) does, ever
 runs after the star imports of the standard modules competitive code leans on (`typing`
 among them: LeetCode starter code writes `List[int]` without importing it) and with a
 recursion limit of 50,000 (a `from __future__` import is kept first, where Python needs it);
-stdin output lines match when equal after stripping, or when
-their tokens are equal as decimals ("1.0" and "1").
+stdin output lines match when equal after stripping, or when their tokens are equal as
+decimals ("1.0" and "1").
 """
 
 from __future__ import annotations

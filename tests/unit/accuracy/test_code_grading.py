@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from harness.accuracy import answers, grading
+from harness.accuracy import answers, grading, programs
 from harness.models import packaged_file
 
 R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
@@ -59,7 +59,7 @@ def test_every_canonical_solution_passes_through_the_jail() -> None:
     from harness.accuracy.sandbox import Limits, run_many
 
     docs = list(problems().values())
-    outs = run_many([grading.code_program(d, d["prompt"] + d["canonical_solution"])
+    outs = run_many([programs.code_program(d, d["prompt"] + d["canonical_solution"])
                      for d in docs], Limits(wall_s=30.0, cpu_s=10), must_finish=True)
     failed = [d["task_id"] for d, o in zip(docs, outs, strict=True) if not o.passed]
     assert failed == [], f"canonical solutions that failed: {failed}"
@@ -111,11 +111,11 @@ def test_a_wrong_solution_still_fails_when_examples_are_dropped() -> None:
 def test_definitions_only_keeps_what_the_tests_need() -> None:
     code = ("import math\nN = 3\nprint('x')\nclass A:\n    pass\nif N:\n    import os\n"
             "for i in range(2):\n    pass\nif __name__ == '__main__':\n    main()\n")
-    kept = grading.definitions_only(code)
+    kept = programs.definitions_only(code)
     assert "import math" in kept and "N = 3" in kept and "class A" in kept
     assert "import os" in kept and "print" not in kept and "for i" not in kept
     assert "main()" not in kept
-    assert grading.definitions_only("def f(:\n") == "def f(:\n"
+    assert programs.definitions_only("def f(:\n") == "def f(:\n"
 
 
 @pytest.mark.parametrize("body", [
