@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import pickle
 import re
 import zlib
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from harness.accuracy.answers import cut, extract_code, flat_results
+from harness.accuracy.programs import CHILD_LOOP, PARENT
 from harness.accuracy.sandbox import Limits, run_program
 from harness.accuracy.stats import scores
 
@@ -92,11 +95,27 @@ def with_header(code: str) -> str:
     return "".join(line.rstrip("\n") + "\n" for line in future) + HEADER + rest
 
 
-def _functional_program(code: str, func_name: str, test: dict[str, Any]) -> str:
-    args = [json.loads(line) for line in test["input"].split("\n") if line.strip()]
-    expected = json.loads(test["output"])
-    return (f"{with_header(code)}\n\nimport json\nresult = Solution().{func_name}(*{args!r})\n"
-            f"assert json.loads(json.dumps(result)) == {expected!r}, result\n")
+def _functional_program(code: str, func_name: str, tests: list[dict[str, Any]],
+                        per_test_s: float) -> str:
+    """One program for every functional test of a problem: the model's code runs in a child
+    process (programs.py) and answers calls of its Solution method; the tests' process holds
+    the arguments and expected values, compares the JSON of each result with them, and stops
+    at the first failure. LiveCodeBench's grader turns a tuple result into a list; the JSON
+    round trip does that at every depth."""
+    cases = [[[json.loads(line) for line in t["input"].split("\n") if line.strip()],
+              json.loads(t["output"])] for t in tests]
+    child = (f"{with_header(code)}\n{CHILD_LOOP}\n"
+             f"_harness_serve(lambda *args: getattr(Solution(), {func_name!r})(*args))\n")
+    return (f"{PARENT}\nimport json\n\n"
+            f"_call = _harness_remote({child!r}, timeout={per_test_s!r})\n"
+            f"for _i, (_args, _want) in enumerate(json.loads({json.dumps(cases)!r})):\n"
+            "    try:\n"
+            "        _got = _call(*_args)\n"
+            "        _same = json.loads(json.dumps(_got)) == _want\n"
+            "    except Exception as _exc:\n"
+            "        raise SystemExit(f'test {_i}: {type(_exc).__name__}: {_exc}')\n"
+            "    if not _same:\n"
+            "        raise SystemExit(f'test {_i}: wrong answer: {_got!r:.200}')\n")
 
 
 def _same_line(got: str, want: str) -> bool:
@@ -114,20 +133,25 @@ def _same_output(got: str, want: str) -> bool:
     return len(a) == len(b) and all(_same_line(x, y) for x, y in zip(a, b, strict=True))
 
 
-TEST_LIMITS = Limits(wall_s=6.0, cpu_s=6)
+TEST_LIMITS = Limits(wall_s=6.0, cpu_s=6)  # per test, as LiveCodeBench's timeout=6
 
 
 def run_tests(code: str, doc: dict[str, Any], limits: Limits = TEST_LIMITS) -> tuple[bool, str]:
-    """(all passed, what happened) for one program on every test of a problem."""
-    for i, test in enumerate(json.loads(doc["tests"])):
-        if test.get("testtype") == "functional":
-            out = run_program(_functional_program(code, doc["func_name"], test), limits,
-                              must_finish=True)
-            ok = out.passed
-        else:
-            out = run_program(with_header(code), limits, stdin=test["input"])
-            ok = out.passed and _same_output(out.stdout, test["output"])
-        if not ok:
+    """(all passed, what happened) for one program on every test of a problem. Functional
+    tests run in one jail, each call within `limits.wall_s`; stdin tests one jail each."""
+    tests = json.loads(doc["tests"])
+    functional = [t for t in tests if t.get("testtype") == "functional"]
+    if functional:
+        budget = limits.wall_s * len(functional) + 5  # + starting the two interpreters
+        out = run_program(_functional_program(code, doc["func_name"], functional,
+                                              limits.wall_s),
+                          replace(limits, wall_s=budget, cpu_s=math.ceil(budget)),
+                          must_finish=True)
+        if not out.passed:
+            return False, f"{out.status}: {out.stdout[-300:]}"
+    for i, test in enumerate(t for t in tests if t.get("testtype") != "functional"):
+        out = run_program(with_header(code), limits, stdin=test["input"])
+        if not (out.passed and _same_output(out.stdout, test["output"])):
             return False, f"test {i}: {out.status}: {out.stdout[-300:]}"
     return True, "all tests passed"
 

@@ -1,13 +1,16 @@
-"""How model-written code becomes the program that tests it (HumanEval).
+"""How model-written code becomes the program that tests it (HumanEval; LiveCodeBench's
+functional tests use the same two processes, lcb.py).
 
 The tests compare results with `==`, so a result whose class says it equals anything (an
 `__eq__` that returns True, a subclass of int or list with one) would pass every assert, and
 code that runs beside the tests can read their expected values (from the program's source,
-or from the caller's frame). Both pass under HumanEval's own harness. Here the model's code
-runs in a second process inside the same jail and the tests call it through a pipe: only
-values marshal can carry cross (numbers, strings, bytes, None, and tuples, lists, sets and
-dicts of them), so an object of the model's own class is an error, and the tests' process
-holds the expected values. Every canonical solution of the 164 passes this way.
+or from the caller's frame) or replace what compares them. All pass under HumanEval's own
+harness. Here the model's code runs in a second process inside the same jail and the tests
+call it through a pipe: only values marshal can carry cross (numbers, strings, bytes, None,
+and tuples, lists, sets and dicts of them), so an object of the model's own class is an
+error, and the tests' process holds the expected values; it is undumpable, so the code (same
+user id) cannot read them from its memory either. Every canonical solution of the 164
+passes this way.
 """
 
 from __future__ import annotations
@@ -19,15 +22,25 @@ from harness.accuracy.answers import defines_function
 
 # The tests' side: the function under test is a proxy to a second process that holds the
 # model's code. Values cross as marshal data (only builtin types can), framed by length.
+# The tests' process makes itself undumpable first: the code under test runs under the same
+# user id, and could otherwise read (or write) the tests from /proc/<parent>/mem. With a
+# `timeout`, a call that has not answered in that many seconds fails.
 PARENT = """\
-import marshal as _marshal, os as _os, subprocess as _subprocess, sys as _sys
+import marshal as _marshal, os as _os, select as _select, subprocess as _subprocess, sys as _sys
+
+try:
+    import ctypes as _ctypes
+    if _ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE, 0
+        raise OSError(_ctypes.get_errno(), "prctl")
+except (ImportError, AttributeError, OSError) as _exc:
+    raise SystemExit(f"[harness] cannot keep the tests' memory from the code: {_exc}")
 
 
-def _harness_remote(child_source):
+def _harness_remote(child_source, timeout=None):
     down_r, down_w = _os.pipe()
     up_r, up_w = _os.pipe()
-    _subprocess.Popen([_sys.executable, "-I", "-c", child_source, str(down_r), str(up_w)],
-                      pass_fds=(down_r, up_w), stdin=_subprocess.DEVNULL)
+    child = _subprocess.Popen([_sys.executable, "-I", "-c", child_source, str(down_r),
+                               str(up_w)], pass_fds=(down_r, up_w), stdin=_subprocess.DEVNULL)
     _os.close(down_r)
     _os.close(up_w)
     down, up = _os.fdopen(down_w, "wb"), _os.fdopen(up_r, "rb")
@@ -36,6 +49,9 @@ def _harness_remote(child_source):
         data = _marshal.dumps((args, kwargs))
         down.write(len(data).to_bytes(8, "big") + data)
         down.flush()
+        if timeout is not None and not _select.select([up], [], [], timeout)[0]:
+            child.kill()
+            raise TimeoutError(f"the call took more than {timeout} s")
         head = up.read(8)
         if len(head) < 8:
             raise RuntimeError("the code under test died (its output is above)")

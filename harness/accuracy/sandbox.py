@@ -27,8 +27,9 @@ looks for it, so a `sys.exit(0)`, `quit()` or `os._exit(0)` before the tests hav
 solution or at import time) is a failure, as it is for HumanEval's own `check_correctness`,
 not a pass by exit code. Such a program is also read by Python from stdin, never written to
 a file, so the code under test cannot open its own source to read the tests' expected values
-(code that shares a process with its tests could still read them from their frames;
-HumanEval's programs keep the two apart, accuracy/programs.py).
+(code that shares a process with its tests could still read them from their frames or
+replace what compares them; HumanEval's and LiveCodeBench's functional programs keep the two
+apart, accuracy/programs.py).
 Without bubblewrap, code suites stop with the install command unless the user accepts the
 older, weaker layers (`allow_weak`): unshare namespaces, rlimits and a process group.
 Not protected against: kernel exploits, CPU time and memory bandwidth taken from other work

@@ -42,3 +42,17 @@ def test_the_table_marks_scores_graded_in_the_weak_sandbox() -> None:
     run = Run(status="complete", model=ModelInfo(name="m", weights="real"), sandbox="weak",
               tasks={"humaneval": TaskScore(metric="pass@1", value=0.5)})
     assert rows([run])[0]["task"] == "humaneval (weak sandbox)"
+
+
+def test_the_sandbox_benchmark_runs() -> None:
+    """benchmarks/sandbox_humaneval.py, whose figures the README quotes, on 3 problems."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "benchmarks/sandbox_humaneval.py", "--rounds", "1",
+                           "--limit", "3"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "bubblewrap jail: 3/3 passed" in done.stdout
+    assert "older layers (weak): 3/3 passed" in done.stdout

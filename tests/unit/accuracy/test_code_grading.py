@@ -197,3 +197,37 @@ def test_the_code_cannot_read_the_tests_from_their_frames() -> None:
     doc = problems()["HumanEval/0"]
     (graded,) = grading.grade_code(doc, [f"</think>```python\n{FRAME_CHEAT}```"], **R1)
     assert not graded["correct"] and "AssertionError" in graded["output_tail"]
+
+
+MEMORY_CHEAT = '''import os
+import re
+
+
+def _tests_in_memory():
+    pid = os.getppid()  # the tests' process: same user id, same jail
+    found = b""
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            start, end = (int(x, 16) for x in line.split()[0].split("-"))
+            try:
+                mem.seek(start)
+                found += mem.read(end - start)
+            except (OSError, OverflowError, ValueError):
+                continue
+    return found.decode("latin-1")
+
+
+def has_close_elements(numbers, threshold):
+    source = _tests_in_memory()
+    for args, want in re.findall(r"candidate\\((.*?)\\) == (True|False)", source):
+        if repr(numbers) in args and repr(threshold) in args:
+            return want == "True"
+'''
+
+
+def test_the_code_cannot_read_the_tests_from_their_memory() -> None:
+    """The tests' process runs under the code's user id; unless it is undumpable, the code
+    reads the tests from /proc/<parent>/mem and passes without solving anything."""
+    doc = problems()["HumanEval/0"]
+    (graded,) = grading.grade_code(doc, [f"</think>```python\n{MEMORY_CHEAT}```"], **R1)
+    assert not graded["correct"] and "PermissionError" in graded["output_tail"], graded

@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import json
 import pickle
+import time
 import zlib
+
+import pytest
 
 from harness.accuracy import grading, lcb
 from harness.accuracy.tasks import task_spec
@@ -100,7 +103,67 @@ def test_programs_run_as_livecodebench_runs_them() -> None:
     assert [g["correct"] for g in graded] == [True, False, True], graded
 
 
-def test_a_method_that_exits_zero_fails() -> None:
-    exits = TWO_SUM.replace("seen = {}", "import sys; sys.exit(0)")
-    (graded,) = grading.explain(lcb.process_results, FUNC_DOC, [f"</think>```python\n{exits}```"])
-    assert not graded["correct"] and "exited before its tests finished" in graded["status"]
+SOLVE = "</think>```python\n{}```"
+
+
+@pytest.mark.parametrize("method", [
+    "import sys; sys.exit(0)",
+    "import os; os._exit(0)",
+    # this one passed while the tests compared the result's JSON in the code's own process
+    "import json; json.loads = lambda s, **k: type('Y', (), {'__eq__': lambda a, b: True})()"
+    "; return None",
+    "return type('Y', (list,), {'__eq__': lambda a, b: True})()",
+])
+def test_methods_that_cheat_fail(method: str) -> None:
+    """A method that exits, or returns what is not the answer, fails however it arranges
+    the comparison: the tests' process never runs the model's code."""
+    cheat = TWO_SUM.replace("seen = {}", method + "\n        seen = {}")
+    (graded,) = grading.explain(lcb.process_results, FUNC_DOC, [SOLVE.format(cheat)])
+    assert not graded["correct"] and graded["status"].startswith("failed: test 0"), graded
+
+
+FRAME_CHEAT = """import sys
+
+
+class Solution:
+    def twoSum(self, nums, target):
+        frame = sys._getframe(1)
+        while frame is not None:  # the expected value sits in a caller's constants
+            for value in frame.f_code.co_consts:
+                if isinstance(value, tuple) and len(value) == 2:
+                    return list(value)
+            frame = frame.f_back
+        return []
+"""
+
+
+def test_a_method_cannot_read_the_expected_values() -> None:
+    """From a caller's frame, or from the memory of the tests' process (/proc/<pid>/mem),
+    which runs under the same user id: the tests' process is undumpable."""
+    steal = TWO_SUM.replace("seen = {}", "open(f'/proc/{__import__(\"os\").getppid()}/mem', "
+                            "'rb').close()\n        seen = {}")
+    graded = grading.explain(lcb.process_results, FUNC_DOC,
+                             [SOLVE.format(FRAME_CHEAT), SOLVE.format(steal)])
+    assert not graded[0]["correct"] and "wrong answer: []" in graded[0]["status"], graded
+    assert not graded[1]["correct"] and "PermissionError" in graded[1]["status"], graded
+
+
+def test_functional_results_as_livecodebench_compares_them() -> None:
+    """A tuple is a list (LiveCodeBench's grader converts it); a set is not; a slow test
+    fails at its own limit, not at the end of every test's."""
+    doc = {**FUNC_DOC, "tests": json.dumps([
+        {"input": "[2,7,11,15]\n9", "output": "[0, 1]", "testtype": "functional"},
+        {"input": "[3,3]\n6", "output": "[0, 1]", "testtype": "functional"}] * 20)}
+    as_tuple = TWO_SUM.replace("return [seen[target - n], i]", "return (seen[target - n], i)")
+    as_set = TWO_SUM.replace("return [seen[target - n], i]", "return {seen[target - n], i}")
+    slow = TWO_SUM.replace("seen = {}", "if target == 6:\n            while True: pass\n"
+                           "        seen = {}")
+    limits = lcb.Limits(wall_s=2.0, cpu_s=2)
+    assert lcb.run_tests(TWO_SUM, doc, limits) == (True, "all tests passed")
+    assert lcb.run_tests(as_tuple, doc, limits)[0]
+    ok, detail = lcb.run_tests(as_set, doc, limits)
+    assert not ok and "test 0: TypeError" in detail
+    t0 = time.perf_counter()
+    ok, detail = lcb.run_tests(slow, doc, limits)
+    assert not ok and "test 1: TimeoutError" in detail, detail
+    assert time.perf_counter() - t0 < 20  # test 1's 2 s, not 40 tests' 80 s
