@@ -69,19 +69,26 @@ def cut(text: str, at_limit: Any = None, **think: Any) -> tuple[Split, bool]:
 
 def boxes(text: str) -> list[str]:
     """Contents of every \\boxed{...} (or \\fbox{...}) in order, nested braces included; a box
-    that never closes is left out."""
-    out = []
-    for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text):
-        depth = 1
-        for j in range(m.end(), len(text)):
-            if text[j] == "{":
-                depth += 1
-            elif text[j] == "}":
-                depth -= 1
-                if depth == 0:
-                    out.append(text[m.end():j].strip())
-                    break
-    return out
+    that never closes is left out. One pass over the braces: a degenerate answer of
+    thousands of unclosed boxes must not take quadratic time."""
+    opens = {m.end() - 1 for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text)}
+    stack: list[tuple[int, bool]] = []
+    found: list[tuple[int, str]] = []
+    for m in re.finditer(r"[{}]", text):
+        if m.group() == "{":
+            stack.append((m.end(), m.start() in opens))
+        elif stack:
+            start, is_box = stack.pop()
+            if is_box:
+                found.append((start, text[start:m.start()].strip()))
+    return [content for _, content in sorted(found)]
+
+
+def squeeze(text: str) -> str:
+    """`text` with every run of white space made one space, or one newline where it holds
+    one: the answer regexes put optional spaces beside optional spaces, which takes
+    quadratic time on a long run (a degenerate answer of 20,000 spaces took minutes)."""
+    return re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text))
 
 
 def last_boxed(text: str) -> str | None:
@@ -150,6 +157,7 @@ def extract_math(answer: str) -> str | None:
     """The final answer of a math problem's answer part: its boxes (several different ones
     joined into one comma-separated answer), else a stated answer, else the last number.
     The fallbacks are used only where the answer part holds no box."""
+    answer = squeeze(answer)
     found = [_unit_words_dropped(b) for b in boxes(answer)]
     if found:
         distinct = list(dict.fromkeys(found))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from harness.accuracy.answers import boxes
+from harness.accuracy.answers import boxes, squeeze
 
 _WRAPPER = re.compile(r"\\(?:text|mathrm|textbf|mathbf|mbox|textrm)\s*\{([^{}]*)\}")
 _L = r"\(?\s*([A-J])\s*\)?(?![\w'])"  # an upper-case letter, maybe in parentheses
@@ -70,7 +70,7 @@ def _plain(answer: str) -> str:
     text = answer.replace("**", "").replace("__", "")
     for _ in range(3):
         text = _WRAPPER.sub(r"\1", text)
-    return text.replace("$", "").replace("\\(", "").replace("\\)", "")
+    return squeeze(text.replace("$", "").replace("\\(", "").replace("\\)", ""))
 
 
 def _boxed_letters(text: str, letters: str) -> list[tuple[int, str]]:

@@ -51,6 +51,17 @@ def test_last_boxed(text: str, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize("text,expected", [
+    ("\\boxed{\\boxed{5}} \\boxed{a{b}c", ["\\boxed{5}", "5"]),  # nested; the last never closes
+    ("} \\boxed{1}} {\\boxed{2}", ["1", "2"]),              # stray braces around them
+    ("\\boxed {x} and \\fbox{\\{1,2\\}}", ["x", "\\{1,2\\}"]),
+    # a degenerate answer (a repetition loop): quadratic before, about 70 s for this one
+    ("\\boxed{" * 20000 + "}", [""]),
+])
+def test_boxes(text: str, expected: list[str]) -> None:
+    assert answers.boxes(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
     ("so \\boxed{12}.", "12"),
     ("The final answer is 1,234.", "1,234"),
     ("Answer: 7", "7"),
@@ -128,3 +139,17 @@ def test_pass_at_k_is_reported_for_the_k_asked() -> None:
                              {"answer": "5"}, gens)
     assert graded[0] == {"extracted": "5", "truncated": False, "correct": True}
     assert grading.explain(grading.process_ifeval, {}, gens) is None
+
+
+@pytest.mark.parametrize("text,math,letter", [
+    ("Answer:" + " " * 20000 + "B", "B", "B"),
+    ("answer" + " " * 20000 + "\n\nThe answer is 7.", "7", None),
+    ("\n$" * 20000 + "Answer: C", "C", "C"),
+    ("option" + " \t" * 20000 + "\n" * 20000 + "Answer: 12", "12", None),
+])
+def test_degenerate_answers_grade_as_any_other(text: str, math: str | None,
+                                               letter: str | None) -> None:
+    """Runs of white space (a repetition loop, or a hostile model) met regexes that put
+    optional spaces beside optional spaces: minutes each, before white space was squeezed."""
+    assert answers.extract_math(text) == math
+    assert letters.extract_letter(text) == letter
