@@ -122,7 +122,9 @@ def write(root: Path, runs: list[Run]) -> Path:
         f'{base64.b64encode(p.read_bytes()).decode()}"><figcaption>{p.name}</figcaption>'
         "</figure>" for p in sorted((root / "plots").glob("*.png")))
     rows = samples(root, runs)
-    data = json.dumps(rows).replace("</", "<\\/")  # nothing in it can close the script tag
+    # no "<" at all in the data script: "</script>" would close it, and "<!--<script>" (in a
+    # model's HTML, say) would make the parser run past its end
+    data = json.dumps(rows).replace("<", "\\u003c").replace(">", "\\u003e")
     page = (TEMPLATE.read_text().replace("@TABLES@", "\n".join(parts))
             .replace("@PLOTS@", pictures or "<p>(no plots yet)</p>")
             .replace("@COUNT@", f"{len(rows):,}" + (" (the first ones)" if len(rows) >=

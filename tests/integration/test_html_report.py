@@ -35,7 +35,9 @@ def a_run(root: Path) -> Path:
         "generation": {"aime24": {"n_generations": 2, "output_tokens_total": 30}}})
     files.write_jsonl(run_dir / "samples" / "aime24.jsonl", [
         {"doc_id": 0, "target": "204", "arguments": [["Find x </script><b>", {}]],
-         "resps": [["<think>long thought</think> so \\boxed{204}"]],
+         # an HTML comment opening a script tag: inside the page's data script it made the
+         # parser run past the script's end, and the browser showed nothing
+         "resps": [["<think>long thought <!--<script>x</think> so \\boxed{204}"]],
          "graded": [{"extracted": "204", "truncated": False, "correct": True}]},
         {"doc_id": 1, "target": "25", "arguments": [["Find y", {}]],
          "resps": [["<think>it never ends"]],
@@ -58,6 +60,7 @@ def test_the_report_renders_in_chromium(tmp_path: Path) -> None:
     assert html.count('class="sample"') == 2  # the browser's script ran
     assert "extracted: 204" in html and "showing 2 of 2 matching generations" in html
     assert "Find x &lt;/script&gt;&lt;b&gt;" in html  # data stays text, never markup
+    assert "long thought &lt;!--&lt;script&gt;x" in html
     shot = tmp_path / "report.png"
     taken = browser(f"--screenshot={shot}", "--window-size=1280,1400", page.as_uri())
     assert taken.returncode == 0 and shot.read_bytes()[:4] == b"\x89PNG"
