@@ -17,6 +17,21 @@ def _console() -> Any:
     return console if console.is_terminal else Console(width=170)  # logs: one row per line
 
 
+def _add(table: Any, *cells: Any) -> None:
+    """A row of plain text: names, labels and error messages come from configs, machines and
+    exceptions, and rich would read "[/tmp/x]" or "[bold]" in them as markup (a crash, or a
+    name shown without its brackets)."""
+    from rich.text import Text
+
+    table.add_row(*(Text(str(c)) for c in cells))
+
+
+def _title(text: str) -> Any:
+    from rich.text import Text
+
+    return Text(text, style="italic")
+
+
 KEEP_WHOLE = ("name", "model", "task", "variant")  # what people type back: never wrapped or cut
 
 
@@ -34,11 +49,11 @@ def print_rows(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]
     """Print a simple titled table."""
     from rich.table import Table
 
-    table = Table(title=title)
+    table = Table(title=_title(title))
     for col in columns:
         table.add_column(col)
     for row in rows:
-        table.add_row(*row)
+        _add(table, *row)
     _console().print(_protect(table))
 
 
@@ -49,12 +64,12 @@ def print_table(table: list[dict[str, Any]]) -> None:
 
     unfinished = {r["run"] for r in table if r["status"] != "complete"}
     table = [r for r in table if r["status"] == "complete"]
-    t = Table(title="harness results (complete runs)")
+    t = Table(title=_title("harness results (complete runs)"))
     for col in ("model", "hardware", "weights", "task", "score ± se", "n", "perf point",
                 "decode tok/s", "prefill tok/s", "peak mem GB", "energy J"):
         t.add_column(col)
     for r in table:
-        t.add_row(r["model"], r["hardware"], r["weights"], r["task"], _score(r), _fmt(r["n"]),
+        _add(t, r["model"], r["hardware"], r["weights"], r["task"], _score(r), _fmt(r["n"]),
                   r["perf_point"] or "-", _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]),
                   _fmt(r["peak_mem_gb"], 2), _fmt(r["energy_j"]))
     _console().print(_protect(t))
@@ -81,8 +96,8 @@ def print_perf(run: Run) -> None:
     label = run.hardware.label if run.hardware else "?"
     dtype = run.backend.get("dtype") or run.model.dtype
     threads = f", {run.perf.threads} threads" if run.perf.threads else ""
-    t = Table(title=f"perf points ({label}, {dtype}{threads}; measured bandwidth "
-                    f"{bw / 1e9:.1f} GB/s)" if bw else f"perf points ({label}, {dtype})",
+    t = Table(title=_title(f"perf points ({label}, {dtype}{threads}; measured bandwidth "
+                           f"{bw / 1e9:.1f} GB/s)" if bw else f"perf points ({label}, {dtype})"),
               caption="J/token: over the timed runs only; per prompt token for prefill, per "
                       "output token for decode")
     for col in ("variant", "kind", "prompt", "batch", "new", "TTFT ms (prefill: forward)",
@@ -93,7 +108,7 @@ def print_perf(run: Run) -> None:
     for p in points:
         frac, frac_m = p.fraction_of_bound, p.fraction_of_bound_measured_bw
         alloc, kv = p.peak_allocated_bytes, p.kv_cache_bytes
-        t.add_row(p.variant, p.kind, _fmt(p.prompt_tokens), _fmt(p.batch_size),
+        _add(t, p.variant, p.kind, _fmt(p.prompt_tokens), _fmt(p.batch_size),
                   _fmt(p.new_tokens), _ms(p.prefill_s if p.kind == "prefill" else p.ttft_s),
                   _ms(p.tpot_s), _fmt(p.rate),
                   _fmt(p.bound_tokens_per_s),
@@ -110,7 +125,7 @@ def print_serving(points: Sequence[PerfPoint]) -> None:
     concurrency level, throughput, and how tokens were counted."""
     from rich.table import Table
 
-    t = Table(title="served perf points (client-side timings; vLLM bench definitions)")
+    t = Table(title=_title("served perf points (client-side timings; vLLM bench definitions)"))
     for col in ("kind", "prompt", "concurrency", "requests", "TTFT ms p50/p99",
                 "TPOT ms p50/p99", "ITL ms p50/p99", "E2E ms p50", "out tok/s", "req/s",
                 "tokens from", "status"):
@@ -121,7 +136,7 @@ def print_serving(points: Sequence[PerfPoint]) -> None:
         def pair(name: str, x: dict[str, Any] = x) -> str:
             return f"{_ms(x.get(name + '_s'))} / {_ms(x.get(name + '_p99_s'))}"
 
-        t.add_row(p.kind, _fmt(p.prompt_tokens), _fmt(p.batch_size), _fmt(x.get("requests")),
+        _add(t, p.kind, _fmt(p.prompt_tokens), _fmt(p.batch_size), _fmt(x.get("requests")),
                   pair("ttft"), pair("tpot"), pair("itl"), _ms(p.e2e_s),
                   _fmt(p.output_tokens_per_s), _fmt(x.get("request_throughput_per_s"), 2),
                   x.get("tokens_counted_by", "-"),

@@ -52,3 +52,14 @@ def test_perf_points_keep_variant_whole(narrow: Console) -> None:
     lines = narrow.export_text().splitlines()
     assert max(len(line) for line in lines) <= 100
     assert any("static-cache+compile" in line for line in lines)
+
+
+def test_text_in_brackets_is_shown_as_written(narrow: Console) -> None:
+    """An error message naming a path in brackets, or a name with a rich tag in it, is
+    text: rich read it as markup (MarkupError for "[/tmp/x]", and "[bold]" vanished)."""
+    console.print_rows("models [/x]", ("name", "note"),
+                       [("[bold]mine", "could not open [/tmp/weights]"), ("x[/]", "[red]y")])
+    text = narrow.export_text()
+    for shown in ("models [/x]", "[bold]mine", "could not open [/tmp/weights]", "x[/]",
+                  "[red]y"):
+        assert shown in text, shown
