@@ -16,6 +16,7 @@ from harness.config import configs, places
 from harness.plan import sizing
 from harness.report import intervals, score_claims
 from harness.report.efficiency import estimate_per_correct, measured_per_correct
+from harness.report.tables import md_cell
 from harness.report.verdict import PLAN_PROVENANCE, Verdict, latest_run, num
 from harness.results import files
 from harness.results.record import Run, load_runs
@@ -164,7 +165,8 @@ def render(verdicts: list[Verdict], n_runs: int) -> str:
             cols = list(dict.fromkeys(k for row in v.evidence for k in row))
             lines.append("| " + " | ".join(cols) + " |")
             lines.append("|" + "---|" * len(cols))
-            lines += ["| " + " | ".join(row.get(c, "") for c in cols) + " |" for row in v.evidence]
+            lines += ["| " + " | ".join(md_cell(row.get(c, "")) for c in cols) + " |"
+                      for row in v.evidence]
             lines.append("")
         if v.settle:
             lines += [f"To settle it: `{v.settle}`", ""]

@@ -36,7 +36,9 @@ def markdown_to_html(md: str) -> str:
         if line.startswith("|"):
             block = []
             while i < len(lines) and lines[i].startswith("|"):
-                block.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
+                cells = re.split(r"(?<!\\)\|", lines[i].strip().removeprefix("|")
+                                 .removesuffix("|"))
+                block.append([c.strip().replace("\\|", "|") for c in cells])
                 i += 1
             head, body = block[0], [r for r in block[1:] if not set("".join(r)) <= set("-: ")]
             out.append("<table><thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head)

@@ -115,9 +115,15 @@ def _gpus_needed(r: dict[str, Any], run: Run) -> str:
     return str(sizing.make_plan(r["model"], hw.name).gpus_to_hold_weights)
 
 
+def md_cell(value: str) -> str:
+    """A table cell: a "|" in a name or message would start a new column, a newline a new
+    line of the file."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
 def _table(head: list[str], body: list[list[str]]) -> list[str]:
     return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + \
-        ["| " + " | ".join(row) + " |" for row in body]
+        ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in body]
 
 
 def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
@@ -191,7 +197,7 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
               "the same bench resumes from their finished samples.", ""]
     lines += _table(["run", "status", "model", "suite", "started", "reason"],
                     [[r.run_id, r.status, r.model.name, r.suite.name, r.started_at or "?",
-                      (r.error or "-").replace("|", "/").replace("\n", " ")[:160]]
+                      (r.error or "-")[:160]]
                      for r in unfinished]) if unfinished else ["(none)"]
     if plots is not None:
         lines += ["", "## Plots", ""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,7 @@ def test_unfinished_runs_have_their_own_section(tmp_path: Path) -> None:
     import socket
 
     done = fixture_run(tmp_path, "qwq-32b", 0.8, 40.0)
-    states = {"failed": {"status": "failed", "error": "RuntimeError: boom"},
+    states = {"failed": {"status": "failed", "error": "RuntimeError: boom | a|b\nline 2"},
               "killed": {"status": "running", "pid": 2 ** 22 + 12345,  # above pid_max: gone
                          "host": socket.gethostname()},
               "elsewhere": {"status": "running", "pid": 1, "host": "another-host"}}
@@ -146,7 +147,12 @@ def test_unfinished_runs_have_their_own_section(tmp_path: Path) -> None:
     measured, unfinished = md.split("## Runs that did not finish")
     assert done.name in measured and not any(i in measured for i in ids.values())
     lines = {name: next(x for x in unfinished.splitlines() if i in x) for name, i in ids.items()}
-    assert "| failed |" in lines["failed"] and "boom" in lines["failed"]
+    assert "| failed |" in lines["failed"] and "boom \\| a\\|b line 2 |" in lines["failed"]
+    cells = re.split(r"(?<!\\)\|", lines["failed"].strip("|"))
+    assert len(cells) == 6  # the message's pipes did not make columns of their own
+    from harness.report.html import markdown_to_html
+
+    assert "<td>RuntimeError: boom | a|b line 2</td>" in markdown_to_html(unfinished)
     assert "| interrupted |" in lines["killed"] and "SIGKILL" in lines["killed"]
     assert "| running |" in lines["elsewhere"]  # another machine's process: cannot tell
     assert {r["status"] for r in table} == {"complete", "failed", "interrupted", "running"}
