@@ -113,9 +113,13 @@ _NUMBER_THEN_WORDS = re.compile(r"(" + _DECIMAL + r"(?:/\d+)?)\s+(?!pi\b)[A-Za-z
 
 
 # where a stated answer stops and prose starts: "7. Note that 8 is wrong", "7, not 8",
-# "\\frac{1}{2}, which is 0.5", "12 by symmetry", "7 (not 8)"
+# "\\frac{1}{2}, which is 0.5", "12 by symmetry", "7 (not 8)"; never "7 (or 8)", a hedge
 _PROSE = re.compile(r"(?<!\d)\.\s+\S|\.(?=\s+[A-Za-z])|[,;]?\s+(?:because|since|as|which|where|"
-                    r"but|not|so|by|given|from|when|for)\b|(?<=\d)\s+\((?=[A-Za-z]{2,})")
+                    r"but|not|so|by|given|from|when|for)\b|(?<=\d)\s+\((?!or\b)(?=[A-Za-z]{2,})")
+
+
+# "7 (or maybe 8)" is "7 or 8", which math-verify reads as the set {7, 8}: no single answer
+_HEDGE = re.compile(r"\s*\(\s*or\s+(?:maybe\s+|possibly\s+|perhaps\s+)?([^()]*)\)")
 
 
 def _prose_cut(value: str) -> str:
@@ -141,7 +145,7 @@ def stated_answer(answer: str) -> str | None:
     """The value of the last 'answer is X' / 'Answer: X' statement with a value after it."""
     for line in reversed(answer.splitlines()):
         for m in reversed(list(_STATED.finditer(line))):
-            value = _clean(_prose_cut(m.group(2)))
+            value = _clean(_HEDGE.sub(r" or \1", _prose_cut(m.group(2))))
             if value and re.search(r"[\d\\]" if m.group("modal") else r"[\d\\a-zA-Z]", value):
                 return value
     return None

@@ -92,6 +92,8 @@ CASES = [
     ("math500", "7", T + "Answer: 7. Note that 8 would double count.", True),
     ("math500", "7", T + "The answer is 7 since 2+5 equals 7 and 9 is too big.", True),
     ("math500", "7", T + "The answer is 7 (not 8).", True),
+    ("math500", "7", T + "The answer is 7 (or maybe 8).", False),  # a hedge is no answer
+    ("math500", "8", T + "The answer is 7 (or maybe 8).", False),
     ("math500", "\\frac{1}{2}", T + "The answer is $\\frac{1}{2}$, which is 0.5.", True),
     ("math500", "12", T + "The answer is 12 by symmetry.", True),
     ("math500", "7", T + "The answer must be 7, not 8.", True),
