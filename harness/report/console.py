@@ -27,9 +27,10 @@ def _add(table: Any, *cells: Any) -> None:
 
 
 def _title(text: str) -> Any:
+    """A table title as plain text (it names the machine, which comes from the machine)."""
     from rich.text import Text
 
-    return Text(text, style="italic")
+    return Text(text)
 
 
 KEEP_WHOLE = ("name", "model", "task", "variant")  # what people type back: never wrapped or cut
@@ -70,8 +71,8 @@ def print_table(table: list[dict[str, Any]]) -> None:
         t.add_column(col)
     for r in table:
         _add(t, r["model"], r["hardware"], r["weights"], r["task"], _score(r), _fmt(r["n"]),
-                  r["perf_point"] or "-", _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]),
-                  _fmt(r["peak_mem_gb"], 2), _fmt(r["energy_j"]))
+             r["perf_point"] or "-", _fmt(r["decode_tok_s"]), _fmt(r["prefill_tok_s"]),
+             _fmt(r["peak_mem_gb"], 2), _fmt(r["energy_j"]))
     _console().print(_protect(t))
     if unfinished:
         _console().print(f"{len(unfinished)} run(s) did not finish (failed, interrupted or "
@@ -109,14 +110,14 @@ def print_perf(run: Run) -> None:
         frac, frac_m = p.fraction_of_bound, p.fraction_of_bound_measured_bw
         alloc, kv = p.peak_allocated_bytes, p.kv_cache_bytes
         _add(t, p.variant, p.kind, _fmt(p.prompt_tokens), _fmt(p.batch_size),
-                  _fmt(p.new_tokens), _ms(p.prefill_s if p.kind == "prefill" else p.ttft_s),
-                  _ms(p.tpot_s), _fmt(p.rate),
-                  _fmt(p.bound_tokens_per_s),
-                  f"{frac:.0%}" if frac else "-", f"{frac_m:.0%}" if frac_m else "-",
-                  _fmt(alloc / 1e9 if alloc else None, 2), _fmt(kv / 1e9 if kv else None, 3),
-                  _fmt(p.joules_per_token, 3),
-                  p.status + (f": {(p.reason or '')[:60]}"
-                              if p.status in ("oom", "error", "invalid") else ""))
+             _fmt(p.new_tokens), _ms(p.prefill_s if p.kind == "prefill" else p.ttft_s),
+             _ms(p.tpot_s), _fmt(p.rate),
+             _fmt(p.bound_tokens_per_s),
+             f"{frac:.0%}" if frac else "-", f"{frac_m:.0%}" if frac_m else "-",
+             _fmt(alloc / 1e9 if alloc else None, 2), _fmt(kv / 1e9 if kv else None, 3),
+             _fmt(p.joules_per_token, 3),
+             p.status + (f": {(p.reason or '')[:60]}"
+                         if p.status in ("oom", "error", "invalid") else ""))
     _console().print(_protect(t))
 
 
@@ -137,8 +138,8 @@ def print_serving(points: Sequence[PerfPoint]) -> None:
             return f"{_ms(x.get(name + '_s'))} / {_ms(x.get(name + '_p99_s'))}"
 
         _add(t, p.kind, _fmt(p.prompt_tokens), _fmt(p.batch_size), _fmt(x.get("requests")),
-                  pair("ttft"), pair("tpot"), pair("itl"), _ms(p.e2e_s),
-                  _fmt(p.output_tokens_per_s), _fmt(x.get("request_throughput_per_s"), 2),
-                  x.get("tokens_counted_by", "-"),
-                  p.status + (f": {p.reason[:60]}" if p.reason else ""))
+             pair("ttft"), pair("tpot"), pair("itl"), _ms(p.e2e_s),
+             _fmt(p.output_tokens_per_s), _fmt(x.get("request_throughput_per_s"), 2),
+             x.get("tokens_counted_by", "-"),
+             p.status + (f": {p.reason[:60]}" if p.reason else ""))
     _console().print(_protect(t))
