@@ -7,7 +7,8 @@ truncated: it has no answer, scores 0, and is counted as truncated, never graded
 reasoning (which is what lm-eval's own handling does with an unclosed block).
 
 Math: every \\boxed{} of the answer part (several boxes with different values are one answer,
-a set or tuple, graded as a whole); without a box, the last "answer is X" / "Answer: X"
+a set or tuple, graded as a whole; boxes the text then takes back, "\\boxed{6}. Wait, actually
+it is \\boxed{7}", are dropped); without a box, the last "answer is X" / "Answer: X"
 statement, else the last number (decimals, signs, thousands separators and fractions kept
 whole). A statement ends where prose starts ("7, not 8", "7. Note that ..."), and a number
 followed by plain words ("18 dollars", "8 km/h") is the number, which math-verify would
@@ -69,19 +70,41 @@ def cut(text: str, at_limit: Any = None, **think: Any) -> tuple[Split, bool]:
 
 def boxes(text: str) -> list[str]:
     """Contents of every \\boxed{...} (or \\fbox{...}) in order, nested braces included; a box
-    that never closes is left out. One pass over the braces: a degenerate answer of
-    thousands of unclosed boxes must not take quadratic time."""
-    opens = {m.end() - 1 for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text)}
-    stack: list[tuple[int, bool]] = []
-    found: list[tuple[int, str]] = []
+    that never closes is left out."""
+    return [content for _, _, content in _box_spans(text)]
+
+
+def _box_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every closed box, in order. One pass over the braces: a
+    degenerate answer of thousands of unclosed boxes must not take quadratic time."""
+    opens = {m.end() - 1: m.start() for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text)}
+    stack: list[tuple[int, int | None]] = []
+    found: list[tuple[int, int, str]] = []
     for m in re.finditer(r"[{}]", text):
         if m.group() == "{":
-            stack.append((m.end(), m.start() in opens))
+            stack.append((m.end(), opens.get(m.start())))
         elif stack:
-            start, is_box = stack.pop()
-            if is_box:
-                found.append((start, text[start:m.start()].strip()))
-    return [content for _, content in sorted(found)]
+            start, box_start = stack.pop()
+            if box_start is not None:
+                found.append((box_start, m.end(), text[start:m.start()].strip()))
+    return sorted(found)
+
+
+# between two boxes, words that take the first back: "\\boxed{6}. Wait, actually it is
+# \\boxed{7}" answers 7, not the set {6, 7}
+_CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect|error|"
+                         r"re-?check(?:ing)?|oops|instead)\b|\bno\s*[,.!;]", re.IGNORECASE)
+
+
+def final_boxes(text: str) -> list[str]:
+    """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
+    \\boxed{1}"), but only those after the last box that the text then corrects."""
+    spans = _box_spans(text)
+    first = 0
+    for i in range(1, len(spans)):
+        if _CORRECTION.search(text, spans[i - 1][1], spans[i][0]):
+            first = i
+    return [content for _, _, content in spans[first:]]
 
 
 def squeeze(text: str) -> str:
@@ -162,7 +185,7 @@ def extract_math(answer: str) -> str | None:
     joined into one comma-separated answer), else a stated answer, else the last number.
     The fallbacks are used only where the answer part holds no box."""
     answer = squeeze(answer)
-    found = [_unit_words_dropped(b) for b in boxes(answer)]
+    found = [_unit_words_dropped(b) for b in final_boxes(answer)]
     if found:
         distinct = list(dict.fromkeys(found))
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)

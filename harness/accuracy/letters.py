@@ -13,14 +13,15 @@ The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "
 to choice C", "Thus, (D).") count only where no answer statement, box or lone letter is
 there, since an explanation after "Answer: B" may discuss the other options. A final choice
 that names two different letters ("Answer: B or C", two boxes with different letters) is no
-choice: it scores as wrong.
+choice: it scores as wrong, unless the text between them takes the first back ("\\boxed{B}.
+Wait, actually it is \\boxed{C}" chooses C; answers.final_boxes).
 """
 
 from __future__ import annotations
 
 import re
 
-from harness.accuracy.answers import boxes, squeeze
+from harness.accuracy.answers import final_boxes, squeeze
 
 _WRAPPER = re.compile(r"\\(?:text|mathrm|textbf|mathbf|mbox|textrm)\s*\{([^{}]*)\}")
 _L = r"\(?\s*([A-J])\s*\)?(?![\w'])"  # an upper-case letter, maybe in parentheses
@@ -76,7 +77,7 @@ def _plain(answer: str) -> str:
 def _boxed_letters(text: str, letters: str) -> list[tuple[int, str]]:
     out = []
     pos = 0
-    for content in boxes(text):
+    for content in final_boxes(text):
         pos = text.find(content, pos)
         m = re.fullmatch(r"\(?\s*([A-Ja-j])\s*\)?\.?", content.strip())
         if m and m.group(1).upper() in letters:

@@ -66,6 +66,11 @@ CASES = [
     ("math500", "3", T + "So \\boxed{3}. Therefore the answer is \\boxed{3}.", True),
     ("math500", "3", T + "It is \\boxed{3} or maybe \\boxed{5}.", False),
     ("math500", "3", "I first thought \\boxed{5}.</think>\n\nThe answer is \\boxed{3}.", True),
+    # a box the text then takes back is not part of the answer
+    ("math500", "7", T + "\\boxed{6}\n\nWait, actually it is \\boxed{7}.", True),
+    ("math500", "6", T + "\\boxed{6}\n\nWait, actually it is \\boxed{7}.", False),
+    ("math500", "3", T + "So \\boxed{5}. No, that double counts: \\boxed{3}.", True),
+    ("math500", "-2,1", T + "Case 1 gives \\boxed{-2}.\n\nCase 2 gives \\boxed{1}.", True),
     # no box: a stated answer or the last number, whole
     ("math500", "3.5", T + "The answer is 3.5.", True),
     ("math500", "0.5", T + "The answer is 3.5.", False),
@@ -131,6 +136,7 @@ CASES = [
     ("gpqa_diamond", "B", T + "Answer: B or C", False),
     ("gpqa_diamond", "C", T + "Answer: B or C", False),
     ("gpqa_diamond", "B", T + "\\boxed{B} and \\boxed{C}", False),
+    ("gpqa_diamond", "C", T + "\\boxed{B}\n\nWait, B ignores the spin: \\boxed{C}", True),
     ("gpqa_diamond", "B", T + "Answer: B, C", False),
     ("gpqa_diamond", "B", T + "The answer is B, a classic case of resonance.", True),
     ("gpqa_diamond", "A", T + "Answer: E", False),
