@@ -9,8 +9,9 @@ reasoning (which is what lm-eval's own handling does with an unclosed block).
 Math: every \\boxed{} of the answer part (several boxes with different values are one answer,
 a set or tuple, graded as a whole; boxes the text then takes back, "\\boxed{6}. Wait, actually
 it is \\boxed{7}", are dropped); without a box, the last "answer is X" / "Answer: X"
-statement, else the last number (decimals, signs, thousands separators and fractions kept
-whole). A statement ends where prose starts ("7, not 8", "7. Note that ..."), and a number
+statement, else the last math expression or number, whichever ends later (numbers whole:
+decimals, signs, thousands separators and fractions). A statement ends where prose starts
+("7, not 8", "7. Note that ..."), and a number
 followed by plain words ("18 dollars", "8 km/h") is the number, which math-verify would
 otherwise read as a product of variables. Equivalence is math-verify's (equivalence.py);
 letters are letters.py's. Code: the last fenced block (the last that defines the function
@@ -155,8 +156,17 @@ def _clean(value: str) -> str:
     for _ in range(2):  # "$\frac{3}{4}$." : the full stop, then the dollars
         value = re.sub(r"[.;,:]+$", "", value).strip()  # sentence end, never a decimal point
         value = value.strip("$").strip()
-        value = re.sub(r"^\\\(|\\\)$", "", value).strip()
-    return _unit_words_dropped(value)
+        value = re.sub(r"^\\[(\[]|\\[)\]]$", "", value).strip()
+    return _unit_words_dropped(_digit_groups_joined(value))
+
+
+# "10\\,000", "1~000": LaTeX spaces between groups of three digits, which math-verify reads
+# as a product (10 * 000)
+_GROUP_SPACE = re.compile(r"(?<=\d)(?:\\[,;: ]|~)(?=\d{3}(?!\d))")
+
+
+def _digit_groups_joined(value: str) -> str:
+    return _GROUP_SPACE.sub("", value)
 
 
 def _unit_words_dropped(value: str) -> str:
@@ -180,17 +190,35 @@ def last_number(answer: str) -> str | None:
     return numbers[-1].replace("−", "-").replace(" ", "") if numbers else None
 
 
+# inline or display math, each kind bounded so that unclosed delimiters cost linear time
+_MATH = re.compile(r"\$\$(.{1,800}?)\$\$|\\\[(.{1,800}?)\\\]|\\\((.{1,800}?)\\\)"
+                   r"|\$([^$]{1,800}?)\$", re.DOTALL)
+
+
+def last_value(answer: str) -> str | None:
+    """Where nothing states the answer: the last math expression ("**Final Answer**
+    \\[ \\frac{3}{8} \\]", "so we get $x = \\frac{3}{8}$") unless a number comes after it
+    in the text, else the last number. A bare number scan would take 8 from \\frac{3}{8}."""
+    spans = [m for m in _MATH.finditer(answer)
+             if re.search(r"[\d\\]", next(g for g in m.groups() if g is not None))]
+    numbers = list(_NUMBER.finditer(answer))
+    if spans and (not numbers or numbers[-1].start() < spans[-1].end()):
+        return _clean(next(g for g in spans[-1].groups() if g is not None)) or None
+    return last_number(answer)
+
+
 def extract_math(answer: str) -> str | None:
     """The final answer of a math problem's answer part: its boxes (several different ones
-    joined into one comma-separated answer), else a stated answer, else the last number.
+    joined into one comma-separated answer), else a stated answer, else the last math
+    expression or number.
     The fallbacks are used only where the answer part holds no box."""
     answer = squeeze(answer)
-    found = [_unit_words_dropped(b) for b in final_boxes(answer)]
+    found = [_unit_words_dropped(_digit_groups_joined(b)) for b in final_boxes(answer)]
     if found:
         distinct = list(dict.fromkeys(found))
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
     stated = stated_answer(answer)
-    return stated if stated is not None else last_number(answer)
+    return stated if stated is not None else last_value(answer)
 
 
 def flat_results(results: list[Any]) -> list[str]:

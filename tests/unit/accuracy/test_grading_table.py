@@ -84,6 +84,17 @@ CASES = [
     ("math500", "7", T + "To answer this, note that 3 + 4 equals 7.", True),
     ("math500", "2", T + "Thus we get 2.5 in the end.", False),
     ("math500", "2", T + "The answer is: $2$", True),
+    # no box or statement with a value: the last math expression, unless a number follows it
+    ("math500", "\\frac{3}{8}", T + "**Final Answer**\n\\[ \\frac{3}{8} \\]", True),
+    ("math500", "\\frac{3}{8}", T + "The final answer is:\n\\[\n\\frac{3}{8}\n\\]", True),
+    ("math500", "\\frac{3}{8}", T + "The answer is \\[ \\frac{3}{8} \\]", True),
+    ("math500", "\\frac{3}{8}", T + "So we get $x = \\frac{3}{8}$.", True),
+    ("math500", "8", T + "So we get $x = \\frac{3}{8}$.", False),
+    ("math500", "2", T + "We had $x = 5$ and $y = 3$, so the difference is 2.", True),
+    ("math500", "3", T + "She pays $5 and gets $3 back.", True),
+    # LaTeX spaces between digit groups are thousands separators (math-verify: 10 * 000)
+    ("math500", "10000", T + "\\boxed{10\\,000}", True),
+    ("math500", "10000", T + "The answer is 10\\,000.", True),
     # a number followed by plain words is the number (math-verify alone reads the words as
     # variables: 18*d*o*l*l*a*r*s)
     ("math500", "18", T + "Final Answer: 18 dollars", True),
