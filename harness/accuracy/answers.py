@@ -11,11 +11,10 @@ a set or tuple, graded as a whole; boxes the text then takes back, "\\boxed{6}. 
 it is \\boxed{7}", are dropped); without a box, the last "answer is X" / "Answer: X"
 statement, else the last math expression or number, whichever ends later (numbers whole:
 decimals, signs, thousands separators and fractions). A statement ends where prose starts
-("7, not 8", "7. Note that ..."), and a number
-followed by plain words ("18 dollars", "8 km/h") is the number, which math-verify would
-otherwise read as a product of variables. Equivalence is math-verify's (equivalence.py);
-letters are letters.py's. Code: the last fenced block (the last that defines the function
-asked for, where one does).
+("7, not 8", "7. Note that ..."), and a number followed by plain words ("18 dollars",
+"8 km/h") is the number, which math-verify would otherwise read as a product of variables.
+Equivalence is math-verify's (equivalence.py); letters are letters.py's. Code: the last
+fenced block (the last that defines the function asked for, where one does).
 """
 
 from __future__ import annotations
