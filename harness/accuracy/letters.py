@@ -3,7 +3,7 @@
 Accepted forms, in the answer part only (after the last </think>), with or without
 parentheses, bold, `$...$`, `\\text{}`, `\\mathrm{}` or `\\textbf{}` around the letter, upper
 or lower case where the letter cannot be an English word:
-- a box: `\\boxed{C}`, `\\boxed{\\text{(C)}}`;
+- a box: `\\boxed{C}`, `\\boxed{\\text{(C)}}`, `\\boxed{B. 4.5 eV}`;
 - a statement: "Answer: B", "The answer is: B", "**Answer**: B", "Final answer: (D)",
   "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
   choice is **C**.", "Option C is correct", "B is correct", "B is the answer", "I choose B",
@@ -11,10 +11,11 @@ or lower case where the letter cannot be an English word:
 - a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).".
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
 to choice C", "Thus, (D).") count only where no answer statement, box or lone letter is
-there, since an explanation after "Answer: B" may discuss the other options. A final choice
-that names two different letters ("Answer: B or C", two boxes with different letters) is no
-choice: it scores as wrong, unless the text between them takes the first back ("\\boxed{B}.
-Wait, actually it is \\boxed{C}" chooses C; answers.final_boxes).
+there, since an explanation after "Answer: B" may discuss the other options; last of all,
+an answer whose last line is one option written out ("C. 4.5 eV", not a list of them). A
+final choice that names two different letters ("Answer: B or C", two boxes with different
+letters) is no choice: it scores as wrong, unless the text between them takes the first
+back ("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C; answers.final_boxes).
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import re
 from harness.accuracy.answers import final_boxes, squeeze
 
 _WRAPPER = re.compile(r"\\(?:text|mathrm|textbf|mathbf|mbox|textrm)\s*\{([^{}]*)\}")
-_L = r"\(?\s*([A-J])\s*\)?(?![\w'])"  # an upper-case letter, maybe in parentheses
+_L = r"[(\[]?\s*([A-J])\s*[)\]]?(?![\w'])"  # an upper-case letter, maybe in brackets
 # upper case anywhere; lower case only where it cannot be a word ("the answer is a bit ...")
-_LL = r"\(?\s*((?-i:[A-J])(?![\w'])|[a-j](?=\s*(?:[.,;:!)]|$|\s+(?:or|and)\b)))"
+_LL = r"[(\[]?\s*((?-i:[A-J])(?![\w'])|[a-j](?=\s*(?:[.,;:!)\]]|$|\s+(?:or|and)\b)))"
 _UPPER = r"(?<![\w'])\(?\s*((?-i:[A-J]))\s*\)?(?![\w'])"  # upper case only, a word alone
 # "probably", "I think": hedges a statement may carry before its letter
 _FILLER = (r"(?:(?:most\s+)?likely\s+|probably\s+|clearly\s+|therefore\s+|thus\s+|"
@@ -63,6 +64,8 @@ _WEAKER = (
     # "Thus, (D)." : a short last word in parentheses
     re.compile(r"^[^\n()]{0,30}?\(\s*((?-i:[A-J]))\s*\)\s*\.?\s*$", re.MULTILINE),
 )
+# "C. 4.5 eV", "(B) 4.5 eV", "C: 4.5 eV": the letter, then the option's text
+_OPTION_LINE = re.compile(r"[(\[]?\s*((?-i:[A-J]))\s*(?:[).\]]\s*[:-]?|[:-])\s*\S.{0,120}")
 _ALSO = re.compile(r"^\s*(?:,|/|(?i:or|and)|&)\s*" + _L)  # a second letter, upper case
 
 
@@ -79,7 +82,8 @@ def _boxed_letters(text: str, letters: str) -> list[tuple[int, str]]:
     pos = 0
     for content in final_boxes(text):
         pos = text.find(content, pos)
-        m = re.fullmatch(r"\(?\s*([A-Ja-j])\s*\)?\.?", content.strip())
+        m = (re.fullmatch(r"[(\[]?\s*([A-Ja-j])\s*[)\]]?\.?", content.strip())
+             or _OPTION_LINE.fullmatch(content.strip()))
         if m and m.group(1).upper() in letters:
             out.append((pos, m.group(1).upper()))
     return out
@@ -103,9 +107,21 @@ def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
         if found:
             break
     if not found:
-        return None
+        return _last_line_option(text, letters)
     _, letter, end = max(found)
     also = _ALSO.match(text[end:end + 40])
     if also and also.group(1).upper() != letter:
         return None  # "Answer: B or C" is not a choice
     return letter
+
+
+def _last_line_option(text: str, letters: str) -> str | None:
+    """The answer's last line, where it is one option written out ("C. 4.5 eV") and the line
+    before is not one too (a list of the options, which chooses nothing)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    last = _OPTION_LINE.fullmatch(lines[-1]) if lines else None
+    if not last or last.group(1) not in letters:
+        return None
+    if len(lines) > 1 and _OPTION_LINE.fullmatch(lines[-2]):
+        return None
+    return last.group(1)

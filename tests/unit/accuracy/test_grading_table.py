@@ -137,6 +137,9 @@ CASES = [
     ("gpqa_diamond", "C", T + "Answer: **(C)**", True),
     ("gpqa_diamond", "D", T + "\\boxed{D}", True),
     ("gpqa_diamond", "D", T + "\\boxed{(D)}", True),
+    ("gpqa_diamond", "B", T + "\\boxed{B. 4.5 eV}", True),
+    ("gpqa_diamond", "B", T + "\\boxed{(B)\\ 4.5\\ \\text{eV}}", True),
+    ("gpqa_diamond", "C", T + "Answer: [C]", True),
     ("gpqa_diamond", "A", T + "The answer is (A).", True),
     ("gpqa_diamond", "A", T + "Final answer: $\\text{A}$", True),
     ("gpqa_diamond", "B", T + "Option B is correct.", True),
@@ -162,6 +165,8 @@ CASES = [
      True),
     ("gpqa_diamond", "B", T + "Option B: 4.5 eV is the answer.", True),
     ("gpqa_diamond", "D", T + "Only the last one conserves charge.\n\nThus, (D).", True),
+    ("gpqa_diamond", "C", T + "Only one conserves charge:\n\n**C. 4.5 eV**", True),
+    ("gpqa_diamond", "C", T + "The options:\nA) 1 eV\nB) 2 eV\nC) 3 eV", False),  # a list
     ("gpqa_diamond", "B", T + "**Answer:** B\n\n**Why:** A is correct only in vacuum; here the"
      " medium matters.", True),
     ("gpqa_diamond", "A", T + "**Answer:** B\n\n**Why:** A is correct only in vacuum; here the"
