@@ -212,7 +212,7 @@ def extract_math(answer: str) -> str | None:
     expression or number.
     The fallbacks are used only where the answer part holds no box."""
     answer = squeeze(answer)
-    found = [_unit_words_dropped(_digit_groups_joined(b)) for b in final_boxes(answer)]
+    found = [_unit_words_dropped(_digit_groups_joined(b)) for b in final_boxes(answer) if b]
     if found:
         distinct = list(dict.fromkeys(found))
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)

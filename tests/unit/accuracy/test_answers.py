@@ -67,6 +67,11 @@ def test_boxes(text: str, expected: list[str]) -> None:
     ("Answer: 7", "7"),
     ("we get 3 then 18 apples", "18"),
     ("nothing numeric here", None),
+    ("The answer is \\boxed{5} (in the form \\boxed{} asked for).", "5"),  # empty: none
+    ("\\boxed{6}. Wait, actually \\boxed{7}", "7"),
+    ("\\boxed{6}, \\boxed{7}", "6, 7"),
+    ("so we get $\\frac{3}{8}$", "\\frac{3}{8}"),
+    ("\\boxed{1\\,000\\,000}", "1000000"),
 ])
 def test_extract_math(text: str, expected: str | None) -> None:
     assert answers.extract_math(text) == expected
