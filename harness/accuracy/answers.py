@@ -145,6 +145,16 @@ _PROSE = re.compile(r"(?<!\d)\.\s+\S|\.(?=\s+[A-Za-z])|[,;]?\s+(?:because|since|
 _HEDGE = re.compile(r"\s*\(\s*or\s+(?:maybe\s+|possibly\s+|perhaps\s+)?([^()]*)\)")
 
 
+# the same hedge inside a box: "5 \\text{ (or 3)}", "5 \\text{ or 3}", "5 \\lor 3", which
+# math-verify reads as 5 (the text dropped) or as 3; spelled "5 \\text{ or } 3", it is {3, 5}
+_BOXED_HEDGE = re.compile(r"\\text\s*\{\s*\(?\s*or\s+(?:maybe\s+|possibly\s+|perhaps\s+)?"
+                          r"([^{}()]*?)\s*\)?\s*\}|\\(?:lor|vee)(?![A-Za-z])")
+
+
+def _boxed_hedge_spelled(value: str) -> str:
+    return _BOXED_HEDGE.sub(lambda m: r" \text{ or } " + (m.group(1) or ""), value).strip()
+
+
 def _prose_cut(value: str) -> str:
     m = _PROSE.search(value)
     return value[:m.start()] if m and m.start() > 0 else value
@@ -212,7 +222,8 @@ def extract_math(answer: str) -> str | None:
     expression or number.
     The fallbacks are used only where the answer part holds no box."""
     answer = squeeze(answer)
-    found = [_unit_words_dropped(_digit_groups_joined(b)) for b in final_boxes(answer) if b]
+    found = [_unit_words_dropped(_digit_groups_joined(_boxed_hedge_spelled(b)))
+             for b in final_boxes(answer) if b]
     if found:
         distinct = list(dict.fromkeys(found))
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
