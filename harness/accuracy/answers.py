@@ -93,7 +93,7 @@ def _box_spans(text: str) -> list[tuple[int, int, str]]:
 # between two boxes, words that take the first back: "\\boxed{6}. Wait, actually it is
 # \\boxed{7}" answers 7, not the set {6, 7}
 _CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect|error|"
-                         r"re-?check(?:ing)?|oops|instead)\b|\bno\s*[,.!;]", re.IGNORECASE)
+                         r"re-?check(?:ing)?|oops)\b|\bno\s*[,.!;]", re.IGNORECASE)
 
 
 def final_boxes(text: str) -> list[str]:
