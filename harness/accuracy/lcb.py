@@ -13,8 +13,9 @@ As LiveCodeBench's own grader (lcb_runner/evaluation/testing_util.py) does, ever
 runs after the star imports of the standard modules competitive code leans on (`typing`
 among them: LeetCode starter code writes `List[int]` without importing it) and with a
 recursion limit of 50,000 (a `from __future__` import is kept first, where Python needs it);
-stdin output lines match when equal after stripping, or when their tokens are equal as
-decimals ("1.0" and "1").
+stdin output is compared as its grader does: the whole output stripped, then split at
+newlines (a blank line inside it counts), each line stripped; lines match when equal, or when
+all their tokens are decimals and equal as decimals ("1.0" and "1"), never by other rules.
 """
 
 from __future__ import annotations
@@ -119,17 +120,24 @@ def _functional_program(code: str, func_name: str, tests: list[dict[str, Any]],
 
 
 def _same_line(got: str, want: str) -> bool:
+    """LiveCodeBench's rule: equal, or every whitespace-separated token a decimal and the two
+    lists of decimals equal ("1.0" and "1"); tokens that are not all decimals must be equal
+    as text, whitespace inside the line included."""
     if got == want:
         return True
     try:
         return [Decimal(t) for t in got.split()] == [Decimal(t) for t in want.split()]
-    except InvalidOperation:
-        return got.split() == want.split()
+    except InvalidOperation:  # a token that is no number, or a signalling NaN compared
+        return False
+
+
+def _lines(text: str) -> list[str]:
+    # as LiveCodeBench's get_stripped_lines: a blank line inside the output is a line
+    return [line.strip() for line in text.strip().split("\n")]
 
 
 def _same_output(got: str, want: str) -> bool:
-    lines = lambda s: [line.strip() for line in s.strip().splitlines() if line.strip()]  # noqa: E731
-    a, b = lines(got), lines(want)
+    a, b = _lines(got), _lines(want)
     return len(a) == len(b) and all(_same_line(x, y) for x, y in zip(a, b, strict=True))
 
 

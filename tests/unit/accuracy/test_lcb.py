@@ -167,3 +167,18 @@ def test_functional_results_as_livecodebench_compares_them() -> None:
     ok, detail = lcb.run_tests(slow, doc, limits)
     assert not ok and "test 1: TimeoutError" in detail, detail
     assert time.perf_counter() - t0 < 20  # test 1's 2 s, not 40 tests' 80 s
+
+
+@pytest.mark.parametrize("got,want,same", [
+    ("3\n", "3", True),
+    ("  1 2  \n3\n\n", "1 2\n3", True),          # the whole output and each line stripped
+    ("0.50\n1\n", "0.5\n1.0", True),             # decimals
+    ("1e2", "100", True),
+    ("YES\n\nNO", "YES\nNO", False),             # a blank line inside the output counts
+    ("YES\nNO", "YES\n\nNO", False),
+    ("YES  NO", "YES NO", False),                # words: only exact equality
+    ("1  2", "1 2", True),                       # numbers: as decimals
+    ("nan", "nan", True), ("NaN", "NaN 1", False), ("sNaN", "sNaN 1", False),
+])
+def test_stdin_output_compared_as_livecodebench_does(got: str, want: str, same: bool) -> None:
+    assert lcb._same_output(got, want) is same
