@@ -158,9 +158,11 @@ def run_tests(code: str, doc: dict[str, Any], limits: Limits = TEST_LIMITS) -> t
         if not out.passed:
             return False, f"{out.status}: {out.stdout[-300:]}"
     for i, test in enumerate(t for t in tests if t.get("testtype") != "functional"):
-        out = run_program(with_header(code), limits, stdin=test["input"])
+        # stdout alone is the answer, as LiveCodeBench captures it: stderr (debug prints,
+        # an interpreter's warnings) is shown but never compared
+        out = run_program(with_header(code), limits, stdin=test["input"], separate_stderr=True)
         if not (out.passed and _same_output(out.stdout, test["output"])):
-            return False, f"test {i}: {out.status}: {out.stdout[-300:]}"
+            return False, f"test {i}: {out.status}: {(out.stdout + out.stderr)[-300:]}"
     return True, "all tests passed"
 
 

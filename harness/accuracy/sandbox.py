@@ -16,7 +16,9 @@ The jail is bubblewrap (`bwrap`, the sandbox Flatpak uses), run unprivileged:
   init is killed, which kills every process in its PID namespace whatever it did to its
   session or process group;
 - output through a file descriptor the harness holds (an unlinked file): never a path the
-  program could replace with a symlink or a neighbour could overwrite;
+  program could replace with a symlink or a neighbour could overwrite; stderr joins stdout
+  unless the caller compares stdout (`separate_stderr`: a warning the interpreter prints,
+  such as Python 3.12's SyntaxWarning for "\\d" in a plain string, is not program output);
 - limits for the program as a whole (memory, processes) in a cgroup v2 group of its own
   where the machine delegates one to this process; otherwise per-process rlimits (address
   space, processes per user id, CPU seconds, file size, open files). `isolation` in each
@@ -73,13 +75,15 @@ class Limits:
 
 @dataclass
 class Outcome:
-    """How a program ended: status is passed, failed, timeout or error."""
+    """How a program ended: status is passed, failed, timeout or error. `stderr` is empty
+    unless it was kept apart from `stdout`."""
 
     status: str
     returncode: int | None
     seconds: float
     stdout: str = ""
     isolation: list[str] = field(default_factory=list)
+    stderr: str = ""
 
     @property
     def passed(self) -> bool:
@@ -115,9 +119,10 @@ def _root() -> bool:
 
 
 def run_program(code: str, limits: Limits = Limits(), stdin: str = "",
-                must_finish: bool = False) -> Outcome:
+                must_finish: bool = False, separate_stderr: bool = False) -> Outcome:
     """Run `code` (a Python program) confined as described in the module docstring; with
-    `must_finish`, it passes only if it runs to its last line."""
+    `must_finish`, it passes only if it runs to its last line; with `separate_stderr`, its
+    stderr is kept out of `stdout`."""
     if must_finish:
         if stdin:
             raise ValueError("a must_finish program is read from stdin and takes no input")
@@ -129,10 +134,11 @@ def run_program(code: str, limits: Limits = Limits(), stdin: str = "",
             out.stdout += "\n[harness] the program exited before its tests finished"
         out.stdout = out.stdout.replace(f"\n{token}\n", "\n")
         return out
-    return _run(code, limits, stdin, source_on_stdin=False)
+    return _run(code, limits, stdin, source_on_stdin=False, separate_stderr=separate_stderr)
 
 
-def _run(code: str, limits: Limits, stdin: str, source_on_stdin: bool) -> Outcome:
+def _run(code: str, limits: Limits, stdin: str, source_on_stdin: bool,
+         separate_stderr: bool = False) -> Outcome:
     try:
         mode = check()
     except SandboxUnavailable as exc:
@@ -180,9 +186,11 @@ def _run(code: str, limits: Limits, stdin: str, source_on_stdin: bool) -> Outcom
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(work),
                "TMPDIR": str(work)}
         t0 = time.perf_counter()
-        with tempfile.TemporaryFile() as out:  # unlinked: no path for the program to swap
+        # unlinked files: no path for the program to swap
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             proc = subprocess.Popen(argv, cwd=work, env=env, stdin=subprocess.PIPE, stdout=out,
-                                    stderr=subprocess.STDOUT, preexec_fn=confine,
+                                    stderr=err if separate_stderr else subprocess.STDOUT,
+                                    preexec_fn=confine,
                                     start_new_session=True, pass_fds=())
             try:
                 proc.communicate(stdin.encode(), timeout=limits.wall_s)
@@ -192,8 +200,11 @@ def _run(code: str, limits: Limits, stdin: str, source_on_stdin: bool) -> Outcom
             finally:
                 jail.kill(proc, group)
             out.seek(0)
+            err.seek(0)
             text = out.read(limits.output_bytes).decode(errors="replace")
-        return Outcome(status, proc.returncode, time.perf_counter() - t0, text, isolation)
+            errors = err.read(limits.output_bytes).decode(errors="replace")
+        return Outcome(status, proc.returncode, time.perf_counter() - t0, text, isolation,
+                       errors)
     except OSError as exc:
         return Outcome("error", None, 0.0, f"sandbox could not start the program: {exc}")
     finally:

@@ -182,3 +182,14 @@ def test_functional_results_as_livecodebench_compares_them() -> None:
 ])
 def test_stdin_output_compared_as_livecodebench_does(got: str, want: str, same: bool) -> None:
     assert lcb._same_output(got, want) is same
+
+
+def test_stdin_programs_are_graded_on_stdout_alone() -> None:
+    """Debug prints to stderr (and an interpreter's warnings there, as Python 3.12's
+    SyntaxWarning for "\\d" in a plain string) are not output: LiveCodeBench captures stdout."""
+    body = "a, b = map(int, input().split())\nprint('a is', a, file=sys.stderr)\nprint({})\n"
+    debug = f"</think>```python\nimport sys\n{body.format('a + b')}```"
+    wrong = f"</think>```python\nimport sys\n{body.format('a + b, file=sys.stdout); print(0')}```"
+    graded = grading.explain(lcb.process_results, STDIN_DOC, [debug, wrong])
+    assert [g["correct"] for g in graded] == [True, False], graded
+    assert "a is 1" in graded[1]["status"]  # stderr is shown with a failure
