@@ -174,8 +174,17 @@ def _clean(value: str) -> str:
 _GROUP_SPACE = re.compile(r"(?<=\d)(?:\\[,;: ]|~)(?=\d{3}(?!\d))")
 
 
+# "x = 1,000": math-verify reads a lone 1,000 as a thousand but this one as x = {0, 1}
+_ASSIGNED_THOUSANDS = re.compile(r"([A-Za-z](?:_\{?\w+\}?)?\s*=\s*)(-?\d{1,3}(?:(?:,|\{,\})\d{3})+"
+                                 r"(?:\.\d+)?)")
+
+
 def _digit_groups_joined(value: str) -> str:
-    return _GROUP_SPACE.sub("", value)
+    value = _GROUP_SPACE.sub("", value)
+    assigned = _ASSIGNED_THOUSANDS.fullmatch(value)
+    if assigned:
+        value = assigned.group(1) + re.sub(r"\{,\}|,", "", assigned.group(2))
+    return value
 
 
 def _unit_words_dropped(value: str) -> str:
@@ -207,12 +216,24 @@ _MATH = re.compile(r"\$\$(.{1,800}?)\$\$|\\\[(.{1,800}?)\\\]|\\\((.{1,800}?)\\\)
 def last_value(answer: str) -> str | None:
     """Where nothing states the answer: the last math expression ("**Final Answer**
     \\[ \\frac{3}{8} \\]", "so we get $x = \\frac{3}{8}$") unless a number comes after it
-    in the text, else the last number. A bare number scan would take 8 from \\frac{3}{8}."""
-    spans = [m for m in _MATH.finditer(answer)
-             if re.search(r"[\d\\]", next(g for g in m.groups() if g is not None))]
+    in the text, else the last number, with the LaTeX word it is part of where it is one
+    ("we get \\frac{3}{8}."). A bare number scan would take 8 from \\frac{3}{8}."""
     numbers = list(_NUMBER.finditer(answer))
+    # an expression with a number or a command; any at all where the text has no number
+    # ("$x = B$")
+    spans = [m for m in _MATH.finditer(answer) if not numbers
+             or re.search(r"[\d\\]", next(g for g in m.groups() if g is not None))]
     if spans and (not numbers or numbers[-1].start() < spans[-1].end()):
         return _clean(next(g for g in spans[-1].groups() if g is not None)) or None
+    if not numbers:
+        return None
+    # LaTeX written without delimiters: the number's whole word ("\\frac{3}{8}", "10^3")
+    start, end = numbers[-1].start(), numbers[-1].end()
+    start = max(answer.rfind(" ", 0, start), answer.rfind("\n", 0, start)) + 1
+    end += len(re.match(r"\S*", answer[end:end + 200]).group())
+    word = answer[start:end]
+    if len(word) <= 200 and re.search(r"[\\{}^]", word) and _clean(word):
+        return _clean(word)
     return last_number(answer)
 
 

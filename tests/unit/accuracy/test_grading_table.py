@@ -92,6 +92,10 @@ CASES = [
     ("math500", "8", T + "So we get $x = \\frac{3}{8}$.", False),
     ("math500", "2", T + "We had $x = 5$ and $y = 3$, so the difference is 2.", True),
     ("math500", "3", T + "She pays $5 and gets $3 back.", True),
+    ("math500", "\\frac{3}{8}", T + "After simplifying, we get \\frac{3}{8}.", True),  # no $
+    ("math500", "2\\sqrt{3}", T + "After simplifying, we get 2\\sqrt{3}.", True),
+    ("math500", "\\text{(B)}", T + "So the result is $x = B$.", True),
+    ("math500", "1000", T + "So the result is $x = 1,000$.", True),  # not x = {1, 0}
     # LaTeX spaces between digit groups are thousands separators (math-verify: 10 * 000)
     ("math500", "10000", T + "\\boxed{10\\,000}", True),
     ("math500", "10000", T + "The answer is 10\\,000.", True),
