@@ -96,15 +96,22 @@ _CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect
                          r"re-?check(?:ing)?|oops)\b|\bno\s*[,.!;]", re.IGNORECASE)
 
 
+# right before a box, words that reject it: "\\boxed{2}, not \\boxed{3}"
+_REJECTED = re.compile(r"\b(?:not|rather\s+than|instead\s+of)\s*\$*\s*\Z", re.IGNORECASE)
+
+
 def final_boxes(text: str) -> list[str]:
     """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
-    \\boxed{1}"), but only those after the last box that the text then corrects."""
+    \\boxed{1}"), but only those after the last box that the text then corrects, and none
+    that the words before it reject ("\\boxed{2}, not \\boxed{3}")."""
     spans = _box_spans(text)
     first = 0
     for i in range(1, len(spans)):
         if _CORRECTION.search(text, spans[i - 1][1], spans[i][0]):
             first = i
-    return [content for _, _, content in spans[first:]]
+    kept = [(start, content) for start, _, content in spans[first:]]
+    return [content for start, content in kept
+            if not _REJECTED.search(text[max(0, start - 40):start])]
 
 
 def squeeze(text: str) -> str:
@@ -248,6 +255,8 @@ def extract_math(answer: str) -> str | None:
     if found:
         distinct = list(dict.fromkeys(found))
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
+    if any(boxes(answer)):
+        return None  # every box it wrote, it rejected ("it is not \\boxed{3}")
     stated = stated_answer(answer)
     return stated if stated is not None else last_value(answer)
 

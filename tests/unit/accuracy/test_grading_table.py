@@ -71,6 +71,8 @@ CASES = [
     ("math500", "6", T + "\\boxed{6}\n\nWait, actually it is \\boxed{7}.", False),
     ("math500", "3", T + "So \\boxed{5}. No, that double counts: \\boxed{3}.", True),
     ("math500", "-2,1", T + "Case 1 gives \\boxed{-2}.\n\nCase 2 gives \\boxed{1}.", True),
+    ("math500", "2", T + "The answer is \\boxed{2}, not \\boxed{3}.", True),  # a rejected box
+    ("math500", "3", T + "It is not \\boxed{3}.", False),
     # no box: a stated answer or the last number, whole
     ("math500", "3.5", T + "The answer is 3.5.", True),
     ("math500", "0.5", T + "The answer is 3.5.", False),
