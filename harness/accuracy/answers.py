@@ -8,11 +8,12 @@ reasoning (which is what lm-eval's own handling does with an unclosed block).
 
 Math: every \\boxed{} of the answer part (several boxes with different values are one answer,
 a set or tuple, graded as a whole; boxes the text then takes back, "\\boxed{6}. Wait, actually
-it is \\boxed{7}", are dropped); without a box, the last "answer is X" / "Answer: X"
-statement, else the last math expression or number, whichever ends later (numbers whole:
-decimals, signs, thousands separators and fractions). A statement ends where prose starts
-("7, not 8", "7. Note that ..."), and a number followed by plain words ("18 dollars",
-"8 km/h") is the number, which math-verify would otherwise read as a product of variables.
+it is \\boxed{7}", or rejects, "\\boxed{2}, not \\boxed{3}", are dropped: boxes.py); without a
+box, the last "answer is X" / "Answer: X" statement, else the last math expression or number,
+whichever ends later (numbers whole: decimals, signs, thousands separators and fractions).
+A statement ends where prose starts ("7, not 8", "7. Note that ..."), and a number followed
+by plain words ("18 dollars", "8 km/h") is the number, which math-verify would otherwise
+read as a product of variables.
 Equivalence is math-verify's (equivalence.py); letters are letters.py's. Code: the last
 fenced block (the last that defines the function asked for, where one does).
 """
@@ -22,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from harness.accuracy.boxes import boxed_hedge_spelled, boxes, final_boxes
 
 
 @dataclass(frozen=True)
@@ -68,63 +71,11 @@ def cut(text: str, at_limit: Any = None, **think: Any) -> tuple[Split, bool]:
     return split, split.truncated or bool(at_limit and at_limit(text))
 
 
-def boxes(text: str) -> list[str]:
-    """Contents of every \\boxed{...} (or \\fbox{...}) in order, nested braces included; a box
-    that never closes is left out."""
-    return [content for _, _, content in _box_spans(text)]
-
-
-def _box_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, content) of every closed box, in order. One pass over the braces: a
-    degenerate answer of thousands of unclosed boxes must not take quadratic time."""
-    opens = {m.end() - 1: m.start() for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text)}
-    stack: list[tuple[int, int | None]] = []
-    found: list[tuple[int, int, str]] = []
-    for m in re.finditer(r"[{}]", text):
-        if m.group() == "{":
-            stack.append((m.end(), opens.get(m.start())))
-        elif stack:
-            start, box_start = stack.pop()
-            if box_start is not None:
-                found.append((box_start, m.end(), text[start:m.start()].strip()))
-    return sorted(found)
-
-
-# between two boxes, words that take the first back: "\\boxed{6}. Wait, actually it is
-# \\boxed{7}" answers 7, not the set {6, 7}
-_CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect|error|"
-                         r"re-?check(?:ing)?|oops)\b|\bno\s*[,.!;]", re.IGNORECASE)
-
-
-# right before a box, words that reject it: "\\boxed{2}, not \\boxed{3}"
-_REJECTED = re.compile(r"\b(?:not|rather\s+than|instead\s+of)\s*\$*\s*\Z", re.IGNORECASE)
-
-
-def final_boxes(text: str) -> list[str]:
-    """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
-    \\boxed{1}"), but only those after the last box that the text then corrects, and none
-    that the words before it reject ("\\boxed{2}, not \\boxed{3}")."""
-    spans = _box_spans(text)
-    first = 0
-    for i in range(1, len(spans)):
-        if _CORRECTION.search(text, spans[i - 1][1], spans[i][0]):
-            first = i
-    kept = [(start, content) for start, _, content in spans[first:]]
-    return [content for start, content in kept
-            if not _REJECTED.search(text[max(0, start - 40):start])]
-
-
 def squeeze(text: str) -> str:
     """`text` with every run of white space made one space, or one newline where it holds
     one: the answer regexes put optional spaces beside optional spaces, which takes
     quadratic time on a long run (a degenerate answer of 20,000 spaces took minutes)."""
     return re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text))
-
-
-def last_boxed(text: str) -> str | None:
-    """Content of the last closed \\boxed{...}, or None."""
-    found = boxes(text)
-    return found[-1] if found else None
 
 
 # "The final answer is X", "Answer: X", "**Final Answer:** X": a statement, not a heading
@@ -150,16 +101,6 @@ _PROSE = re.compile(r"(?<!\d)\.\s+\S|\.(?=\s+[A-Za-z])|[,;]?\s+(?:because|since|
 
 # "7 (or maybe 8)" is "7 or 8", which math-verify reads as the set {7, 8}: no single answer
 _HEDGE = re.compile(r"\s*\(\s*or\s+(?:maybe\s+|possibly\s+|perhaps\s+)?([^()]*)\)")
-
-
-# the same hedge inside a box: "5 \\text{ (or 3)}", "5 \\text{ or 3}", "5 \\lor 3", which
-# math-verify reads as 5 (the text dropped) or as 3; spelled "5 \\text{ or } 3", it is {3, 5}
-_BOXED_HEDGE = re.compile(r"\\text\s*\{\s*\(?\s*or\s+(?:maybe\s+|possibly\s+|perhaps\s+)?"
-                          r"([^{}()]*?)\s*\)?\s*\}|\\(?:lor|vee)(?![A-Za-z])")
-
-
-def _boxed_hedge_spelled(value: str) -> str:
-    return _BOXED_HEDGE.sub(lambda m: r" \text{ or } " + (m.group(1) or ""), value).strip()
 
 
 def _prose_cut(value: str) -> str:
@@ -250,7 +191,7 @@ def extract_math(answer: str) -> str | None:
     expression or number.
     The fallbacks are used only where the answer part holds no box."""
     answer = squeeze(answer)
-    found = [_unit_words_dropped(_digit_groups_joined(_boxed_hedge_spelled(b)))
+    found = [_unit_words_dropped(_digit_groups_joined(boxed_hedge_spelled(b)))
              for b in final_boxes(answer) if b]
     if found:
         distinct = list(dict.fromkeys(found))

@@ -15,14 +15,15 @@ there, since an explanation after "Answer: B" may discuss the other options; las
 an answer whose last line is one option written out ("C. 4.5 eV", not a list of them). A
 final choice that names two different letters ("Answer: B or C", two boxes with different
 letters) is no choice: it scores as wrong, unless the text between them takes the first
-back ("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C; answers.final_boxes).
+back ("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C; boxes.final_boxes).
 """
 
 from __future__ import annotations
 
 import re
 
-from harness.accuracy.answers import final_boxes, squeeze
+from harness.accuracy.answers import squeeze
+from harness.accuracy.boxes import final_boxes
 
 _WRAPPER = re.compile(r"\\(?:text|mathrm|textbf|mathbf|mbox|textrm)\s*\{([^{}]*)\}")
 _L = r"[(\[]?\s*([A-J])\s*[)\]]?(?![\w'])"  # an upper-case letter, maybe in brackets

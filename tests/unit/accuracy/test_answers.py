@@ -6,7 +6,7 @@ import functools
 
 import pytest
 
-from harness.accuracy import answers, equivalence, grading, letters, stats
+from harness.accuracy import answers, boxes, equivalence, grading, letters, stats
 
 R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
 
@@ -47,7 +47,7 @@ def test_no_think_tags_configured_or_none_opened() -> None:
     ("no box at all", None),
 ])
 def test_last_boxed(text: str, expected: str | None) -> None:
-    assert answers.last_boxed(text) == expected
+    assert boxes.last_boxed(text) == expected
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -58,7 +58,7 @@ def test_last_boxed(text: str, expected: str | None) -> None:
     ("\\boxed{" * 20000 + "}", [""]),
 ])
 def test_boxes(text: str, expected: list[str]) -> None:
-    assert answers.boxes(text) == expected
+    assert boxes.boxes(text) == expected
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -1,0 +1,74 @@
+"""The boxes of an answer part: which \\boxed{} (or \\fbox{}) values make its final answer.
+
+Several boxes are one answer (a set or tuple: "\\boxed{-2} and \\boxed{1}"), except that a box
+the text then takes back ("\\boxed{6}. Wait, actually it is \\boxed{7}") and a box the words
+before it reject ("\\boxed{2}, not \\boxed{3}") are no part of it. Boxes are found in one pass
+over the braces, so a degenerate answer of thousands of unclosed boxes costs linear time.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def boxes(text: str) -> list[str]:
+    """Contents of every \\boxed{...} (or \\fbox{...}) in order, nested braces included; a box
+    that never closes is left out."""
+    return [content for _, _, content in _box_spans(text)]
+
+
+def _box_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every closed box, in order. One pass over the braces: a
+    degenerate answer of thousands of unclosed boxes must not take quadratic time."""
+    opens = {m.end() - 1: m.start() for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text)}
+    stack: list[tuple[int, int | None]] = []
+    found: list[tuple[int, int, str]] = []
+    for m in re.finditer(r"[{}]", text):
+        if m.group() == "{":
+            stack.append((m.end(), opens.get(m.start())))
+        elif stack:
+            start, box_start = stack.pop()
+            if box_start is not None:
+                found.append((box_start, m.end(), text[start:m.start()].strip()))
+    return sorted(found)
+
+
+# between two boxes, words that take the first back: "\\boxed{6}. Wait, actually it is
+# \\boxed{7}" answers 7, not the set {6, 7}
+_CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect|error|"
+                         r"re-?check(?:ing)?|oops)\b|\bno\s*[,.!;]", re.IGNORECASE)
+
+
+# right before a box, words that reject it: "\\boxed{2}, not \\boxed{3}"
+_REJECTED = re.compile(r"\b(?:not|rather\s+than|instead\s+of)\s*\$*\s*\Z", re.IGNORECASE)
+
+
+def final_boxes(text: str) -> list[str]:
+    """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
+    \\boxed{1}"), but only those after the last box that the text then corrects, and none
+    that the words before it reject ("\\boxed{2}, not \\boxed{3}")."""
+    spans = _box_spans(text)
+    first = 0
+    for i in range(1, len(spans)):
+        if _CORRECTION.search(text, spans[i - 1][1], spans[i][0]):
+            first = i
+    kept = [(start, content) for start, _, content in spans[first:]]
+    return [content for start, content in kept
+            if not _REJECTED.search(text[max(0, start - 40):start])]
+
+
+def last_boxed(text: str) -> str | None:
+    """Content of the last closed \\boxed{...}, or None."""
+    found = boxes(text)
+    return found[-1] if found else None
+
+
+# the same hedge inside a box: "5 \\text{ (or 3)}", "5 \\text{ or 3}", "5 \\lor 3", which
+# math-verify reads as 5 (the text dropped) or as 3; spelled "5 \\text{ or } 3", it is {3, 5}
+_BOXED_HEDGE = re.compile(r"\\text\s*\{\s*\(?\s*or\s+(?:maybe\s+|possibly\s+|perhaps\s+)?"
+                          r"([^{}()]*?)\s*\)?\s*\}|\\(?:lor|vee)(?![A-Za-z])")
+
+
+def boxed_hedge_spelled(value: str) -> str:
+    """A hedge inside a box spelled as math-verify reads a set: "5 \\text{ or } 3"."""
+    return _BOXED_HEDGE.sub(lambda m: r" \text{ or } " + (m.group(1) or ""), value).strip()
