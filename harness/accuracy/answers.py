@@ -13,9 +13,9 @@ box, the last "answer is X" / "Answer: X" statement, else the last math expressi
 whichever ends later (numbers whole: decimals, signs, thousands separators and fractions).
 A statement ends where prose starts ("7, not 8", "7. Note that ..."), and a number followed
 by plain words ("18 dollars", "8 km/h") is the number, which math-verify would otherwise
-read as a product of variables.
-Equivalence is math-verify's (equivalence.py); letters are letters.py's. Code: the last
-fenced block (the last that defines the function asked for, where one does).
+read as a product of variables. Equivalence is math-verify's (equivalence.py); letters are
+letters.py's. Code: the last fenced block (the last that defines the function asked for,
+where one does).
 """
 
 from __future__ import annotations
@@ -179,17 +179,16 @@ def last_value(answer: str) -> str | None:
     start, end = numbers[-1].start(), numbers[-1].end()
     start = max(answer.rfind(" ", 0, start), answer.rfind("\n", 0, start)) + 1
     end += len(re.match(r"\S*", answer[end:end + 200]).group())
-    word = answer[start:end]
-    if len(word) <= 200 and re.search(r"[\\{}^]", word) and _clean(word):
-        return _clean(word)
+    word = _clean(answer[start:end]) if end - start <= 200 else ""
+    if re.search(r"[\\{}^]", word):
+        return word
     return last_number(answer)
 
 
 def extract_math(answer: str) -> str | None:
     """The final answer of a math problem's answer part: its boxes (several different ones
     joined into one comma-separated answer), else a stated answer, else the last math
-    expression or number.
-    The fallbacks are used only where the answer part holds no box."""
+    expression or number. The fallbacks are used only where the answer part holds no box."""
     answer = squeeze(answer)
     found = [_unit_words_dropped(_digit_groups_joined(boxed_hedge_spelled(b)))
              for b in final_boxes(answer) if b]

@@ -128,7 +128,8 @@ def run_program(code: str, limits: Limits = Limits(), stdin: str = "",
             raise ValueError("a must_finish program is read from stdin and takes no input")
         token = secrets.token_hex(16)
         code += f"\n__import__('os').write(1, b'\\n{token}\\n')\n"
-        out = _run(code, limits, stdin="", source_on_stdin=True)
+        out = _run(code, limits, stdin="", source_on_stdin=True,
+                   separate_stderr=separate_stderr)
         if out.passed and token not in out.stdout:
             out.status = "failed"
             out.stdout += "\n[harness] the program exited before its tests finished"
