@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import environment, models
-from harness.accuracy import evaluate, rehearsal
+from harness.accuracy import evaluate, nltk_data, rehearsal
 from harness.accuracy import tasks as task_specs
 from harness.backends import REMOTE, backend_args, load_backend
 from harness.config import configs
@@ -91,6 +91,8 @@ def run_bench(opts: BenchOptions) -> Path:
     model = models.resolve(opts.model, weights=opts.weights, local=backend_name not in REMOTE)
     suite = suite or get_suite(default_suite(model))
     jail = _sandbox(suite, opts)  # before any weight is loaded: code suites need the jail
+    if opts.weights != "random":  # IFEval's grader needs punkt_tab: stop now, not at the end
+        nltk_data.ensure(suite)
     run_dir = files.new_run_dir(root, model.name, suite.name)
     bench = _Bench(dataclasses.replace(_base_record(run_dir, opts, suite, model,
                                                     backend_name), sandbox=jail))

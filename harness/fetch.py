@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness import models
-from harness.accuracy import tasks
+from harness.accuracy import nltk_data, tasks
 from harness.accuracy.evaluate import dataset_error
 from harness.config import configs
 from harness.config.checks import check_hub_id, did_you_mean
@@ -86,5 +86,9 @@ def fetch(model: str | None, suite: str | None) -> list[str]:
         raise HarnessError("Nothing to fetch: pass --model, --suite or both.")
     lines = [fetch_model(model)] if model else []
     if suite:
-        lines += [fetch_task(entry) for entry in configs.get_suite(suite).tasks]
+        entries = configs.get_suite(suite).tasks
+        lines += [fetch_task(entry) for entry in entries]
+        # what the graders need besides the datasets (IFEval's punkt_tab)
+        packages = sorted({p for entry in entries for p in nltk_data.needed(entry)})
+        lines += [nltk_data.fetch(p) for p in packages]
     return lines

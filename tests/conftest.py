@@ -51,3 +51,19 @@ def configs_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(places, "SHIPPED", dst)
     monkeypatch.delenv("HARNESS_CONFIGS", raising=False)
     return dst
+
+
+@pytest.fixture
+def punkt_stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """NLTK's punkt_tab as an untrained stub (empty parameter files: it still splits sentences
+    at full stops) where NLTK looks first; the real one cannot be downloaded on CI."""
+    import nltk
+
+    root = tmp_path / "nltk_data"
+    english = root / "tokenizers" / "punkt_tab" / "english"
+    english.mkdir(parents=True)
+    for name in ("collocations.tab", "sent_starters.txt", "abbrev_types.txt",
+                 "ortho_context.tab"):
+        (english / name).touch()
+    monkeypatch.setattr(nltk.data, "path", [str(root)])
+    return root

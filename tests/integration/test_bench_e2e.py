@@ -227,7 +227,8 @@ def test_a_resumed_run_is_not_credited_with_reused_samples(results_dir: Path,
     assert work["output_tokens_per_s"] <= 1.25 * fresh["output_tokens_per_s"]
 
 
-def test_missing_hub_dataset_offline_says_how_to_get_it(results_dir: Path) -> None:
+def test_missing_hub_dataset_offline_says_how_to_get_it(results_dir: Path,
+                                                        punkt_stub: Path) -> None:
     from harness.errors import HarnessError
 
     with pytest.raises(HarnessError) as err:

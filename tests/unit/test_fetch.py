@@ -11,15 +11,27 @@ from harness import fetch
 from harness.errors import HarnessError
 
 
-def test_fetch_model_and_quick_suite(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fetch_model_and_quick_suite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import datasets
     import huggingface_hub
+    import nltk
 
     calls: list[Any] = []
     monkeypatch.setattr(huggingface_hub, "snapshot_download",
                         lambda repo, **kw: calls.append(("model", repo, kw)) or "/cache/x")
     monkeypatch.setattr(datasets, "load_dataset",
                         lambda path, name=None, **kw: calls.append(("data", path, name)))
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path)])  # punkt_tab not here yet
+    monkeypatch.setattr(nltk.downloader.Downloader, "default_download_dir",
+                        lambda self: str(tmp_path))
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+
+    def download(package: str, download_dir: str, **kw: Any) -> bool:
+        calls.append(("nltk", package, download_dir))
+        (Path(download_dir) / "tokenizers" / package / "english").mkdir(parents=True)
+        return True
+
+    monkeypatch.setattr(nltk, "download", download)
     lines = fetch.fetch("qwq-32b", "quick")
     assert calls[0][:2] == ("model", "Qwen/QwQ-32B") and calls[0][2]["revision"] == "main"
     assert "*.safetensors" in calls[0][2]["allow_patterns"]
@@ -27,8 +39,9 @@ def test_fetch_model_and_quick_suite(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [c[1:] for c in calls[1:]] == [("Maxwell-Jia/AIME_2024", None),
                                           ("HuggingFaceH4/MATH-500", None),
                                           ("Idavidrein/gpqa", "gpqa_diamond"),
-                                          ("google/IFEval", None)]
-    assert len(lines) == 5
+                                          ("google/IFEval", None),
+                                          ("punkt_tab", str(tmp_path))]  # IFEval's grader
+    assert len(lines) == 6 and lines[-1] == f"nltk punkt_tab -> {tmp_path}"
 
 
 def test_fetch_offline_and_bad_input_say_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
