@@ -2,7 +2,9 @@
 
 Gold answers are never edited: each is parsed by math-verify as LaTeX, as written in the
 dataset (tuples, intervals, sets, unions, several roots, `\\text{}` answers, degrees, percents
-and thousands separators are all its business). A predicted answer is parsed the same way. If
+and thousands separators are all its business). A predicted answer is parsed the same way,
+and an inequality predicted for an interval gold is compared as the set it describes
+(`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's allow_set_relation_comp). If
 math-verify cannot parse one of the two, the verdict is an exact string match of the two, so
 an unparseable answer is never passed by accident.
 
@@ -47,7 +49,8 @@ def math_equal(predicted: str | None, gold: str) -> bool:
     gold_parsed, pred_parsed = _parse(gold), _parse(predicted)
     if not gold_parsed or not pred_parsed:
         return predicted.strip() == gold.strip()
-    return bool(verify(list(gold_parsed), list(pred_parsed), timeout_seconds=5))
+    return bool(verify(list(gold_parsed), list(pred_parsed), timeout_seconds=5,
+                       allow_set_relation_comp=True))
 
 
 def vote(values: list[str | None], same: Any = math_equal) -> list[list[str]]:

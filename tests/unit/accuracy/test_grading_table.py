@@ -35,6 +35,13 @@ CASES = [
     ("math500", "(-\\infty,-2)\\cup(3,\\infty)", T + "\\boxed{(-\\infty, -2) \\cup (3, \\infty)}",
      True),
     ("math500", "(-\\infty,-2)\\cup(3,\\infty)", T + "\\boxed{(-\\infty, -2)}", False),
+    # the same set written as an inequality (math-verify's allow_set_relation_comp)
+    ("math500", "[-2,7]", T + "So \\boxed{-2 \\le x \\le 7}.", True),
+    ("math500", "[-2,7]", T + "So \\boxed{-2 < x \\le 7}.", False),
+    ("math500", "(-\\infty,3]", T + "\\boxed{x \\leq 3}", True),
+    ("math500", "(-\\infty,3]", T + "\\boxed{x < 3}", False),
+    ("math500", "(-\\infty,0)\\cup(0,\\infty)", T + "\\boxed{x \\neq 0}", True),
+    ("math500", "3", T + "\\boxed{x \\le 3}", False),
     ("math500", "-2,1", T + "The roots are \\boxed{-2} and \\boxed{1}.", True),
     ("math500", "-2,1", T + "The solutions are \\boxed{1, -2}.", True),
     ("math500", "-2,1", T + "\\boxed{-2}", False),
