@@ -7,11 +7,13 @@ or lower case where the letter cannot be an English word:
 - a statement: "Answer: B", "The answer is: B", "**Answer**: B", "Final answer: (D)",
   "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
   choice is **C**.", "Option C is correct", "B is correct", "B is the answer", "I choose B",
-  "which corresponds to choice C", "Option B: 4.5 eV is the answer";
+  "which corresponds to choice C", "Option B: 4.5 eV is the answer", "So it must be D",
+  "Answer: 2 (option B)";
 - a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).".
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
-to choice C", "Thus, (D).") count only where no answer statement, box or lone letter is
-there, since an explanation after "Answer: B" may discuss the other options; last of all,
+to choice C", "it must be D", "(option B)", "Thus, (D).") count only where no answer
+statement, box or lone letter is there, since an explanation after "Answer: B" may discuss
+the other options; last of all,
 an answer whose last line is one option written out ("C. 4.5 eV", not a list of them). A
 final choice that names two different letters ("Answer: B or C", two boxes with different
 letters) is no choice: it scores as wrong, unless the text between them takes the first
@@ -62,6 +64,11 @@ _WEAKER = (
     # "Option B: 4.5 eV is the answer"
     re.compile(r"(?:option|choice)\s+" + _L + r"(?:[^.\n]|\.\d){0,80}?\bis\s+the\s+"
                r"(?:correct\s+|right\s+|best\s+)?answer", re.IGNORECASE),
+    # "So it must be D.", "this has to be (C)"
+    re.compile(r"\b(?:it|this|that)\s+(?:must|should|has\s+to|would)\s+be\s+" + _LL,
+               re.IGNORECASE),
+    # "Answer: 2 (option B)", "4.5 eV (choice C)"
+    re.compile(r"\(\s*(?:option|choice)\s+" + _L + r"\s*\)", re.IGNORECASE),
     # "Thus, (D)." : a short last word in parentheses
     re.compile(r"^[^\n()]{0,30}?\(\s*((?-i:[A-J]))\s*\)\s*\.?\s*$", re.MULTILINE),
 )

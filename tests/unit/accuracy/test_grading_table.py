@@ -190,6 +190,11 @@ CASES = [
     ("gpqa_diamond", "B", T + "B is not correct, nor is A. C is correct.", False),
     ("gpqa_diamond", "C", T + "B is not correct, nor is A. C is correct.", True),
     ("gpqa_diamond", "B", T + "B is incorrect.", False),
+    ("gpqa_diamond", "D", T + "A and B fail the symmetry test, and C the units. So it must be "
+     "D.", True),
+    ("gpqa_diamond", "D", T + "So it must be a mistake to pick B.\n\nAnswer: D", True),
+    ("gpqa_diamond", "B", T + "Answer: 2 (option B)", True),
+    ("gpqa_diamond", "B", T + "Answer: 2 (option B)\n\nAnswer: C", False),
     ("gpqa_diamond", "B", "Answer: B\nHmm, or is it", False),  # unclosed thinking
     ("gpqa_diamond", "D", "I recall D is right.</think>\n\nI am not sure.", False),
 ]
