@@ -14,8 +14,8 @@ whichever ends later (numbers whole: decimals, signs, thousands separators and f
 A statement ends where prose starts ("7, not 8", "7. Note that ..."), and a number followed
 by plain words ("18 dollars", "8 km/h") is the number, which math-verify would otherwise
 read as a product of variables. Equivalence is math-verify's (equivalence.py); letters are
-letters.py's. Code: the last fenced block (the last that defines the function asked for,
-where one does).
+letters.py's. Code: the last fenced Python block, else the last untagged one (the last that
+defines the function asked for, where one does).
 """
 
 from __future__ import annotations
@@ -210,7 +210,9 @@ def flat_results(results: list[Any]) -> list[str]:
     return out
 
 
-_FENCE = re.compile(r"```[ \t]*(\w*)[^\n]*\n(.*?)```", re.DOTALL)
+_FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)```", re.DOTALL)
+# the tags models put on Python fences
+_ALIASES = {"python": ("python", "python3", "py", "py3")}
 
 
 def defines_function(code: str, name: str) -> bool:
@@ -221,14 +223,19 @@ def defines_function(code: str, name: str) -> bool:
 
 def extract_code(answer: str, language: str = "python", defines: str | None = None
                  ) -> str | None:
-    """The last fenced code block in the language asked for (or without a language tag);
-    with `defines`, the last block that defines that function where one does (a usage
-    example after the solution is not the solution). An unclosed last fence counts up to
-    the end of the text."""
-    blocks = [code for lang, code in _FENCE.findall(answer) if lang.lower() in ("", language)]
-    if defines:
-        blocks = [b for b in blocks if defines_function(b, defines)] or blocks
-    if blocks:
-        return blocks[-1]
-    start = answer.rfind("```" + language)
-    return answer[start + 3 + len(language):].lstrip("\n") if start >= 0 else None
+    """The solution's code block: the last fenced block tagged with the language (`python`,
+    `python3`, `py`, any case), else the last untagged one, since an untagged block after
+    the solution is usually its sample input or output; with `defines`, the last block that
+    defines that function where one does (a usage example after the solution is not the
+    solution). An unclosed last fence counts up to the end of the text."""
+    tags = _ALIASES.get(language, (language,))
+    found = list(_FENCE.finditer(answer))
+    tagged = [m.group(2) for m in found if m.group(1).lower() in tags]
+    plain = [m.group(2) for m in found if not m.group(1)]
+    rest = answer[found[-1].end():] if found else answer
+    opened = re.search(r"```[ \t]*([\w+#.-]*)[^\n]*\n?", rest)
+    if opened and opened.group(1).lower() in tags:  # an unclosed last fence: the text's end
+        tagged.append(rest[opened.end():])
+    ordered = ([[b for b in group if defines_function(b, defines)] for group in (tagged, plain)]
+               if defines else []) + [tagged, plain]
+    return next((group[-1] for group in ordered if group), None)

@@ -48,6 +48,12 @@ def test_hostile_solution_fails_without_stopping_the_run() -> None:
     ("```\nplain\n```", "plain\n"),
     ("```js\nno\n```", None),
     ("```python\nunclosed at the end", "unclosed at the end"),
+    # the tags models use; an untagged block after the solution is its sample output
+    ("```python3\nprint(1)\n```", "print(1)\n"),
+    ("```py\nprint(1)\n```", "print(1)\n"),
+    ("```Python\nprint(sum(xs))\n```\nFor the sample:\n```\n6\n```", "print(sum(xs))\n"),
+    ("```\nsample\n```\n```python\nthe latest, cut off", "the latest, cut off"),
+    ("```c++\nint x;\n```", None),
 ])
 def test_extract_code(answer: str, code: str | None) -> None:
     assert answers.extract_code(answer) == code
