@@ -14,6 +14,7 @@ class Measured:
 
     bandwidth_bytes_per_s: float | None = None
     bf16_flops: float | None = None
+    memory_bytes: float | None = None  # what the driver reports as the device's total
     source: str = ""
 
 

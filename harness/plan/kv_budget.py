@@ -4,8 +4,8 @@ A reasoning workload is sized by KV memory, not by a batch size: each sequence h
 its prompt and everything it has generated, up to prompt + max new tokens. The cache is
 carved into fixed blocks (as paged engines do); the blocks that fit in the memory left after
 the weights, at the worst case of every sequence at full length, decide how many sequences
-run at once. With nothing loaded yet, the memory left comes from the plan (datasheet memory
-at 90% use minus the weights).
+run at once. With nothing loaded yet, the memory left comes from the plan (the GPU's memory,
+measured where on file, at 90% use minus the weights).
 
 The workload's bound: every decode step reads the weights once plus the live KV of every
 running sequence, and emits one token per sequence. With c sequences whose KV averages L

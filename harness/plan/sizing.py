@@ -9,7 +9,9 @@ seconds. From the parameter tensors and the hardware YAML it derives:
 - weight bytes at the chosen dtype, and KV-cache bytes per token (MLA: the compressed latent
   plus the rope key per layer; otherwise K and V for every KV head), in bf16;
 - the fewest GPUs that hold the weights (a lower bound at 100% memory), and the fewest that
-  hold weights plus the KV of one sequence of `context` tokens at 90% memory use;
+  hold weights plus the KV of one sequence of `context` tokens at 90% memory use; a GPU's
+  memory is what a real one of its kind reported where the hardware YAML has that
+  (`measured.memory_bytes`), else the datasheet's figure;
 - bounds: batch-1 decode <= bandwidth / bytes read per token (every matmul weight once; the
   input embedding is a row lookup, so it is not read), prefill <= FLOP/s / (2 x matmul
   parameters per token; the LM head runs only on the last prompt token), and the batch where
@@ -72,6 +74,7 @@ class Plan:
     compute_bound_batch: float
     gpu_memory_bytes: float
     source: str
+    memory_basis: str = "datasheet"  # or "measured": a real device's total (memory_of)
     workload_concurrency: int | None = None  # sequences of `context` tokens at once
     workload_bound_tokens_per_s: float | None = None  # output tokens/s at that concurrency
 
@@ -187,10 +190,11 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
     per_param = DTYPE_BYTES[dtype]
     weights = counts.total * per_param
     kv = kv_bytes_per_token(hf_config)
-    hold = math.ceil(weights / hw.memory_bytes)
-    room = max(hold * hw.memory_bytes * MEMORY_USE - weights, 0.0)
+    memory, basis = memory_of(hw)
+    hold = math.ceil(weights / memory)
+    room = max(hold * memory * MEMORY_USE - weights, 0.0)
     for_context = hold
-    while for_context * hw.memory_bytes * MEMORY_USE - weights < kv * context:
+    while for_context * memory * MEMORY_USE - weights < kv * context:
         for_context += 1
     read = (counts.active - (0 if counts.tied else counts.embedding)) * per_param
     prefill_params = counts.active - counts.embedding - counts.lm_head
@@ -214,7 +218,7 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
         decode_bound_measured_tokens_per_s=hold * measured_bw / read if measured_bw else None,
         prefill_bound_tokens_per_s=hold * flops / (2 * prefill_params),
         compute_bound_batch=flops * per_param / (2 * hw.bandwidth_bytes_per_s),
-        gpu_memory_bytes=hw.memory_bytes, source=hw.source,
+        gpu_memory_bytes=memory, memory_basis=basis, source=hw.source,
         workload_concurrency=concurrency, workload_bound_tokens_per_s=workload,
     )
 
@@ -225,6 +229,16 @@ def _analysed(model: str) -> tuple[str, Any, ParamCounts]:
     instantiation of DeepSeek-R1 takes seconds, and a preflight plans it on two GPU kinds)."""
     label, hf_config = load_architecture(model)
     return label, hf_config, count_parameters(hf_config)
+
+
+def memory_of(hw: HardwareConfig) -> tuple[float, str]:
+    """One GPU's memory in bytes and its basis: what a real device of the kind reported
+    (measured), else the datasheet's figure, read as decimal gigabytes, which for an HBM
+    part understates it (an H100's "80 GB" are 80 GiB, of which the driver reports 85.0e9
+    bytes)."""
+    if hw.measured and hw.measured.memory_bytes:
+        return hw.measured.memory_bytes, "measured"
+    return hw.memory_bytes, "datasheet"
 
 
 def _flops(hw: HardwareConfig, dtype: str) -> float:
@@ -251,8 +265,9 @@ def render(plan: Plan) -> str:
          f"({plan.params_active / plan.params_total:.1%} of total)"),
         (f"weights in {plan.dtype}", f"{plan.weight_bytes / 1e9:.1f} GB"),
         ("KV cache per token (bf16)", f"{plan.kv_bytes_per_token / 1024:.1f} KiB"),
-        ("GPUs to hold the weights", f"{n} x {hw.label} ({hw.memory_bytes / 1e9:.0f} GB each; "
-                                     "a lower bound, at 100% of memory)"),
+        ("GPUs to hold the weights", f"{n} x {hw.label} ({plan.gpu_memory_bytes / 1e9:.1f} GB "
+                                     f"each, {plan.memory_basis}; a lower bound, at 100% of "
+                                     "memory)"),
         (f"KV room on {on} at {MEMORY_USE:.0%}", f"{plan.max_context_tokens:,} tokens"),
         (f"GPUs for weights + {plan.context:,} tokens of KV",
          f"{plan.gpus_for_context} at {MEMORY_USE:.0%} memory use"
@@ -269,7 +284,8 @@ def render(plan: Plan) -> str:
          "that concurrency (weights + live KV read per step, KV averaging half the length)"
          if plan.workload_bound_tokens_per_s else "-"),
         ("decode turns compute-bound at", f"batch ~{plan.compute_bound_batch:.0f}"),
-        ("hardware figures", plan.source),
+        ("hardware figures", plan.source + (f"; {hw.measured.source}"
+                                            if hw.measured else "")),
     ]
     width = max(len(k) for k, _ in rows)
     lines = [f"plan: {plan.model} on {plan.gpu} (estimated from the architecture, no weights; "

@@ -46,6 +46,8 @@ def test_plan_states_the_workload_bound() -> None:
     assert p.workload_concurrency and p.workload_concurrency > 1
     assert p.decode_bound_tokens_per_s < p.workload_bound_tokens_per_s < \
         p.workload_concurrency * p.decode_bound_tokens_per_s
-    # 32,768 tokens of KV do not fit beside QwQ-32B's weights on one H100 (24.7k do)
-    assert sizing.make_plan("qwq-32b", "h100-80gb").workload_concurrency is None
+    # one sequence of 32,768 tokens fits beside QwQ-32B's weights on one H100 (41.9k tokens
+    # do), one of 65,536 does not
+    assert sizing.make_plan("qwq-32b", "h100-80gb").workload_concurrency == 1
+    assert sizing.make_plan("qwq-32b", "h100-80gb", context=65536).workload_concurrency is None
     assert "sequences of 8,192 tokens at once" in sizing.render(p)

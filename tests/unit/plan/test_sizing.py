@@ -19,9 +19,12 @@ def test_qwq_32b_on_h100_by_hand() -> None:
     assert p.weight_bytes == 2 * 32_763_876_352  # 65.5 GB in bf16
     assert p.kv_bytes_per_token == 2 * 64 * 8 * 128 * 2 == 256 * 1024
     assert p.gpus_to_hold_weights == 1
-    # 72 GB usable at 90% minus 65.53 GB of weights, in 256 KiB per token
-    assert p.max_context_tokens == int((0.9 * 80e9 - 2 * 32_763_876_352) // 262_144)
-    assert p.gpus_for_context == 2  # 32k tokens of KV (8.6 GB) do not fit beside the weights
+    # the memory torch reported on a real H100 (the datasheet's 80 GB are 80 GiB), 90% of it
+    # usable, minus 65.53 GB of weights, in 256 KiB per token
+    assert (p.gpu_memory_bytes, p.memory_basis) == (85.017e9, "measured")
+    assert p.max_context_tokens == int((0.9 * 85.017e9 - 2 * 32_763_876_352) // 262_144)
+    assert p.gpus_for_context == 1  # 32k tokens of KV (8.6 GB) fit beside the weights
+    assert p.workload_concurrency == 1
     embedding = 152_064 * 5120
     read = 2 * (32_763_876_352 - embedding)  # the embedding lookup reads one row only
     assert p.decode_bytes_per_token == read and round(read / 1e9, 2) == 63.97
@@ -38,6 +41,7 @@ def test_deepseek_r1_on_h200_by_hand() -> None:
     assert round(p.params_total / 1e9, 1) == 671.0
     assert p.params_active == 37_552_282_624  # about 37.5B active
     assert p.kv_bytes_per_token == 61 * (512 + 64) * 2  # MLA latent + rope key: 68.6 KiB
+    assert (p.gpu_memory_bytes, p.memory_basis) == (141e9, "datasheet")  # none measured
     assert p.gpus_to_hold_weights == math.ceil(671_026_404_352 / 141e9) == 5
     assert p.gpus_for_context == 6
     read = 37_552_282_624 - 129_280 * 7168
@@ -45,8 +49,10 @@ def test_deepseek_r1_on_h200_by_hand() -> None:
     assert p.decode_bound_tokens_per_s == pytest.approx(5 * 4.8e12 / read)
 
 
-def test_deepseek_r1_needs_nine_h100s() -> None:
-    assert sizing.make_plan("deepseek-r1", "h100-80gb").gpus_to_hold_weights == 9
+def test_deepseek_r1_on_h100s() -> None:
+    p = sizing.make_plan("deepseek-r1", "h100-80gb")
+    # 8 x 85.0 GB hold its 671.0 GB at 100%; with 32k tokens of KV at 90% it takes 9
+    assert (p.gpus_to_hold_weights, p.gpus_for_context) == (8, 9)
 
 
 def test_dtype_changes_weight_bytes() -> None:
