@@ -102,7 +102,7 @@ class ContinuousLM(HFLM):
                     if sample and k in kwargs}
         gen_config = GenerationConfig(
             max_new_tokens=max_new, do_sample=sample, **settings,
-            eos_token_id=-1 if to_limit else self.tokenizer.eos_token_id,  # -1: none
+            eos_token_id=-1 if to_limit else (stop_ids(self.tokenizer, self.model) or -1),
             pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)
         # never more blocks than every request at its longest needs: the engine's bookkeeping
         # grows with the block count (a tiny model's 2 GB would be millions of blocks)
@@ -163,6 +163,17 @@ class ContinuousLM(HFLM):
                 "max_sequences_at_full_length": b.concurrency if b else None,
                 "sequences_at_once_reached": self.peak_running or None,
                 "finish_reasons": dict(self.finish_reasons)}
+
+
+def stop_ids(tokenizer: Any, model: Any) -> list[int]:
+    """Every token that ends a generation: the tokenizer's EOS and each of the model's
+    generation_config.json (QwQ-32B's lists <|im_end|> and <|endoftext|>; its tokenizer names
+    only the first, so a generation ending in the second would run on to the token limit)."""
+    ids = [tokenizer.eos_token_id]
+    config = getattr(model, "generation_config", None)
+    listed = getattr(config, "eos_token_id", None)
+    ids += listed if isinstance(listed, (list, tuple)) else [listed]
+    return list(dict.fromkeys(int(i) for i in ids if i is not None and int(i) >= 0))
 
 
 def most_at_once(spans: list[tuple[float, float]]) -> int:
