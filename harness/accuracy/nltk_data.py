@@ -76,7 +76,11 @@ def download(package: str) -> str:
 def fetch(package: str) -> str:
     """`harness fetch`'s line for one package: where it already is, or where it went."""
     if missing([package]):
-        return download(package)
+        try:
+            return download(package)
+        except HarnessError as exc:
+            raise HarnessError(f"Could not fetch NLTK's {package} (IFEval's tokenizer): "
+                               f"{exc}") from None
     import nltk
 
     return f"nltk {package}: already at {nltk.data.find(RESOURCES.get(package, package))}"

@@ -49,6 +49,9 @@ def test_offline_without_punkt_stops_with_the_fix(no_punkt: Path,
                  "NLTK_DATA", str(no_punkt)):
         assert part in msg
     nltk_data.ensure(get_suite("default"))  # nothing needed, nothing checked
+    with pytest.raises(HarnessError, match="Could not fetch NLTK's punkt_tab .IFEval's "
+                                           "tokenizer.: HF_HUB_OFFLINE=1 forbids"):
+        nltk_data.fetch("punkt_tab")
 
 
 def test_failed_download_says_why(no_punkt: Path, monkeypatch: pytest.MonkeyPatch) -> None:
