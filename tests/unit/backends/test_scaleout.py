@@ -107,7 +107,7 @@ def test_preflight_without_gpus_gives_the_plan_numbers(monkeypatch: pytest.Monke
         preflight.check_gpus(R1, "vllm", {"tensor_parallel_size": 8})
     text = str(err.value)
     assert "needs GPUs" in text and "671.0B parameters" in text and "37.6B active" in text
-    assert "9x h100-80gb" in text and "5x h200-141gb" in text
+    assert "8x h100-80gb to hold the weights, 9 with" in text and "5x h200-141gb" in text
     assert "BACKEND=openai" in text and "--base-url" in text and "8xH200" in text
 
 
