@@ -15,9 +15,10 @@ to choice C", "it must be D", "(option B)", "Thus, (D).") count only where no an
 statement, box or lone letter is there, since an explanation after "Answer: B" may discuss
 the other options; last of all,
 an answer whose last line is one option written out ("C. 4.5 eV", not a list of them). A
-final choice that names two different letters ("Answer: B or C", two boxes with different
-letters) is no choice: it scores as wrong, unless the text between them takes the first
-back ("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C; boxes.final_boxes).
+final choice that names two different letters ("Answer: B or C", "Answer: A B C D", two
+boxes with different letters) is no choice: it scores as wrong, unless the text between
+them takes the first back ("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C;
+boxes.final_boxes).
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ _WEAKER = (
 # "C. 4.5 eV", "(B) 4.5 eV", "C: 4.5 eV": the letter, then the option's text
 _OPTION_LINE = re.compile(r"[(\[]?\s*((?-i:[A-J]))\s*(?:[).\]]\s*[:-]?|[:-])\s*\S.{0,120}")
 _ALSO = re.compile(r"^\s*(?:,|/|(?i:or|and)|&)\s*" + _L)  # a second letter, upper case
+# "Answer: A B C D": more letters, spaces between, to the end of the line
+_LISTED = re.compile(r"[)\]]?(?:[ \t]+[(\[]?((?-i:[A-J]))[)\]]?)+[ \t]*[.;]?[ \t]*(?:\n|$)")
 
 
 def _plain(answer: str) -> str:
@@ -118,8 +121,9 @@ def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
         return _last_line_option(text, letters)
     _, letter, end = max(found)
     also = _ALSO.match(text[end:end + 40])
-    if also and also.group(1).upper() != letter:
-        return None  # "Answer: B or C" is not a choice
+    listed = _LISTED.match(text[end:end + 40])
+    if (also and also.group(1).upper() != letter) or listed:
+        return None  # "Answer: B or C", "Answer: A B C D" are no choice
     return letter
 
 

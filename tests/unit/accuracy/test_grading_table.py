@@ -194,6 +194,11 @@ CASES = [
      "D.", True),
     ("gpqa_diamond", "D", T + "So it must be a mistake to pick B.\n\nAnswer: D", True),
     ("gpqa_diamond", "B", T + "Answer: 2 (option B)", True),
+    # every letter listed is no choice, however it is spaced
+    ("gpqa_diamond", "A", T + "Answer: A B C D", False),
+    ("gpqa_diamond", "A", T + "Answer: (A) (B) (C) (D).", False),
+    ("gpqa_diamond", "C", T + "Answer: C (A and B fail the units test)", True),
+    ("gpqa_diamond", "B", T + "Answer: B\nA is ruled out by symmetry.", True),
     ("gpqa_diamond", "B", T + "Answer: 2 (option B)\n\nAnswer: C", False),
     ("gpqa_diamond", "B", "Answer: B\nHmm, or is it", False),  # unclosed thinking
     ("gpqa_diamond", "D", "I recall D is right.</think>\n\nI am not sure.", False),
