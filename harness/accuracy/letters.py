@@ -13,12 +13,11 @@ or lower case where the letter cannot be an English word:
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
 to choice C", "it must be D", "(option B)", "Thus, (D).") count only where no answer
 statement, box or lone letter is there, since an explanation after "Answer: B" may discuss
-the other options; last of all,
-an answer whose last line is one option written out ("C. 4.5 eV", not a list of them). A
-final choice that names two different letters ("Answer: B or C", "Answer: A B C D", two
-boxes with different letters) is no choice: it scores as wrong, unless the text between
-them takes the first back ("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C;
-boxes.final_boxes).
+the other options; last of all, an answer whose last line is one option written out
+("C. 4.5 eV", not a list of them). A final choice that names two different letters
+("Answer: B or C", "Answer: A B C D", two boxes with different letters) is no choice: it
+scores as wrong, unless the text between them takes the first back ("\\boxed{B}. Wait,
+actually it is \\boxed{C}" chooses C; boxes.final_boxes).
 """
 
 from __future__ import annotations
