@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from harness import environment
-from harness.backends import hf_load
+from harness.backends import decoding, hf_load
 from harness.config.configs import PerfSettings
 from harness.errors import HarnessError
 from harness.models import ModelError, ResolvedModel
@@ -182,13 +182,17 @@ class HFBackend:
         if self.tokenizer is None:
             self._rehearsal_tokenizer()
         if self.generation != "static" and continuous.available(self.model):
-            cls: Any = continuous.ContinuousLM
+            base: Any = continuous.ContinuousLM
         else:
             from lm_eval.models.huggingface import HFLM
 
-            cls = HFLM
+            base = HFLM
+        cls = type(base.__name__, (decoding.KeepsThinkTags, base), {})
         self._lm = cls(pretrained=self.model, tokenizer=self.tokenizer,
                        batch_size=self.batch_size, device=self.device)
+        chat = self.model_ref.config.chat if self.model_ref.config else None
+        tags = {"<think>", "</think>"} | ({chat.think_start, chat.think_end} if chat else set())
+        self._lm.keep = decoding.kept_ids(self.tokenizer, tags)
         return self._lm
 
     def measure_perf(self, settings: PerfSettings,
