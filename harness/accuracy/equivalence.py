@@ -4,7 +4,8 @@ Gold answers are never edited: each is parsed by math-verify as LaTeX, as writte
 dataset (tuples, intervals, sets, unions, several roots, `\\text{}` answers, degrees, percents
 and thousands separators are all its business). A predicted answer is parsed the same way,
 and an inequality predicted for an interval gold is compared as the set it describes
-(`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's allow_set_relation_comp). If
+(`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's allow_set_relation_comp; "x < 0 or x > 1"
+is the union of the two). If
 math-verify cannot parse one of the two, the verdict is an exact string match of the two, so
 an unparseable answer is never passed by accident.
 
@@ -49,8 +50,36 @@ def math_equal(predicted: str | None, gold: str) -> bool:
     gold_parsed, pred_parsed = _parse(gold), _parse(predicted)
     if not gold_parsed or not pred_parsed:
         return predicted.strip() == gold.strip()
-    return bool(verify(list(gold_parsed), list(pred_parsed), timeout_seconds=5,
-                       allow_set_relation_comp=True))
+    if verify(list(gold_parsed), list(pred_parsed), timeout_seconds=5,
+              allow_set_relation_comp=True):
+        return True
+    union = _relations_as_set(pred_parsed[0])
+    return union is not None and bool(verify(gold_parsed[0], union, timeout_seconds=5))
+
+
+def _relations_as_set(parsed: Any) -> Any:
+    """"x < 0 or x > 1" (math-verify: the set {x < 0, x > 1}) as the set of x it describes,
+    (-oo, 0) U (1, oo); None for anything else."""
+    from sympy import FiniteSet, Poly, Union
+    from sympy.core.relational import Relational
+    from sympy.polys.polyerrors import PolynomialError
+
+    if not isinstance(parsed, FiniteSet) or len(parsed) < 2:
+        return None
+    if not all(isinstance(r, Relational) for r in parsed.args):
+        return None
+    symbols = set().union(*(r.free_symbols for r in parsed.args))
+    if len(symbols) != 1:
+        return None
+    (x,) = symbols
+    try:
+        # linear sides only: solving what a model wrote has no time limit out here
+        if any(not (r.lhs - r.rhs).is_polynomial(x) or Poly(r.lhs - r.rhs, x).degree() > 1
+               for r in parsed.args):
+            return None
+        return Union(*(r.as_set() for r in parsed.args))
+    except (NotImplementedError, TypeError, ValueError, PolynomialError):
+        return None
 
 
 def vote(values: list[str | None], same: Any = math_equal) -> list[list[str]]:

@@ -42,6 +42,11 @@ CASES = [
     ("math500", "(-\\infty,3]", T + "\\boxed{x < 3}", False),
     ("math500", "(-\\infty,0)\\cup(0,\\infty)", T + "\\boxed{x \\neq 0}", True),
     ("math500", "3", T + "\\boxed{x \\le 3}", False),
+    ("math500", "(-\\infty,-2]\\cup[3,\\infty)", T + "\\boxed{x \\le -2 \\text{ or } x \\ge 3}",
+     True),
+    ("math500", "(-\\infty,-2]\\cup[3,\\infty)", T + "So $x < -2$ or $x \\ge 3$: \\boxed{x < -2, "
+     "x \\ge 3}", False),
+    ("math500", "(-\\infty,-2]\\cup[3,\\infty)", T + "\\boxed{x \\le -2, y \\ge 3}", False),
     ("math500", "-2,1", T + "The roots are \\boxed{-2} and \\boxed{1}.", True),
     ("math500", "-2,1", T + "The solutions are \\boxed{1, -2}.", True),
     ("math500", "-2,1", T + "\\boxed{-2}", False),
