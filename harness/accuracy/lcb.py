@@ -15,7 +15,9 @@ among them: LeetCode starter code writes `List[int]` without importing it) and w
 recursion limit of 50,000 (a `from __future__` import is kept first, where Python needs it);
 stdin output is compared as its grader does: the whole output stripped, then split at
 newlines (a blank line inside it counts), each line stripped; lines match when equal, or when
-all their tokens are decimals and equal as decimals ("1.0" and "1"), never by other rules.
+all their tokens are decimals and equal as decimals ("1.0" and "1"), never by other rules;
+a stdin program that ends through SystemExit, whatever its status, has ended normally, as
+under LiveCodeBench's grader, which catches it (EXIT_AS_LCB).
 """
 
 from __future__ import annotations
@@ -88,12 +90,30 @@ HEADER = ("".join(f"from {m} import *\n" for m in _MODULES)
           + "sys.setrecursionlimit(50000)\n\n")
 
 
-def with_header(code: str) -> str:
-    """The program after the header; its `from __future__` imports stay first, where Python
-    requires them (the header would otherwise make them a SyntaxError)."""
+# LiveCodeBench runs a stdin program as a function and catches SystemExit, so one that prints
+# its answer and then calls sys.exit(1) or exit("done") passes there. Registered before the
+# program's own exit handlers, this one runs after them and ends such an exit with status 0;
+# an uncaught exception (the interpreter has set sys.last_value) keeps its status 1.
+EXIT_AS_LCB = """\
+import atexit as _harness_atexit
+def _harness_exit_ok():
+    import os, sys
+    if not hasattr(sys, "last_value") and not hasattr(sys, "last_exc"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+_harness_atexit.register(_harness_exit_ok)
+"""
+
+
+def with_header(code: str, exits_as_lcb: bool = False) -> str:
+    """The program after the header (and, for a stdin program, EXIT_AS_LCB); its
+    `from __future__` imports stay first, where Python requires them (the header would
+    otherwise make them a SyntaxError)."""
     future = re.findall(r"^from __future__ import [^\n]*\n?", code, re.MULTILINE)
     rest = re.sub(r"^from __future__ import [^\n]*\n?", "", code, flags=re.MULTILINE)
-    return "".join(line.rstrip("\n") + "\n" for line in future) + HEADER + rest
+    return ("".join(line.rstrip("\n") + "\n" for line in future)
+            + (EXIT_AS_LCB if exits_as_lcb else "") + HEADER + rest)
 
 
 def _functional_program(code: str, func_name: str, tests: list[dict[str, Any]],
@@ -160,7 +180,8 @@ def run_tests(code: str, doc: dict[str, Any], limits: Limits = TEST_LIMITS) -> t
     for i, test in enumerate(t for t in tests if t.get("testtype") != "functional"):
         # stdout alone is the answer, as LiveCodeBench captures it: stderr (debug prints,
         # an interpreter's warnings) is shown but never compared
-        out = run_program(with_header(code), limits, stdin=test["input"], separate_stderr=True)
+        out = run_program(with_header(code, exits_as_lcb=True), limits, stdin=test["input"],
+                          separate_stderr=True)
         if not (out.passed and _same_output(out.stdout, test["output"])):
             return False, f"test {i}: {out.status}: {(out.stdout + out.stderr)[-300:]}"
     return True, "all tests passed"

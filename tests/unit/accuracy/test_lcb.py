@@ -193,3 +193,22 @@ def test_stdin_programs_are_graded_on_stdout_alone() -> None:
     graded = grading.explain(lcb.process_results, STDIN_DOC, [debug, wrong])
     assert [g["correct"] for g in graded] == [True, False], graded
     assert "a is 1" in graded[1]["status"]  # stderr is shown with a failure
+
+
+def test_stdin_programs_exit_as_livecodebench_lets_them() -> None:
+    """LiveCodeBench catches SystemExit: an answer followed by sys.exit(1) or exit("done")
+    passes there; an exception, os._exit(1) or a wrong answer still fails."""
+    body = "a, b = map(int, input().split())\nprint({})\n{}\n"
+
+    def answer(value: str, end: str) -> str:
+        return f"</think>```python\nimport sys, os\n{body.format(value, end)}```"
+
+    texts = [answer("a + b", "sys.exit(1)"), answer("a + b", "exit('done')"),
+             answer("a + b", "raise SystemExit(main := 7)"),
+             answer("a + b", "import atexit\natexit.register(print, 'late')"),
+             answer("a + b", "raise ValueError('after the answer')"),
+             answer("a + b", "sys.stdout.flush()\nos._exit(1)"),
+             answer("a - b", "sys.exit(0)")]
+    graded = grading.explain(lcb.process_results, STDIN_DOC, texts)
+    assert [g["correct"] for g in graded] == [True, True, True, False, False, False, False]
+    assert "ValueError" in graded[4]["status"]
