@@ -89,9 +89,9 @@ def fetch(package: str) -> str:
 def ensure(suite: Any) -> None:
     """Stop (HarnessError) before the model loads if a task of `suite` grades with NLTK data
     that is neither on this machine nor downloadable now."""
-    packages = sorted({p for entry in suite.tasks for p in needed(entry)})
-    for package in missing(packages):
-        users = ", ".join(e.task for e in suite.tasks if package in needed(e))
+    needs = {entry.task: needed(entry) for entry in suite.tasks}
+    for package in missing(sorted({p for wanted in needs.values() for p in wanted})):
+        users = ", ".join(task for task, wanted in needs.items() if package in wanted)
         try:
             download(package)
         except HarnessError as exc:

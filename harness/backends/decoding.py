@@ -55,4 +55,4 @@ class KeepsThinkTags:
         """lm-eval's decoding, keeping the think tags where it skips special tokens."""
         if skip_special_tokens and self.keep:
             return decode(self.tokenizer, tokens, self.keep)
-        return self.tokenizer.decode(tokens, skip_special_tokens=skip_special_tokens)
+        return super().tok_decode(tokens, skip_special_tokens)  # type: ignore[misc]
