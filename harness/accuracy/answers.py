@@ -88,9 +88,14 @@ _DECIMAL = r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # sign, thousands, de
 _NUMBER = re.compile(_DECIMAL + r"(?:\s*/\s*\d+)?")
 
 
-# "18 dollars", "10 meters squared", "8 km/h": a number followed by words only (no LaTeX,
-# digits or operators), whose unit math-verify would read as variables (18*d*o*l*l*a*r*s)
-_NUMBER_THEN_WORDS = re.compile(r"(" + _DECIMAL + r"(?:/\d+)?)\s+(?!pi\b)[A-Za-z]{2,}[A-Za-z/ ]*")
+# "18 dollars", "10 meters squared", "8 km/h", "7 cm^2", "9.8 m/s^2": a number followed by
+# words only (no LaTeX, operators or other numbers; a unit's power is allowed), whose unit
+# math-verify would read as variables (18*d*o*l*l*a*r*s)
+_NUMBER_THEN_WORDS = re.compile(r"(" + _DECIMAL + r"(?:/\d+)?)\s+(?!pi\b)"
+                                r"(?:[A-Za-z]{2,}|[A-Za-z]/[A-Za-z])"
+                                r"(?:[A-Za-z/ ]|\^\{?[23]\}?|[²³])*")
+# "\\text{4 inches}": the same inside a text wrapper (math-verify: 4*i*n*c*h*e*s)
+_TEXT_WRAPPED = re.compile(r"\\(?:text|textrm|textbf|mathrm|mbox)\{\s*([^{}]*?)\s*\}")
 
 
 # where a stated answer stops and prose starts: "7. Note that 8 is wrong", "7, not 8",
@@ -136,8 +141,16 @@ def _digit_groups_joined(value: str) -> str:
 
 
 def _unit_words_dropped(value: str) -> str:
-    words = _NUMBER_THEN_WORDS.fullmatch(value)
+    wrapped = _TEXT_WRAPPED.fullmatch(value)
+    words = _NUMBER_THEN_WORDS.fullmatch(wrapped.group(1) if wrapped else value)
     return words.group(1) if words else value
+
+
+def _box_clean(content: str) -> str:
+    """A box's content as an answer: a full stop or comma the model put inside the box
+    ("\\boxed{\\frac{1}{2}.}") dropped (math-verify fails on it), never LaTeX's "\\;"."""
+    content = re.sub(r"(?<!\\)[.,;]+$", "", content.strip()).strip()
+    return _unit_words_dropped(_digit_groups_joined(boxed_hedge_spelled(content)))
 
 
 def stated_answer(answer: str) -> str | None:
@@ -190,8 +203,7 @@ def extract_math(answer: str) -> str | None:
     joined into one comma-separated answer), else a stated answer, else the last math
     expression or number. The fallbacks are used only where the answer part holds no box."""
     answer = squeeze(answer)
-    found = [_unit_words_dropped(_digit_groups_joined(boxed_hedge_spelled(b)))
-             for b in final_boxes(answer) if b]
+    found = [_box_clean(b) for b in final_boxes(answer) if b]
     if found:
         distinct = list(dict.fromkeys(found))
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)

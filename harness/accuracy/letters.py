@@ -8,16 +8,16 @@ or lower case where the letter cannot be an English word:
   "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
   choice is **C**.", "Option C is correct", "B is correct", "B is the answer", "I choose B",
   "which corresponds to choice C", "Option B: 4.5 eV is the answer", "So it must be D",
-  "Answer: 2 (option B)";
+  "It's B.", "Answer: 2 (option B)";
 - a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).".
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
-to choice C", "it must be D", "(option B)", "Thus, (D).") count only where no answer
-statement, box or lone letter is there, since an explanation after "Answer: B" may discuss
-the other options; last of all, an answer whose last line is one option written out
+to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).") count only where no
+answer statement, box or lone letter is there, since an explanation after "Answer: B" may
+discuss the other options; last of all, an answer whose last line is one option written out
 ("C. 4.5 eV", not a list of them). A final choice that names two different letters
-("Answer: B or C", "Answer: A B C D", two boxes with different letters) is no choice: it
-scores as wrong, unless the text between them takes the first back ("\\boxed{B}. Wait,
-actually it is \\boxed{C}" chooses C; boxes.final_boxes).
+("Answer: B or C", "Answer: A B C D", "Answer: B, but it could be C", two boxes with
+different letters) is no choice: it scores as wrong, unless the text between them takes the
+first back ("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C; boxes.final_boxes).
 """
 
 from __future__ import annotations
@@ -69,12 +69,18 @@ _WEAKER = (
                re.IGNORECASE),
     # "Answer: 2 (option B)", "4.5 eV (choice C)"
     re.compile(r"\(\s*(?:option|choice)\s+" + _L + r"\s*\)", re.IGNORECASE),
+    # "The answer is not A. It's B.": a line that ends on "it's B"
+    re.compile(r"\b(?:it|that)(?:'s|\s+is)\s+(?:option\s+|choice\s+)?\(?((?-i:[A-J]))\)?"
+               r"[.!]?[ \t]*$", re.IGNORECASE | re.MULTILINE),
     # "Thus, (D)." : a short last word in parentheses
     re.compile(r"^[^\n()]{0,30}?\(\s*((?-i:[A-J]))\s*\)\s*\.?\s*$", re.MULTILINE),
 )
 # "C. 4.5 eV", "(B) 4.5 eV", "C: 4.5 eV": the letter, then the option's text
 _OPTION_LINE = re.compile(r"[(\[]?\s*((?-i:[A-J]))\s*(?:[).\]]\s*[:-]?|[:-])\s*\S.{0,120}")
 _ALSO = re.compile(r"^\s*(?:,|/|(?i:or|and)|&)\s*" + _L)  # a second letter, upper case
+# "Answer: B, but it could be C", "B (though it might also be D)": a hedge names a second
+_HEDGED = re.compile(r"^[\s,;(]*(?i:but|though|although|or)\s+(?i:it|this|the\s+answer)?\s*"
+                     r"(?i:could|might|may)\s+(?i:also\s+)?(?i:be\s+)?" + _L)
 # "Answer: A B C D": more letters, spaces between, to the end of the line
 _LISTED = re.compile(r"[)\]]?(?:[ \t]+[(\[]?((?-i:[A-J]))[)\]]?)+[ \t]*[.;]?[ \t]*(?:\n|$)")
 
@@ -119,10 +125,10 @@ def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
     if not found:
         return _last_line_option(text, letters)
     _, letter, end = max(found)
-    also = _ALSO.match(text[end:end + 40])
+    also = _ALSO.match(text[end:end + 40]) or _HEDGED.match(text[end:end + 80])
     listed = _LISTED.match(text[end:end + 40])
     if (also and also.group(1).upper() != letter) or listed:
-        return None  # "Answer: B or C", "Answer: A B C D" are no choice
+        return None  # "Answer: B or C", "Answer: A B C D", "B, but it could be C": no choice
     return letter
 
 

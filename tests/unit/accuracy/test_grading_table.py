@@ -120,6 +120,12 @@ CASES = [
     ("math500", "8", T + "The answer is 8 km/h.", True),
     ("math500", "10", T + "The answer is 10 meters squared", True),
     ("math500", "5", T + "The answer is 5 and 6.", False),
+    ("math500", "7", T + "The answer is 7 cm^2.", True),  # a unit with its power
+    ("math500", "9.8", T + "Final answer: 9.8 m/s^{2}", True),
+    ("math500", "4", T + "\\boxed{\\text{4 inches}}", True),  # the words inside \\text{}
+    ("math500", "5", T + "\\boxed{\\text{5 or 6}}", False),
+    ("math500", "\\frac{1}{2}", T + "\\boxed{\\frac{1}{2}.}", True),  # a full stop in the box
+    ("math500", "x", T + "\\boxed{x\\;}", True),
     ("math500", "\\frac{3}{4}", T + "The answer is $\\frac{3}{4}$.", True),
     # the statement ends where prose starts
     ("math500", "7", T + "The answer is 7, not 8.", True),
@@ -199,6 +205,10 @@ CASES = [
      "D.", True),
     ("gpqa_diamond", "D", T + "So it must be a mistake to pick B.\n\nAnswer: D", True),
     ("gpqa_diamond", "B", T + "Answer: 2 (option B)", True),
+    ("gpqa_diamond", "B", T + "The answer is not A, as shown. It's B.", True),
+    ("gpqa_diamond", "B", T + "Answer: B, but it could be C.", False),  # a hedge
+    ("gpqa_diamond", "B", T + "Answer: B (though it might also be D)", False),
+    ("gpqa_diamond", "B", T + "Answer: B, but it is not C.", True),
     # every letter listed is no choice, however it is spaced
     ("gpqa_diamond", "A", T + "Answer: A B C D", False),
     ("gpqa_diamond", "A", T + "Answer: (A) (B) (C) (D).", False),
