@@ -82,6 +82,11 @@ def resolve(name: str, weights: str = "real", local: bool = True) -> ResolvedMod
         out = convert_gguf(path, f"gguf-{path.stem}")
         return ResolvedModel(name=path.stem, path=str(out), revision=None,
                              origin=f"GGUF file {path.resolve()}, dequantized", dtype="float32")
+    if name.startswith((".", "/", "~")) or path.suffix == ".gguf":
+        raise ModelError(f"No model at {name!r}: {path.resolve()} does not exist. Check the "
+                         "path (a directory written by save_pretrained or a hub snapshot, or "
+                         "a .gguf file), or pass a model name from `harness models` or a hub "
+                         "id org/name.")
     if _looks_like_hub_id(name):
         check_hub_id(name)
         repo, _, rev = name.partition("@")

@@ -97,6 +97,8 @@ CASES = [
     ("backend-typo", TINY + ["--backend", "vlm"], r"Unknown backend 'vlm'.*Did you mean 'vllm'"),
     ("model-typo", ["bench", "--model", "qwq-23b"], r"Unknown model.*Did you mean 'qwq-32b'"),
     ("model-yaml-missing", ["bench", "--model", "some.yaml"], r"Model YAML some.yaml does not"),
+    ("model-dir-missing", ["bench", "--model", "{d}/no-such-dir"], r"No model at .*does not exi"),
+    ("model-gguf-missing", ["bench", "--model", "weights.gguf"], r"No model at 'weights.gguf'"),
     ("model-yaml-type", ["bench", "--model", "{d}/lots.yaml"],
      r"max_new_tokens: expected a whole number, got 'lots'"),
     ("model-yaml-bool", ["bench", "--model", "{d}/maybe.yaml"],
