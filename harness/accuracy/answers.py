@@ -7,8 +7,10 @@ truncated: it has no answer, scores 0, and is counted as truncated, never graded
 reasoning (which is what lm-eval's own handling does with an unclosed block).
 
 Math: every \\boxed{} of the answer part (several boxes with different values are one answer,
-a set or tuple, graded as a whole; boxes the text then takes back, "\\boxed{6}. Wait, actually
-it is \\boxed{7}", or rejects, "\\boxed{2}, not \\boxed{3}", are dropped: boxes.py); without a
+a set or tuple, graded as a whole; an equal value boxed twice, "\\boxed{(1,2)}" then
+"\\boxed{(1, 2)}", is one value; boxes the text then takes back, "\\boxed{6}. Wait, actually
+it is \\boxed{7}", rejects, "\\boxed{2}, not \\boxed{3}", or that approximate the box before,
+"\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}", are dropped: boxes.py); without a
 box, the last "answer is X" / "Answer: X" statement, else the last math expression or number,
 whichever ends later (numbers whole: decimals, signs, thousands separators and fractions).
 A statement ends where prose starts ("7, not 8", "7. Note that ..."), and a number followed
@@ -205,12 +207,29 @@ def extract_math(answer: str) -> str | None:
     answer = squeeze(answer)
     found = [_box_clean(b) for b in final_boxes(answer) if b]
     if found:
-        distinct = list(dict.fromkeys(found))
+        distinct = _distinct(found)
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
     if any(boxes(answer)):
         return None  # every box it wrote, it rejected ("it is not \\boxed{3}")
     stated = stated_answer(answer)
     return stated if stated is not None else last_value(answer)
+
+
+def _distinct(values: list[str]) -> list[str]:
+    """The boxes' values with repeats dropped: the same value spelled alike or, for a few
+    boxes, spelled differently ("(1,2)" and "(1, 2)", "\\frac{1}{2}" and "\\dfrac12"): one
+    answer written twice is not a tuple of two. Many different boxes are compared as written
+    (every pair through math-verify would cost quadratic time)."""
+    from harness.accuracy.equivalence import math_equal
+
+    spelled = list(dict.fromkeys(values))
+    if len(spelled) > 4:
+        return spelled
+    out: list[str] = []
+    for value in spelled:
+        if not any(math_equal(value, kept) for kept in out):
+            out.append(value)
+    return out
 
 
 def flat_results(results: list[Any]) -> list[str]:

@@ -43,16 +43,25 @@ _CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect
 _REJECTED = re.compile(r"\b(?:not|rather\s+than|instead\s+of)\s*\$*\s*\Z", re.IGNORECASE)
 
 
+# between two boxes, only a sign or words that make the second an approximation of the
+# first: "\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" (an equal value written twice,
+# "\\boxed{50\\%} = \\boxed{0.5}", is one answer by equivalence: answers.extract_math)
+_APPROXIMATED = re.compile(r"[\s$,(]*(?:\\approx|\\simeq|\\sim|≈|(?:(?:which|that)\s+is\s+|or\s+)?"
+                           r"(?:approximately|about|roughly|around))[\s$,:]*", re.IGNORECASE)
+
+
 def final_boxes(text: str) -> list[str]:
     """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
-    \\boxed{1}"), but only those after the last box that the text then corrects, and none
-    that the words before it reject ("\\boxed{2}, not \\boxed{3}")."""
+    \\boxed{1}"), but only those after the last box that the text then corrects, none that
+    the words before it reject ("\\boxed{2}, not \\boxed{3}"), and none that only approximate
+    the box before them ("\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" is 2\\sqrt{2})."""
     spans = _box_spans(text)
     first = 0
     for i in range(1, len(spans)):
         if _CORRECTION.search(text, spans[i - 1][1], spans[i][0]):
             first = i
-    kept = [(start, content) for start, _, content in spans[first:]]
+    kept = [(start, content) for i, (start, _, content) in enumerate(spans[first:], first)
+            if i == first or not _APPROXIMATED.fullmatch(text, spans[i - 1][1], start)]
     return [content for start, content in kept
             if not _REJECTED.search(text[max(0, start - 40):start])]
 

@@ -78,6 +78,12 @@ CASES = [
     ("math500", "3", T + "So \\boxed{3}. Therefore the answer is \\boxed{3}.", True),
     ("math500", "3", T + "It is \\boxed{3} or maybe \\boxed{5}.", False),
     ("math500", "3", "I first thought \\boxed{5}.</think>\n\nThe answer is \\boxed{3}.", True),
+    ("math500", "(1,2)", T + "\\boxed{(1,2)}\n\nSo the point is \\boxed{(1, 2)}.", True),
+    ("math500", "\\frac{1}{2}", T + "\\boxed{\\frac{1}{2}}, i.e. \\boxed{0.5}", True),
+    ("math500", "2\\sqrt{2}", T + "$\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}$", True),
+    ("math500", "2\\sqrt{2}", T + "\\boxed{2\\sqrt{2}} (approximately \\boxed{2.83})", True),
+    ("math500", "2", T + "\\boxed{2} = \\boxed{3}", False),  # two values, not one restated
+    ("math500", "-2,1", T + "\\boxed{x=-2} and \\boxed{x=1}", True),
     # a box the text then takes back is not part of the answer
     ("math500", "7", T + "\\boxed{6}\n\nWait, actually it is \\boxed{7}.", True),
     ("math500", "6", T + "\\boxed{6}\n\nWait, actually it is \\boxed{7}.", False),
