@@ -132,7 +132,9 @@ def _sandbox(suite: SuiteConfig, opts: BenchOptions) -> str | None:
         return None
     sandbox.allow_weak(opts.allow_weak_sandbox)
     try:
-        return sandbox.check()
+        mode = sandbox.check()
+        sandbox.self_test()
+        return mode
     except sandbox.SandboxUnavailable as exc:
         raise HarnessError(f"Suite {suite.name} runs model-written code. {exc}") from exc
 

@@ -55,11 +55,32 @@ def _system_dirs() -> list[str]:
     return args
 
 
-def bwrap_argv(work: Path, python: str, tmpfs_bytes: int, script: str = "main.py"
-               ) -> list[str]:
+# Sets the process limit inside the jail's user namespace and runs the program: used where
+# prlimit (util-linux) is missing
+_SET_NPROC = ("import os, resource, sys; n = int(sys.argv[1]); "
+              "resource.setrlimit(resource.RLIMIT_NPROC, (n, n)); os.execv(sys.argv[2], "
+              "sys.argv[2:])")
+
+
+def process_limit(python: str, processes: int | None) -> list[str]:
+    """The command prefix that caps the program's processes from inside its own user
+    namespace. An ordinary user's process limit counts every process and thread of that user
+    in the namespace where it is set: set before the jail, a cap of 32 refuses even the
+    jail's first process on a machine where the user already runs 32 (a desktop, or the
+    harness's own threads). Set inside, it counts the jail's processes only (Linux 5.14 and
+    later count the limit per user namespace). Empty for no cap."""
+    if processes is None:
+        return []
+    if os.access("/usr/bin/prlimit", os.X_OK):
+        return ["/usr/bin/prlimit", f"--nproc={processes}:{processes}", "--"]
+    return [python, "-I", "-S", "-c", _SET_NPROC, str(processes)]
+
+
+def bwrap_argv(work: Path, python: str, tmpfs_bytes: int, script: str = "main.py",
+               processes: int | None = None) -> list[str]:
     """The bubblewrap command that runs `python -I main.py` in `work` (see sandbox's
     module docstring for what each part keeps out); script "-" reads the program from
-    stdin."""
+    stdin; `processes` caps its processes from inside the jail (process_limit)."""
     args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--hostname", "sandbox", *_system_dirs()]
     if not python.startswith("/usr/"):  # a pyenv or conda Python: its install, read-only
@@ -71,15 +92,18 @@ def bwrap_argv(work: Path, python: str, tmpfs_bytes: int, script: str = "main.py
              "--bind", str(work), "/work", "--chdir", "/work", "--clearenv",
              "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
              "--setenv", "HOME", "/work", "--setenv", "TMPDIR", "/tmp",
-             "--", python, "-I", script]
+             "--", *process_limit(python, processes), python, "-I", script]
     return args
 
 
-def weak_argv(python: str, script: str = "main.py") -> list[str]:
-    """The older layers, for machines without bubblewrap whose user accepted them."""
-    unshare = shutil.which("unshare")
-    prefix = ["unshare", "-U", "-r", "-n", "-p", "-f"] if unshare else []
-    return prefix + [python, "-I", script]
+def weak_argv(python: str, script: str = "main.py", processes: int | None = None
+              ) -> list[str]:
+    """The older layers, for machines without bubblewrap whose user accepted them; the
+    process cap applies inside unshare's user namespace (without unshare there is none)."""
+    if not shutil.which("unshare"):
+        return [python, "-I", script]
+    return (["unshare", "-U", "-r", "-n", "-p", "-f"] + process_limit(python, processes)
+            + [python, "-I", script])
 
 
 @functools.lru_cache(maxsize=1)

@@ -114,6 +114,27 @@ def check() -> str:
     raise SandboxUnavailable(INSTALL)
 
 
+# a program like HumanEval's: a second interpreter beside the first
+_PROBE = ("import subprocess, sys\n"
+          "print(subprocess.run([sys.executable, '-c', 'print(6 * 7)'], capture_output=True,"
+          " text=True).stdout.strip())\n")
+
+
+def self_test(limits: Limits | None = None) -> None:
+    """Run a known-good program the way code suites run theirs (the jail, its limits, a
+    second interpreter); SandboxUnavailable with what happened where it does not pass, since
+    then every sample would score 0 whatever the model wrote."""
+    out = run_program(_PROBE, limits or Limits(), must_finish=True)
+    if not (out.passed and out.stdout.split()[:1] == ["42"]):
+        raise SandboxUnavailable(
+            f"The sandbox could not run a known-good test program here ({out.status}, "
+            f"isolation {', '.join(out.isolation) or 'none'}): {out.stdout.strip()[-400:]!r}. "
+            "Every code sample would score 0, so the suite stops before the model loads. "
+            "Fix what the message names (for bubblewrap: unprivileged user namespaces, "
+            "or the per-user process limit, `ulimit -u`), or pass --allow-weak-sandbox to "
+            "try the older layers.")
+
+
 def _root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -159,11 +180,15 @@ def _run(code: str, limits: Limits, stdin: str, source_on_stdin: bool,
             if not source_on_stdin:
                 os.chown(work / "main.py", uid, uid)
         python = jail.interpreter()
+        # the process cap: per fresh user id where root gives one (set before the jail),
+        # else inside the jail's user namespace (jail.process_limit)
+        namespaced = mode == "bubblewrap" or shutil.which("unshare") is not None
+        inner = limits.processes if uid is None and namespaced else None
         if mode == "bubblewrap":
-            argv = jail.bwrap_argv(work, python, limits.tmpfs_bytes, script)
+            argv = jail.bwrap_argv(work, python, limits.tmpfs_bytes, script, inner)
             isolation = ["bubblewrap", "namespaces:all", "private-fs", "fd-output"]
         else:
-            argv = jail.weak_argv(python, script)
+            argv = jail.weak_argv(python, script, inner)
             isolation = ["weak", "tempdir", "clean-env", "process-group"]
         isolation.append(f"user:uid-{uid}" if uid is not None else "user:caller")
         group = jail.Cgroup.create(limits.memory_bytes, limits.processes)
@@ -174,7 +199,7 @@ def _run(code: str, limits: Limits, stdin: str, source_on_stdin: bool,
                 group.enter(os.getpid())
             for res, value in ((resource.RLIMIT_CPU, limits.cpu_s),
                                (resource.RLIMIT_AS, None if group else limits.memory_bytes),
-                               (resource.RLIMIT_NPROC, limits.processes),
+                               (resource.RLIMIT_NPROC, None if inner else limits.processes),
                                (resource.RLIMIT_FSIZE, limits.output_bytes),
                                (resource.RLIMIT_NOFILE, limits.open_files)):
                 if value is not None:

@@ -22,6 +22,17 @@ def test_a_code_suite_without_bubblewrap_stops_with_the_install_command(
     assert not (results_dir / "runs").exists()  # nothing was started
 
 
+def test_a_jail_that_cannot_run_a_good_program_stops_the_bench(
+        results_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """bubblewrap is there but the jail fails (here: a process cap too small for bwrap
+    itself): every sample would score 0, so the bench stops, saying what happened."""
+    real = sandbox.self_test
+    monkeypatch.setattr(sandbox, "self_test", lambda: real(sandbox.Limits(processes=1)))
+    with pytest.raises(HarnessError, match="known-good test program.*Creating new namespace"):
+        run_bench(BenchOptions(model="tiny-random", suite="humaneval", limit=1))
+    assert not (results_dir / "runs").exists()
+
+
 def test_accepting_the_weak_layers_is_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jail, "bwrap_works", lambda: False)
     opts = BenchOptions(model="tiny-random", suite="humaneval", allow_weak_sandbox=True)

@@ -25,11 +25,15 @@ import dataclasses, json, sys
 sys.path.insert(0, sys.argv[1])
 from harness.accuracy import jail, sandbox
 ask = json.load(sys.stdin)
+import subprocess
+busy = [subprocess.Popen(["sleep", "60"]) for _ in range(ask["busy"])]
 if ask["weak"]:
     jail.bwrap_works = lambda: False
     sandbox.allow_weak(True)
 from harness.accuracy.sandbox import Limits, run_many
 outs = run_many(ask["codes"], Limits(**ask["limits"]), workers=ask["workers"])
+for p in busy:
+    p.kill()
 print(json.dumps([dataclasses.asdict(o) for o in outs]))
 """
 
@@ -46,14 +50,21 @@ class Jailer:
     gid: int | None = None
 
     def many(self, codes: list[str], limits: Limits, workers: int = 2,
-             weak: bool = False) -> list[Outcome]:
+             weak: bool = False, busy: int = 0) -> list[Outcome]:
         """Run every program, in parallel, and return their outcomes in order; `weak` runs
-        them under the older layers instead of the jail (ordinary user only)."""
+        them under the older layers instead of the jail (ordinary user only); `busy` other
+        processes of the caller's run meanwhile."""
         if self.uid is None:
             assert not weak, "the weak layers are tested through the ordinary user"
-            return run_many(codes, limits, workers=workers)
+            others = [subprocess.Popen(["sleep", "60"]) for _ in range(busy)]
+            try:
+                return run_many(codes, limits, workers=workers)
+            finally:
+                for p in others:
+                    p.kill()
+                    p.wait()
         ask = {"codes": codes, "limits": dataclasses.asdict(limits), "workers": workers,
-               "weak": weak}
+               "weak": weak, "busy": busy}
         # -I: the sandbox imported is the user's own copy, never the checkout's
         run = subprocess.run(["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}",
                               "--init-groups", "/usr/bin/python3", "-I", "-c", DRIVER,
