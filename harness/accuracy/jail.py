@@ -107,17 +107,27 @@ def weak_argv(python: str, script: str = "main.py", processes: int | None = None
 
 
 @functools.lru_cache(maxsize=1)
-def bwrap_works() -> bool:
-    """Whether bubblewrap can build a jail here (installed, and user namespaces allowed)."""
-    if shutil.which("bwrap") is None or sys.platform != "linux":
-        return False
+def bwrap_failure() -> str | None:
+    """Why bubblewrap cannot build a jail here ("not installed", or what it printed), or
+    None where it can."""
+    if sys.platform != "linux":
+        return f"not available on {sys.platform}"
+    if shutil.which("bwrap") is None:
+        return "not installed"
     try:
         probe = subprocess.run(["bwrap", "--unshare-all", "--die-with-parent",
                                 *_system_dirs(), "--", "/usr/bin/true"],
                                capture_output=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if probe.returncode == 0:
+        return None
+    return probe.stderr.decode(errors="replace").strip()[-300:] or f"exit {probe.returncode}"
+
+
+def bwrap_works() -> bool:
+    """Whether bubblewrap can build a jail here (installed, and user namespaces allowed)."""
+    return bwrap_failure() is None
 
 
 class Cgroup:

@@ -60,6 +60,16 @@ INSTALL = ("bubblewrap is not installed, and code suites run model-written progr
            "run.json and shown in the tables).")
 
 
+BLOCKED = ("bubblewrap is installed but cannot build a jail here ({failure!r}), and code "
+           "suites run model-written programs only inside it. It needs unprivileged user "
+           "namespaces: inside a Docker container, the default seccomp profile refuses them "
+           "(run the container with `--security-opt seccomp=unconfined`, or the harness on the "
+           "host); Ubuntu 23.10 and later restrict them through AppArmor (`sysctl "
+           "kernel.apparmor_restrict_unprivileged_userns`); elsewhere `sysctl "
+           "user.max_user_namespaces` may be 0. Or pass --allow-weak-sandbox to run them with "
+           "namespaces and rlimits only (recorded in run.json and shown in the tables).")
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one program may use."""
@@ -111,7 +121,8 @@ def check() -> str:
         return "bubblewrap"
     if _weak_allowed:
         return "weak"
-    raise SandboxUnavailable(INSTALL)
+    failure = jail.bwrap_failure() if shutil.which("bwrap") else None
+    raise SandboxUnavailable(BLOCKED.format(failure=failure) if failure else INSTALL)
 
 
 # a program like HumanEval's: a second interpreter beside the first

@@ -249,6 +249,18 @@ def test_without_bubblewrap_code_refuses_unless_accepted(monkeypatch: pytest.Mon
         sandbox.allow_weak(False)
 
 
+def test_a_blocked_bubblewrap_says_why_not_to_install_it(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Installed, but user namespaces refused (a Docker container's seccomp profile, Ubuntu's
+    AppArmor restriction): the message names that, not the install command."""
+    monkeypatch.setattr(jail, "bwrap_failure",
+                        lambda: "bwrap: setting up uid map: Permission denied")
+    with pytest.raises(sandbox.SandboxUnavailable,
+                       match=r"installed but cannot build.*uid map.*seccomp.*AppArmor") as exc:
+        sandbox.check()
+    assert "apt-get install" not in str(exc.value)
+
+
 SECRETS = {".ssh/id_rsa": "ssh", ".cache/huggingface/token": "hf", ".bashrc": "rc",
            ".ssh/authorized_keys": "keys"}
 ATTACK = textwrap.dedent("""\
