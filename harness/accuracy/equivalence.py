@@ -5,7 +5,9 @@ dataset (tuples, intervals, sets, unions, several roots, `\\text{}` answers, deg
 and thousands separators are all its business). A predicted answer is parsed the same way,
 and an inequality predicted for an interval gold is compared as the set it describes
 (`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's allow_set_relation_comp; "x < 0 or x > 1"
-is the union of the two). If
+is the union of the two). A gold that names option letters (MATH's multiple-choice
+answers: `\\text{(C)}`, `\\text{A, C}`) is compared as the set of letters the prediction
+names ("C", "(C) 42", "C, A"), which math-verify reads as different strings. If
 math-verify cannot parse one of the two, the verdict is an exact string match of the two, so
 an unparseable answer is never passed by accident.
 
@@ -47,6 +49,11 @@ def math_equal(predicted: str | None, gold: str) -> bool:
 
     if predicted is None or not predicted.strip():
         return False
+    options = _option_letters(gold)
+    if options is not None:  # "\\text{(C)}", "\\text{A, C}": the letters chosen, as a set
+        chosen = _option_letters(predicted) or _option_with_value(predicted)
+        if chosen is not None:
+            return chosen == options
     gold_parsed, pred_parsed = _parse(gold), _parse(predicted)
     if not gold_parsed or not pred_parsed:
         return predicted.strip() == gold.strip()
@@ -55,6 +62,36 @@ def math_equal(predicted: str | None, gold: str) -> bool:
         return True
     union = _relations_as_set(pred_parsed[0])
     return union is not None and bool(verify(gold_parsed[0], union, timeout_seconds=5))
+
+
+_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|mathbf|textrm|mbox)\s*\{([^{}]*)\}")
+_LETTER_LIST = re.compile(r"\(?([A-J])\)?(?:\s*(?:,|\\,|and|;)?\s*\(?([A-J])\)?)*")
+
+
+def _unwrapped(text: str) -> str:
+    for _ in range(3):
+        text = _WRAPPERS.sub(r"\1", text)
+    return text.replace("\\ ", " ").replace("~", " ").strip().rstrip(".")
+
+
+def _option_letters(text: str) -> frozenset[str] | None:
+    """The option letters an answer names ("\\text{(C)}", "A, C", "\\text{(A), (C)}"), or
+    None where it is not only letters. MATH's multiple-choice golds are written this way,
+    and math-verify reads "A, C" beside "\\text{A, C}" as different."""
+    plain = _unwrapped(text)
+    if not _LETTER_LIST.fullmatch(plain):
+        return None
+    return frozenset(re.findall(r"[A-J]", plain))
+
+
+def _option_with_value(text: str) -> frozenset[str] | None:
+    """"(C) 42", "\\textbf{(C)}\\ 42": an option letter in brackets, then its value (and no
+    other option: "(C) 5, (D) 6" chooses none)."""
+    plain = _unwrapped(text)
+    m = re.match(r"\(([A-J])\)\s*\S", plain)
+    if not m or set(re.findall(r"\(([A-J])\)", plain)) != {m.group(1)}:
+        return None
+    return frozenset(m.group(1))
 
 
 def _relations_as_set(parsed: Any) -> Any:

@@ -74,6 +74,15 @@ CASES = [
     ("math500", "\\frac{1}{2}", T + "\\boxed{0.5}", True),
     ("math500", "\\pi", T + "\\boxed{3.14}", False),
     ("math500", "4", T + "The side is \\boxed{4 \\text{ cm}}.", True),
+    # MATH's option-letter golds: the letters chosen, as a set
+    ("math500", "\\text{(C)}", T + "\\boxed{\\textbf{(C)}\\ 42}", True),
+    ("math500", "\\text{(C)}", T + "\\boxed{(D)\\ 42}", False),
+    ("math500", "\\text{(C)}", T + "\\boxed{(C)\\ 5, (D)\\ 6}", False),
+    ("math500", "\\text{A, C}", T + "\\boxed{A, C}", True),
+    ("math500", "\\text{A, C}", T + "\\boxed{C,A}", True),
+    ("math500", "\\text{A, C}", T + "\\boxed{\\text{(A), (C)}}", True),
+    ("math500", "\\text{A, C}", T + "\\boxed{A, C, D}", False),
+    ("math500", "\\text{A, C}", T + "\\boxed{A}", False),
     # several boxes: the same value twice is one answer, two values for one number is none
     ("math500", "3", T + "So \\boxed{3}. Therefore the answer is \\boxed{3}.", True),
     ("math500", "3", T + "It is \\boxed{3} or maybe \\boxed{5}.", False),
@@ -243,7 +252,7 @@ def test_the_table_is_large_enough() -> None:
 MATH500_GOLDS = [
     "(2,4)", "\\left( 3, \\frac{\\pi}{2} \\right)", "[-2,7]", "(-\\infty,-2)\\cup(3,\\infty)",
     "(-\\infty, 0]", "[0,1)", "-2,1", "1, -2, 3", "\\{1,2\\}", "(1,2,3)",
-    "\\text{Evelyn}", "\\text{(C)}", "\\text{odd}", "\\text{neither}",
+    "\\text{Evelyn}", "\\text{(C)}", "\\text{A, C}", "\\text{odd}", "\\text{neither}",
     "10^\\circ", "30^\\circ", "5\\%", "\\$32,\\!348", "1,\\!234", "6 - 5i",
     "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "y = 2x+3", "x^2+7x+10", "\\sqrt{2}",
     "3\\sqrt{3}", "\\frac{14}{3}", "-\\frac{1}{2}", "\\dfrac{9}{7}", "\\pi", "2\\pi",
