@@ -200,11 +200,23 @@ def last_value(answer: str) -> str | None:
     return last_number(answer)
 
 
+# Unicode math that math-verify does not read (it reads π, ≤ and °): as LaTeX
+_SYMBOLS = {"∞": r"\infty ", "·": r"\cdot ", "×": r"\times ", "÷": r"\div ", "±": r"\pm ",
+            "≠": r"\neq ", "−": "-", "²": "^2", "³": "^3"}
+_ROOT = re.compile(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\{[^{}]*\}|\([^()]*\))")
+
+
+def latex_symbols(text: str) -> str:
+    """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX."""
+    text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)
+    return re.sub("[" + "".join(_SYMBOLS) + "]", lambda m: _SYMBOLS[m.group()], text)
+
+
 def extract_math(answer: str) -> str | None:
     """The final answer of a math problem's answer part: its boxes (several different ones
     joined into one comma-separated answer), else a stated answer, else the last math
     expression or number. The fallbacks are used only where the answer part holds no box."""
-    answer = squeeze(answer)
+    answer = latex_symbols(squeeze(answer))
     found = [_box_clean(b) for b in final_boxes(answer) if b]
     if found:
         distinct = _distinct(found)

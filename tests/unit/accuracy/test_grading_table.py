@@ -74,6 +74,12 @@ CASES = [
     ("math500", "\\frac{1}{2}", T + "\\boxed{0.5}", True),
     ("math500", "\\pi", T + "\\boxed{3.14}", False),
     ("math500", "4", T + "The side is \\boxed{4 \\text{ cm}}.", True),
+    # Unicode math that math-verify does not read, as LaTeX
+    ("math500", "12\\sqrt{3}", T + "The area is 12√3.", True),
+    ("math500", "\\frac{\\sqrt{2}}{2}", T + "\\boxed{√2/2}", True),
+    ("math500", "(-\\infty, 3]", T + "\\boxed{(-∞, 3]}", True),
+    ("math500", "\\sqrt{x+1}", T + "\\boxed{√(x+1)}", True),
+    ("math500", "\\sqrt{x+2}", T + "\\boxed{√(x+1)}", False),
     # MATH's option-letter golds: the letters chosen, as a set
     ("math500", "\\text{(C)}", T + "\\boxed{\\textbf{(C)}\\ 42}", True),
     ("math500", "\\text{(C)}", T + "\\boxed{(D)\\ 42}", False),
