@@ -16,8 +16,7 @@ whichever ends later (numbers whole: decimals, signs, thousands separators and f
 A statement ends where prose starts ("7, not 8", "7. Note that ..."), and a number followed
 by plain words ("18 dollars", "8 km/h") is the number, which math-verify would otherwise
 read as a product of variables. Equivalence is math-verify's (equivalence.py); letters are
-letters.py's. Code: the last fenced Python block, else the last untagged one (the last that
-defines the function asked for, where one does).
+letters.py's; code blocks are code_blocks.py's.
 """
 
 from __future__ import annotations
@@ -251,34 +250,3 @@ def flat_results(results: list[Any]) -> list[str]:
     for r in results:
         out.extend(str(x) for x in (r if isinstance(r, list) else [r]))
     return out
-
-
-_FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)```", re.DOTALL)
-# the tags models put on Python fences
-_ALIASES = {"python": ("python", "python3", "py", "py3")}
-
-
-def defines_function(code: str, name: str) -> bool:
-    """Does `code` hold a `def name(` (a method too)?"""
-    return re.search(rf"^\s*(?:async\s+)?def\s+{re.escape(name)}\s*\(", code,
-                     re.MULTILINE) is not None
-
-
-def extract_code(answer: str, language: str = "python", defines: str | None = None
-                 ) -> str | None:
-    """The solution's code block: the last fenced block tagged with the language (`python`,
-    `python3`, `py`, any case), else the last untagged one, since an untagged block after
-    the solution is usually its sample input or output; with `defines`, the last block that
-    defines that function where one does (a usage example after the solution is not the
-    solution). An unclosed last fence counts up to the end of the text."""
-    tags = _ALIASES.get(language, (language,))
-    found = list(_FENCE.finditer(answer))
-    tagged = [m.group(2) for m in found if m.group(1).lower() in tags]
-    plain = [m.group(2) for m in found if not m.group(1)]
-    rest = answer[found[-1].end():] if found else answer
-    opened = re.search(r"```[ \t]*([\w+#.-]*)[^\n]*\n?", rest)
-    if opened and opened.group(1).lower() in tags:  # an unclosed last fence: the text's end
-        tagged.append(rest[opened.end():])
-    ordered = ([[b for b in group if defines_function(b, defines)] for group in (tagged, plain)]
-               if defines else []) + [tagged, plain]
-    return next((group[-1] for group in ordered if group), None)

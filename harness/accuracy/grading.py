@@ -13,7 +13,8 @@ import random
 from typing import Any
 
 from harness.accuracy import lcb
-from harness.accuracy.answers import cut, extract_code, extract_math, flat_results
+from harness.accuracy.answers import cut, extract_math, flat_results
+from harness.accuracy.code_blocks import extract_code
 from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.letters import extract_letter
 from harness.accuracy.programs import code_program

@@ -32,7 +32,8 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from harness.accuracy.answers import cut, extract_code, flat_results
+from harness.accuracy.answers import cut, flat_results
+from harness.accuracy.code_blocks import extract_code
 from harness.accuracy.programs import CHILD_LOOP, PARENT
 from harness.accuracy.sandbox import Limits, run_program
 from harness.accuracy.stats import scores

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from harness.accuracy.answers import defines_function
+from harness.accuracy.code_blocks import defines_function
 
 # The tests' side: the function under test is a proxy to a second process that holds the
 # model's code. Values cross as marshal data (only builtin types can), framed by length.

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from harness.accuracy import answers, grading, programs
+from harness.accuracy import code_blocks, grading, programs
 from harness.models import packaged_file
 
 R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
@@ -56,7 +56,7 @@ def test_hostile_solution_fails_without_stopping_the_run() -> None:
     ("```c++\nint x;\n```", None),
 ])
 def test_extract_code(answer: str, code: str | None) -> None:
-    assert answers.extract_code(answer) == code
+    assert code_blocks.extract_code(answer) == code
 
 
 def test_every_canonical_solution_passes_through_the_jail() -> None:

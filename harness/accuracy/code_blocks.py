@@ -1,0 +1,42 @@
+"""The code of a code answer: which fenced block of the answer part is the solution.
+
+The last fenced block tagged with the language (`python`, `python3`, `py`, any case), else the
+last untagged one, since an untagged block after the solution is usually its sample input or
+output; where the problem names a function, the last block that defines it, since a usage
+example after the solution is not the solution. An unclosed last fence (a generation that
+stopped inside it) counts up to the end of the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)```", re.DOTALL)
+# the tags models put on Python fences
+_ALIASES = {"python": ("python", "python3", "py", "py3")}
+
+
+def defines_function(code: str, name: str) -> bool:
+    """Does `code` hold a `def name(` (a method too)?"""
+    return re.search(rf"^\s*(?:async\s+)?def\s+{re.escape(name)}\s*\(", code,
+                     re.MULTILINE) is not None
+
+
+def extract_code(answer: str, language: str = "python", defines: str | None = None
+                 ) -> str | None:
+    """The solution's code block: the last fenced block tagged with the language (`python`,
+    `python3`, `py`, any case), else the last untagged one, since an untagged block after
+    the solution is usually its sample input or output; with `defines`, the last block that
+    defines that function where one does (a usage example after the solution is not the
+    solution). An unclosed last fence counts up to the end of the text."""
+    tags = _ALIASES.get(language, (language,))
+    found = list(_FENCE.finditer(answer))
+    tagged = [m.group(2) for m in found if m.group(1).lower() in tags]
+    plain = [m.group(2) for m in found if not m.group(1)]
+    rest = answer[found[-1].end():] if found else answer
+    opened = re.search(r"```[ \t]*([\w+#.-]*)[^\n]*\n?", rest)
+    if opened and opened.group(1).lower() in tags:  # an unclosed last fence: the text's end
+        tagged.append(rest[opened.end():])
+    ordered = ([[b for b in group if defines_function(b, defines)] for group in (tagged, plain)]
+               if defines else []) + [tagged, plain]
+    return next((group[-1] for group in ordered if group), None)
