@@ -213,8 +213,9 @@ def latex_symbols(text: str) -> str:
 
 def extract_math(answer: str) -> str | None:
     """The final answer of a math problem's answer part: its boxes (several different ones
-    joined into one comma-separated answer), else a stated answer, else the last math
-    expression or number. The fallbacks are used only where the answer part holds no box."""
+    joined into one comma-separated answer), else a stated answer, else the display formula
+    under a "Final Answer" heading, else the last math expression or number. The fallbacks
+    are used only where the answer part holds no box."""
     answer = latex_symbols(squeeze(answer))
     found = [_box_clean(b) for b in final_boxes(answer) if b]
     if found:
@@ -223,7 +224,24 @@ def extract_math(answer: str) -> str | None:
     if any(boxes(answer)):
         return None  # every box it wrote, it rejected ("it is not \\boxed{3}")
     stated = stated_answer(answer)
-    return stated if stated is not None else last_value(answer)
+    if stated is not None:
+        return stated
+    return headed_display(answer) or last_value(answer)
+
+
+# "**Final Answer**", "## Final Answer", "Final answer:" alone on its line
+_HEADING = re.compile(r"^[#*_\s]*final\s+answer[*_:\s]*$", re.IGNORECASE | re.MULTILINE)
+_DISPLAY = re.compile(r"\$\$(.{1,800}?)\$\$|\\\[(.{1,800}?)\\\]", re.DOTALL)
+
+
+def headed_display(answer: str) -> str | None:
+    """The first display formula under the last "Final Answer" heading: "**Final Answer**
+    \\[ \\frac{3}{8} \\] This is because 8 outcomes ..." is 3/8, where the last number is 8."""
+    heads = list(_HEADING.finditer(answer))
+    shown = _DISPLAY.search(answer, heads[-1].end()) if heads else None
+    if shown is None:
+        return None
+    return _clean(next(g for g in shown.groups() if g is not None)) or None
 
 
 def _distinct(values: list[str]) -> list[str]:

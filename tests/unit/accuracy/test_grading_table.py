@@ -123,6 +123,8 @@ CASES = [
     ("math500", "\\frac{3}{8}", T + "**Final Answer**\n\\[ \\frac{3}{8} \\]", True),
     ("math500", "\\frac{3}{8}", T + "The final answer is:\n\\[\n\\frac{3}{8}\n\\]", True),
     ("math500", "\\frac{3}{8}", T + "The answer is \\[ \\frac{3}{8} \\]", True),
+    ("math500", "\\frac{3}{8}", T + "**Final Answer**\n\\[\n\\frac{3}{8}\n\\]\nThis is because 8"
+     " outcomes are equally likely.", True),  # the display under the heading, not the 8
     ("math500", "\\frac{3}{8}", T + "So we get $x = \\frac{3}{8}$.", True),
     ("math500", "8", T + "So we get $x = \\frac{3}{8}$.", False),
     ("math500", "2", T + "We had $x = 5$ and $y = 3$, so the difference is 2.", True),
