@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from harness.accuracy.boxes import boxed_hedge_spelled, boxes, final_boxes
+from harness.accuracy.boxes import boxed_hedge_spelled, boxes, final_boxes, hedge_after_last_box
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,8 @@ def extract_math(answer: str) -> str | None:
     answer = latex_symbols(squeeze(answer))
     found = [_box_clean(b) for b in final_boxes(answer) if b]
     if found:
-        distinct = _distinct(found)
+        hedge = hedge_after_last_box(answer)  # "\\boxed{5} (or 6)": no single answer
+        distinct = _distinct(found + ([_clean(hedge)] if hedge else []))
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
     if any(boxes(answer)):
         return None  # every box it wrote, it rejected ("it is not \\boxed{3}")

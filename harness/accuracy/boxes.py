@@ -66,6 +66,21 @@ def final_boxes(text: str) -> list[str]:
             if not _REJECTED.search(text[max(0, start - 40):start])]
 
 
+# right after the last box, a second value offered beside it: "\\boxed{5} (or 6)",
+# "\\boxed{5} \\quad (\\text{or } 6)", "\\boxed{5}, or possibly 6"
+_HEDGE_AFTER = re.compile(r"\s*\$*\s*(?:\\[,;:!]|\\q?quad|~|\s)*[,;]?\s*\(?\s*(?:\\text\s*\{\s*)?"
+                          r"or\s+(?:maybe\s+|possibly\s+|perhaps\s+)?(?:\}\s*)?\$?\s*"
+                          r"([-−]?[\d\\][^()$\n]{0,40}?)\s*\$?\s*[).,;]*\s*(?:\n|$)")
+
+
+def hedge_after_last_box(text: str) -> str | None:
+    """The value offered after the answer's last box ("\\boxed{5} (or 6)" offers 6), or
+    None. The caller decides whether it restates the box ("(or 0.5)" after 1/2) or hedges."""
+    spans = _box_spans(text)
+    m = _HEDGE_AFTER.match(text, spans[-1][1]) if spans else None
+    return m.group(1).strip() if m else None
+
+
 def last_boxed(text: str) -> str | None:
     """Content of the last closed \\boxed{...}, or None."""
     found = boxes(text)

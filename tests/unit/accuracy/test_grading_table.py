@@ -159,6 +159,9 @@ CASES = [
     ("math500", "8", T + "The answer is 7 (or maybe 8).", False),
     ("math500", "5", T + "\\boxed{5 \\text{ (or 3)}}", False),  # the same hedge in a box
     ("math500", "3", T + "\\boxed{5 \\lor 3}", False),
+    ("math500", "5", T + "\\boxed{5} \\quad (\\text{or } 6)", False),  # a hedge after the box
+    ("math500", "5", T + "$\\boxed{5}$, or possibly $6$.", False),
+    ("math500", "\\frac{1}{2}", T + "\\boxed{\\frac{1}{2}} (or 0.5)", True),  # restated
     ("math500", "3, 5", T + "\\boxed{5 \\text{ or } 3}", True),  # both roots, as a set
     ("math500", "\\frac{1}{2}", T + "The answer is $\\frac{1}{2}$, which is 0.5.", True),
     ("math500", "12", T + "The answer is 12 by symmetry.", True),
