@@ -90,12 +90,14 @@ def run_bench(opts: BenchOptions) -> Path:
     preflight.check_gpus(known, backend_name, args, opts.device)
     model = models.resolve(opts.model, weights=opts.weights, local=backend_name not in REMOTE)
     suite = suite or get_suite(default_suite(model))
-    jail = _sandbox(suite, opts)  # before any weight is loaded: code suites need the jail
+    jail, jail_python = _sandbox(suite, opts)  # before any weight is loaded
     if opts.weights != "random":  # IFEval's grader needs punkt_tab: stop now, not at the end
         nltk_data.ensure(suite)
     run_dir = files.new_run_dir(root, model.name, suite.name)
-    bench = _Bench(dataclasses.replace(_base_record(run_dir, opts, suite, model,
-                                                    backend_name), sandbox=jail))
+    base = _base_record(run_dir, opts, suite, model, backend_name)
+    if jail_python:  # the Python that runs model-written code
+        base.versions["sandbox_python"] = jail_python
+    bench = _Bench(dataclasses.replace(base, sandbox=jail))
     write_run(run_dir / "run.json", bench.run)
     t0 = time.perf_counter()
     try:
@@ -121,20 +123,19 @@ def _include(path: str | None) -> str | None:
     return str(Path(path).resolve())
 
 
-def _sandbox(suite: SuiteConfig, opts: BenchOptions) -> str | None:
+def _sandbox(suite: SuiteConfig, opts: BenchOptions) -> tuple[str | None, str | None]:
     """How a suite's model-written programs will be confined: "bubblewrap", "weak" (accepted
-    with --allow-weak-sandbox), or None for a suite that runs no code; HarnessError where
-    bubblewrap is missing and the weak layers were not accepted."""
+    with --allow-weak-sandbox), or None for a suite that runs no code; and the version of the
+    Python that runs them. HarnessError where bubblewrap is missing and the weak layers were
+    not accepted, or where the jail cannot run a known-good program."""
     from harness.accuracy import sandbox
     from harness.accuracy.tasks import runs_code
 
     if opts.weights == "random" or not any(runs_code(t) for t in suite.tasks):
-        return None
+        return None, None
     sandbox.allow_weak(opts.allow_weak_sandbox)
     try:
-        mode = sandbox.check()
-        sandbox.self_test()
-        return mode
+        return sandbox.check(), sandbox.self_test()
     except sandbox.SandboxUnavailable as exc:
         raise HarnessError(f"Suite {suite.name} runs model-written code. {exc}") from exc
 

@@ -126,17 +126,19 @@ def check() -> str:
 
 
 # a program like HumanEval's: a second interpreter beside the first
-_PROBE = ("import subprocess, sys\n"
+_PROBE = ("import platform, subprocess, sys\n"
           "print(subprocess.run([sys.executable, '-c', 'print(6 * 7)'], capture_output=True,"
-          " text=True).stdout.strip())\n")
+          " text=True).stdout.strip(), platform.python_version())\n")
 
 
-def self_test(limits: Limits | None = None) -> None:
+def self_test(limits: Limits | None = None) -> str:
     """Run a known-good program the way code suites run theirs (the jail, its limits, a
-    second interpreter); SandboxUnavailable with what happened where it does not pass, since
-    then every sample would score 0 whatever the model wrote."""
+    second interpreter) and return the version of the Python that runs model code (run.json
+    records it: a solution may need a newer one); SandboxUnavailable with what happened
+    where it does not pass, since then every sample would score 0 whatever it wrote."""
     out = run_program(_PROBE, limits or Limits(), must_finish=True)
-    if not (out.passed and out.stdout.split()[:1] == ["42"]):
+    words = out.stdout.split()
+    if not (out.passed and words[:1] == ["42"] and len(words) >= 2):
         raise SandboxUnavailable(
             f"The sandbox could not run a known-good test program here ({out.status}, "
             f"isolation {', '.join(out.isolation) or 'none'}): {out.stdout.strip()[-400:]!r}. "
@@ -144,6 +146,7 @@ def self_test(limits: Limits | None = None) -> None:
             "Fix what the message names (for bubblewrap: unprivileged user namespaces, "
             "or the per-user process limit, `ulimit -u`), or pass --allow-weak-sandbox to "
             "try the older layers.")
+    return words[1]
 
 
 def _root() -> bool:

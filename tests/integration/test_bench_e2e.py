@@ -246,6 +246,7 @@ def test_humaneval_on_smollm2_offline(results_dir: Path) -> None:
     run = json.loads((run_dir / "run.json").read_text())
     task = run["tasks"]["humaneval"]
     assert task["metric"] == "pass@1" and task["n_docs"] == 2 and task["stderr"] is not None
+    assert run["sandbox"] == "bubblewrap" and run["versions"]["sandbox_python"][0].isdigit()
     samples = [json.loads(line) for line in (run_dir / "samples" / "humaneval.jsonl").open()]
     for sample in samples:
         (graded,) = sample["graded"]

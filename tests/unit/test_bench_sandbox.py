@@ -37,12 +37,13 @@ def test_accepting_the_weak_layers_is_recorded(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(jail, "bwrap_works", lambda: False)
     opts = BenchOptions(model="tiny-random", suite="humaneval", allow_weak_sandbox=True)
     try:
-        assert bench._sandbox(get_suite("humaneval"), opts) == "weak"
+        mode, python = bench._sandbox(get_suite("humaneval"), opts)
+        assert mode == "weak" and python and python[0].isdigit()
     finally:
         sandbox.allow_weak(False)
-    assert bench._sandbox(get_suite("default"), opts) is None  # no code, no jail needed
+    assert bench._sandbox(get_suite("default"), opts) == (None, None)  # no code, no jail
     random = BenchOptions(model="tiny-random", suite="humaneval", weights="random")
-    assert bench._sandbox(get_suite("humaneval"), random) is None  # a rehearsal runs no code
+    assert bench._sandbox(get_suite("humaneval"), random) == (None, None)  # a rehearsal
 
 
 def test_the_table_marks_scores_graded_in_the_weak_sandbox() -> None:
