@@ -21,7 +21,8 @@ The jail is bubblewrap (`bwrap`, the sandbox Flatpak uses), run unprivileged:
   such as Python 3.12's SyntaxWarning for "\\d" in a plain string, is not program output);
 - limits for the program as a whole (memory, processes) in a cgroup v2 group of its own
   where the machine delegates one to this process; otherwise per-process rlimits (address
-  space, processes per user id, CPU seconds, file size, open files). `isolation` in each
+  space, CPU seconds, file size, open files) and a process count per program (its own user
+  id as root, its own user namespace otherwise: jail.process_limit). `isolation` in each
   outcome says which layers held.
 A program run with `must_finish` (one that holds its own tests and reads no input) passes
 only if it also reaches its last line: the harness appends a write of a random token and
