@@ -163,29 +163,36 @@ def test_host_command_lines_are_hidden(jailer) -> None:
         host.wait()
 
 
+# forks children that live 3 s until the process cap refuses one, and says how many
+FORKS = textwrap.dedent("""\
+    import os, time
+    kids = 0
+    try:
+        while kids < 200:
+            if os.fork() == 0:
+                time.sleep(3)
+                os._exit(0)
+            kids += 1
+    except OSError:
+        pass
+    print('forks', kids, flush=True)
+    """)
+
+
+def forks(out: sandbox.Outcome) -> int:
+    return int(out.stdout.split("forks")[-1].split()[0])
+
+
 def test_one_programs_process_limit_leaves_its_neighbour_alone(jailer) -> None:
     """A root harness gives each program a user id of its own; an ordinary user's programs
     each count their processes in their own user namespace (jail.process_limit)."""
-    hog = textwrap.dedent("""\
-        import os, time
-        kids = 0
-        try:
-            while kids < 200:
-                if os.fork() == 0:
-                    time.sleep(3)
-                    os._exit(0)
-                kids += 1
-        except OSError:
-            pass
-        print('kids', kids, flush=True)
-        time.sleep(2)
-        """)
+    hog = FORKS + "time.sleep(2)\n"
     victim = ("import os, time\ntime.sleep(0.5)\npids = []\nfor _ in range(4):\n"
               "    pid = os.fork()\n    if pid == 0:\n        os._exit(0)\n    pids.append(pid)\n"
               "for p in pids:\n    os.waitpid(p, 0)\nprint('forked 4')")
     outs = jailer.many([hog, victim], Limits(wall_s=8, cpu_s=8, processes=12), workers=2)
     assert outs[1].passed and "forked 4" in outs[1].stdout
-    assert 0 < int(outs[0].stdout.split("kids")[-1].split()[0]) < 12  # the hog was capped
+    assert 0 < forks(outs[0]) < 12  # the hog was capped
 
 
 def test_a_busy_user_can_still_run_programs(jailer) -> None:
@@ -196,23 +203,10 @@ def test_a_busy_user_can_still_run_programs(jailer) -> None:
         print(subprocess.run([sys.executable, '-c', 'print(42)'], capture_output=True,
                              text=True).stdout)
         """)
-    bomb = textwrap.dedent("""\
-        import os, time
-        n = 0
-        try:
-            while n < 200:
-                if os.fork() == 0:
-                    time.sleep(2)
-                    os._exit(0)
-                n += 1
-        except OSError:
-            pass
-        print('forks', n)
-        """)
     limits = Limits(wall_s=8, cpu_s=8, processes=16)
-    good, capped = jailer.many([code, bomb], limits, workers=2, busy=40)
+    good, capped = jailer.many([code, FORKS], limits, workers=2, busy=40)
     assert good.passed and "42" in good.stdout, good.stdout
-    assert capped.passed and 0 < int(capped.stdout.split()[-1]) < 16, capped.stdout
+    assert capped.passed and 0 < forks(capped) < 16, capped.stdout
 
 
 def test_memory_is_limited_over_all_processes(jailer) -> None:
