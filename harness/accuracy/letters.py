@@ -8,16 +8,17 @@ or lower case where the letter cannot be an English word:
   "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
   choice is **C**.", "Option C is correct", "B is correct", "B is the answer", "I choose B",
   "which corresponds to choice C", "Option B: 4.5 eV is the answer", "So it must be D",
-  "It's B.", "Answer: 2 (option B)";
+  "It's B.", "Answer: 2 (option B)", "Answer - B", "So, B.";
 - a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).".
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
-to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).") count only where no
-answer statement, box or lone letter is there, since an explanation after "Answer: B" may
-discuss the other options; last of all, an answer whose last line is one option written out
-("C. 4.5 eV", not a list of them). A final choice that names two different letters
-("Answer: B or C", "Answer: A B C D", "Answer: B, but it could be C", two boxes with
-different letters) is no choice: it scores as wrong, unless the text between them takes the
-first back ("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C; boxes.final_boxes).
+to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).", "So, B.") count only
+where no answer statement, box or lone letter is there, since an explanation after
+"Answer: B" may discuss the other options; last of all, an answer whose last line is one
+option written out ("C. 4.5 eV", not a list of them). A final choice that names two
+different letters ("Answer: B or C", "Answer: A B C D", "Answer: B, but it could be C", two
+boxes with different letters) is no choice: it scores as wrong, unless the text between them
+takes the first back ("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C;
+boxes.final_boxes).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ _FILLER = (r"(?:(?:most\s+)?likely\s+|probably\s+|clearly\s+|therefore\s+|thus\s
 _STATEMENTS = (
     # "Answer: B", "The answer is: b", "final answer is (D)", "Answer = C", "the answer must
     # be A", "Answer: I think C"
-    re.compile(r"answer\s*(?:is\s*:?|:|=|(?:would|must|should|will|has\s+to)\s+be\s*:?)\s*"
+    re.compile(r"answer\s*(?:is\s*:?|:|=|[-–—]\s|(?:would|must|should|will|has\s+to)\s+be\s*:?)\s*"
                + _FILLER + r"(?:option\s+|choice\s+)?" + _LL, re.IGNORECASE),
     # "The correct option is D", "the best choice is C", "correct answer: (A)"
     re.compile(r"(?:correct|best|right|final)\s+(?:option|choice|answer|one)\s*"
@@ -72,8 +73,10 @@ _WEAKER = (
     # "The answer is not A. It's B.": a line that ends on "it's B"
     re.compile(r"\b(?:it|that)(?:'s|\s+is)\s+(?:option\s+|choice\s+)?\(?((?-i:[A-J]))\)?"
                r"[.!]?[ \t]*$", re.IGNORECASE | re.MULTILINE),
-    # "Thus, (D)." : a short last word in parentheses
+    # "Thus, (D)." : a short last word in parentheses; "So, B.": a conclusion and a letter
     re.compile(r"^[^\n()]{0,30}?\(\s*((?-i:[A-J]))\s*\)\s*\.?\s*$", re.MULTILINE),
+    re.compile(r"^\s*(?:so|thus|hence|therefore)\s*[,:]?\s*((?-i:[A-J]))\s*[.!]?\s*$",
+               re.IGNORECASE | re.MULTILINE),
 )
 # "C. 4.5 eV", "(B) 4.5 eV", "C: 4.5 eV": the letter, then the option's text
 _OPTION_LINE = re.compile(r"[(\[]?\s*((?-i:[A-J]))\s*(?:[).\]]\s*[:-]?|[:-])\s*\S.{0,120}")

@@ -232,6 +232,10 @@ CASES = [
     ("gpqa_diamond", "D", T + "So it must be a mistake to pick B.\n\nAnswer: D", True),
     ("gpqa_diamond", "B", T + "Answer: 2 (option B)", True),
     ("gpqa_diamond", "B", T + "The answer is not A, as shown. It's B.", True),
+    ("gpqa_diamond", "B", T + "Answer - B", True),
+    ("gpqa_diamond", "B", T + "A fails the units test, and C and D the symmetry.\n\nSo, B.",
+     True),
+    ("gpqa_diamond", "B", T + "Answer: B\n\nSo, A is ruled out.", True),
     ("gpqa_diamond", "B", T + "Answer: B, but it could be C.", False),  # a hedge
     ("gpqa_diamond", "B", T + "Answer: B (though it might also be D)", False),
     ("gpqa_diamond", "B", T + "Answer: B, but it is not C.", True),
