@@ -4,6 +4,7 @@ Accepted forms, in the answer part only (after the last </think>), with or witho
 parentheses, bold, `$...$`, `\\text{}`, `\\mathrm{}` or `\\textbf{}` around the letter, upper
 or lower case where the letter cannot be an English word:
 - a box: `\\boxed{C}`, `\\boxed{\\text{(C)}}`, `\\boxed{B. 4.5 eV}`;
+- JSON or quotes: `{"answer": "C"}` (QwQ-32B's model card asks for this form), "Answer: 'C'";
 - a statement: "Answer: B", "The answer is: B", "**Answer**: B", "Final answer: (D)",
   "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
   choice is **C**.", "Option C is correct", "B is correct", "B is the answer", "I choose B",
@@ -88,9 +89,17 @@ _HEDGED = re.compile(r"^[\s,;(]*(?i:but|though|although|or)\s+(?i:it|this|the\s+
 _LISTED = re.compile(r"[)\]]?(?:[ \t]+[(\[]?((?-i:[A-J]))[)\]]?)+[ \t]*[.;]?[ \t]*(?:\n|$)")
 
 
+# a quoted letter, "C" or 'C', and a quoted key: `{"answer": "C"}`, the form QwQ-32B's model
+# card asks multiple-choice answers to take
+_QUOTED_LETTER = re.compile(r"[\"'“”‘’`]\s*([A-Ja-j])\s*[\"'“”‘’`]")
+_QUOTED_KEY = re.compile(r"[\"'“”]((?i:answer))[\"'“”]\s*:")
+
+
 def _plain(answer: str) -> str:
-    """The answer without markup around letters: bold, math delimiters, text wrappers."""
+    """The answer without markup around letters: bold, quotes, math delimiters, text
+    wrappers."""
     text = answer.replace("**", "").replace("__", "")
+    text = _QUOTED_KEY.sub(r"\1:", _QUOTED_LETTER.sub(r"\1", text))
     for _ in range(3):
         text = _WRAPPER.sub(r"\1", text)
     return squeeze(text.replace("$", "").replace("\\(", "").replace("\\)", ""))

@@ -233,6 +233,11 @@ CASES = [
     ("gpqa_diamond", "B", T + "Answer: 2 (option B)", True),
     ("gpqa_diamond", "B", T + "The answer is not A, as shown. It's B.", True),
     ("gpqa_diamond", "B", T + "Answer - B", True),
+    # the JSON form Qwen's model cards ask multiple-choice answers to take
+    ("gpqa_diamond", "C", T + '```json\n{\n  "reasoning": "A fails the units test.",\n'
+     '  "answer": "C"\n}\n```', True),
+    ("gpqa_diamond", "C", T + "Answer: 'C'", True),
+    ("gpqa_diamond", "C", T + '{"answer": "B"}', False),
     ("gpqa_diamond", "B", T + "A fails the units test, and C and D the symmetry.\n\nSo, B.",
      True),
     ("gpqa_diamond", "B", T + "Answer: B\n\nSo, A is ruled out.", True),
