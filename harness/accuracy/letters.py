@@ -16,10 +16,10 @@ to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).", "So, B.") c
 where no answer statement, box or lone letter is there, since an explanation after
 "Answer: B" may discuss the other options; last of all, an answer whose last line is one
 option written out ("C. 4.5 eV", not a list of them). A final choice that names two
-different letters ("Answer: B or C", "Answer: A B C D", "Answer: B, but it could be C", two
-boxes with different letters) is no choice: it scores as wrong, unless the text between them
-takes the first back ("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C;
-boxes.final_boxes).
+different letters ("Answer: B or C", "Answer: A B C D", "Answer: B, but it could be C",
+"Answer: B (or possibly C)", two boxes with different letters) is no choice: it scores as
+wrong, unless the text between them takes the first back ("\\boxed{B}. Wait, actually it is
+\\boxed{C}" chooses C; boxes.final_boxes).
 """
 
 from __future__ import annotations
@@ -82,9 +82,11 @@ _WEAKER = (
 # "C. 4.5 eV", "(B) 4.5 eV", "C: 4.5 eV": the letter, then the option's text
 _OPTION_LINE = re.compile(r"[(\[]?\s*((?-i:[A-J]))\s*(?:[).\]]\s*[:-]?|[:-])\s*\S.{0,120}")
 _ALSO = re.compile(r"^\s*(?:,|/|(?i:or|and)|&)\s*" + _L)  # a second letter, upper case
-# "Answer: B, but it could be C", "B (though it might also be D)": a hedge names a second
-_HEDGED = re.compile(r"^[\s,;(]*(?i:but|though|although|or)\s+(?i:it|this|the\s+answer)?\s*"
-                     r"(?i:could|might|may)\s+(?i:also\s+)?(?i:be\s+)?" + _L)
+# "Answer: B, but it could be C", "B (though it might also be D)", "B (or possibly C)",
+# "B; maybe C": a hedge names a second
+_HEDGED = re.compile(r"^[\s,;(]*(?:(?i:but|though|although|or)\s+(?i:it|this|the\s+answer)?\s*"
+                     r"(?i:could|might|may)\s+(?i:also\s+)?(?i:be\s+)?|(?i:or\s+)?"
+                     r"(?i:maybe|possibly|perhaps|probably)\s+)" + _L)
 # "Answer: A B C D": more letters, spaces between, to the end of the line
 _LISTED = re.compile(r"[)\]]?(?:[ \t]+[(\[]?((?-i:[A-J]))[)\]]?)+[ \t]*[.;]?[ \t]*(?:\n|$)")
 

@@ -244,6 +244,9 @@ CASES = [
     ("gpqa_diamond", "B", T + "Answer: B, but it could be C.", False),  # a hedge
     ("gpqa_diamond", "B", T + "Answer: B (though it might also be D)", False),
     ("gpqa_diamond", "B", T + "Answer: B, but it is not C.", True),
+    ("gpqa_diamond", "B", T + "Answer: B (or possibly C)", False),
+    ("gpqa_diamond", "B", T + "**Answer:** B; maybe D", False),
+    ("gpqa_diamond", "B", T + "Answer: B. Possibly A was meant, but B fits the data.", True),
     # every letter listed is no choice, however it is spaced
     ("gpqa_diamond", "A", T + "Answer: A B C D", False),
     ("gpqa_diamond", "A", T + "Answer: (A) (B) (C) (D).", False),
