@@ -25,7 +25,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from harness.accuracy.boxes import boxed_hedge_spelled, boxes, final_boxes, hedge_after_last_box
+from harness.accuracy.boxes import (
+    WRAPPER,
+    boxed_hedge_spelled,
+    boxes,
+    final_boxes,
+    hedge_after_last_box,
+)
 
 
 @dataclass(frozen=True)
@@ -95,8 +101,6 @@ _NUMBER = re.compile(_DECIMAL + r"(?:\s*/\s*\d+)?")
 _NUMBER_THEN_WORDS = re.compile(r"(" + _DECIMAL + r"(?:/\d+)?)\s+(?!pi\b)"
                                 r"(?:[A-Za-z]{2,}|[A-Za-z]/[A-Za-z])"
                                 r"(?:[A-Za-z/ ]|\^\{?[23]\}?|[²³])*")
-# "\\text{4 inches}": the same inside a text wrapper (math-verify: 4*i*n*c*h*e*s)
-_TEXT_WRAPPED = re.compile(r"\\(?:text|textrm|textbf|mathrm|mbox)\{\s*([^{}]*?)\s*\}")
 
 
 # where a stated answer stops and prose starts: "7. Note that 8 is wrong", "7, not 8",
@@ -142,8 +146,9 @@ def _digit_groups_joined(value: str) -> str:
 
 
 def _unit_words_dropped(value: str) -> str:
-    wrapped = _TEXT_WRAPPED.fullmatch(value)
-    words = _NUMBER_THEN_WORDS.fullmatch(wrapped.group(1) if wrapped else value)
+    # "\\text{4 inches}": the same inside a text wrapper (math-verify: 4*i*n*c*h*e*s)
+    wrapped = WRAPPER.fullmatch(value)
+    words = _NUMBER_THEN_WORDS.fullmatch(wrapped.group(1).strip() if wrapped else value)
     return words.group(1) if words else value
 
 

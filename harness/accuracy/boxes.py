@@ -10,6 +10,16 @@ from __future__ import annotations
 
 import re
 
+# LaTeX's text and font wrappers around an answer or a letter: \\text{(C)}, \\mathrm{A}
+WRAPPER = re.compile(r"\\(?:text|textrm|textbf|mathrm|mathbf|mbox)\s*\{([^{}]*)\}")
+
+
+def unwrapped(text: str) -> str:
+    """`text` with its text and font wrappers (up to three deep) replaced by their content."""
+    for _ in range(3):
+        text = WRAPPER.sub(r"\1", text)
+    return text
+
 
 def boxes(text: str) -> list[str]:
     """Contents of every \\boxed{...} (or \\fbox{...}) in order, nested braces included; a box

@@ -23,6 +23,8 @@ import functools
 import re
 from typing import Any
 
+from harness.accuracy.boxes import unwrapped
+
 # an answer statement's trailing unit or words do not make a parse fail: "42 apples" is 42
 _LEADING_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?")
 
@@ -64,14 +66,11 @@ def math_equal(predicted: str | None, gold: str) -> bool:
     return union is not None and bool(verify(gold_parsed[0], union, timeout_seconds=5))
 
 
-_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|mathbf|textrm|mbox)\s*\{([^{}]*)\}")
 _LETTER_LIST = re.compile(r"\(?([A-J])\)?(?:\s*(?:,|\\,|and|;)?\s*\(?([A-J])\)?)*")
 
 
 def _unwrapped(text: str) -> str:
-    for _ in range(3):
-        text = _WRAPPERS.sub(r"\1", text)
-    return text.replace("\\ ", " ").replace("~", " ").strip().rstrip(".")
+    return unwrapped(text).replace("\\ ", " ").replace("~", " ").strip().rstrip(".")
 
 
 def _option_letters(text: str) -> frozenset[str] | None:

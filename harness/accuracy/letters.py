@@ -27,9 +27,8 @@ from __future__ import annotations
 import re
 
 from harness.accuracy.answers import squeeze
-from harness.accuracy.boxes import final_boxes
+from harness.accuracy.boxes import final_boxes, unwrapped
 
-_WRAPPER = re.compile(r"\\(?:text|mathrm|textbf|mathbf|mbox|textrm)\s*\{([^{}]*)\}")
 _L = r"[(\[]?\s*([A-J])\s*[)\]]?(?![\w'])"  # an upper-case letter, maybe in brackets
 # upper case anywhere; lower case only where it cannot be a word ("the answer is a bit ...")
 _LL = r"[(\[]?\s*((?-i:[A-J])(?![\w'])|[a-j](?=\s*(?:[.,;:!)\]]|$|\s+(?:or|and)\b)))"
@@ -102,8 +101,7 @@ def _plain(answer: str) -> str:
     wrappers."""
     text = answer.replace("**", "").replace("__", "")
     text = _QUOTED_KEY.sub(r"\1:", _QUOTED_LETTER.sub(r"\1", text))
-    for _ in range(3):
-        text = _WRAPPER.sub(r"\1", text)
+    text = unwrapped(text)
     return squeeze(text.replace("$", "").replace("\\(", "").replace("\\)", ""))
 
 
