@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# The GPU measurements of issue #3, one step per call of a lent GPU machine (a call may run
-# 10 minutes; a session has 30 minutes of device time). Run from the repository root there,
+# The GPU measurements of the issues (#3, #15, #18), one step per call of a lent GPU machine
+# (a call may run 10 minutes). Run from the repository root there,
 # after `make gpu-kit` here (and `.gpu-kit` named in the call's carry):
 #
+#   bash benchmarks/gpu_session.sh remeasure # issue #18: the committed H100 figures again with
+#                                           # the single-call method, in one call (compiled
+#                                           # static cache, then eager; prefill 512/4k/16k,
+#                                           # decode batch 1 and 4): about 8 minutes on an H100
 #   bash benchmarks/gpu_session.sh perf     # qwq-32b, random weights, the perf suite (eager and
-#                                           # static cache): 6 to 8 minutes on an H100 by
-#                                           # estimate (not yet run on one)
+#                                           # static cache): 7.4 minutes on an H100 on
+#                                           # 2026-11-23; with full-length warm-ups since then
+#                                           # about 9.5, and more on an H200, where batch 64 of
+#                                           # the static cache fits: past LIMIT_S, which ends it
+#                                           # with the finished points kept
 #   bash benchmarks/gpu_session.sh compile  # the same model, static cache + torch.compile,
 #                                           # decode at batch 1 and 4 (benchmarks/gpu/)
 #   bash benchmarks/gpu_session.sh graphloop # compiled generate() vs the harness's graph loop,
@@ -20,12 +27,16 @@
 #                                           # vLLM test skips: its wheels are far over the
 #                                           # 64 MiB a call can carry)
 #
+# A device session has 15 minutes in all, the machine's start included (1 to 2 minutes), so
+# one session fits `remeasure` (a call of its own, timeout 600 s) and then `tests` (under a
+# minute), sent at once while the machine is still warm (it goes back 30 s after a call).
+#
 # MODEL=r1-distill-qwen-32b measures the other 32B model the same way. Each step leaves in
-# $OUT: <step>.log, <step>-machine.txt (nvidia-smi, versions) and, for perf and compile,
+# $OUT: <step>.log, <step>-machine.txt (nvidia-smi, versions) and, for every bench step,
 # <step>-runs.tgz (results/runs/<id>/ of the run: unpack here with
 # `tar xzf <step>-runs.tgz -C results/` and commit with `git add -f`).
 set -uo pipefail
-step=${1:?usage: benchmarks/gpu_session.sh perf|compile|graphloop|rehearsal|rehearsal-static|limits|tests}
+step=${1:?usage: benchmarks/gpu_session.sh remeasure|perf|compile|graphloop|rehearsal|rehearsal-static|limits|tests}
 model=${MODEL:-qwq-32b}
 out=${OUT:-/tmp/gpu-session-out}
 limit_s=${LIMIT_S:-560}  # under the device tool's 600 s, so the log and results come back
@@ -53,7 +64,8 @@ fi
 import platform
 from importlib.metadata import PackageNotFoundError, version
 print("python", platform.python_version())
-for name in ("torch", "transformers", "accelerate", "lm_eval", "zeus", "nvidia-ml-py"):
+for name in ("torch", "transformers", "accelerate", "tokenizers", "huggingface_hub",
+             "safetensors", "numpy", "lm_eval", "zeus", "nvidia-ml-py"):
     try:
         print(name, version(name))
     except PackageNotFoundError:
@@ -67,6 +79,8 @@ case $step in
   perf) cmd=(python3 -m harness bench --model "$model" --weights random --suite perf) ;;
   compile) cmd=(python3 -m harness bench --model "$model" --weights random
                 --suite benchmarks/gpu/perf-compile.yaml) ;;
+  remeasure) cmd=(python3 -m harness bench --model "$model" --weights random
+                  --suite benchmarks/gpu/perf-remeasure.yaml) ;;
   graphloop) cmd=(python3 -m harness bench --model "$model" --weights random
                   --suite benchmarks/gpu/perf-graph-loop.yaml) ;;
   rehearsal) cmd=(python3 -m harness bench --model "$model" --weights random --suite quick
@@ -76,7 +90,7 @@ case $step in
                          --backend-arg generation=static) ;;
   limits) cmd=(python3 benchmarks/gpu/decode_limits.py --model "$model" --out "$out/limits.json") ;;
   tests) cmd=(python3 -m pytest -m gpu tests/gpu -v -p no:cacheprovider) ;;
-  *) echo "unknown step $step: perf, compile, graphloop, rehearsal, rehearsal-static, limits" \
+  *) echo "unknown step $step: remeasure, perf, compile, graphloop, rehearsal, rehearsal-static, limits" \
        "or tests" >&2; exit 2 ;;
 esac
 echo "+ ${cmd[*]}" | tee "$out/$step.log"
