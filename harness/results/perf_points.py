@@ -143,6 +143,11 @@ class Perf(Record):
             parts.append(f"{head.prompt_tokens}+{head.new_tokens} tokens")
         if head.batch_size is not None:
             parts.append(f"batch {head.batch_size}")
+        timing = next((p.timing for p in self.points if p.kind == "decode" and p.status == "ok"
+                       and p.variant == head.variant and p.batch_size == head.batch_size), None)
+        if timing and timing.startswith("separate calls"):  # schema 1, engines without stamps
+            parts.append("TTFT and E2E from separate calls"
+                         + (" (schema 1)" if "schema 1" in timing else ""))
         return ", ".join(parts)
 
     def headline(self) -> Headline:

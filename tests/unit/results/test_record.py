@@ -71,6 +71,25 @@ def test_a_schema_1_run_is_upgraded_when_read() -> None:
     assert run.to_json()["perf"].get("decode_tokens_per_s") is None
 
 
+def test_a_headline_timed_by_separate_calls_says_so() -> None:
+    """The tables' perf point names the timing where it is not one call with token stamps:
+    the committed H100 runs (schema 1) are quoted, but not as single-call figures."""
+    from harness.config.places import ROOT
+    from harness.results.record import read_run
+
+    runs = sorted((ROOT / "results" / "runs").glob("*qwq-32b-perf*/run.json"))
+    assert runs
+    for path in runs:
+        point = read_run(path).perf.describe_point("bfloat16")
+        assert point and point.endswith("batch 1, TTFT and E2E from separate calls (schema 1)")
+    stamped = {"variant": "eager", "kind": "decode", "status": "ok", "prompt_tokens": 16,
+               "batch_size": 1, "new_tokens": 32, "repeats": 3, "ttft_s": 0.02, "e2e_s": 2.0,
+               "decode_tokens_per_s": 16.0, "timing": "single call: per-token stamps (streamer)"}
+    run = Run.from_json({"schema_version": 2, "run_id": "r", "status": "complete",
+                         "perf": {"points": [stamped]}})
+    assert run.perf.describe_point(None) == "eager, 16+32 tokens, batch 1"
+
+
 def _no_nulls(obj: Any) -> Any:
     """The same JSON without null values: sparse parts write a null field as absent."""
     if isinstance(obj, dict):
