@@ -138,13 +138,24 @@ def hardware_names() -> list[str]:
     return _names("hardware")
 
 
-GPU_ALIASES = {"H100": "h100-80gb", "H200": "h200-141gb", "A100": "a100-80gb"}
-
-
 def hardware_name(accelerator: str | None) -> str | None:
-    """The configs/hardware name for a GPU name such as 'NVIDIA H100 80GB HBM3'."""
-    upper = (accelerator or "").upper()
-    return next((hw for key, hw in GPU_ALIASES.items() if key in upper), None)
+    """The configs/hardware entry of a GPU as torch or NVML names it ('NVIDIA H100 80GB
+    HBM3', one of the entry's `device_names`) or as a user declares it (the entry's name or
+    label), compared whole (case and spacing aside): the datasheet of an H100 SXM is not an
+    H100 PCIe's, nor an A100 80GB's an A100 40GB's, nor an H200's a GH200's. None when no
+    entry names it: then a run has no datasheet bounds, only the ones it measures."""
+    key = _spelling(accelerator)
+    if not key:
+        return None
+    for name in hardware_names():
+        hw = get_hardware(name)
+        if key in {_spelling(n) for n in (hw.name, hw.label, *hw.device_names)}:
+            return name
+    return None
+
+
+def _spelling(name: str | None) -> str:
+    return " ".join((name or "").upper().split())
 
 
 def get_hardware(name: str) -> HardwareConfig:

@@ -33,6 +33,9 @@ class HardwareConfig:
     measured: Measured | None = None
     price_per_hour: float | None = None
     price_source: str = ""
+    # the names torch and NVML give exactly this part ("NVIDIA H100 80GB HBM3"): a run on a
+    # device of another name (an H100 PCIe, an A100 40GB) gets no datasheet figures from here
+    device_names: tuple[str, ...] = ()
     path: str = ""
 
 

@@ -54,7 +54,10 @@ def limits(device: str, hw: HardwareConfig | None, gpus: int = 1,
                             if hw else None),
         "hardware": hw.name if hw else None,
         "source": hw.source if hw else "no datasheet figures for this device: bandwidth "
-                                        "bound measured here, no FLOP/s bound",
+                                        "bound measured here, no FLOP/s bound"
+                                        + ("" if device == "cpu" else " (a YAML under "
+                                           "configs/hardware/ whose device_names lists this "
+                                           "GPU's name adds them)"),
     }
 
 

@@ -127,3 +127,28 @@ def test_pass_at_k_above_the_samples_is_refused(configs_copy: Path) -> None:
     path.write_text("name: too-few\ndescription: x\n"
                     "tasks:\n  - {task: aime24, samples: 8, pass_at: [8]}\n")
     assert configs.get_suite("too-few").tasks[0].pass_at == (8,)
+
+
+@pytest.mark.parametrize(("device", "entry"), [
+    ("NVIDIA H100 80GB HBM3", "h100-80gb"),  # what torch reported on the lent H100 SXM
+    ("nvidia  H100 80GB hbm3", "h100-80gb"),
+    ("NVIDIA H200", "h200-141gb"),
+    ("NVIDIA A100-SXM4-80GB", "a100-80gb"),
+    ("h200-141gb", "h200-141gb"),  # declared by a user (--backend-arg server_hardware=...)
+    ("NVIDIA H100 SXM 80GB", "h100-80gb"),  # the entry's label
+    # other parts with other datasheets: no figures rather than the wrong ones
+    ("NVIDIA H100 PCIe", None), ("NVIDIA H100 NVL", None), ("NVIDIA H200 NVL", None),
+    ("NVIDIA A100-SXM4-40GB", None), ("NVIDIA A100 80GB PCIe", None),
+    ("NVIDIA GH200 480GB", None), ("H100", None), ("", None), (None, None)])
+def test_a_gpu_is_matched_to_its_own_datasheet_only(device: str | None,
+                                                    entry: str | None) -> None:
+    assert configs.hardware_name(device) == entry
+
+
+def test_a_gpu_yaml_of_ones_own_is_matched_by_its_device_names(configs_copy: Path) -> None:
+    (configs_copy / "hardware" / "h100-pcie.yaml").write_text(
+        "name: h100-pcie\nlabel: NVIDIA H100 PCIe 80GB\nmemory_bytes: 80.0e+9\n"
+        "bandwidth_bytes_per_s: 2.0e+12\nbf16_flops: 756.0e+12\npower_w: 350\n"
+        "device_names: [NVIDIA H100 PCIe]\nsource: NVIDIA H100 datasheet (PCIe)\n")
+    assert configs.hardware_name("NVIDIA H100 PCIe") == "h100-pcie"
+    assert configs.get_hardware("h100-pcie").device_names == ("NVIDIA H100 PCIe",)
