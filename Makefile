@@ -39,7 +39,7 @@ LLAMA_WHEELS ?= $(or $(HARNESS_CACHE),$(HOME)/.cache/harness)/wheels/llama-cpp-p
 SERVER_STAMP := $(VENV)/.server-installed-$(LLAMA_BUILD)
 
 .PHONY: setup setup-server bench bench-check plan report claims test test-fast lint clean-venv gpu-kit \
-  gpu-stack-test
+  gpu-stack-test system-deps
 
 setup: $(STAMP)
 
@@ -119,7 +119,31 @@ gpu-stack-test:
 	$(STACK_VENV)/bin/python -c "import transformers; print('transformers', transformers.__version__)"
 	$(STACK_VENV)/bin/python -m pytest -p no:cacheprovider $(STACK_TESTS)
 
-test: setup setup-server
+# System packages the tests use, installed where this runs as root with apt-get (CI's case):
+# bubblewrap, the jail that runs model-written code (without it the code tests fail, as a
+# code suite would stop), and Debian's chromium for the HTML report's test (without it that
+# test skips). Elsewhere it says what is missing and how to get it.
+system-deps:
+	@if ! command -v bwrap >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y --no-install-recommends bubblewrap >/dev/null 2>&1 \
+	      || { apt-get update >/dev/null && apt-get install -y --no-install-recommends bubblewrap; }; \
+	  else \
+	    echo "bubblewrap is not installed: the code-sandbox tests will fail" \
+	      "(Debian/Ubuntu: sudo apt-get install bubblewrap)"; \
+	  fi; \
+	fi
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 \
+	      || { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } \
+	      || echo "chromium could not be installed: the HTML report test will skip"; \
+	  else \
+	    echo "chromium is not installed: the HTML report test will skip"; \
+	  fi; \
+	fi
+
+test: setup setup-server system-deps
 	$(BIN)/python -m pytest
 
 test-fast: setup

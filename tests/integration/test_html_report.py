@@ -1,5 +1,5 @@
-"""report.html in a real headless browser (Debian's Chromium; .ci/run installs it): the
-tables, the verdicts and the sample browser render, and a screenshot is taken."""
+"""report.html in a real headless browser (Debian's Chromium, which make test installs as
+root): the tables, the verdicts and the sample browser render, and a screenshot is taken."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from harness.results import files
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None,
-                                reason="no Chromium here (.ci/run installs Debian's chromium)")
+                                reason="no Chromium here (make test installs Debian's "
+                                       "chromium as root)")
 
 
 def browser(*args: str) -> subprocess.CompletedProcess[str]:

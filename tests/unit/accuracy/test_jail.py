@@ -20,7 +20,8 @@ from harness.accuracy import jail, sandbox
 from harness.accuracy.sandbox import Limits, run_program
 
 needs_bwrap = pytest.mark.skipif(not jail.bwrap_works(),
-                                 reason="bubblewrap is not installed (.ci/run installs it)")
+                                 reason="bubblewrap is not installed (make test installs it "
+                                        "as root)")
 pytestmark = [pytest.mark.skipif(sys.platform != "linux", reason="the jail is Linux's"),
               needs_bwrap]
 FAST = Limits(wall_s=4.0, cpu_s=4, memory_bytes=512 << 20, processes=16)
