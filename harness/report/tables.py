@@ -115,6 +115,17 @@ def _gpus_needed(r: dict[str, Any], run: Run) -> str:
     return str(sizing.make_plan(r["model"], hw.name).gpus_to_hold_weights)
 
 
+def _efficiency_provenance(r: dict[str, Any], gpus: str) -> str:
+    """How the row's figures were obtained, naming only the kinds the row shows: a CPU run
+    has no dollars and no GPU count, a perf-only run no dollars."""
+    parts = [f"measured, {r['weights']} weights"]
+    if r["usd_per_mtok"] is not None or r["usd_per_correct"] is not None:
+        parts.append("$ at assumed price")
+    if gpus != "-":
+        parts.append("GPUs: plan")
+    return "; ".join(parts)
+
+
 def md_cell(value: str) -> str:
     """A table cell: a "|" in a name or message would start a new column, a newline a new
     line of the file."""
@@ -168,6 +179,7 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
         if r["run"] in seen:
             continue
         seen.add(r["run"])
+        gpus = _gpus_needed(r, runs[r["run"]])
         eff.append([r["run"], r["model"], r["hardware"], r["weights"], r["perf_point"] or "-",
                     _fmt(r["decode_tok_s"]),
                     _fmt(r["prefill_tok_s"]),
@@ -175,8 +187,7 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
                     _fmt(r["tpot_s"] * 1e3 if r["tpot_s"] else None),
                     _fmt(r["decode_j_per_token"], 2), _fmt(r["peak_mem_gb"], 2),
                     _fmt(r["j_per_token"], 2), _fmt(r["j_per_correct"]), _fmt(r["usd_per_mtok"], 2),
-                    _fmt(r["usd_per_correct"], 4), _gpus_needed(r, runs[r["run"]]),
-                    f"measured, {r['weights']} weights; $ at assumed price; GPUs: plan"])
+                    _fmt(r["usd_per_correct"], 4), gpus, _efficiency_provenance(r, gpus)])
     lines += _table(["run", "model", "hardware", "weights", "perf point", "decode tok/s",
                      "prefill tok/s",
                      "TTFT ms", "TPOT ms", "decode J/token", "peak mem GB", "J/token",

@@ -69,6 +69,23 @@ def test_rebuild_writes_tables_csv_and_plots(tmp_path: Path) -> None:
         assert png.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_provenance_names_only_the_figures_a_row_shows(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    gpu = fixture_run(tmp_path, "qwq-32b", 0.8, 40.0)
+    cpu = files.new_run_dir(tmp_path, "tiny-random", "perf")
+    files.write_json(cpu / "run.json", {
+        "schema_version": 2, "run_id": cpu.name, "status": "complete",
+        "model": {"name": "tiny-random", "weights": "random"}, "backend": {"name": "hf"},
+        "suite": {"name": "perf"}, "hardware": {"label": "CPU (2 cores)"}, "tasks": {},
+        "perf": {"decode_tokens_per_s": 280.0, "batch_size": 1}})
+    tables.rebuild(tmp_path)
+    md = (tmp_path / "COMPARISON.md").read_text().split("## Efficiency")[1].split("## Paired")[0]
+    row = {name: md.split(f"| {name} |")[1].split("\n")[0] for name in (gpu.name, cpu.name)}
+    assert row[gpu.name].endswith("| 1 | measured, real weights; $ at assumed price; GPUs: plan |")
+    # no dollars and no GPU count on a CPU perf run: nothing there is priced or planned
+    assert row[cpu.name].endswith("| - | - | - | measured, random weights |")
+
+
 def test_rebuild_with_no_runs(tmp_path: Path) -> None:
     assert tables.rebuild(tmp_path) == []
     md = (tmp_path / "COMPARISON.md").read_text()
