@@ -17,6 +17,7 @@ tokens equal generate()'s, greedy, on the same static cache.
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,13 @@ from harness.perf.latency import Stamps
 from harness.perf.timing import Runner
 
 VARIANT = "graph-loop"
+
+
+def cache_keyword(model: Any) -> str:
+    """The forward pass's name for the KV cache: `cache` from transformers 5.24 on (where
+    `past_key_values` is deprecated, to be removed in 5.40), `past_key_values` before."""
+    params = inspect.signature(model.forward).parameters
+    return "cache" if "cache" in params else "past_key_values"
 
 
 class GraphLoopRunner(Runner):
@@ -36,11 +44,12 @@ class GraphLoopRunner(Runner):
         self._key: tuple[int, int] | None = None
         self._cache: Any = None
         self._step: Callable[..., Any] = self._raw_step
+        self._cache_kw = cache_keyword(model)
         self.last_tokens: Any = None  # the last call's tokens (batch, new), for tests
 
     def _raw_step(self, token: Any, position: Any, cache: Any) -> tuple[Any, Any]:
-        logits = self.model(input_ids=token, past_key_values=cache, cache_position=position,
-                            use_cache=True).logits
+        logits = self.model(input_ids=token, cache_position=position, use_cache=True,
+                            **{self._cache_kw: cache}).logits
         return logits[:, -1, :].argmax(dim=-1, keepdim=True), position + 1
 
     def _prepare(self, batch: int, length: int) -> None:
@@ -91,9 +100,8 @@ class GraphLoopRunner(Runner):
         tokens = []
         with torch.inference_mode():
             position = torch.arange(prompt, device=self.device)
-            logits = self.model(input_ids=ids, past_key_values=self._cache,
-                                cache_position=position, use_cache=True,
-                                **self._last_logits).logits
+            logits = self.model(input_ids=ids, cache_position=position, use_cache=True,
+                                **{self._cache_kw: self._cache}, **self._last_logits).logits
             token = logits[:, -1, :].argmax(dim=-1, keepdim=True)
             position = position[-1:] + 1
             tokens.append(token)

@@ -6,7 +6,7 @@ import pytest
 
 from harness import models
 from harness.backends.hf import HFBackend
-from harness.perf.graph_loop import GraphLoopRunner
+from harness.perf.graph_loop import GraphLoopRunner, cache_keyword
 
 torch = pytest.importorskip("torch")
 
@@ -20,6 +20,19 @@ def greedy_reference(backend: HFBackend, ids: object, new: int) -> object:
     return out[:, ids.shape[1]:]
 
 
+def test_the_cache_goes_by_the_name_forward_takes() -> None:
+    class Old:
+        def forward(self, input_ids: object, past_key_values: object = None) -> None: ...
+
+    class New:
+        def forward(self, input_ids: object, cache: object = None) -> None: ...
+
+    assert cache_keyword(Old()) == "past_key_values"
+    assert cache_keyword(New()) == "cache"
+
+
+# transformers 5.24 renamed forward's past_key_values to cache (the old name goes in 5.40)
+@pytest.mark.filterwarnings("error:.*past_key_values.*deprecated:FutureWarning")
 @pytest.mark.parametrize("device", ["cpu", pytest.param("cuda", marks=pytest.mark.gpu)])
 def test_the_graph_loop_decodes_what_generate_decodes(device: str) -> None:
     backend = HFBackend(models.resolve("smollm2-135m"), device=device)
