@@ -123,25 +123,21 @@ gpu-stack-test:
 # bubblewrap, the jail that runs model-written code (without it the code tests fail, as a
 # code suite would stop), and Debian's chromium for the HTML report's test (without it that
 # test skips). Elsewhere it says what is missing and how to get it.
+# $(call system_dep,COMMAND,PACKAGE,WITHOUT_IT)
+define system_dep
+	@command -v $(1) >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y --no-install-recommends $(2) >/dev/null 2>&1 \
+	      || { apt-get update >/dev/null && apt-get install -y --no-install-recommends $(2) >/dev/null; } \
+	      || echo "$(2) could not be installed: $(3)"; \
+	  else \
+	    echo "$(2) is not installed: $(3) (Debian/Ubuntu: sudo apt-get install $(2))"; \
+	  fi; }
+endef
+
 system-deps:
-	@if ! command -v bwrap >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get install -y --no-install-recommends bubblewrap >/dev/null 2>&1 \
-	      || { apt-get update >/dev/null && apt-get install -y --no-install-recommends bubblewrap; }; \
-	  else \
-	    echo "bubblewrap is not installed: the code-sandbox tests will fail" \
-	      "(Debian/Ubuntu: sudo apt-get install bubblewrap)"; \
-	  fi; \
-	fi
-	@if ! command -v chromium >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 \
-	      || { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } \
-	      || echo "chromium could not be installed: the HTML report test will skip"; \
-	  else \
-	    echo "chromium is not installed: the HTML report test will skip"; \
-	  fi; \
-	fi
+	$(call system_dep,bwrap,bubblewrap,the code-sandbox tests will fail)
+	$(call system_dep,chromium,chromium,the HTML report test will skip)
 
 test: setup setup-server system-deps
 	$(BIN)/python -m pytest
