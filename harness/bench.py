@@ -89,6 +89,10 @@ def run_bench(opts: BenchOptions) -> Path:
     # Before anything is resolved or downloaded: a model that needs a cluster stops here.
     preflight.check_gpus(known, backend_name, args, opts.device)
     model = models.resolve(opts.model, weights=opts.weights, local=backend_name not in REMOTE)
+    if backend_name == "hf":  # weights larger than the memory they go to stop here
+        from harness.backends import hf
+
+        hf.check_fit(model, opts.device, args.get("dtype"), args.get("device_map"))
     suite = suite or get_suite(default_suite(model))
     jail, jail_python = _sandbox(suite, opts)  # before any weight is loaded
     if opts.weights != "random":  # IFEval's grader needs punkt_tab: stop now, not at the end

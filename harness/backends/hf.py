@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from harness import environment
-from harness.backends import decoding, hf_load
+from harness.backends import decoding, fit, hf_load
 from harness.config.configs import PerfSettings
 from harness.errors import HarnessError
 from harness.models import ModelError, ResolvedModel
@@ -17,7 +17,7 @@ ARGS: dict[str, type] = {"generation": str, "dtype": str, "attn_implementation":
 if TYPE_CHECKING:
     from harness.perf.sweep import OnPoint
 
-DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2, "float8_e4m3fn": 1}
+DTYPE_BYTES = fit.DTYPE_BYTES
 
 
 def pick_device(requested: str, model: ResolvedModel) -> str:
@@ -92,13 +92,12 @@ class HFBackend:
         # Remote code runs only where the model's YAML opts in (trust_remote_code: true).
         kwargs["trust_remote_code"] = model.trust_remote_code
         if model.weights == "random" and not model.path:
+            fit.check_load(model, self.device, self.dtype, None, [0])
             self._build_random(model, attn_implementation)
             return
-        visible = torch.cuda.device_count() if self.device.startswith("cuda") else 0
-        gpus = hf_load.gpus_to_use(model.config.name if model.config else None, self.device,
-                                   visible, torch.cuda.get_device_name(0) if visible else None,
-                                   device_map)
+        gpus = _gpus(model, self.device, device_map)
         self.gpu_indices = list(range(max(gpus, 1)))
+        fit.check_load(model, self.device, self.dtype, device_map, self.gpu_indices)
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model.path, **kwargs)
             # device_map puts the weights straight on the device(s): a 65 GB model never
@@ -115,6 +114,10 @@ class HFBackend:
                 "model where there is network and copy the Hugging Face cache here, or pass a "
                 "local directory with --model."
             ) from exc
+        except (RuntimeError, MemoryError) as exc:
+            if not fit.load_failed_oom(exc):
+                raise
+            raise HarnessError(fit.oom_message(model.name, self.device, exc)) from exc
         self.model.eval()
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
@@ -255,6 +258,28 @@ class HFBackend:
         gc.collect()
         if self.device.startswith("cuda"):
             torch.cuda.empty_cache()
+
+
+def check_fit(model: ResolvedModel, device: str = "auto", dtype: str | None = None,
+              device_map: str | None = None) -> None:
+    """What HFBackend checks before loading (fit.py), asked before a run directory exists:
+    a model too big for this machine then leaves nothing behind."""
+    device = pick_device(device, model)
+    dtype = dtype if dtype not in (None, "auto") else _default_dtype(model.dtype, device)
+    if model.weights == "random" and not model.path:
+        fit.check_load(model, device, dtype, None, [0])
+    else:
+        fit.check_load(model, device, dtype, device_map,
+                       list(range(max(_gpus(model, device, device_map), 1))))
+
+
+def _gpus(model: ResolvedModel, device: str, device_map: str | None) -> int:
+    """GPUs the weights are spread over (hf_load.gpus_to_use); 0 on CPU."""
+    import torch
+
+    visible = torch.cuda.device_count() if device.startswith("cuda") else 0
+    return hf_load.gpus_to_use(model.config.name if model.config else None, device, visible,
+                               torch.cuda.get_device_name(0) if visible else None, device_map)
 
 
 def _default_dtype(configured: str, device: str) -> str:

@@ -106,6 +106,10 @@ CASES = [
     ("model-yaml-unknown-key", ["bench", "--model", "{d}/extra.yaml"], r"unknown key 'colour'"),
     ("model-yaml-malformed", ["bench", "--model", "{d}/broken.yaml"], r"malformed YAML at line"),
     ("gpu-model-on-cpu", ["bench", "--model", "qwq-32b"], r"needs GPUs"),
+    # 2.7 TB of float32 weights: more than any machine's RAM, found before anything loads
+    ("weights-exceed-ram", ["bench", "--model", "deepseek-r1", "--weights", "random",
+                            "--backend", "hf", "--device", "cpu"],
+     r"2684.1 GB for its weights alone.*available.*dtype=bfloat16"),
     ("suite-typo", TINY + ["--suite", "quik"], r"Unknown suite 'quik'.*Did you mean 'quick'"),
     ("suite-file-missing", TINY + ["--suite", "missing.yaml"], r"Suite file missing.yaml does"),
     ("suite-unknown-key", TINY + ["--suite", "{d}/suite-extra.yaml"], r"unknown key 'batchsize'"),
