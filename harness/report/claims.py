@@ -126,6 +126,11 @@ def _efficiency(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any
         v.verdict = "not yet measured"
         v.summary = f"{metric} could not be computed (no price or energy on file for the GPU)."
         return
+    if va <= 0 or vb <= 0:  # no output tokens counted, or an energy window of nothing
+        v.verdict = "not yet measured"
+        v.summary = (f"{metric} came out {num(va)} for {a} and {num(vb)} for {b}: the run "
+                     "records no output tokens or no energy, so no ratio can be formed.")
+        return
     ratio = va / vb
     rel_a = ra.correct_answers_se / ra.correct_answers
     if estimated:  # b's estimate uses a's tokens per correct answer: the count cancels

@@ -87,28 +87,33 @@ def samples(root: Path, runs: list[Run]) -> list[dict[str, Any]]:
         for path in sorted((root / "runs" / run.run_id / "samples").glob("*.jsonl")):
             for line in path.read_text(errors="replace").splitlines():
                 try:
-                    row = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                args = row.get("arguments") or [[""]]
-                prompt = args[0][0] if isinstance(args[0], list) and args[0] else \
-                    str(row.get("doc", ""))
-                texts = [t for r in row.get("resps", []) for t in
-                         (r if isinstance(r, list) else [r])]
-                graded = row.get("graded") or [{}] * len(texts)
-                for i, text in enumerate(texts):
-                    g = graded[i] if i < len(graded) else {}
-                    verdict = g.get("correct")
-                    out.append({
-                        "run": run.run_id, "model": run.model.name, "weights": run.model.weights,
-                        "task": path.stem, "doc": row.get("doc_id"), "sample": i,
-                        "prompt": _clip(str(prompt)), "target": str(row.get("target", "")),
-                        "text": _clip(str(text)), "extracted": g.get("extracted"),
-                        "verdict": "correct" if verdict else "wrong" if verdict is not None
-                        else "not graded per generation",
-                        "truncated": bool(g.get("truncated"))})
-                    if len(out) >= MAX_SAMPLES:
-                        return out
+                    out += _entries(json.loads(line), run, path.stem)
+                except (ValueError, AttributeError, TypeError, IndexError, KeyError):
+                    continue  # not a sample record (a hand edit, another tool's line)
+                if len(out) >= MAX_SAMPLES:
+                    return out[:MAX_SAMPLES]
+    return out
+
+
+def _entries(row: dict[str, Any], run: Run, task: str) -> list[dict[str, Any]]:
+    """The generations of one line of a samples file, as the sample browser shows them."""
+    args = row.get("arguments") or [[""]]
+    prompt = args[0][0] if isinstance(args[0], list) and args[0] else str(row.get("doc", ""))
+    resps = row.get("resps") or []
+    texts = [t for r in resps for t in (r if isinstance(r, list) else [r])]
+    graded = row.get("graded") or [{}] * len(texts)
+    out = []
+    for i, text in enumerate(texts):
+        g = graded[i] if i < len(graded) and isinstance(graded[i], dict) else {}
+        verdict = g.get("correct")
+        out.append({
+            "run": run.run_id, "model": run.model.name, "weights": run.model.weights,
+            "task": task, "doc": row.get("doc_id"), "sample": i,
+            "prompt": _clip(str(prompt)), "target": str(row.get("target", "")),
+            "text": _clip(str(text)), "extracted": g.get("extracted"),
+            "verdict": "correct" if verdict else "wrong" if verdict is not None
+            else "not graded per generation",
+            "truncated": bool(g.get("truncated"))})
     return out
 
 

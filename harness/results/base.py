@@ -26,18 +26,25 @@ class Record:
     """Base of every part of the record: conversion from and to run.json's JSON form."""
 
     _sparse: typing.ClassVar[bool] = False  # True: None fields are left out when written
+    _non_negative: typing.ClassVar[tuple[str, ...]] = ()  # numbers that cannot be below 0
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Any:
-        """Build from a JSON object; unknown keys go to `extra` where the type has one."""
+        """Build from a JSON object; unknown keys go to `extra` where the type has one. A null
+        where the field cannot be null reads as absent (its default), as a sparse part writes
+        it; a value of the wrong type, or a negative count or error, is a RecordError."""
         if not isinstance(data, dict):
             raise RecordError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
         hints = typing.get_type_hints(cls)
         names = {f.name for f in dataclasses.fields(cls)}
         known = {k: _load(hints[k], v, f"{cls.__name__}.{k}") for k, v in data.items()
-                 if k in names and k != "extra"}
+                 if k in names and k != "extra" and (v is not None or _nullable(hints[k]))}
         if "extra" in names:
             known["extra"] = {k: v for k, v in data.items() if k not in names}
+        for name in cls._non_negative:
+            value = known.get(name)
+            if isinstance(value, (int, float)) and value < 0:
+                raise RecordError(f"{cls.__name__}.{name}: cannot be negative, got {value!r}")
         return cls(**known)
 
     def to_json(self) -> dict[str, Any]:
@@ -52,8 +59,15 @@ class Record:
         return out
 
 
+def _nullable(hint: Any) -> bool:
+    return hint is Any or (typing.get_origin(hint) in (typing.Union, types.UnionType)
+                           and type(None) in typing.get_args(hint))
+
+
 def _load(hint: Any, value: Any, where: str) -> Any:
     if value is None:
+        if isinstance(hint, type) and issubclass(hint, Record):  # an element of a list
+            raise RecordError(f"{where}: expected an object, got null")
         return None
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):

@@ -71,6 +71,7 @@ class TaskScore(Record):
     all_metrics: dict[str, float] = field(default_factory=dict)
     per_problem: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    _non_negative: typing.ClassVar[tuple[str, ...]] = ("stderr", "n_docs", "samples_per_doc")
 
     @property
     def correct(self) -> float:

@@ -90,7 +90,7 @@ def headline(points: Sequence[PerfPoint]) -> Headline:
     decodes = [p for p in ok if p.kind == "decode" and p.decode_tokens_per_s]
     if decodes:
         smallest = min(p.batch_size or 0 for p in decodes)
-        best = max((p for p in decodes if p.batch_size == smallest),
+        best = max((p for p in decodes if (p.batch_size or 0) == smallest),
                    key=lambda p: p.decode_tokens_per_s or 0.0).variant
     else:
         best = ok[0].variant if ok else None
@@ -138,7 +138,7 @@ class Perf(Record):
         head = self.headline()
         if head.variant is None:
             return None
-        parts = [head.variant] + ([dtype] if dtype else [])
+        parts = [str(head.variant)] + ([str(dtype)] if dtype else [])
         if head.prompt_tokens is not None and head.new_tokens is not None:
             parts.append(f"{head.prompt_tokens}+{head.new_tokens} tokens")
         if head.batch_size is not None:

@@ -47,7 +47,12 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     if version not in KNOWN_VERSIONS:
         raise RecordError(f"schema_version {version!r} is not one this harness reads "
                           f"({', '.join(map(str, KNOWN_VERSIONS))}); written by a newer one?")
-    return _from_1(data) if version == 1 else data
+    if version != 1:
+        return data
+    try:
+        return _from_1(data)
+    except (AttributeError, TypeError, ValueError) as exc:  # a field of the wrong shape
+        raise RecordError(f"a schema 1 record with a malformed perf section ({exc})") from exc
 
 
 def _from_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -117,7 +122,10 @@ class Run(Record):
         if not isinstance(data, dict):
             raise RecordError(f"expected a JSON object, got {type(data).__name__}")
         data = dict(upgrade(data))
-        generation = dict(data.pop("generation", None) or {})
+        generation = data.pop("generation", None) or {}
+        if not isinstance(generation, dict):
+            raise RecordError(f"generation: expected an object, got {type(generation).__name__}")
+        generation = dict(generation)
         data["generation_settings"] = generation.pop("settings", None)
         data["generation"] = generation
         return super().from_json(data)

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scipy import stats
@@ -210,3 +211,53 @@ def test_a_plot_that_cannot_be_drawn_says_why(tmp_path: Path) -> None:
     assert "plots/accuracy_vs_energy.png: not drawn, no scored run has joules" in md
     assert not (tmp_path / "plots" / "accuracy_vs_energy.png").exists()
     assert (tmp_path / "plots" / "accuracy_vs_memory.png").exists()
+
+
+def _leaves(obj: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix] if prefix else []
+    items = obj.items() if isinstance(obj, dict) else enumerate(obj) \
+        if isinstance(obj, list) else ()
+    for key, value in items:
+        out += _leaves(value, (*prefix, key))
+    return out
+
+
+def test_fields_of_the_wrong_shape_never_break_a_report(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    """Every field of a record, in turn, null, a string, a list or a negative number (a hand
+    edit, another tool, a disk error): each such run is read with the field's default or
+    skipped with a warning, and the tables, claims, plots and report.html still come out."""
+    from harness.report import claims, html
+
+    good = fixture_run(tmp_path, "qwq-32b", 0.8, 40.0)
+    record = json.loads((good / "run.json").read_text())
+    record["perf"]["points"] = [
+        {"kind": "decode", "status": "ok", "variant": "eager", "batch_size": 1,
+         "prompt_tokens": 512, "new_tokens": 256, "repeats": 3, "decode_tokens_per_s": 40.0,
+         "tpot_s": 0.025, "ttft_s": 0.05, "energy": {"joules": 900.0}},
+        {"kind": "prefill", "status": "ok", "variant": "eager", "batch_size": 1,
+         "prompt_tokens": 512, "repeats": 3, "prefill_tokens_per_s": 1000.0}]
+    (good / "run.json").write_text(json.dumps(record))
+    (good / "samples").mkdir()
+    (good / "samples" / "aime24.jsonl").write_text(
+        '[1, 2]\n{"resps": 5}\n{"arguments": "x", "resps": [["ok"]], "graded": [7]}\n'
+        '{"doc_id": 0, "resps": [["\\\\boxed{1}"]], "graded": [{"correct": true}]}\n')
+    count = 0
+    for path in _leaves(record):
+        for value in (None, "x", [], -1.5):
+            bent = json.loads(json.dumps(record))
+            where = bent
+            for key in path[:-1]:
+                where = where[key]
+            where[path[-1]] = value
+            count += 1
+            (tmp_path / "runs" / f"bent-{count}").mkdir()
+            (tmp_path / "runs" / f"bent-{count}" / "run.json").write_text(json.dumps(bent))
+    assert count > 150
+    table = tables.rebuild(tmp_path)
+    claims.rebuild(tmp_path)
+    html.write(tmp_path, load_runs(tmp_path, warn=False))
+    assert good.name in {r["run"] for r in table}
+    assert "\\\\boxed{1}" in (tmp_path / "report.html").read_text()
+    assert "Traceback" not in capsys.readouterr().err
