@@ -253,10 +253,11 @@ def build_random(cfg: ModelConfig) -> Path:
         return out
     tok_model = resolve(src.tokenizer_from) if src.tokenizer_from else None
     import torch
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    arch = {k: v for k, v in cfg.architecture.items() if k != "model_type"}
-    hf_config = AutoConfig.for_model(cfg.architecture["model_type"], **arch)
+    from harness.plan.sizing import analysed
+
+    _, hf_config, _ = analysed(cfg.path)  # values no model can have stop here, in a sentence
     torch.manual_seed(src.seed)
     model = AutoModelForCausalLM.from_config(hf_config, dtype=torch.float32)
     out.parent.mkdir(parents=True, exist_ok=True)

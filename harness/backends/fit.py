@@ -55,9 +55,9 @@ def weight_parameters(model: ResolvedModel) -> int | None:
     if model.weights == "random" and not model.path:
         if listed:
             return listed
-        from harness.plan.sizing import count_parameters, load_architecture
+        from harness.plan.sizing import analysed
 
-        return count_parameters(load_architecture(model.name)[1]).total
+        return analysed(model.name)[2].total
     return checkpoint_parameters(model.path, model.revision, model.trust_remote_code, listed)
 
 

@@ -22,7 +22,6 @@ Attention FLOPs and KV reads are left out of the bounds: they only lower them at
 from __future__ import annotations
 
 import functools
-import json
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -121,8 +120,8 @@ def _checked(label: str, read: Any) -> tuple[str, Any]:
     refuse architectures the plan cannot size (no attention heads: Mamba and other SSMs)."""
     try:
         cfg = read()
-    except (OSError, ValueError, TypeError, KeyError, json.JSONDecodeError) as exc:
-        reason = str(exc).split("\n")[0]
+    except Exception as exc:  # noqa: BLE001 - transformers' and huggingface_hub's validators
+        reason = " ".join(str(exc).split())[:300]
         raise HarnessError(
             f"{label}: transformers cannot read this model config ({reason}). It must be a "
             "JSON object with a model_type transformers knows (e.g. qwen2, llama, "
@@ -186,7 +185,7 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
     if dtype not in DTYPE_BYTES:
         raise HarnessError(f"Unknown dtype {dtype!r}; use one of {', '.join(DTYPE_BYTES)}.")
     hw = configs.get_hardware(gpu)
-    label, hf_config, counts = _analysed(model)
+    label, hf_config, counts = analysed(model)
     per_param = DTYPE_BYTES[dtype]
     weights = counts.total * per_param
     kv = kv_bytes_per_token(hf_config)
@@ -224,11 +223,19 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
 
 
 @functools.lru_cache(maxsize=8)
-def _analysed(model: str) -> tuple[str, Any, ParamCounts]:
+def analysed(model: str) -> tuple[str, Any, ParamCounts]:
     """Architecture and parameter counts of `model`, once per process (the meta-device
     instantiation of DeepSeek-R1 takes seconds, and a preflight plans it on two GPU kinds)."""
     label, hf_config = load_architecture(model)
-    return label, hf_config, count_parameters(hf_config)
+    try:
+        return label, hf_config, count_parameters(hf_config)
+    except Exception as exc:  # noqa: BLE001 - values the config takes but no model can have
+        reason = " ".join(str(exc).split())[:300]
+        raise HarnessError(
+            f"{label}: transformers read this config but cannot build the model it describes "
+            f"({type(exc).__name__}: {reason}). Check its sizes (hidden_size, "
+            "num_hidden_layers, head_dim, vocab_size: positive whole numbers) and rope "
+            "settings against the model's config.json.") from exc
 
 
 def memory_of(hw: HardwareConfig) -> tuple[float, str]:

@@ -40,6 +40,8 @@ def write_files(d: Path) -> None:
     (d / "maybe.yaml").write_text(base.replace("needs_gpu: false", "needs_gpu: maybe"))
     (d / "extra.yaml").write_text(base + "colour: blue\n")
     (d / "broken.yaml").write_text(base.replace("dtype: float32", "dtype: [float32"))
+    (d / "negative.yaml").write_text(base.replace("hidden_size: 64", "hidden_size: -64"))
+    (d / "nohead.yaml").write_text(base.replace("head_dim: 16", "head_dim: null"))
     (d / "suite-extra.yaml").write_text("name: s\ndescription: x\ntasks: []\nbatchsize: 4\n")
     (d / "suite-zero.yaml").write_text(f"name: s\ndescription: x\ntasks:\n"
                                        f"  - task: {d / 'ok.jsonl'}\n    samples: 0\n")
@@ -131,6 +133,11 @@ CASES = [
     ("plan-unknown-architecture", ["plan", "--model", "{d}/foo.json"],
      r"cannot read this model config"),
     ("plan-mamba", ["plan", "--model", "{d}/mamba.json"], r"no attention heads"),
+    ("plan-negative-size", ["plan", "--model", "{d}/negative.yaml"],
+     r"cannot build the model it describes.*hidden_size"),
+    ("bench-negative-size", ["bench", "--model", "{d}/negative.yaml", "--no-perf"],
+     r"negative.yaml: .*cannot build the model"),
+    ("plan-null-head-dim", ["plan", "--model", "{d}/nohead.yaml"], r"nohead.yaml: .*cannot build"),
     ("plan-context-negative", ["plan", "--model", "qwq-32b", "--context", "-5"],
      r"--context.*1 or more"),
     ("plan-gpu-typo", ["plan", "--model", "qwq-32b", "--gpu", "h100"],
