@@ -72,25 +72,28 @@ def build(cls: type[T], data: Any, where: str) -> T:
     kwargs = {}
     for key, value in data.items():
         kwargs[key] = _convert(hints[key], value, f"{where}: {key}")
-        _check_range(fields[key].metadata.get("min"), kwargs[key], f"{where}: {key}")
+        _check_range(fields[key].metadata.get("min"), kwargs[key], f"{where}: {key}",
+                     fields[key].metadata.get("unit", ""))
     try:
         return cls(**kwargs)
     except TypeError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
 
 
-def at_least(low: float) -> dict[str, float]:
-    """Field metadata: the value (or each value of a tuple) must be >= low."""
-    return {"min": low}
+def at_least(low: float, unit: str = "") -> dict[str, Any]:
+    """Field metadata: the value (or each value of a tuple) must be >= low; `unit` says in
+    what the value is written, for the message ("bytes: 80e9 for 80 GB")."""
+    return {"min": low, "unit": unit}
 
 
-def _check_range(low: float | None, value: Any, where: str) -> None:
+def _check_range(low: float | None, value: Any, where: str, unit: str = "") -> None:
     values = value if isinstance(value, tuple) else (value,)
     for v in values:
         if isinstance(v, float) and not math.isfinite(v):
             raise ConfigError(f"{where}: {v!r} is not a finite number.")
         if low is not None and isinstance(v, (int, float)) and v < low:
-            raise ConfigError(f"{where}: {v!r} is below the smallest allowed value, {low:g}.")
+            raise ConfigError(f"{where}: {v!r} is below the smallest allowed value, {low:g}."
+                              + (f" It is written in {unit}." if unit else ""))
 
 
 SCALARS = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}

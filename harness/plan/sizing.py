@@ -192,9 +192,9 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
     memory, basis = memory_of(hw)
     hold = math.ceil(weights / memory)
     room = max(hold * memory * MEMORY_USE - weights, 0.0)
-    for_context = hold
-    while for_context * memory * MEMORY_USE - weights < kv * context:
-        for_context += 1
+    # the fewest GPUs (never fewer than hold the weights) whose usable memory takes the
+    # weights and the context's KV cache
+    for_context = max(hold, math.ceil((weights + kv * context) / (memory * MEMORY_USE)))
     read = (counts.active - (0 if counts.tied else counts.embedding)) * per_param
     prefill_params = counts.active - counts.embedding - counts.lm_head
     flops = _flops(hw, dtype)

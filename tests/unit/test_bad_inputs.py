@@ -40,6 +40,11 @@ def write_files(d: Path) -> None:
     (d / "maybe.yaml").write_text(base.replace("needs_gpu: false", "needs_gpu: maybe"))
     (d / "extra.yaml").write_text(base + "colour: blue\n")
     (d / "broken.yaml").write_text(base.replace("dtype: float32", "dtype: [float32"))
+    (d / "cfg" / "hardware").mkdir(parents=True)
+    h100 = (MODEL_YAML.parents[1] / "hardware" / "h100-80gb.yaml").read_text()
+    (d / "cfg" / "hardware" / "mine.yaml").write_text(
+        h100.replace("name: h100-80gb", "name: mine").replace("memory_bytes: 80.0e+9",
+                                                              "memory_bytes: 80"))
     (d / "negative.yaml").write_text(base.replace("hidden_size: 64", "hidden_size: -64"))
     (d / "nohead.yaml").write_text(base.replace("head_dim: 16", "head_dim: null"))
     (d / "suite-extra.yaml").write_text("name: s\ndescription: x\ntasks: []\nbatchsize: 4\n")
@@ -133,6 +138,8 @@ CASES = [
     ("plan-unknown-architecture", ["plan", "--model", "{d}/foo.json"],
      r"cannot read this model config"),
     ("plan-mamba", ["plan", "--model", "{d}/mamba.json"], r"no attention heads"),
+    ("plan-gpu-memory-in-gb", ["--configs", "{d}/cfg", "plan", "--model", "qwq-32b", "--gpu",
+                               "mine"], r"memory_bytes: 80.0 is below .* written in bytes"),
     ("plan-negative-size", ["plan", "--model", "{d}/negative.yaml"],
      r"cannot build the model it describes.*hidden_size"),
     ("bench-negative-size", ["bench", "--model", "{d}/negative.yaml", "--no-perf"],
@@ -171,8 +178,11 @@ CASES = [
 
 @pytest.mark.parametrize(("argv", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_is_a_clear_error(argv: list[str], words: str, tmp_path: Path,
-                                    results_dir: Path, capsys: pytest.CaptureFixture[str]
-                                    ) -> None:
+                                    results_dir: Path, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # --configs sets $HARNESS_CONFIGS for the process: put it back after each case
+    monkeypatch.setenv("HARNESS_CONFIGS", "")
+    monkeypatch.delenv("HARNESS_CONFIGS")
     d = tmp_path / "in"
     d.mkdir()
     write_files(d)

@@ -76,3 +76,13 @@ def test_plan_from_a_local_config_json(tmp_path: Path) -> None:
 def test_render_mentions_the_key_figures() -> None:
     text = sizing.render(sizing.make_plan("qwq-32b", "h100-80gb"))
     assert "32.76B" in text and "65.5 GB" in text and "256.0 KiB" in text and "52.4" in text
+
+
+@pytest.mark.parametrize("context", [32_768, 200_000, 10**15])
+def test_gpus_for_a_context_are_the_fewest_that_hold_weights_and_kv(context: int) -> None:
+    p = sizing.make_plan("qwq-32b", "h100-80gb", context=context)
+    usable = 0.9 * p.gpu_memory_bytes
+    need = p.weight_bytes + p.kv_bytes_per_token * context
+    assert p.gpus_for_context * usable >= need  # enough
+    assert p.gpus_for_context == p.gpus_to_hold_weights or \
+        (p.gpus_for_context - 1) * usable < need  # and one fewer is not
