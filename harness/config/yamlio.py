@@ -74,6 +74,13 @@ def build(cls: type[T], data: Any, where: str) -> T:
         kwargs[key] = _convert(hints[key], value, f"{where}: {key}")
         _check_range(fields[key].metadata.get("min"), kwargs[key], f"{where}: {key}",
                      fields[key].metadata.get("unit", ""))
+    missing = [f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+               if f.name not in kwargs and f.name != "path"
+               and f.default is dataclasses.MISSING
+               and f.default_factory is dataclasses.MISSING]
+    if missing:
+        raise ConfigError(f"{where}: {missing[0]!r} is required here and missing "
+                          f"({cls.__name__} needs {', '.join(missing)}).")
     try:
         return cls(**kwargs)
     except TypeError as exc:

@@ -230,12 +230,11 @@ def analysed(model: str) -> tuple[str, Any, ParamCounts]:
     try:
         return label, hf_config, count_parameters(hf_config)
     except Exception as exc:  # noqa: BLE001 - values the config takes but no model can have
-        reason = " ".join(str(exc).split())[:300]
         raise HarnessError(
             f"{label}: transformers read this config but cannot build the model it describes "
-            f"({type(exc).__name__}: {reason}). Check its sizes (hidden_size, "
-            "num_hidden_layers, head_dim, vocab_size: positive whole numbers) and rope "
-            "settings against the model's config.json.") from exc
+            f"({type(exc).__name__}: {' '.join(str(exc).split())[:300]}). Check its sizes "
+            "(hidden_size, num_hidden_layers, head_dim, vocab_size: positive whole numbers) "
+            "and rope settings against the model's config.json.") from exc
 
 
 def memory_of(hw: HardwareConfig) -> tuple[float, str]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from harness.config import configs, places
 from harness.plan import sizing
-from harness.report import intervals, score_claims
+from harness.report import claims_schema, intervals, score_claims
 from harness.report.efficiency import estimate_per_correct, measured_per_correct
 from harness.report.tables import md_cell
 from harness.report.verdict import PLAN_PROVENANCE, Verdict, latest_run, num
@@ -26,10 +26,7 @@ def load_claims() -> list[dict[str, Any]]:
     """The claims list from configs/claims.yaml."""
     path = places.locate_file("claims.yaml") or configs.CONFIGS / "claims.yaml"
     data = configs.read_yaml(path)
-    claims = data.get("claims")
-    if not isinstance(claims, list):
-        raise configs.ConfigError(f"{path}: expected a 'claims' list.")
-    return claims
+    return claims_schema.check_claims(data.get("claims"), path)
 
 
 def evaluate(claims: list[dict[str, Any]], runs: list[Run]) -> list[Verdict]:
