@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scipy import stats
@@ -154,25 +155,7 @@ def test_runs_with_random_weights_or_failures_are_ignored(tmp_path: Path) -> Non
     assert claims.latest_run([run], "qwq-32b", need_energy=True) is run
 
 
-def _bent(claims_list: list, path: tuple, value: object) -> list:
-    out = json.loads(json.dumps(claims_list))
-    where = out
-    for key in path[:-1]:
-        where = where[key]
-    where[path[-1]] = value
-    return out
-
-
-def _paths(obj: object, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix] if prefix else []
-    items = obj.items() if isinstance(obj, dict) else enumerate(obj) \
-        if isinstance(obj, list) else ()
-    for key, value in items:
-        out += _paths(value, (*prefix, key))
-    return out
-
-
-def test_a_claims_file_of_the_wrong_shape_is_one_clear_error() -> None:
+def test_a_claims_file_of_the_wrong_shape_is_one_clear_error(bent_copies: Any) -> None:
     """Every key of the shipped claims.yaml, in turn, null, a word or a negative number (a
     user's own claims file under $HARNESS_CONFIGS): either the file is refused with a
     ConfigError naming the claim, or every verdict is still written."""
@@ -182,25 +165,24 @@ def test_a_claims_file_of_the_wrong_shape_is_one_clear_error() -> None:
 
     shipped = claims.load_claims()
     refused = 0
-    for path in _paths(shipped):
-        for value in (None, "x", -1):
-            bent = _bent(shipped, path, value)
-            try:
-                check_claims(bent, Path("claims.yaml"))
-            except ConfigError as exc:
-                assert "claims.yaml: claim" in str(exc) or "claims[" in str(exc) \
-                    or "Unknown GPU" in str(exc)
-                refused += 1
-                continue
-            try:
-                claims.render(claims.evaluate(bent, []), 0)
-            except HarnessError:  # e.g. a model the plan cannot find, named as such
-                refused += 1
+    for _, bent in bent_copies(shipped, (None, "x", -1)):
+        try:
+            check_claims(bent, Path("claims.yaml"))
+        except ConfigError as exc:
+            assert "claims.yaml: claim" in str(exc) or "claims[" in str(exc) \
+                or "Unknown GPU" in str(exc)
+            refused += 1
+            continue
+        try:
+            claims.render(claims.evaluate(bent, []), 0)
+        except HarnessError:  # e.g. a model the plan cannot find, named as such
+            refused += 1
     assert refused > 100
+    no_expected = json.loads(json.dumps(shipped))
+    del no_expected[0]["rule"]["expected"]
     with pytest.raises(ConfigError, match="'one-fifth-parameters': rule: 'expected' is requ"):
-        check_claims(_bent(shipped, (0, "rule"), {k: v for k, v in shipped[0]["rule"].items()
-                                                   if k != "expected"}),
-                     Path("claims.yaml"))
+        check_claims(no_expected, Path("claims.yaml"))
+    flops = json.loads(json.dumps(shipped))
+    flops[1]["rule"]["checks"][0]["quantity"] = "flops"
     with pytest.raises(ConfigError, match="quantity 'flops' is not a figure of the plan"):
-        check_claims(_bent(shipped, (1, "rule", "checks", 0, "quantity"), "flops"),
-                     Path("claims.yaml"))
+        check_claims(flops, Path("claims.yaml"))

@@ -213,18 +213,9 @@ def test_a_plot_that_cannot_be_drawn_says_why(tmp_path: Path) -> None:
     assert (tmp_path / "plots" / "accuracy_vs_memory.png").exists()
 
 
-def _leaves(obj: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix] if prefix else []
-    items = obj.items() if isinstance(obj, dict) else enumerate(obj) \
-        if isinstance(obj, list) else ()
-    for key, value in items:
-        out += _leaves(value, (*prefix, key))
-    return out
-
-
 def test_fields_of_the_wrong_shape_never_break_a_report(tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]
-                                                        ) -> None:
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        bent_copies: Any) -> None:
     """Every field of a record, in turn, null, a string, a list or a negative number (a hand
     edit, another tool, a disk error): each such run is read with the field's default or
     skipped with a warning, and the tables, claims, plots and report.html still come out."""
@@ -244,16 +235,10 @@ def test_fields_of_the_wrong_shape_never_break_a_report(tmp_path: Path,
         '[1, 2]\n{"resps": 5}\n{"arguments": "x", "resps": [["ok"]], "graded": [7]}\n'
         '{"doc_id": 0, "resps": [["\\\\boxed{1}"]], "graded": [{"correct": true}]}\n')
     count = 0
-    for path in _leaves(record):
-        for value in (None, "x", [], -1.5):
-            bent = json.loads(json.dumps(record))
-            where = bent
-            for key in path[:-1]:
-                where = where[key]
-            where[path[-1]] = value
-            count += 1
-            (tmp_path / "runs" / f"bent-{count}").mkdir()
-            (tmp_path / "runs" / f"bent-{count}" / "run.json").write_text(json.dumps(bent))
+    for _, bent in bent_copies(record, (None, "x", [], -1.5)):
+        count += 1
+        (tmp_path / "runs" / f"bent-{count}").mkdir()
+        (tmp_path / "runs" / f"bent-{count}" / "run.json").write_text(json.dumps(bent))
     assert count > 150
     table = tables.rebuild(tmp_path)
     claims.rebuild(tmp_path)
