@@ -81,7 +81,8 @@ def check_limit(value: float) -> float:
     """--limit: a whole number of problems (1 or more), or lm-eval's fraction of each task's
     problems (between 0 and 1); returned as an int when whole."""
     if not math.isfinite(value) or value <= 0 or (value > 1 and not float(value).is_integer()):
-        raise ConfigError(f"{value} is not allowed as a limit: give 1 or more problems, a "
+        shown = int(value) if math.isfinite(value) and float(value).is_integer() else value
+        raise ConfigError(f"{shown} is not allowed as a limit: give 1 or more problems, a "
                           "fraction between 0 and 1, or leave it out.")
     return int(value) if float(value).is_integer() else value
 

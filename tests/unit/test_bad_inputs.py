@@ -74,7 +74,7 @@ CASES = [
     ("jsonl-missing", TINY + ["--suite", "{d}/nope.jsonl"], r"nope.jsonl does not exist"),
     ("hub-id-characters", ["bench", "--model", "org/na me!!"], r"not a valid Hugging Face"),
     ("hub-id-offline", ["bench", "--model", "someorg/somemodel"], r"HF_HUB_OFFLINE|cache"),
-    ("limit-negative", TINY + ["--limit", "-1"], r"--limit.*1 or more"),
+    ("limit-negative", TINY + ["--limit", "-1"], r"--limit: -1 is not allowed.*1 or more"),
     ("limit-zero", TINY + ["--limit", "0"], r"--limit.*1 or more"),
     ("limit-word", TINY + ["--limit", "abc"], r"--limit.*not a whole number"),
     ("batch-size-zero", TINY + ["--batch-size", "0"], r"--batch-size.*1 or more"),
