@@ -91,13 +91,12 @@ class HFBackend:
         kwargs: dict[str, Any] = {"revision": model.revision} if model.revision else {}
         # Remote code runs only where the model's YAML opts in (trust_remote_code: true).
         kwargs["trust_remote_code"] = model.trust_remote_code
+        check_fit(model, self.device, self.dtype, device_map)
         if model.weights == "random" and not model.path:
-            fit.check_load(model, self.device, self.dtype, None, [0])
             self._build_random(model, attn_implementation)
             return
         gpus = _gpus(model, self.device, device_map)
         self.gpu_indices = list(range(max(gpus, 1)))
-        fit.check_load(model, self.device, self.dtype, device_map, self.gpu_indices)
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model.path, **kwargs)
             # device_map puts the weights straight on the device(s): a 65 GB model never
@@ -262,8 +261,9 @@ class HFBackend:
 
 def check_fit(model: ResolvedModel, device: str = "auto", dtype: str | None = None,
               device_map: str | None = None) -> None:
-    """What HFBackend checks before loading (fit.py), asked before a run directory exists:
-    a model too big for this machine then leaves nothing behind."""
+    """Raise before loading where the weights cannot fit where they go (fit.py). HFBackend
+    asks it, and `bench` too before a run directory exists: a model too big for this machine
+    then leaves nothing behind."""
     device = pick_device(device, model)
     dtype = dtype if dtype not in (None, "auto") else _default_dtype(model.dtype, device)
     if model.weights == "random" and not model.path:

@@ -31,10 +31,16 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class Ratio:
+class Pair:
+    """What every rule names: its kind and the two models it compares."""
+
     kind: str
     a: str
     b: str
+
+
+@dataclass(frozen=True)
+class Ratio(Pair):
     quantity: str
     expected: float = field(metadata=at_least(1e-12))
     tolerance: float = field(metadata=at_least(0))
@@ -49,10 +55,7 @@ class Check:
 
 
 @dataclass(frozen=True)
-class Checks:
-    kind: str
-    a: str
-    b: str
+class Checks(Pair):
     gpu: str
     checks: tuple[Check, ...]
 
@@ -65,10 +68,7 @@ class MeasuredBenchmark:
 
 
 @dataclass(frozen=True)
-class Accuracy:
-    kind: str
-    a: str
-    b: str
+class Accuracy(Pair):
     benchmarks: tuple[MeasuredBenchmark, ...]
     test: str = "non-inferiority"
     margin_points: float = field(default=0.0, metadata=at_least(0))
@@ -82,20 +82,14 @@ class PublishedBenchmark:
 
 
 @dataclass(frozen=True)
-class Published:
-    kind: str
-    a: str
-    b: str
+class Published(Pair):
     b_source: str
     benchmarks: tuple[PublishedBenchmark, ...]
     margin_points: float = field(default=0.0, metadata=at_least(0))
 
 
 @dataclass(frozen=True)
-class Efficiency:
-    kind: str
-    a: str
-    b: str
+class Efficiency(Pair):
     metric: str
     b_estimate_gpu: str
     b_estimate_gpus: int = field(metadata=at_least(1))

@@ -138,7 +138,7 @@ class Perf(Record):
         head = self.headline()
         if head.variant is None:
             return None
-        parts = [str(head.variant)] + ([str(dtype)] if dtype else [])
+        parts = [head.variant] + ([str(dtype)] if dtype else [])  # dtype: the backend's own
         if head.prompt_tokens is not None and head.new_tokens is not None:
             parts.append(f"{head.prompt_tokens}+{head.new_tokens} tokens")
         if head.batch_size is not None:
