@@ -25,7 +25,7 @@ from typing import Any
 from lm_eval.models.huggingface import HFLM
 
 from harness.errors import HarnessError
-from harness.plan import kv_budget, sizing
+from harness.plan import kv_budget, params
 
 PATH = "continuous batching (transformers ContinuousBatchingManager, paged KV cache)"
 PAGE_TOKENS = 256
@@ -39,7 +39,7 @@ def kv_plan(model: Any, device: str, prompt_tokens: int, max_new_tokens: int
     import torch
 
     elem = next(model.parameters()).element_size()
-    per_token = sizing.kv_bytes_per_token(model.config) // sizing.KV_BYTES * elem
+    per_token = params.kv_bytes_per_token(model.config) // params.KV_BYTES * elem
     if device.startswith("cuda"):
         free, _ = torch.cuda.mem_get_info()
         free_bytes = free * GPU_KV_SHARE

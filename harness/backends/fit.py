@@ -69,7 +69,7 @@ def checkpoint_parameters(path: str, revision: str | None, trust_remote_code: bo
     None for quantized checkpoints and where neither can be had."""
     from transformers import AutoConfig
 
-    from harness.plan.sizing import count_parameters
+    from harness.plan.params import count_parameters
 
     try:
         hf_config = AutoConfig.from_pretrained(path, revision=revision,

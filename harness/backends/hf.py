@@ -223,14 +223,12 @@ class HFBackend:
         """Bytes of the parameters as loaded (buffers such as rotary tables are not weights)."""
         return sum(p.numel() * p.element_size() for p in self.model.parameters())
 
-    def decode_read_bytes(self) -> int:
-        """Weight bytes a decode step reads: all but the input embedding (a lookup of a few
-        rows), which counts where it is tied to the output head."""
-        total = self.weight_bytes()
-        emb = self.model.get_input_embeddings()
-        if emb is None or getattr(self.model.config, "tie_word_embeddings", False):
-            return total
-        return total - sum(p.numel() * p.element_size() for p in emb.parameters())
+    def traffic(self) -> Any:
+        """What a decode step reads and computes (harness.perf.bounds.Traffic): all weights
+        but the input embedding's lookup, and k of n routed experts of a mixture of experts."""
+        from harness.perf.bounds import model_traffic
+
+        return model_traffic(self.model)
 
     def parameter_count(self) -> int:
         """Number of parameters as loaded (tied embeddings counted once)."""

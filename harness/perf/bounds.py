@@ -1,7 +1,8 @@
 """What the hardware allows: the speed bounds a perf point is compared with.
 
 Decode at batch B reads every matmul weight once per step (the input embedding is a row
-lookup, so it is not read unless tied to the LM head) and does 2 FLOPs per matmul parameter
+lookup, so it is not read unless tied to the LM head; of a mixture of experts' routed
+experts, k of n per layer, the least a step can read) and does 2 FLOPs per matmul parameter
 per token: tokens/s <= min(B x bandwidth / bytes per step, FLOP/s / (2 x parameters)).
 Prefill does 2 FLOPs per matmul parameter per prompt token (the LM head only for the last
 token): tokens/s <= FLOP/s / (2 x parameters). KV reads and attention FLOPs are left out,
@@ -28,18 +29,27 @@ class Traffic:
 
 
 def model_traffic(model: Any) -> Traffic:
-    """Bytes and parameters per token of a loaded transformers model."""
-    params = list(model.parameters())
+    """Bytes and parameters per token of a loaded transformers model. For a mixture of
+    experts only k of n routed experts count: the least any step reads, so the bound stays
+    a ceiling whatever the routing (harness.plan.params)."""
+    from harness.plan.params import is_routed, routing_of
+
+    routing = routing_of(model.config)
+    total = total_bytes = routed = routed_bytes = 0
+    for name, p in model.named_parameters():  # tied weights once
+        total, total_bytes = total + p.numel(), total_bytes + p.numel() * p.element_size()
+        if routing and is_routed(name):
+            routed, routed_bytes = routed + p.numel(), routed_bytes + p.numel() * p.element_size()
+    idle = 1 - routing.per_token / routing.experts if routing else 0.0
     embed = model.get_input_embeddings().weight
     head = model.get_output_embeddings()
     tied = head is None or head.weight is embed
-    total_bytes = sum(p.numel() * p.element_size() for p in params)
-    total = sum(p.numel() for p in params)
     skip = 0 if tied else embed.numel()
     return Traffic(
-        decode_bytes=total_bytes - skip * embed.element_size(),
-        decode_params=total - skip,
-        prefill_params=total - embed.numel() - (0 if tied else head.weight.numel()),
+        decode_bytes=round(total_bytes - skip * embed.element_size() - routed_bytes * idle),
+        decode_params=round(total - skip - routed * idle),
+        prefill_params=round(total - embed.numel() - (0 if tied else head.weight.numel())
+                             - routed * idle),
     )
 
 
@@ -84,7 +94,7 @@ def config_traffic(hf_config: Any, bytes_per_param: float) -> Traffic:
     """Traffic from an architecture alone (meta device): for engines such as vLLM whose
     loaded weights are not transformers modules. Mixture-of-experts models read only the
     active experts per token, which is what batch-1 decode costs."""
-    from harness.plan.sizing import count_parameters
+    from harness.plan.params import count_parameters
 
     c = count_parameters(hf_config)
     read = c.active - (0 if c.tied else c.embedding)

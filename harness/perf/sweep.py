@@ -17,7 +17,7 @@ from harness.config.configs import HardwareConfig, PerfSettings
 from harness.perf import bounds, timing
 from harness.perf.energy import EnergyMeter
 from harness.perf.monitor import NvmlSampler, idle_power_w
-from harness.plan import sizing
+from harness.plan import params
 from harness.results import perf_points
 from harness.results.perf_points import PerfPoint
 
@@ -103,7 +103,7 @@ def run_sweep(model: Any, tokenizer: Any, settings: PerfSettings, device: str,
     target = Target(
         make_runner=make_runner,
         traffic=bounds.model_traffic(model),
-        kv_bytes_per_token=sizing.kv_bytes_per_token(model.config) // sizing.KV_BYTES * elem,
+        kv_bytes_per_token=params.kv_bytes_per_token(model.config) // params.KV_BYTES * elem,
         max_positions=getattr(model.config, "max_position_embeddings", None))
     return sweep_target(target, settings, device, hw_name, on_point)
 

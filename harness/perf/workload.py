@@ -56,11 +56,12 @@ def with_bound(work: Workload, run: Run, backend: Any) -> Workload:
                                                    if run.hardware else None)
     kv_bytes, kv_tokens = desc.get("kv_bytes"), desc.get("kv_tokens")
     sequences = min(desc.get("max_sequences_at_full_length") or 0, work.answers)
-    if not (hw and kv_bytes and kv_tokens and sequences and work.answers):
+    traffic = getattr(backend, "traffic", None)
+    if not (hw and kv_bytes and kv_tokens and sequences and work.answers and traffic):
         return work
     mean_output = work.output_tokens / work.answers
-    read = getattr(backend, "decode_read_bytes", backend.weight_bytes)()
-    bound = kv_budget.run_bound(configs.get_hardware(hw), read,
+    t = traffic()
+    bound = kv_budget.run_bound(configs.get_hardware(hw), t.decode_bytes,
                                 kv_bytes / kv_tokens, sequences, mean_output / 2,
-                                backend.parameter_count(), work.output_tokens_per_s)
+                                t.decode_params, work.output_tokens_per_s)
     return dataclasses.replace(work, **bound)

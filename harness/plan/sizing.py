@@ -15,7 +15,9 @@ seconds. From the parameter tensors and the hardware YAML it derives:
 - bounds: batch-1 decode <= bandwidth / bytes read per token (every matmul weight once; the
   input embedding is a row lookup, so it is not read), prefill <= FLOP/s / (2 x matmul
   parameters per token; the LM head runs only on the last prompt token), and the batch where
-  decode stops being bandwidth-bound (FLOP/s x bytes per parameter / (2 x bandwidth)).
+  decode stops being bandwidth-bound (FLOP/s x bytes per parameter / (2 x bandwidth) for a
+  dense model; later for a mixture of experts, whose bigger batches read more experts: see
+  harness.plan.params for the balanced-routing estimate used there and in the workload bound).
 Attention FLOPs and KV reads are left out of the bounds: they only lower them at long context.
 """
 
@@ -32,22 +34,17 @@ from harness.config.checks import did_you_mean
 from harness.config.configs import HardwareConfig
 from harness.errors import HarnessError
 from harness.plan import kv_budget
+from harness.plan.params import (
+    ParamCounts,
+    compute_bound_batch,
+    count_parameters,
+    kv_bytes_per_token,
+    step_bytes,
+)
 
 DTYPE_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int4": 0.5, "fp32": 4.0}
 YAML_DTYPE = {"bfloat16": "bf16", "float16": "fp16", "float8_e4m3fn": "fp8", "float32": "fp32"}
-KV_BYTES = 2  # KV cache in bf16, whatever the weights
 MEMORY_USE = 0.9
-
-
-@dataclass(frozen=True)
-class ParamCounts:
-    """Parameter counts read off a meta-device model."""
-
-    total: int
-    active: int
-    embedding: int
-    lm_head: int  # 0 when tied to the embedding
-    tied: bool
 
 
 @dataclass(frozen=True)
@@ -76,6 +73,8 @@ class Plan:
     memory_basis: str = "datasheet"  # or "measured": a real device's total (memory_of)
     workload_concurrency: int | None = None  # sequences of `context` tokens at once
     workload_bound_tokens_per_s: float | None = None  # output tokens/s at that concurrency
+    experts: str | None = None  # routed experts per token, "8 of 256"; None when dense
+    workload_experts_share: float | None = None  # of the routed weights, read per step then
 
 
 def load_architecture(model: str) -> tuple[str, Any]:
@@ -135,41 +134,6 @@ def _checked(label: str, read: Any) -> tuple[str, Any]:
     return label, cfg
 
 
-def count_parameters(hf_config: Any) -> ParamCounts:
-    """Total and active parameters of the architecture, on the meta device (no memory)."""
-    import torch
-    from transformers import AutoModelForCausalLM
-
-    # accelerate's init_empty_weights allocates ~30 GB for DeepSeek-V3; the meta device does not.
-    with torch.device("meta"):
-        model = AutoModelForCausalLM.from_config(hf_config)
-    n_experts = getattr(hf_config, "n_routed_experts", None) or \
-        getattr(hf_config, "num_local_experts", None) or getattr(hf_config, "num_experts", None)
-    k = getattr(hf_config, "num_experts_per_tok", None)
-    total = routed = 0
-    for name, p in model.named_parameters():
-        total += p.numel()
-        if ".experts." in name or name.endswith((".experts.gate_up_proj", ".experts.down_proj")):
-            routed += p.numel()
-    active = total - round(routed * (1 - k / n_experts)) if routed and n_experts and k else total
-    embed = model.get_input_embeddings().weight
-    head = model.get_output_embeddings()
-    tied = head is None or head.weight is embed
-    return ParamCounts(total=total, active=active, embedding=embed.numel(),
-                       lm_head=0 if tied else head.weight.numel(), tied=tied)
-
-
-def kv_bytes_per_token(hf_config: Any) -> int:
-    """KV-cache bytes per token in bf16 (MLA-aware)."""
-    layers = hf_config.num_hidden_layers
-    if getattr(hf_config, "kv_lora_rank", None):
-        return layers * (hf_config.kv_lora_rank + hf_config.qk_rope_head_dim) * KV_BYTES
-    head_dim = getattr(hf_config, "head_dim", None) or \
-        hf_config.hidden_size // hf_config.num_attention_heads
-    kv_heads = getattr(hf_config, "num_key_value_heads", None) or hf_config.num_attention_heads
-    return 2 * layers * kv_heads * head_dim * KV_BYTES
-
-
 def default_dtype(model: str) -> str:
     """The dtype a known model ships in (bf16 for anything else)."""
     known = configs.find_model(model)
@@ -195,16 +159,21 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
     # the fewest GPUs (never fewer than hold the weights) whose usable memory takes the
     # weights and the context's KV cache
     for_context = max(hold, math.ceil((weights + kv * context) / (memory * MEMORY_USE)))
-    read = (counts.active - (0 if counts.tied else counts.embedding)) * per_param
+    matmul_params = counts.active - (0 if counts.tied else counts.embedding)
+    read = matmul_params * per_param  # batch 1: k experts per layer, the least any step reads
+    routing, routed = counts.routing, counts.routed * per_param
+    dense = read - (routed * routing.per_token / routing.experts if routing else 0.0)
     prefill_params = counts.active - counts.embedding - counts.lm_head
     flops = _flops(hw, dtype)
     measured_bw = hw.measured.bandwidth_bytes_per_s if hw.measured else None
+    share: float | None = None
     try:  # the reasoning workload: as many sequences of `context` tokens as the KV room holds
         budget = kv_budget.kv_budget(room, kv, 0, context)
         concurrency: int | None = budget.concurrency
+        share = routing.share(budget.concurrency) if routing else None
         workload: float | None = kv_budget.workload_bound(
-            read, kv, budget.concurrency, context / 2, hold * hw.bandwidth_bytes_per_s,
-            hold * flops, counts.active)
+            step_bytes(dense, routed, routing, budget.concurrency), kv, budget.concurrency,
+            context / 2, hold * hw.bandwidth_bytes_per_s, hold * flops, counts.active)
     except HarnessError:
         concurrency = workload = None
     return Plan(
@@ -216,9 +185,12 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
         decode_bound_tokens_per_s=hold * hw.bandwidth_bytes_per_s / read,
         decode_bound_measured_tokens_per_s=hold * measured_bw / read if measured_bw else None,
         prefill_bound_tokens_per_s=hold * flops / (2 * prefill_params),
-        compute_bound_batch=flops * per_param / (2 * hw.bandwidth_bytes_per_s),
+        compute_bound_batch=compute_bound_batch(dense, routed, routing, 2 * matmul_params,
+                                                flops, hw.bandwidth_bytes_per_s),
         gpu_memory_bytes=memory, memory_basis=basis, source=hw.source,
         workload_concurrency=concurrency, workload_bound_tokens_per_s=workload,
+        experts=f"{routing.per_token} of {routing.experts}" if routing else None,
+        workload_experts_share=share,
     )
 
 
@@ -264,11 +236,17 @@ def render(plan: Plan) -> str:
     measured = f"{plan.decode_bound_measured_tokens_per_s:.1f} tok/s (measured bandwidth)" \
         if plan.decode_bound_measured_tokens_per_s else "no measured bandwidth on file"
     pow2 = 1 << (plan.gpus_for_context - 1).bit_length()
+    share = plan.workload_experts_share
+    routed = f"; {share:.0%} of the routed experts read per step, balanced routing" \
+        if share is not None else ""
+    moe = f" (expected, balanced routing over {plan.experts} experts per token)" \
+        if plan.experts else ""
     rows = [
         ("architecture", plan.architecture),
         ("parameters, total", f"{plan.params_total / 1e9:.2f}B ({plan.params_total:,})"),
         ("parameters, active per token", f"{plan.params_active / 1e9:.2f}B "
-         f"({plan.params_active / plan.params_total:.1%} of total)"),
+         f"({plan.params_active / plan.params_total:.1%} of total"
+         + (f"; {plan.experts} routed experts" if plan.experts else "") + ")"),
         (f"weights in {plan.dtype}", f"{plan.weight_bytes / 1e9:.1f} GB"),
         ("KV cache per token (bf16)", f"{plan.kv_bytes_per_token / 1024:.1f} KiB"),
         ("GPUs to hold the weights", f"{n} x {hw.label} ({plan.gpu_memory_bytes / 1e9:.1f} GB "
@@ -287,9 +265,9 @@ def render(plan: Plan) -> str:
          f"budget beside the weights on {on}, worst case: every sequence at full length)"
          if plan.workload_concurrency else f"none fit beside the weights on {on}"),
         ("workload decode bound", f"{plan.workload_bound_tokens_per_s:,.0f} output tok/s at "
-         "that concurrency (weights + live KV read per step, KV averaging half the length)"
-         if plan.workload_bound_tokens_per_s else "-"),
-        ("decode turns compute-bound at", f"batch ~{plan.compute_bound_batch:.0f}"),
+         f"that concurrency (weights + live KV read per step, KV averaging half the length"
+         f"{routed})" if plan.workload_bound_tokens_per_s else "-"),
+        ("decode turns compute-bound at", f"batch ~{plan.compute_bound_batch:,.0f}{moe}"),
         ("hardware figures", plan.source + (f"; {hw.measured.source}"
                                             if hw.measured else "")),
     ]

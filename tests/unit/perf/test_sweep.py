@@ -23,6 +23,27 @@ def test_decode_and_prefill_bounds_by_hand() -> None:
     assert bounds.prefill_bound(t, None) is None
 
 
+def test_model_traffic_of_a_mixture_of_experts_counts_k_of_n_experts() -> None:
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    cfg = AutoConfig.for_model("mixtral", hidden_size=64, num_hidden_layers=2,
+                               intermediate_size=128, num_attention_heads=4,
+                               num_key_value_heads=2, vocab_size=1000, num_local_experts=8,
+                               num_experts_per_tok=2, tie_word_embeddings=False)
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(cfg)
+    total = sum(p.numel() for p in model.parameters())
+    routed = 2 * 8 * 3 * 64 * 128  # layers x experts x (gate, up, down) x hidden x ffn
+    t = bounds.model_traffic(model)
+    # the least a step reads whatever the routing: 2 of 8 experts, embedding lookup excluded;
+    # so a real point can never exceed the bound (a total-weights count could be exceeded)
+    assert t.decode_params == total - 1000 * 64 - routed * 6 // 8
+    assert t.decode_bytes == 4 * t.decode_params
+    assert t.prefill_params == total - 2 * 1000 * 64 - routed * 6 // 8
+    # the architecture-only count (the vLLM path) agrees with the loaded model's
+    assert bounds.config_traffic(cfg, 4) == t
+
+
 def test_model_traffic_tied_and_untied() -> None:
     from transformers import AutoConfig, AutoModelForCausalLM
 
