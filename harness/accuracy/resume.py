@@ -3,9 +3,10 @@
 A sample is keyed by the model (id, revision, dtype, backend), the prompt, the generation
 settings, and its index among identical requests (the n samples of one problem are n
 identical requests). Finished samples are appended to a JSONL file as the backend reports
-them (lm-eval's per-result cache hook), each line flushed and fsynced, so a kill loses at
-most the batch in flight. Rerunning the same bench reads them back and generates only the
-rest. Progress (harness.accuracy.progress) shows done/total, the ETA and tokens per second.
+them (lm-eval's per-result cache hook), each line flushed and fsynced under an exclusive
+lock (two benches of one model share the file), so a kill loses at most the batch in
+flight. Rerunning the same bench reads them back and generates only the rest. Progress
+(harness.accuracy.progress) shows done/total, the ETA and tokens per second.
 
 The wrapper replaces `generate_until` on the lm-eval LM instance rather than subclassing,
 so it works for any backend's LM.
@@ -13,6 +14,7 @@ so it works for any backend's LM.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -37,16 +39,20 @@ class SampleCache:
         self.done: dict[str, list[str]] = defaultdict(list)
         self.skipped = 0  # unreadable lines (a record cut by a kill)
         if path.exists():
-            data = path.read_bytes()
-            whole = data[:data.rfind(b"\n") + 1]
-            if whole != data:
-                # a kill cut the last record: drop the torn tail, or the next record would
-                # be appended onto it and both would be lost
-                with path.open("r+b") as fh:
+            with path.open("r+b") as fh:
+                # another bench of the same model may be appending: its records are written
+                # under this lock, so a tail without its newline is a kill's, never a write
+                # still in progress
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                data = fh.read()
+                whole = data[:data.rfind(b"\n") + 1]
+                if whole != data:
+                    # a kill cut the last record: drop the torn tail, or the next record
+                    # would be appended onto it and both would be lost
                     fh.truncate(len(whole))
                     fh.flush()
                     os.fsync(fh.fileno())
-                self.skipped += 1
+                    self.skipped += 1
             for line in whole.decode(errors="replace").splitlines():
                 try:
                     row = json.loads(line)
@@ -63,6 +69,7 @@ class SampleCache:
     def add(self, key: str, text: str) -> None:
         """Record one finished sample durably."""
         with self.path.open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # one whole record at a time; released on close
             fh.write(json.dumps({"key": key, "text": text}) + "\n")
             fh.flush()
             os.fsync(fh.fileno())

@@ -71,7 +71,8 @@ class Plan:
     gpu_memory_bytes: float
     source: str
     memory_basis: str = "datasheet"  # or "measured": a real device's total (memory_of)
-    workload_concurrency: int | None = None  # sequences of `context` tokens at once
+    workload_gpus: int = 1  # where the workload runs: gpus_for_context up to a power of two
+    workload_concurrency: int | None = None  # sequences of `context` tokens at once there
     workload_bound_tokens_per_s: float | None = None  # output tokens/s at that concurrency
     experts: str | None = None  # routed experts per token, "8 of 256"; None when dense
     workload_experts_share: float | None = None  # of the routed weights, read per step then
@@ -143,8 +144,9 @@ def default_dtype(model: str) -> str:
 
 
 def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
-              context: int = 32768) -> Plan:
-    """Plan `model` on GPUs of kind `gpu` (see the module docstring for the arithmetic)."""
+              context: int = 32768, gpus: int | None = None) -> Plan:
+    """Plan `model` on GPUs of kind `gpu` (see the module docstring for the arithmetic);
+    the workload on `gpus` of them where given (none fits on fewer than hold the weights)."""
     dtype = dtype or default_dtype(model)
     if dtype not in DTYPE_BYTES:
         raise HarnessError(f"Unknown dtype {dtype!r}; use one of {', '.join(DTYPE_BYTES)}.")
@@ -167,13 +169,16 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
     flops = _flops(hw, dtype)
     measured_bw = hw.measured.bandwidth_bytes_per_s if hw.measured else None
     share: float | None = None
-    try:  # the reasoning workload: as many sequences of `context` tokens as the KV room holds
-        budget = kv_budget.kv_budget(room, kv, 0, context)
+    # the reasoning workload runs where one sequence of `context` tokens fits, on the power
+    # of two of GPUs tensor parallelism wants: as many such sequences as that KV room holds
+    tp = gpus or 1 << (for_context - 1).bit_length()
+    try:
+        budget = kv_budget.kv_budget(tp * memory * MEMORY_USE - weights, kv, 0, context)
         concurrency: int | None = budget.concurrency
         share = routing.share(budget.concurrency) if routing else None
         workload: float | None = kv_budget.workload_bound(
             step_bytes(dense, routed, routing, budget.concurrency), kv, budget.concurrency,
-            context / 2, hold * hw.bandwidth_bytes_per_s, hold * flops, counts.active)
+            context / 2, tp * hw.bandwidth_bytes_per_s, tp * flops, counts.active)
     except HarnessError:
         concurrency = workload = None
     return Plan(
@@ -188,7 +193,7 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
         compute_bound_batch=compute_bound_batch(dense, routed, routing, 2 * matmul_params,
                                                 flops, hw.bandwidth_bytes_per_s),
         gpu_memory_bytes=memory, memory_basis=basis, source=hw.source,
-        workload_concurrency=concurrency, workload_bound_tokens_per_s=workload,
+        workload_gpus=tp, workload_concurrency=concurrency, workload_bound_tokens_per_s=workload,
         experts=f"{routing.per_token} of {routing.experts}" if routing else None,
         workload_experts_share=share,
     )
@@ -236,6 +241,7 @@ def render(plan: Plan) -> str:
     measured = f"{plan.decode_bound_measured_tokens_per_s:.1f} tok/s (measured bandwidth)" \
         if plan.decode_bound_measured_tokens_per_s else "no measured bandwidth on file"
     pow2 = 1 << (plan.gpus_for_context - 1).bit_length()
+    tp_on = f"{plan.workload_gpus}x {hw.label}"
     share = plan.workload_experts_share
     routed = f"; {share:.0%} of the routed experts read per step, balanced routing" \
         if share is not None else ""
@@ -261,12 +267,12 @@ def render(plan: Plan) -> str:
                                   f"{measured}; {plan.decode_bytes_per_token / 1e9:.2f} GB read "
                                   "per token"),
         ("prefill bound", f"{plan.prefill_bound_tokens_per_s:,.0f} tok/s"),
-        (f"sequences of {plan.context:,} tokens at once", f"{plan.workload_concurrency} (KV "
-         f"budget beside the weights on {on}, worst case: every sequence at full length)"
-         if plan.workload_concurrency else f"none fit beside the weights on {on}"),
-        ("workload decode bound", f"{plan.workload_bound_tokens_per_s:,.0f} output tok/s at "
-         f"that concurrency (weights + live KV read per step, KV averaging half the length"
-         f"{routed})" if plan.workload_bound_tokens_per_s else "-"),
+        (f"sequences of {plan.context:,} tokens at once", f"{plan.workload_concurrency} on "
+         f"{tp_on} (KV budget beside the weights, worst case: every sequence at full length)"
+         if plan.workload_concurrency else f"none fit beside the weights on {tp_on}"),
+        ("workload decode bound", f"{plan.workload_bound_tokens_per_s:,.0f} output tok/s on "
+         f"{tp_on} at that concurrency (weights + live KV read per step, KV averaging half "
+         f"the length{routed})" if plan.workload_bound_tokens_per_s else "-"),
         ("decode turns compute-bound at", f"batch ~{plan.compute_bound_batch:,.0f}{moe}"),
         ("hardware figures", plan.source + (f"; {hw.measured.source}"
                                             if hw.measured else "")),

@@ -115,41 +115,46 @@ def _efficiency(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any
     rb = latest_run(runs, b, need_energy=metric == "joules_per_correct")
     estimated = rb is None or rb.correct_answers == 0
     if not estimated:
-        vb, prov_b = measured_per_correct(rb, metric), f"measured: run {rb.run_id}"
+        vb = measured_per_correct(rb, metric)
+        span, prov_b = (vb, vb) if vb is not None else None, f"measured: run {rb.run_id}"
     else:
-        pb = get_plan(b, rule["b_estimate_gpu"])
-        vb, prov_b = estimate_per_correct(ra, pb, rule["b_estimate_gpus"], metric)
-    if va is None or vb is None:
+        span, prov_b = estimate_per_correct(ra, b, rule["b_estimate_gpu"],
+                                            rule["b_estimate_gpus"], metric)
+    if va is None or span is None:
         v.verdict = "not yet measured"
         v.summary = f"{metric} could not be computed (no price or energy on file for the GPU)."
         return
-    if va <= 0 or vb <= 0:  # no output tokens counted, or an energy window of nothing
+    if va <= 0 or min(span) <= 0:  # no output tokens counted, or an energy window of nothing
         v.verdict = "not yet measured"
-        v.summary = (f"{metric} came out {num(va)} for {a} and {num(vb)} for {b}: the run "
-                     "records no output tokens or no energy, so no ratio can be formed.")
+        v.summary = (f"{metric} came out {num(va)} for {a} and {num(span[0])} for {b}: the "
+                     "run records no output tokens or no energy, so no ratio can be formed.")
         return
-    ratio = va / vb
     rel_a = ra.correct_answers_se / ra.correct_answers
     if estimated:  # b's estimate uses a's tokens per correct answer: the count cancels
-        low, high = ratio, ratio
-        note = (f" {b}'s side is an estimate until a run of it exists; it is built on "
+        low, high = va / span[1], va / span[0]
+        shown = f"ratio {low:.2f} to {high:.2f} over b's range"
+        note = (f" {b}'s side is an estimate until a run of it exists, a range from the "
+                "fastest its GPUs allow to one sequence at a time; it is built on "
                 f"{a}'s tokens per correct answer, so their correct-answer counts cancel in "
                 "the ratio.")
+        b_cell = f"{num(span[0])} to {num(span[1])}"
+        ratio_cell = f"{low:.2f} to {high:.2f}"
     else:
+        ratio = va / span[0]
         low, high = intervals.ratio_interval(ratio, rel_a,
                                              rb.correct_answers_se / rb.correct_answers)
-        note = ""
+        shown, note = f"ratio {ratio:.2f}, 95% interval {low:.2f} to {high:.2f}", ""
+        b_cell, ratio_cell = num(span[0]), f"{ratio:.2f} [{low:.2f}, {high:.2f}]"
     verdict = "supported" if high < 1 else "refuted" if low > 1 else "inconclusive"
     v.verdict = verdict + (" (b estimated)" if estimated else "")
     lo_a, hi_a = (va * ra.correct_answers / c if c else float("inf")
                   for c in reversed(intervals.count_interval(ra.correct_answers,
                                                              ra.correct_answers_se)))
     v.summary = (f"{metric}: {a} {num(va)} (95% interval {num(lo_a)} to {num(hi_a)}, from the "
-                 f"uncertainty of its correct-answer count) vs {b} {num(vb)}; ratio "
-                 f"{ratio:.2f}, 95% interval {low:.2f} to {high:.2f}. Supported when the "
-                 "interval lies below 1, refuted above 1." + note)
+                 f"uncertainty of its correct-answer count) vs {b} {b_cell}; {shown}. "
+                 "Supported when the whole interval lies below 1, refuted above 1." + note)
     v.evidence.append({"quantity": metric, a: f"{num(va)} [{num(lo_a)}, {num(hi_a)}]",
-                       b: num(vb), "ratio a/b": f"{ratio:.2f} [{low:.2f}, {high:.2f}]",
+                       b: b_cell, "ratio a/b": ratio_cell,
                        "provenance": f"{a} measured: run {ra.run_id}; {b} {prov_b}"})
 
 

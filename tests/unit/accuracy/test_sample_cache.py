@@ -41,3 +41,30 @@ def test_without_the_repair_the_next_record_would_be_lost(tmp_path: Path) -> Non
     path.write_text('{"key": "b", "te')
     SampleCache(path).add("c", "third")
     assert SampleCache(path).get("c", 0) == "third"
+
+
+def test_a_record_another_bench_is_still_writing_is_not_cut(tmp_path: Path) -> None:
+    """Two benches of one model share its cache file: a bench that opens the file while the
+    other is halfway through a record waits for it, rather than cutting it as torn."""
+    import fcntl
+    import threading
+    import time
+
+    path = tmp_path / "samples.jsonl"
+    record = json.dumps({"key": "b", "text": "second"}) + "\n"
+    path.write_text(json.dumps({"key": "a", "text": "first"}) + "\n")
+    opened: list[SampleCache] = []
+    with path.open("a") as writer:
+        fcntl.flock(writer, fcntl.LOCK_EX)  # as SampleCache.add holds it
+        writer.write(record[:10])
+        writer.flush()
+        reader = threading.Thread(target=lambda: opened.append(SampleCache(path)))
+        reader.start()
+        time.sleep(0.3)
+        assert not opened  # still waiting for the writer
+        writer.write(record[10:])
+        writer.flush()
+    reader.join(timeout=30)
+    cache = opened[0]
+    assert (cache.get("a", 0), cache.get("b", 0), cache.skipped) == ("first", "second", 0)
+    assert path.read_text().count("\n") == 2

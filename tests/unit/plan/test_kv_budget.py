@@ -47,7 +47,17 @@ def test_plan_states_the_workload_bound() -> None:
     assert p.decode_bound_tokens_per_s < p.workload_bound_tokens_per_s < \
         p.workload_concurrency * p.decode_bound_tokens_per_s
     # one sequence of 32,768 tokens fits beside QwQ-32B's weights on one H100 (41.9k tokens
-    # do), one of 65,536 does not
-    assert sizing.make_plan("qwq-32b", "h100-80gb").workload_concurrency == 1
-    assert sizing.make_plan("qwq-32b", "h100-80gb", context=65536).workload_concurrency is None
+    # do), one of 65,536 does not: that workload runs on two, where 5 fit
+    one = sizing.make_plan("qwq-32b", "h100-80gb")
+    assert (one.workload_concurrency, one.workload_gpus) == (1, 1)
+    two = sizing.make_plan("qwq-32b", "h100-80gb", context=65536)
+    assert (two.gpus_for_context, two.workload_gpus) == (2, 2)
+    room = 2 * 0.9 * 85.017e9 - 2 * 32_763_876_352
+    assert two.workload_concurrency == int(room // (256 * 1024 * 256)) // 256 == 5
+    assert "5 on 2x NVIDIA H100" in sizing.render(two)
+    # DeepSeek-R1 needs 6 H200s for one such sequence: its workload runs on 8 (tensor
+    # parallelism wants a power of two), or on as many as asked; fewer than hold it: none
+    r1 = sizing.make_plan("deepseek-r1", "h200-141gb")
+    assert r1.workload_gpus == 8 and r1.workload_concurrency and r1.workload_concurrency > 100
+    assert sizing.make_plan("deepseek-r1", "h200-141gb", gpus=4).workload_concurrency is None
     assert "sequences of 8,192 tokens at once" in sizing.render(p)

@@ -25,7 +25,8 @@ def by_id(verdicts: list[claims.Verdict]) -> dict[str, claims.Verdict]:
 def fixture_run(root: Path, model: str, task: str, value: float, stderr: float, n: int,
                 joules: float | None = None, seconds: float = 3600.0,
                 tokens: int = 100_000,
-                per_problem: dict[str, float] | None = None) -> Run:
+                per_problem: dict[str, float] | None = None,
+                generations: int | None = None) -> Run:
     run_dir = files.new_run_dir(root, model, "reasoning")
     run = {
         "schema_version": 1, "run_id": run_dir.name, "status": "complete",
@@ -34,7 +35,8 @@ def fixture_run(root: Path, model: str, task: str, value: float, stderr: float, 
                      "label": "1x NVIDIA H100 80GB HBM3"},
         "tasks": {task: {"metric": "exact_match", "value": value, "stderr": stderr,
                          "n_docs": n, "samples_per_doc": 1, "per_problem": per_problem or {}}},
-        "generation": {task: {"output_tokens_total": tokens}},
+        "generation": {task: {"output_tokens_total": tokens,
+                              **({"n_generations": generations} if generations else {})}},
         "energy": {"joules": joules, "accuracy": {"seconds": seconds}},
     }
     files.write_json(run_dir / "run.json", run)
@@ -112,20 +114,46 @@ def test_paired_runs_give_the_paired_t_interval(tmp_path: Path) -> None:
 
 
 def test_efficiency_with_r1_estimated(tmp_path: Path) -> None:
+    from harness.plan import sizing
+
     # 50 correct of 100, 1 MJ over one hour on one H100, 100k output tokens.
     run = fixture_run(tmp_path, "qwq-32b", "aime24", 0.5, 0.05, 100, joules=1.0e6)
     v = by_id(claims.evaluate(claims.load_claims(), [run]))
     energy = v["energy-efficiency"]
-    assert energy.verdict.endswith("(b estimated)")
     assert energy.evidence[0]["qwq-32b"].startswith("20,000 [")  # 1e6 J / 50 correct
-    # R1: 2000 tokens per correct answer at the bound of 8 H200s, 8 x 700 W
-    tok_s = 8 * 4.8e12 / 36_625_603_584
-    expected = 2000 / tok_s * 8 * 700
-    assert float(energy.evidence[0]["deepseek-r1"].replace(",", "")) == pytest.approx(expected,
-                                                                                    rel=1e-2)
+    # R1: 2000 tokens per correct answer on 8 H200s at 8 x 700 W, between its workload bound
+    # (sequences of 32,768 tokens: the run does not say how many answers it generated) and
+    # one sequence at a time at the batch-1 bound
+    slow = 8 * 4.8e12 / 36_625_603_584
+    fast = sizing.make_plan("deepseek-r1", "h200-141gb", gpus=8).workload_bound_tokens_per_s
+    assert fast and fast > 6 * slow
+    low, high = (float(x.replace(",", "")) for x in energy.evidence[0]["deepseek-r1"].split(" to "))
+    assert low == pytest.approx(2000 / fast * 5600, rel=1e-2)
+    assert high == pytest.approx(2000 / slow * 5600, rel=1e-2)
+    # 20,000 J is above even the slow end (10.7 kJ): refuted, whatever R1's batching
+    assert energy.verdict == "refuted (b estimated)"
     assert "estimated" in energy.evidence[0]["provenance"]
+    assert "workload bound" in energy.evidence[0]["provenance"]
     cost = v["cost-efficiency"]
     assert float(cost.evidence[0]["qwq-32b"].split()[0]) == pytest.approx(3.00 / 50)  # $3/h
+
+
+def test_an_estimate_inside_the_range_decides_nothing(tmp_path: Path) -> None:
+    # 3 kJ per correct answer: below R1's one-at-a-time cost, above its batched bound
+    run = fixture_run(tmp_path, "qwq-32b", "aime24", 0.5, 0.05, 100, joules=1.5e5,
+                      generations=100)
+    energy = by_id(claims.evaluate(claims.load_claims(), [run]))["energy-efficiency"]
+    assert energy.verdict == "inconclusive (b estimated)"
+    # the measured run's mean of 1,000 tokens per answer sizes R1's batch: thousands of
+    # sequences at once, so its fast end is the FLOP/s cap of 8 H200s in fp8
+    assert "sequences of 1,000 tokens at once" in energy.evidence[0]["provenance"]
+    low = float(energy.evidence[0]["deepseek-r1"].split(" to ")[0].replace(",", ""))
+    assert low == pytest.approx(2000 / (8 * 1979e12 / (2 * 37_552_282_624)) * 5600, rel=1e-3)
+    # a run far cheaper than even R1's fastest: supported
+    run = fixture_run(tmp_path, "qwq-32b", "aime24", 0.5, 0.05, 100, joules=1e3,
+                      generations=100)
+    energy = by_id(claims.evaluate(claims.load_claims(), [run]))["energy-efficiency"]
+    assert energy.verdict == "supported (b estimated)"
 
 
 def test_energy_verdict_uses_the_interval_of_both_counts(tmp_path: Path) -> None:
