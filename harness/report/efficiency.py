@@ -69,6 +69,12 @@ def estimate_per_correct(run_a: Run, model_b: str, gpu: str, gpus: int,
     tokens_per_correct = tokens / correct if correct else 0.0
     length = max(256, round(tokens / answers)) if answers else 32768
     plan = make_plan(model_b, gpu, context=length, gpus=gpus)
+    if gpus < plan.gpus_to_hold_weights:
+        raise configs.ConfigError(
+            f"claims.yaml: {gpus}x {hw.label} cannot hold {model_b}'s weights "
+            f"({plan.weight_bytes / 1e9:,.1f} GB in {plan.dtype}; at least "
+            f"{plan.gpus_to_hold_weights} are needed), so no estimate of it on them means "
+            f"anything. Set b_estimate_gpus to {plan.gpus_to_hold_weights} or more.")
     slow = gpus * hw.bandwidth_bytes_per_s / plan.decode_bytes_per_token
     fast = max(plan.workload_bound_tokens_per_s or slow, slow)
 

@@ -214,3 +214,13 @@ def test_a_claims_file_of_the_wrong_shape_is_one_clear_error(bent_copies: Any) -
     flops[1]["rule"]["checks"][0]["quantity"] = "flops"
     with pytest.raises(ConfigError, match="quantity 'flops' is not a figure of the plan"):
         check_claims(flops, Path("claims.yaml"))
+
+
+def test_an_estimate_on_too_few_gpus_to_hold_b_is_refused(tmp_path: Path) -> None:
+    from harness.config.configs import ConfigError
+
+    run = fixture_run(tmp_path, "qwq-32b", "aime24", 0.5, 0.05, 100, joules=1.0e6)
+    rules = [c for c in claims.load_claims() if c["id"] == "energy-efficiency"]
+    rules[0]["rule"]["b_estimate_gpus"] = 4  # DeepSeek-R1's 671 GB need 5 H200s
+    with pytest.raises(ConfigError, match="b_estimate_gpus to 5 or more"):
+        claims.evaluate(rules, [run])
