@@ -116,7 +116,8 @@ def _efficiency(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any
     estimated = rb is None or rb.correct_answers == 0
     if not estimated:
         vb = measured_per_correct(rb, metric)
-        span, prov_b = (vb, vb) if vb is not None else None, f"measured: run {rb.run_id}"
+        span = None if vb is None else (vb, vb)
+        prov_b = f"measured: run {rb.run_id}"
     else:
         span, prov_b = estimate_per_correct(ra, b, rule["b_estimate_gpu"],
                                             rule["b_estimate_gpus"], metric)
