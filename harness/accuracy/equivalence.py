@@ -11,6 +11,15 @@ names ("C", "(C) 42", "C, A"), which math-verify reads as different strings. If
 math-verify cannot parse one of the two, the verdict is an exact string match of the two, so
 an unparseable answer is never passed by accident.
 
+math-verify reads `i` as a symbol, real or not by how the answer is spaced (a lone `i`, as in
+`2 i` or `\\frac45 i`, makes every symbol of the answer non-real; `2i` does not), so `2 i`
+differed from `2i`, `\\frac{3+4i}{5}` from `\\frac35 + \\frac45 i`, and `e^{i\\pi/4}`, `1/i`
+or `(1+i)^2` from their rectangular forms. Where math-verify finds two answers different and
+one of them has a free `i`, they are compared once more on one footing: `i` the imaginary
+unit and every other symbol a plain complex one (not real, or `z = 1 + 2i` would be false
+by sympy's own reckoning). Two words (`\\text{Emily}`, read as products of letters) are not
+compared again.
+
 cons@n (majority vote) groups the n extracted answers by equivalence, not by spelling, so
 `0.5`, `\\dfrac{1}{2}` and `1/2` are one vote. The largest group wins. When several groups tie
 for largest, the vote is scored as the share of the tied groups that are correct: the
@@ -63,7 +72,38 @@ def math_equal(predicted: str | None, gold: str) -> bool:
               allow_set_relation_comp=True):
         return True
     union = _relations_as_set(pred_parsed[0])
-    return union is not None and bool(verify(gold_parsed[0], union, timeout_seconds=5))
+    if union is not None and verify(gold_parsed[0], union, timeout_seconds=5):
+        return True
+    return _equal_as_complex(gold_parsed[0], pred_parsed[0])
+
+
+def _equal_as_complex(gold: Any, predicted: Any) -> bool:
+    """The two parses equal once a free `i` is the imaginary unit and other symbols carry no
+    assumptions (False where neither has an `i`, both are words, or that cannot be built)."""
+    from math_verify import verify
+    from sympy import I, Symbol
+
+    def symbols(parsed: Any) -> set[Any]:
+        return {s for s in getattr(parsed, "free_symbols", ()) if type(s) is Symbol}
+
+    if not any(s.name == "i" for s in symbols(gold) | symbols(predicted)):
+        return False
+    if _word(gold) and _word(predicted):
+        return False
+    try:
+        gold, predicted = (p.xreplace({s: I if s.name == "i" else Symbol(s.name)
+                                       for s in symbols(p)}) for p in (gold, predicted))
+    except (TypeError, ValueError):  # "i < 3": a relation sympy will not build on I
+        return False
+    return bool(verify(gold, predicted, timeout_seconds=5, allow_set_relation_comp=True))
+
+
+def _word(parsed: Any) -> bool:
+    """A name math-verify read as a product of letters ("Emily": E*m*i*l*y)."""
+    from sympy import E, Mul, Symbol
+
+    return isinstance(parsed, Symbol) or (
+        isinstance(parsed, Mul) and all(a == E or isinstance(a, Symbol) for a in parsed.args))
 
 
 _LETTER_LIST = re.compile(r"\(?([A-J])\)?(?:\s*(?:,|\\,|and|;)?\s*\(?([A-J])\)?)*")

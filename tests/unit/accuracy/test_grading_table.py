@@ -65,6 +65,18 @@ CASES = [
     ("math500", "\\$32,\\!348", T + "\\boxed{\\$32,348}", True),
     ("math500", "6 - 5i", T + "\\boxed{6-5i}", True),
     ("math500", "6 - 5i", T + "\\boxed{6+5i}", False),
+    # complex numbers however spaced or written (math-verify's i is a symbol whose realness
+    # follows the spacing: "5 i" and "5i" were different numbers)
+    ("math500", "6 - 5i", T + "\\boxed{6 - 5 i}", True),
+    ("math500", "\\frac{3}{5} + \\frac{4}{5}i", T + "\\boxed{\\frac{3+4i}{5}}", True),
+    ("math500", "\\frac{\\sqrt{2}}{2} + \\frac{\\sqrt{2}}{2} i", T + "\\boxed{e^{i\\pi/4}}", True),
+    ("math500", "2i", T + "\\boxed{(1+i)^2}", True),
+    ("math500", "-i", T + "\\boxed{\\frac{1}{i}}", True),
+    ("math500", "-1", T + "\\boxed{i^2}", True),
+    ("math500", "1 + 2i", T + "\\boxed{z = 1 + 2 i}", True),
+    ("math500", "6 - 5i", T + "\\boxed{6 - 5 i^2}", False),
+    ("math500", "1 - i", T + "\\boxed{1 + i}", False),
+    ("math500", "\\text{Emily}", T + "\\boxed{\\text{Emliy}}", False),
     ("math500", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
      T + "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}", True),
     ("math500", "y = 2x+3", T + "\\boxed{y=2x+3}", True),
