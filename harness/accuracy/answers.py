@@ -208,11 +208,13 @@ def last_value(answer: str) -> str | None:
 _SYMBOLS = {"∞": r"\infty ", "·": r"\cdot ", "×": r"\times ", "÷": r"\div ", "±": r"\pm ",
             "≠": r"\neq ", "−": "-", "²": "^2", "³": "^3"}
 _ROOT = re.compile(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\{[^{}]*\}|\([^()]*\))")
+# the imaginary unit in roman type: math-verify drops `\mathrm{i}` (1+2\mathrm{i} read as 3)
+_UNIT = re.compile(r"\\(?:mathrm|text|textrm|mathit|rm)\s*\{\s*i\s*\}|\{\\rm\s+i\}|\\imath\b|ⅈ")
 
 
 def latex_symbols(text: str) -> str:
-    """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX."""
-    text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)
+    """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, and `\\mathrm{i}` as i."""
+    text = _UNIT.sub("i", _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text))
     return re.sub("[" + "".join(_SYMBOLS) + "]", lambda m: _SYMBOLS[m.group()], text)
 
 

@@ -76,6 +76,9 @@ CASES = [
     ("math500", "1 + 2i", T + "\\boxed{z = 1 + 2 i}", True),
     ("math500", "6 - 5i", T + "\\boxed{6 - 5 i^2}", False),
     ("math500", "1 - i", T + "\\boxed{1 + i}", False),
+    ("math500", "1 + 2i", T + "\\boxed{1 + 2\\mathrm{i}}", True),  # math-verify alone: 3
+    ("math500", "3", T + "\\boxed{1 + 2\\mathrm{i}}", False),
+    ("math500", "1 + 2i", T + "\\boxed{1 + 2{\\rm i}}", True),
     ("math500", "\\text{Emily}", T + "\\boxed{\\text{Emliy}}", False),
     ("math500", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
      T + "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}", True),
