@@ -208,13 +208,17 @@ def last_value(answer: str) -> str | None:
 _SYMBOLS = {"∞": r"\infty ", "·": r"\cdot ", "×": r"\times ", "÷": r"\div ", "±": r"\pm ",
             "≠": r"\neq ", "−": "-", "²": "^2", "³": "^3"}
 _ROOT = re.compile(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\{[^{}]*\}|\([^()]*\))")
-# the imaginary unit in roman type: math-verify drops `\mathrm{i}` (1+2\mathrm{i} read as 3)
-_UNIT = re.compile(r"\\(?:mathrm|text|textrm|mathit|rm)\s*\{\s*i\s*\}|\{\\rm\s+i\}|\\imath\b|ⅈ")
+# i and e in roman type: math-verify reads `\mathrm{i}` as a unit and drops it (1+2\mathrm{i}
+# read as 3, 2\mathrm{e} as 2)
+_ROMAN = re.compile(r"\\(?:mathrm|text|textrm|mathit|rm)\s*\{\s*([ie])\s*\}|\{\\rm\s+([ie])\}")
+_OTHER_I = re.compile(r"\\imath\b|ⅈ")
 
 
 def latex_symbols(text: str) -> str:
-    """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, and `\\mathrm{i}` as i."""
-    text = _UNIT.sub("i", _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text))
+    """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, and `\\mathrm{i}`,
+    `\\mathrm{e}` as i, e."""
+    text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)
+    text = _OTHER_I.sub("i", _ROMAN.sub(lambda m: m.group(1) or m.group(2), text))
     return re.sub("[" + "".join(_SYMBOLS) + "]", lambda m: _SYMBOLS[m.group()], text)
 
 

@@ -79,6 +79,9 @@ CASES = [
     ("math500", "1 + 2i", T + "\\boxed{1 + 2\\mathrm{i}}", True),  # math-verify alone: 3
     ("math500", "3", T + "\\boxed{1 + 2\\mathrm{i}}", False),
     ("math500", "1 + 2i", T + "\\boxed{1 + 2{\\rm i}}", True),
+    ("math500", "2e", T + "\\boxed{2\\mathrm{e}}", True),  # math-verify alone: 2
+    ("math500", "2", T + "\\boxed{2\\mathrm{e}}", False),
+    ("math500", "\\frac{e}{2}", T + "\\boxed{\\frac{\\mathrm{e}}{2}}", True),
     ("math500", "\\text{Emily}", T + "\\boxed{\\text{Emliy}}", False),
     ("math500", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
      T + "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}", True),
