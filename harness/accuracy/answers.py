@@ -145,7 +145,14 @@ def _digit_groups_joined(value: str) -> str:
     return value
 
 
+# a residue with its modulus after it: "3 \\pmod{7}" (math-verify: 3 +- 7*d*o),
+# "3 \\bmod 7" (7), "3 \\ (\\text{mod } 7)"
+_MODULUS = re.compile(r"(?<=\S)\s*(?:\\[ ,;]\s*)*(?:\\[pb]?mod\s*(?:\{[^{}]*\}|\w+)|"
+                      r"\(\s*(?:\\text\{\s*mod\s*\}|\\(?:b|op)?mod\b|mod\b)[^()]*\))$")
+
+
 def _unit_words_dropped(value: str) -> str:
+    value = _MODULUS.sub("", value)
     # "\\text{4 inches}": the same inside a text wrapper (math-verify: 4*i*n*c*h*e*s)
     wrapped = WRAPPER.fullmatch(value)
     words = _NUMBER_THEN_WORDS.fullmatch(wrapped.group(1).strip() if wrapped else value)

@@ -82,6 +82,12 @@ CASES = [
     ("math500", "2e", T + "\\boxed{2\\mathrm{e}}", True),  # math-verify alone: 2
     ("math500", "2", T + "\\boxed{2\\mathrm{e}}", False),
     ("math500", "\\frac{e}{2}", T + "\\boxed{\\frac{\\mathrm{e}}{2}}", True),
+    # a residue with its modulus (math-verify alone: 3 \pmod 7 is 3 +- 7*d*o, 3 \bmod 7 is 7)
+    ("math500", "3", T + "\\boxed{3 \\pmod{7}}", True),
+    ("math500", "3", T + "\\boxed{3 \\bmod 7}", True),
+    ("math500", "3", T + "So the remainder is $3 \\ (\\text{mod } 7)$.", True),
+    ("math500", "7", T + "\\boxed{3 \\pmod{7}}", False),
+    ("math500", "3", T + "\\boxed{4 \\pmod 7}", False),
     ("math500", "\\text{Emily}", T + "\\boxed{\\text{Emliy}}", False),
     ("math500", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
      T + "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}", True),
