@@ -88,6 +88,13 @@ CASES = [
     ("math500", "3", T + "So the remainder is $3 \\ (\\text{mod } 7)$.", True),
     ("math500", "7", T + "\\boxed{3 \\pmod{7}}", False),
     ("math500", "3", T + "\\boxed{4 \\pmod 7}", False),
+    # repeating decimals (math-verify alone reads 0.\overline{54} as 0) and the empty set
+    ("math500", "\\frac{6}{11}", T + "\\boxed{0.\\overline{54}}", True),
+    ("math500", "0.\\overline{54}", T + "\\boxed{\\frac{6}{11}}", True),
+    ("math500", "0.\\overline{54}", T + "\\boxed{0.\\overline{45}}", False),
+    ("math500", "0", T + "\\boxed{0.\\overline{3}}", False),
+    ("math500", "\\frac{1}{6}", T + "\\boxed{0.1\\overline{6}}", True),
+    ("math500", "\\emptyset", T + "\\boxed{\\varnothing}", True),
     ("math500", "\\text{Emily}", T + "\\boxed{\\text{Emliy}}", False),
     ("math500", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
      T + "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}", True),
