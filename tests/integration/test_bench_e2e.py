@@ -199,6 +199,15 @@ def test_interrupted_run_resumes_without_regenerating(results_dir: Path, tmp_pat
     assert work["output_tokens_per_s"] == pytest.approx(work["output_tokens"] / work["seconds"])
     assert "3 samples" in work["basis"] and whole["reused_samples"] == 0
 
+    # a finished run rerun (as after a grader update) grades the cache again, generating
+    # nothing, into a run directory of its own
+    calls.update(n=0)
+    regraded_dir = run_bench(opts)
+    regraded = json.loads((regraded_dir / "run.json").read_text())
+    assert calls["n"] == 0 and regraded["workload"]["reused_samples"] == 8
+    assert regraded["tasks"]["resume"]["per_problem"] == fresh["tasks"]["resume"]["per_problem"]
+    assert len(list((results_dir / "runs").iterdir())) == 4
+
 
 def test_a_resumed_run_is_not_credited_with_reused_samples(results_dir: Path,
                                                              tmp_path: Path,
