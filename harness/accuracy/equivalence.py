@@ -2,10 +2,9 @@
 
 Gold answers are never edited: each is parsed by math-verify as LaTeX, as written in the
 dataset (tuples, intervals, sets, unions, several roots, `\\text{}` answers, degrees, percents
-and thousands separators are all its business). Two notations it misreads are written out
-before either side is parsed: a repeating decimal (`0.\\overline{54}`, which it reads as 0, so
-that any two of them and 0 were equal) as its exact fraction, and `\\varnothing` as
-`\\emptyset`. A predicted answer is parsed the same way,
+and thousands separators are all its business), once the notations it misreads are
+written out on either side (accuracy/notation.py: repeating decimals, `\\frac\\pi2`,
+`\\varnothing`). A predicted answer is parsed the same way,
 and an inequality predicted for an interval gold is compared as the set it describes
 (`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's allow_set_relation_comp; "x < 0 or x > 1"
 is the union of the two). A gold that names option letters (MATH's multiple-choice
@@ -36,31 +35,17 @@ import re
 from typing import Any
 
 from harness.accuracy.boxes import unwrapped
+from harness.accuracy.notation import readable
 
 # an answer statement's trailing unit or words do not make a parse fail: "42 apples" is 42
 _LEADING_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?")
-
-
-# 0.\\overline{54}, 1.2\\dot{3}, .\\bar{6}: digits, a point, digits, then the repeating ones
-_REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\(?:overline|bar|dot)\s*\{\s*(\d+)\s*\}")
-
-
-def _repeating_as_fraction(m: re.Match[str]) -> str:
-    whole, fixed, repeating = m.group(1) or "0", m.group(2), m.group(3)
-    numerator = int(whole + fixed + repeating) - int(whole + fixed)
-    return f"\\frac{{{numerator}}}{{{10 ** len(fixed) * (10 ** len(repeating) - 1)}}}"
-
-
-def _readable(text: str) -> str:
-    """`text` with the notations math-verify misreads written out (see the module's doc)."""
-    return _REPEATING.sub(_repeating_as_fraction, text).replace("\\varnothing", "\\emptyset")
 
 
 @functools.lru_cache(maxsize=65536)
 def _parse(text: str) -> tuple[Any, ...]:
     from math_verify import parse
 
-    text = _readable(text.strip())
+    text = readable(text.strip())
     if not text:
         return ()
     for wrapped in (f"${text}$", f"\\boxed{{{text}}}"):

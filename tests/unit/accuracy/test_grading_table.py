@@ -95,6 +95,11 @@ CASES = [
     ("math500", "0", T + "\\boxed{0.\\overline{3}}", False),
     ("math500", "\\frac{1}{6}", T + "\\boxed{0.1\\overline{6}}", True),
     ("math500", "\\emptyset", T + "\\boxed{\\varnothing}", True),
+    # TeX's unbraced arguments (math-verify alone splits \frac\pi2 into \frac{\}{p}i2)
+    ("math500", "\\frac{\\pi}{2}", T + "\\boxed{\\frac\\pi2}", True),
+    ("math500", "\\frac\\pi4", T + "\\boxed{\\dfrac{\\pi}{4}}", True),
+    ("math500", "\\frac\\pi4", T + "\\boxed{\\frac\\pi3}", False),
+    ("math500", "\\sqrt{\\pi}", T + "\\boxed{\\sqrt\\pi}", True),
     ("math500", "\\text{Emily}", T + "\\boxed{\\text{Emliy}}", False),
     ("math500", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
      T + "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}", True),
@@ -311,7 +316,8 @@ MATH500_GOLDS = [
     "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "y = 2x+3", "x^2+7x+10", "\\sqrt{2}",
     "3\\sqrt{3}", "\\frac{14}{3}", "-\\frac{1}{2}", "\\dfrac{9}{7}", "\\pi", "2\\pi",
     "\\infty", "0.5", "4\\text{ cm}", "\\frac{\\sqrt{3}}{2}", "2 \\sqrt{5}", "11\\sqrt2",
-    "p - q", "\\tfrac{3}{4}", "-1", "0",
+    "p - q", "\\tfrac{3}{4}", "-1", "0", "\\frac\\pi2", "0.\\overline{54}", "\\varnothing",
+    "2 - 3 i",
 ]
 
 

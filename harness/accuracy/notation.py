@@ -1,0 +1,83 @@
+"""LaTeX notations math-verify misreads, written out before an answer or a gold is parsed.
+
+Each rewrite keeps the value and changes only the spelling, so it applies to both sides:
+- a repeating decimal (`0.\\overline{54}`, `0.1\\dot{6}`) as its exact fraction: math-verify
+  reads it as its whole part, 0, so that any two repeating decimals and 0 were equal;
+- `\\varnothing` as `\\emptyset` (math-verify: a symbol named varnothing);
+- TeX's unbraced arguments after a control word (`\\frac\\pi2`, `\\dfrac\\pi{4}`,
+  `\\sqrt\\pi`) braced: math-verify splits them into `\\frac{\\}{p}i2`, which does not parse,
+  so the verdict fell back to comparing strings.
+"""
+
+from __future__ import annotations
+
+import re
+
+# 0.\overline{54}, 1.2\dot{3}, .\bar{6}: digits, a point, digits, then the repeating ones
+_REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\(?:overline|bar|dot)\s*\{\s*(\d+)\s*\}")
+_ROOT_OR_FRACTION = re.compile(r"\\(?:[dt]?frac|sqrt)(?![A-Za-z])")
+_CONTROL_WORD = re.compile(r"\\[A-Za-z]+")
+
+
+def readable(text: str) -> str:
+    """`text` with the notations above written so that math-verify reads their value."""
+    text = _REPEATING.sub(_repeating_as_fraction, text).replace("\\varnothing", "\\emptyset")
+    return _braced_arguments(text) if "\\" in text else text
+
+
+def _repeating_as_fraction(m: re.Match[str]) -> str:
+    whole, fixed, repeating = m.group(1) or "0", m.group(2), m.group(3)
+    numerator = int(whole + fixed + repeating) - int(whole + fixed)
+    return f"\\frac{{{numerator}}}{{{10 ** len(fixed) * (10 ** len(repeating) - 1)}}}"
+
+
+def _braced_arguments(text: str) -> str:
+    """Each `\\frac` and `\\sqrt` whose argument is a control word (`\\pi`) with it in
+    braces, as TeX reads it, inside groups too; the rest is left as it is."""
+    out: list[str] = []
+    at = 0
+    for m in _ROOT_OR_FRACTION.finditer(text):
+        if m.start() < at:
+            continue  # inside an argument already copied
+        end = m.end()
+        if m.group().endswith("sqrt") and text.startswith("[", end):  # \sqrt[3]{x}
+            if "]" not in text[end:]:
+                continue
+            end = text.index("]", end) + 1
+        head, args, changed = text[m.start():end], [], False
+        for _ in range(2 if m.group().endswith("frac") else 1):
+            arg, end = _argument(text, end)
+            if arg is None:
+                break
+            if arg.startswith("{"):
+                inner = _braced_arguments(arg[1:-1])
+                changed |= inner != arg[1:-1]
+                arg = "{" + inner + "}"
+            elif arg.startswith("\\"):
+                changed, arg = True, "{" + arg + "}"
+            args.append(arg)  # a lone character stays as math-verify reads it (\\frac123: 1/23)
+        else:
+            if changed:
+                out.append(text[at:m.start()] + head + "".join(args))
+                at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _argument(text: str, at: int) -> tuple[str | None, int]:
+    """The TeX argument that starts at `at` (spaces skipped) and where it ends."""
+    while at < len(text) and text[at] == " ":
+        at += 1
+    if at >= len(text) or text[at] in "}])^_&":
+        return None, at
+    if text[at] == "{":
+        depth = 0
+        for j in range(at, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            if depth == 0:
+                return text[at:j + 1], j + 1
+        return None, at
+    word = _CONTROL_WORD.match(text, at)
+    if word:
+        return word.group(), word.end()
+    return text[at], at + 1

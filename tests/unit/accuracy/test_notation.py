@@ -1,0 +1,31 @@
+"""The notations written out before math-verify parses an answer or a gold."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.accuracy.notation import readable
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("0.\\overline{54}", "\\frac{54}{99}"),
+    ("0.1\\overline{6}", "\\frac{15}{90}"),
+    ("-1.\\dot{3}", "-\\frac{12}{9}"),
+    ("\\varnothing", "\\emptyset"),
+    ("\\frac\\pi2", "\\frac{\\pi}2"),
+    ("\\dfrac\\pi{4}", "\\dfrac{\\pi}{4}"),
+    ("\\frac{\\frac\\pi2}{3}", "\\frac{\\frac{\\pi}2}{3}"),
+    ("\\sqrt[3]\\pi + 1", "\\sqrt[3]{\\pi} + 1"),
+    ("\\left(\\frac\\pi2, 3\\right)", "\\left(\\frac{\\pi}2, 3\\right)"),
+])
+def test_a_misread_notation_is_written_out(text: str, expected: str) -> None:
+    assert readable(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "\\frac123",  # math-verify reads 1/23 and is left to
+    "\\sqrt12", "\\frac{1}{2}", "\\sqrt{x+1}", "3.25", "\\frac{", "\\frac", "\\sqrt[3",
+    "\\fraction", "0.5\\overline", "\\frac12}",
+])
+def test_everything_else_is_left_as_written(text: str) -> None:
+    assert readable(text) == text
