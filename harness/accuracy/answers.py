@@ -130,6 +130,10 @@ def _clean(value: str) -> str:
 # "10\\,000", "1~000": LaTeX spaces between groups of three digits, which math-verify reads
 # as a product (10 * 000)
 _GROUP_SPACE = re.compile(r"(?<=\d)(?:\\[,;: ]|~)(?=\d{3}(?!\d))")
+# "10 000", "1 000 000": TeX ignores a plain space in math, so this is how SI style renders
+# ten thousand; math-verify reads 10 * 000 = 0. Whole numbers only: "2 3" stays.
+_SPACED_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})+"
+                            r"(?:\.\d+)?(?![\d.,])")
 
 
 # "x = 1,000": math-verify reads a lone 1,000 as a thousand but this one as x = {0, 1}
@@ -139,6 +143,7 @@ _ASSIGNED_THOUSANDS = re.compile(r"([A-Za-z](?:_\{?\w+\}?)?\s*=\s*)(-?\d{1,3}(?:
 
 def _digit_groups_joined(value: str) -> str:
     value = _GROUP_SPACE.sub("", value)
+    value = _SPACED_GROUPS.sub(lambda m: re.sub(r"[^\d.]", "", m.group()), value)
     assigned = _ASSIGNED_THOUSANDS.fullmatch(value)
     if assigned:
         value = assigned.group(1) + re.sub(r"\{,\}|,", "", assigned.group(2))

@@ -100,6 +100,11 @@ CASES = [
     ("math500", "\\frac\\pi4", T + "\\boxed{\\dfrac{\\pi}{4}}", True),
     ("math500", "\\frac\\pi4", T + "\\boxed{\\frac\\pi3}", False),
     ("math500", "\\sqrt{\\pi}", T + "\\boxed{\\sqrt\\pi}", True),
+    # SI-style thousands: TeX ignores the space, math-verify alone reads 10 * 000 = 0
+    ("math500", "10000", T + "\\boxed{10 000}", True),
+    ("math500", "0", T + "\\boxed{10 000}", False),
+    ("math500", "12345.5", T + "The answer is 12 345.5.", True),
+    ("math500", "23", T + "\\boxed{2 3}", False),
     ("math500", "\\text{Emily}", T + "\\boxed{\\text{Emliy}}", False),
     ("math500", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
      T + "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}", True),
