@@ -72,6 +72,9 @@ for name in ("torch", "transformers", "accelerate", "tokenizers", "huggingface_h
         print(name, "not installed")
 import torch
 print("cuda", torch.version.cuda, "device", torch.cuda.get_device_name(0))
+# the bytes configs/hardware/<gpu>.yaml records as measured.memory_bytes (the datasheet's
+# "141GB" and "80GB" are not what torch can allocate)
+print("total_memory_bytes", torch.cuda.get_device_properties(0).total_memory)
 EOF
 } > "$out/$step-machine.txt" 2>&1
 
