@@ -32,6 +32,7 @@ from harness.accuracy.boxes import (
     final_boxes,
     hedge_after_last_box,
 )
+from harness.accuracy.notation import latex_symbols
 
 
 @dataclass(frozen=True)
@@ -152,12 +153,27 @@ def _digit_groups_joined(value: str) -> str:
 
 # a residue with its modulus after it: "3 \\pmod{7}" (math-verify: 3 +- 7*d*o),
 # "3 \\bmod 7" (7), "3 \\ (\\text{mod } 7)"
-_MODULUS = re.compile(r"(?<=\S)\s*(?:\\[ ,;]\s*)*(?:\\[pb]?mod\s*(?:\{[^{}]*\}|\w+)|"
+_MODULUS = re.compile(r"(?:\\[pb]?mod\s*(?:\{[^{}]*\}|\w+)|"
                       r"\(\s*(?:\\text\{\s*mod\s*\}|\\(?:b|op)?mod\b|mod\b)[^()]*\))$")
 
 
+def _modulus_dropped(value: str) -> str:
+    m = _MODULUS.search(value) if "mod" in value else None
+    if not m:
+        return value
+    end = m.start()
+    while end:  # the spaces before it, plain and LaTeX's, in one pass from the end
+        if end >= 2 and value[end - 2] == "\\" and value[end - 1] in " ,;":
+            end -= 2
+        elif value[end - 1].isspace():
+            end -= 1
+        else:
+            break
+    return value[:end] if value[:end].strip() else value
+
+
 def _unit_words_dropped(value: str) -> str:
-    value = _MODULUS.sub("", value)
+    value = _modulus_dropped(value)
     # "\\text{4 inches}": the same inside a text wrapper (math-verify: 4*i*n*c*h*e*s)
     wrapped = WRAPPER.fullmatch(value)
     words = _NUMBER_THEN_WORDS.fullmatch(wrapped.group(1).strip() if wrapped else value)
@@ -214,24 +230,6 @@ def last_value(answer: str) -> str | None:
     if re.search(r"[\\{}^]", word):
         return word
     return last_number(answer)
-
-
-# Unicode math that math-verify does not read (it reads π, ≤ and °): as LaTeX
-_SYMBOLS = {"∞": r"\infty ", "·": r"\cdot ", "×": r"\times ", "÷": r"\div ", "±": r"\pm ",
-            "≠": r"\neq ", "−": "-", "²": "^2", "³": "^3"}
-_ROOT = re.compile(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\{[^{}]*\}|\([^()]*\))")
-# i and e in roman type: math-verify reads `\mathrm{i}` as a unit and drops it (1+2\mathrm{i}
-# read as 3, 2\mathrm{e} as 2)
-_ROMAN = re.compile(r"\\(?:mathrm|text|textrm|mathit|rm)\s*\{\s*([ie])\s*\}|\{\\rm\s+([ie])\}")
-_OTHER_I = re.compile(r"\\imath\b|ⅈ")
-
-
-def latex_symbols(text: str) -> str:
-    """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, and `\\mathrm{i}`,
-    `\\mathrm{e}` as i, e."""
-    text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)
-    text = _OTHER_I.sub("i", _ROMAN.sub(lambda m: m.group(1) or m.group(2), text))
-    return re.sub("[" + "".join(_SYMBOLS) + "]", lambda m: _SYMBOLS[m.group()], text)
 
 
 def extract_math(answer: str) -> str | None:

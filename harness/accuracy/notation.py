@@ -7,6 +7,9 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
 - TeX's unbraced arguments after a control word (`\\frac\\pi2`, `\\dfrac\\pi{4}`,
   `\\sqrt\\pi`) braced: math-verify splits them into `\\frac{\\}{p}i2`, which does not parse,
   so the verdict fell back to comparing strings.
+A model's answer part also has, before its answer is extracted (`latex_symbols`), Unicode
+math written as LaTeX ("12√3", "∞", "2·3") and i and e in roman type (`\\mathrm{i}`, which
+math-verify drops as a unit, so 1+2\\mathrm{i} was 3) as plain i and e.
 """
 
 from __future__ import annotations
@@ -14,13 +17,37 @@ from __future__ import annotations
 import re
 
 # 0.\overline{54}, 1.2\dot{3}, .\bar{6}: digits, a point, digits, then the repeating ones
-_REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\(?:overline|bar|dot)\s*\{\s*(\d+)\s*\}")
+_REPEATING = re.compile(r"(?<![\d.])(\d{0,100})\.(\d{0,100})\\(?:overline|bar|dot)\s*"
+                        r"\{\s*(\d{1,100})\s*\}")
+# longer than any final answer: such a text is left as it is, so that a degenerate one
+# ("\\frac{" twenty thousand times) costs no more than reading it
+_LONGEST = 2000
 _ROOT_OR_FRACTION = re.compile(r"\\(?:[dt]?frac|sqrt)(?![A-Za-z])")
 _CONTROL_WORD = re.compile(r"\\[A-Za-z]+")
 
 
+# Unicode math that math-verify does not read (it reads π, ≤ and °): as LaTeX
+_SYMBOLS = {"∞": r"\infty ", "·": r"\cdot ", "×": r"\times ", "÷": r"\div ", "±": r"\pm ",
+            "≠": r"\neq ", "−": "-", "²": "^2", "³": "^3"}
+_ROOT = re.compile(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\{[^{}]*\}|\([^()]*\))")
+# i and e in roman type: math-verify reads `\mathrm{i}` as a unit and drops it (1+2\mathrm{i}
+# read as 3, 2\mathrm{e} as 2)
+_ROMAN = re.compile(r"\\(?:mathrm|text|textrm|mathit|rm)\s*\{\s*([ie])\s*\}|\{\\rm\s+([ie])\}")
+_OTHER_I = re.compile(r"\\imath\b|ⅈ")
+
+
+def latex_symbols(text: str) -> str:
+    """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, and `\\mathrm{i}`,
+    `\\mathrm{e}` as i, e."""
+    text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)
+    text = _OTHER_I.sub("i", _ROMAN.sub(lambda m: m.group(1) or m.group(2), text))
+    return re.sub("[" + "".join(_SYMBOLS) + "]", lambda m: _SYMBOLS[m.group()], text)
+
+
 def readable(text: str) -> str:
     """`text` with the notations above written so that math-verify reads their value."""
+    if len(text) > _LONGEST:
+        return text
     text = _REPEATING.sub(_repeating_as_fraction, text).replace("\\varnothing", "\\emptyset")
     return _braced_arguments(text) if "\\" in text else text
 

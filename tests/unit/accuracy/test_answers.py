@@ -158,3 +158,11 @@ def test_degenerate_answers_grade_as_any_other(text: str, math: str | None,
     optional spaces beside optional spaces: minutes each, before white space was squeezed."""
     assert answers.extract_math(text) == math
     assert letters.extract_letter(text) == letter
+
+
+def test_a_box_of_latex_spaces_grades_in_linear_time() -> None:
+    """A residue's modulus is looked for at the end of the answer ("3 \\pmod{7}"): a
+    pattern that let LaTeX spaces come before it took 2 s on 10,000 of them, 8 s on 20,000."""
+    spaces = "\\ " * 20000
+    assert answers.extract_math("\\boxed{3" + spaces + "\\pmod{7}}") == "3"
+    assert answers.extract_math("\\boxed{3" + spaces + "}").startswith("3")

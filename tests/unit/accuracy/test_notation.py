@@ -29,3 +29,18 @@ def test_a_misread_notation_is_written_out(text: str, expected: str) -> None:
 ])
 def test_everything_else_is_left_as_written(text: str) -> None:
     assert readable(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "\\frac{" * 10000,  # unclosed groups: 35 s when every one was matched to the end
+    "1" * 5000 + "." + "2" * 5000 + "\\overline{3}",  # past int()'s 4,300 digits: raised
+])
+def test_a_degenerate_answer_is_left_as_written(text: str) -> None:
+    assert readable(text) == text
+
+
+def test_a_long_repeating_part_is_not_cut() -> None:
+    # 101 digits before the point are more than the pattern reads: left whole, never a
+    # fraction of the last 100 digits
+    text = "1" * 101 + ".\\overline{3}"
+    assert readable(text) == text
