@@ -22,6 +22,11 @@ unit and every other symbol a plain complex one (not real, or `z = 1 + 2i` would
 by sympy's own reckoning). Two words (`\\text{Emily}`, read as products of letters) are not
 compared again.
 
+A percent has two readings: math-verify's, `18\\%` as 18 (a "what percent?" question answered
+18), and its value, 0.18. Where either side is a number of percent, both are tried, so
+0.18 is right for a gold `18\\%` and `25\\%` for a gold `\\frac14`; a bare 18 is never 0.18
+(graders derived from Qwen2.5-Math's accept that too, and 1800, with `include_percentage`).
+
 cons@n (majority vote) groups the n extracted answers by equivalence, not by spelling, so
 `0.5`, `\\dfrac{1}{2}` and `1/2` are one vote. The largest group wins. When several groups tie
 for largest, the vote is scored as the share of the tied groups that are correct: the
@@ -77,7 +82,27 @@ def math_equal(predicted: str | None, gold: str) -> bool:
     union = _relations_as_set(pred_parsed[0])
     if union is not None and verify(gold_parsed[0], union, timeout_seconds=5):
         return True
-    return _equal_as_complex(gold_parsed[0], pred_parsed[0])
+    return (_equal_as_complex(gold_parsed[0], pred_parsed[0])
+            or _equal_as_percent(predicted, gold))
+
+
+# a whole answer that is a number of percent: "18\\%", "12.5 %"
+_PERCENT = re.compile(r"\s*([-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d*\.?\d+)\s*\\?%\s*")
+
+
+def _equal_as_percent(predicted: str, gold: str) -> bool:
+    """Where one side is a percent, its other reading: math-verify reads 18\\% as 18 (right
+    where "what percent?" was asked and 18 answered), and 18\\% is 0.18 as well."""
+    pred_hundredths, gold_hundredths = _hundredths(predicted), _hundredths(gold)
+    return bool((pred_hundredths and math_equal(pred_hundredths, gold))
+                or (gold_hundredths and math_equal(predicted, gold_hundredths)))
+
+
+def _hundredths(text: str) -> str | None:
+    """"18\\%" as "\\frac{18}{100}"; None where the text is not one number of percent."""
+    m = _PERCENT.fullmatch(text)
+    return (f"\\frac{{{m.group(1).replace(',', '').replace('−', '-')}}}{{100}}"
+            if m else None)
 
 
 def _equal_as_complex(gold: Any, predicted: Any) -> bool:

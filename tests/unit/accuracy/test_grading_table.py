@@ -59,6 +59,11 @@ CASES = [
     ("math500", "\\text{(C)}", T + "\\boxed{\\text{(C)}}", True),
     ("math500", "5", T + "The probability is \\boxed{5\\%}.", True),
     ("math500", "5\\%", T + "\\boxed{5\\%}", True),
+    ("math500", "18\\%", T + "\\boxed{0.18}", True),  # a percent's value is its other reading
+    ("math500", "\\frac{1}{4}", T + "The probability is \\boxed{25\\%}.", True),
+    ("math500", "0.18", T + "\\boxed{18}", False),  # no percent sign: never hundredths
+    ("math500", "18\\%", T + "\\boxed{1800}", False),
+    ("math500", "18\\%", T + "\\boxed{0.19}", False),
     ("math500", "10^\\circ", T + "\\boxed{10^\\circ}", True),
     ("math500", "30^\\circ", T + "\\boxed{30}", True),
     ("math500", "\\$32,\\!348", T + "\\boxed{32348}", True),
