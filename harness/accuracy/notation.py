@@ -7,9 +7,9 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
 - TeX's unbraced arguments after a control word (`\\frac\\pi2`, `\\dfrac\\pi{4}`,
   `\\sqrt\\pi`) braced: math-verify splits them into `\\frac{\\}{p}i2`, which does not parse,
   so the verdict fell back to comparing strings.
-A model's answer part also has, before its answer is extracted (`latex_symbols`), Unicode
-math written as LaTeX ("12√3", "∞", "2·3") and i and e in roman type (`\\mathrm{i}`, which
-math-verify drops as a unit, so 1+2\\mathrm{i} was 3) as plain i and e.
+Before the answer is taken from a model's answer part, `latex_symbols` writes the part's
+Unicode math as LaTeX ("12√3", "∞", "2·3"), and i and e in roman type as plain i and e
+(math-verify drops `\\mathrm{i}` as a unit, so 1+2\\mathrm{i} was 3).
 """
 
 from __future__ import annotations
