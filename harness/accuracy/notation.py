@@ -7,6 +7,9 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
 - TeX's unbraced arguments after a control word (`\\frac\\pi2`, `\\dfrac\\pi{4}`,
   `\\sqrt\\pi`) braced: math-verify splits them into `\\frac{\\}{p}i2`, which does not parse,
   so the verdict fell back to comparing strings.
+- bold, underline and colour around an answer (`\\mathbf{\\frac{1}{2}}`, `\\boldsymbol{5}`,
+  `\\underline{7}`, `\\color{red}{7}`) dropped: math-verify reads `\\mathbf{5}` but not one
+  with a command inside, nor the others.
 Before the answer is taken from a model's answer part, `latex_symbols` writes the part's
 Unicode math as LaTeX ("12√3", "∞", "2·3"), and i and e in roman type as plain i and e
 (math-verify drops `\\mathrm{i}` as a unit, so 1+2\\mathrm{i} was 3).
@@ -24,6 +27,8 @@ _REPEATING = re.compile(r"(?<![\d.])(\d{0,100})\.(\d{0,100})\\(?:overline|bar|do
 _LONGEST = 2000
 _ROOT_OR_FRACTION = re.compile(r"\\(?:[dt]?frac|sqrt)(?![A-Za-z])")
 _CONTROL_WORD = re.compile(r"\\[A-Za-z]+")
+_EMPHASIS = re.compile(r"\\(?:mathbf|boldsymbol|bm|pmb|textbf|underline)(?![A-Za-z])\s*(?=\{)"
+                       r"|\\textcolor\s*\{[^{}]*\}\s*(?=\{)|\\color\s*\{[^{}]*\}")
 
 
 # Unicode math that math-verify does not read (it reads π, ≤ and °): as LaTeX
@@ -49,7 +54,28 @@ def readable(text: str) -> str:
     if len(text) > _LONGEST:
         return text
     text = _REPEATING.sub(_repeating_as_fraction, text).replace("\\varnothing", "\\emptyset")
-    return _braced_arguments(text) if "\\" in text else text
+    return _braced_arguments(_emphasis_dropped(text)) if "\\" in text else text
+
+
+def _emphasis_dropped(text: str) -> str:
+    """`text` without bold, underline and colour: each wrapper's group by its content."""
+    for _ in range(3):  # \\mathbf{\\underline{5}}
+        out, at = [], 0
+        for m in _EMPHASIS.finditer(text):
+            if m.start() < at:
+                continue
+            if m.group().startswith("\\color"):  # colours what follows: the switch alone goes
+                out.append(text[at:m.start()])
+                at = m.end()
+                continue
+            group, end = _argument(text, m.end())
+            if group is not None:  # an unclosed one stays as it is
+                out += [text[at:m.start()], group[1:-1]]
+                at = end
+        if not out:
+            return text
+        text = "".join(out) + text[at:]
+    return text
 
 
 def _repeating_as_fraction(m: re.Match[str]) -> str:

@@ -105,6 +105,10 @@ CASES = [
     ("math500", "\\frac\\pi4", T + "\\boxed{\\dfrac{\\pi}{4}}", True),
     ("math500", "\\frac\\pi4", T + "\\boxed{\\frac\\pi3}", False),
     ("math500", "\\sqrt{\\pi}", T + "\\boxed{\\sqrt\\pi}", True),
+    # bold with a command inside, underline
+    ("math500", "\\frac{1}{2}", T + "\\boxed{\\mathbf{\\frac{1}{2}}}", True),
+    ("math500", "7", T + "\\boxed{\\underline{7}}", True),
+    ("math500", "7", T + "\\boxed{\\boldsymbol{8}}", False),
     # SI-style thousands: TeX ignores the space, math-verify alone reads 10 * 000 = 0
     ("math500", "10000", T + "\\boxed{10 000}", True),
     ("math500", "0", T + "\\boxed{10 000}", False),

@@ -17,6 +17,10 @@ from harness.accuracy.notation import readable
     ("\\frac{\\frac\\pi2}{3}", "\\frac{\\frac{\\pi}2}{3}"),
     ("\\sqrt[3]\\pi + 1", "\\sqrt[3]{\\pi} + 1"),
     ("\\left(\\frac\\pi2, 3\\right)", "\\left(\\frac{\\pi}2, 3\\right)"),
+    ("\\mathbf{\\frac{1}{2}}", "\\frac{1}{2}"),
+    ("\\boldsymbol{\\underline{5}}", "5"),
+    ("\\color{red}7", "7"),
+    ("\\textcolor{blue}{(1, 2)}", "(1, 2)"),
 ])
 def test_a_misread_notation_is_written_out(text: str, expected: str) -> None:
     assert readable(text) == expected
@@ -25,7 +29,7 @@ def test_a_misread_notation_is_written_out(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text", [
     "\\frac123",  # math-verify reads 1/23 and is left to
     "\\sqrt12", "\\frac{1}{2}", "\\sqrt{x+1}", "3.25", "\\frac{", "\\frac", "\\sqrt[3",
-    "\\fraction", "0.5\\overline", "\\frac12}",
+    "\\fraction", "0.5\\overline", "\\frac12}", "\\mathbf 5", "\\underline{", "\\mathbfx{5}",
 ])
 def test_everything_else_is_left_as_written(text: str) -> None:
     assert readable(text) == text
