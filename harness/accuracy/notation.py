@@ -9,7 +9,7 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
   so the verdict fell back to comparing strings.
 - bold, underline and colour around an answer (`\\mathbf{\\frac{1}{2}}`, `\\boldsymbol{5}`,
   `\\underline{7}`, `\\color{red}{7}`) dropped: math-verify reads `\\mathbf{5}` but not one
-  with a command inside, nor the others.
+  with a command inside, nor the others; and braces around the whole answer (`{(1, 2)}`).
 Before the answer is taken from a model's answer part, `latex_symbols` writes the part's
 Unicode math as LaTeX ("12√3", "∞", "2·3"), and i and e in roman type as plain i and e
 (math-verify drops `\\mathrm{i}` as a unit, so 1+2\\mathrm{i} was 3).
@@ -54,7 +54,20 @@ def readable(text: str) -> str:
     if len(text) > _LONGEST:
         return text
     text = _REPEATING.sub(_repeating_as_fraction, text).replace("\\varnothing", "\\emptyset")
-    return _braced_arguments(_emphasis_dropped(text)) if "\\" in text else text
+    text = _braced_arguments(_emphasis_dropped(text)) if "\\" in text else text
+    return _outer_group_dropped(text)
+
+
+def _outer_group_dropped(text: str) -> str:
+    """"{(1, 2)}" as "(1, 2)": braces around the whole answer group nothing (math-verify
+    reads "{5}" but not a tuple or set inside them)."""
+    for _ in range(3):
+        stripped = text.strip()
+        group, end = _argument(stripped, 0) if stripped.startswith("{") else (None, 0)
+        if group is None or end != len(stripped):
+            return text
+        text = group[1:-1]
+    return text
 
 
 def _emphasis_dropped(text: str) -> str:

@@ -21,6 +21,8 @@ from harness.accuracy.notation import readable
     ("\\boldsymbol{\\underline{5}}", "5"),
     ("\\color{red}7", "7"),
     ("\\textcolor{blue}{(1, 2)}", "(1, 2)"),
+    ("{(1, 2)}", "(1, 2)"),
+    ("\\color{red}{\\{1, 2\\}}", "\\{1, 2\\}"),
 ])
 def test_a_misread_notation_is_written_out(text: str, expected: str) -> None:
     assert readable(text) == expected
@@ -30,6 +32,7 @@ def test_a_misread_notation_is_written_out(text: str, expected: str) -> None:
     "\\frac123",  # math-verify reads 1/23 and is left to
     "\\sqrt12", "\\frac{1}{2}", "\\sqrt{x+1}", "3.25", "\\frac{", "\\frac", "\\sqrt[3",
     "\\fraction", "0.5\\overline", "\\frac12}", "\\mathbf 5", "\\underline{", "\\mathbfx{5}",
+    "{1}{2}", "\\{1, 2\\}",
 ])
 def test_everything_else_is_left_as_written(text: str) -> None:
     assert readable(text) == text
