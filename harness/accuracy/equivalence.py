@@ -1,11 +1,11 @@
 """Are two math answers the same? math-verify decides, and cons@n votes by its verdict.
 
-Gold answers are never edited: each is parsed by math-verify as LaTeX, as written in the
-dataset (tuples, intervals, sets, unions, several roots, `\\text{}` answers, degrees, percents
-and thousands separators are all its business), once the notations it misreads are
-written out on either side (accuracy/notation.py: repeating decimals, `\\frac\\pi2`,
-`\\varnothing`). A predicted answer is parsed the same way,
-and an inequality predicted for an interval gold is compared as the set it describes
+Gold answers are never normalised by hand: each is parsed by math-verify as LaTeX, as
+written in the dataset (tuples, intervals, sets, unions, several roots, `\\text{}` answers,
+degrees, percents and thousands separators are all its business); only notations it
+misreads are respelled first, on either side, keeping their value (accuracy/notation.py
+names them). A predicted answer is parsed the same way, and an inequality predicted for an
+interval gold is compared as the set it describes
 (`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's allow_set_relation_comp; "x < 0 or x > 1"
 is the union of the two). A gold that names option letters (MATH's multiple-choice
 answers: `\\text{(C)}`, `\\text{A, C}`) is compared as the set of letters the prediction
