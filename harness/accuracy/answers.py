@@ -13,10 +13,13 @@ it is \\boxed{7}", rejects, "\\boxed{2}, not \\boxed{3}", or that approximate th
 "\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}", are dropped: boxes.py); without a
 box, the last "answer is X" / "Answer: X" statement, else the last math expression or number,
 whichever ends later (numbers whole: decimals, signs, thousands separators and fractions).
-A statement ends where prose starts ("7, not 8", "7. Note that ..."), and a number followed
-by plain words ("18 dollars", "8 km/h") is the number, which math-verify would otherwise
-read as a product of variables. Equivalence is math-verify's (equivalence.py); letters are
-letters.py's; code blocks are code_blocks.py's.
+A statement ends where prose starts ("7, not 8", "7. Note that ..."); of nested statements
+the innermost counts ("Final Answer: The final answer is $x$. I hope it is correct.", the
+form lm-eval's Minerva prompt teaches); a stated sentence with one value states that value
+("The largest $n$ is 34"); and a statement of the final answer after the last box, with a
+value in it, has the last word over the boxes before it (partial results). The found value
+is cleaned by values.py ("18 dollars" is 18, `10 000` is ten thousand). Equivalence is
+math-verify's (equivalence.py); letters are letters.py's; code blocks are code_blocks.py's.
 """
 
 from __future__ import annotations
@@ -25,14 +28,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from harness.accuracy.boxes import (
-    WRAPPER,
-    boxed_hedge_spelled,
-    boxes,
-    final_boxes,
-    hedge_after_last_box,
-)
+from harness.accuracy.boxes import after_last_box, boxes, final_boxes, hedge_after_last_box
 from harness.accuracy.notation import latex_symbols
+from harness.accuracy.values import NUMBER, box_clean, clean, last_number
 
 
 @dataclass(frozen=True)
@@ -92,16 +90,6 @@ def squeeze(text: str) -> str:
 # integer" states nothing).
 _STATED = re.compile(r"(?:final\s+answer|answer)\s*(?:\*\*)?\s*(?:is\s*:?|:|=|"
                      r"(?P<modal>(?:would|must|should|will)\s+be\s*:?))\s*(.*)", re.IGNORECASE)
-_DECIMAL = r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # sign, thousands, decimals
-_NUMBER = re.compile(_DECIMAL + r"(?:\s*/\s*\d+)?")
-
-
-# "18 dollars", "10 meters squared", "8 km/h", "7 cm^2", "9.8 m/s^2": a number followed by
-# words only (no LaTeX, operators or other numbers; a unit's power is allowed), whose unit
-# math-verify would read as variables (18*d*o*l*l*a*r*s)
-_NUMBER_THEN_WORDS = re.compile(r"(" + _DECIMAL + r"(?:/\d+)?)\s+(?!pi\b)"
-                                r"(?:[A-Za-z]{2,}|[A-Za-z]/[A-Za-z])"
-                                r"(?:[A-Za-z/ ]|\^\{?[23]\}?|[²³])*")
 
 
 # where a stated answer stops and prose starts: "7. Note that 8 is wrong", "7, not 8",
@@ -119,88 +107,51 @@ def _prose_cut(value: str) -> str:
     return value[:m.start()] if m and m.start() > 0 else value
 
 
-def _clean(value: str) -> str:
-    value = value.strip().replace("**", "").strip()
-    for _ in range(2):  # "$\frac{3}{4}$." : the full stop, then the dollars
-        value = re.sub(r"[.;,:]+$", "", value).strip()  # sentence end, never a decimal point
-        value = value.strip("$").strip()
-        value = re.sub(r"^\\[(\[]|\\[)\]]$", "", value).strip()
-    return _unit_words_dropped(_digit_groups_joined(value))
-
-
-# "10\\,000", "1~000": LaTeX spaces between groups of three digits, which math-verify reads
-# as a product (10 * 000)
-_GROUP_SPACE = re.compile(r"(?<=\d)(?:\\[,;: ]|~)(?=\d{3}(?!\d))")
-# "10 000", "1 000 000": TeX ignores a plain space in math, so this is how SI style renders
-# ten thousand; math-verify reads 10 * 000 = 0. Whole numbers only: "2 3" stays.
-_SPACED_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})+"
-                            r"(?:\.\d+)?(?![\d.,])")
-
-
-# "x = 1,000": math-verify reads a lone 1,000 as a thousand but this one as x = {0, 1}
-_ASSIGNED_THOUSANDS = re.compile(r"([A-Za-z](?:_\{?\w+\}?)?\s*=\s*)(-?\d{1,3}(?:(?:,|\{,\})\d{3})+"
-                                 r"(?:\.\d+)?)")
-
-
-def _digit_groups_joined(value: str) -> str:
-    value = _GROUP_SPACE.sub("", value)
-    value = _SPACED_GROUPS.sub(lambda m: re.sub(r"[^\d.]", "", m.group()), value)
-    assigned = _ASSIGNED_THOUSANDS.fullmatch(value)
-    if assigned:
-        value = assigned.group(1) + re.sub(r"\{,\}|,", "", assigned.group(2))
-    return value
-
-
-# a residue with its modulus after it: "3 \\pmod{7}" (math-verify: 3 +- 7*d*o),
-# "3 \\bmod 7" (7), "3 \\ (\\text{mod } 7)"
-_MODULUS = re.compile(r"(?:\\[pb]?mod\s*(?:\{[^{}]*\}|\w+)|"
-                      r"\(\s*(?:\\text\{\s*mod\s*\}|\\(?:b|op)?mod\b|mod\b)[^()]*\))$")
-
-
-def _modulus_dropped(value: str) -> str:
-    m = _MODULUS.search(value) if "mod" in value else None
-    if not m:
-        return value
-    end = m.start()
-    while end:  # the spaces before it, plain and LaTeX's, in one pass from the end
-        if end >= 2 and value[end - 2] == "\\" and value[end - 1] in " ,;":
-            end -= 2
-        elif value[end - 1].isspace():
-            end -= 1
-        else:
-            break
-    return value[:end] if value[:end].strip() else value
-
-
-def _unit_words_dropped(value: str) -> str:
-    value = _modulus_dropped(value)
-    # "\\text{4 inches}": the same inside a text wrapper (math-verify: 4*i*n*c*h*e*s)
-    wrapped = WRAPPER.fullmatch(value)
-    words = _NUMBER_THEN_WORDS.fullmatch(wrapped.group(1).strip() if wrapped else value)
-    return words.group(1) if words else value
-
-
-def _box_clean(content: str) -> str:
-    """A box's content as an answer: a full stop or comma the model put inside the box
-    ("\\boxed{\\frac{1}{2}.}") dropped (math-verify fails on it), never LaTeX's "\\;"."""
-    content = re.sub(r"(?<!\\)[.,;]+$", "", content.strip()).strip()
-    return _unit_words_dropped(_digit_groups_joined(boxed_hedge_spelled(content)))
-
-
-def stated_answer(answer: str) -> str | None:
-    """The value of the last 'answer is X' / 'Answer: X' statement with a value after it."""
+def stated_answer(answer: str, final: bool = False) -> str | None:
+    """The value of the last 'answer is X' / 'Answer: X' statement with a value after it
+    (only 'final answer' statements with a number or LaTeX in the value, where `final`)."""
     for line in reversed(answer.splitlines()):
         for m in reversed(list(_STATED.finditer(line))):
-            value = _clean(_HEDGE.sub(r" or \1", _prose_cut(m.group(2))))
-            if value and re.search(r"[\d\\]" if m.group("modal") else r"[\d\\a-zA-Z]", value):
+            if final and not m.group().lower().startswith("final"):
+                continue
+            raw, modal = _innermost(m)
+            value = _sentence_value(clean(_HEDGE.sub(r" or \1", _prose_cut(raw))))
+            if value and re.search(r"[\d\\]" if modal or final else r"[\d\\a-zA-Z]", value):
                 return value
     return None
 
 
-def last_number(answer: str) -> str | None:
-    """The last number in the text, whole: sign, thousands separators, decimals, a/b."""
-    numbers = _NUMBER.findall(answer)
-    return numbers[-1].replace("−", "-").replace(" ", "") if numbers else None
+def _innermost(m: re.Match[str]) -> tuple[str, bool]:
+    """The stated text and whether a modal states it, from the innermost of nested statements:
+    "Final Answer: The final answer is $x$. I hope it is correct." (the form lm-eval's Minerva
+    prompt teaches) states x, where only words come before the inner one."""
+    raw, modal = m.group(2), m.group("modal")
+    for _ in range(3):
+        inner = _STATED.search(raw, 0, 80)
+        if inner is None or re.search(r"[\d\\$]", raw[:inner.start()]):
+            break
+        raw, modal = raw[inner.start(2):], inner.group("modal")
+    return raw, bool(modal)
+
+
+# words of a sentence, not of a formula: names of functions and "and"/"or" between values
+# do not count ("sin x + cos x", "6 and 8")
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
+_NOT_PROSE = {"and", "or", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp",
+              "lim", "max", "min", "gcd", "lcm", "mod", "det", "pi", "sqrt", "frac"}
+
+
+def _sentence_value(value: str) -> str:
+    """A stated sentence's one value: "Final Answer: The volume is 120" states 120, "Jane
+    started 3 hours ago" 3. A sentence with several values ("the roots are 2 and 3", "it is
+    either 7 or 8") stays whole, as does a formula or a name ("Evelyn", "6 and 8")."""
+    words = [w for w in _WORD.findall(value) if w.lower() not in _NOT_PROSE]
+    if len(words) < 2:
+        return value
+    spans = [g for m in _MATH.finditer(value) for g in m.groups() if g is not None]
+    values = ([s for s in spans if re.search(r"[\d\\]", s)]
+              + NUMBER.findall(_MATH.sub(" ", value)))
+    return (last_value(value) or value) if len(values) == 1 else value
 
 
 # inline or display math, each kind bounded so that unclosed delimiters cost linear time
@@ -213,20 +164,20 @@ def last_value(answer: str) -> str | None:
     \\[ \\frac{3}{8} \\]", "so we get $x = \\frac{3}{8}$") unless a number comes after it
     in the text, else the last number, with the LaTeX word it is part of where it is one
     ("we get \\frac{3}{8}."). A bare number scan would take 8 from \\frac{3}{8}."""
-    numbers = list(_NUMBER.finditer(answer))
+    numbers = list(NUMBER.finditer(answer))
     # an expression with a number or a command; any at all where the text has no number
     # ("$x = B$")
     spans = [m for m in _MATH.finditer(answer) if not numbers
              or re.search(r"[\d\\]", next(g for g in m.groups() if g is not None))]
     if spans and (not numbers or numbers[-1].start() < spans[-1].end()):
-        return _clean(next(g for g in spans[-1].groups() if g is not None)) or None
+        return clean(next(g for g in spans[-1].groups() if g is not None)) or None
     if not numbers:
         return None
     # LaTeX written without delimiters: the number's whole word ("\\frac{3}{8}", "10^3")
     start, end = numbers[-1].start(), numbers[-1].end()
     start = max(answer.rfind(" ", 0, start), answer.rfind("\n", 0, start)) + 1
     end += len(re.match(r"\S*", answer[end:end + 200]).group())
-    word = _clean(answer[start:end]) if end - start <= 200 else ""
+    word = clean(answer[start:end]) if end - start <= 200 else ""
     if re.search(r"[\\{}^]", word):
         return word
     return last_number(answer)
@@ -238,10 +189,13 @@ def extract_math(answer: str) -> str | None:
     under a "Final Answer" heading, else the last math expression or number. The fallbacks
     are used only where the answer part holds no box."""
     answer = latex_symbols(squeeze(answer))
-    found = [_box_clean(b) for b in final_boxes(answer) if b]
+    found = [box_clean(b) for b in final_boxes(answer) if b]
+    late = stated_answer(after_last_box(answer), final=True) if found else None
+    if late is not None:  # "\\boxed{200} ... The final answer is 10455": the later, final word
+        return late
     if found:
         hedge = hedge_after_last_box(answer)  # "\\boxed{5} (or 6)": no single answer
-        distinct = _distinct(found + ([_clean(hedge)] if hedge else []))
+        distinct = _distinct(found + ([clean(hedge)] if hedge else []))
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
     if any(boxes(answer)):
         return None  # every box it wrote, it rejected ("it is not \\boxed{3}")
@@ -263,7 +217,7 @@ def headed_display(answer: str) -> str | None:
     shown = _DISPLAY.search(answer, heads[-1].end()) if heads else None
     if shown is None:
         return None
-    return _clean(next(g for g in shown.groups() if g is not None)) or None
+    return clean(next(g for g in shown.groups() if g is not None)) or None
 
 
 def _distinct(values: list[str]) -> list[str]:

@@ -91,6 +91,12 @@ def hedge_after_last_box(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+def after_last_box(text: str) -> str:
+    """The text after the last closed box ("" where there is none)."""
+    spans = _box_spans(text)
+    return text[spans[-1][1]:] if spans else ""
+
+
 def last_boxed(text: str) -> str | None:
     """Content of the last closed \\boxed{...}, or None."""
     found = boxes(text)

@@ -10,9 +10,10 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
 - bold, underline and colour around an answer (`\\mathbf{\\frac{1}{2}}`, `\\boldsymbol{5}`,
   `\\underline{7}`, `\\color{red}{7}`) dropped: math-verify reads `\\mathbf{5}` but not one
   with a command inside, nor the others; and braces around the whole answer (`{(1, 2)}`).
-Before the answer is taken from a model's answer part, `latex_symbols` writes the part's
-Unicode math as LaTeX ("12√3", "∞", "2·3"), and i and e in roman type as plain i and e
-(math-verify drops `\\mathrm{i}` as a unit, so 1+2\\mathrm{i} was 3).
+`latex_symbols` writes Unicode math as LaTeX ("12√3", "∞", "2·3"), and i and e in roman type
+as plain i and e (math-verify drops `\\mathrm{i}` as a unit, so 1+2\\mathrm{i} was 3): on a
+model's whole answer part before its answer is taken, and on both sides before they are
+parsed (a gold `1 - \\frac{1}{\\mathrm{e}}` was read as 0 until then).
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def readable(text: str) -> str:
     """`text` with the notations above written so that math-verify reads their value."""
     if len(text) > _LONGEST:
         return text
-    text = _REPEATING.sub(_repeating_as_fraction, text).replace("\\varnothing", "\\emptyset")
+    text = _REPEATING.sub(_repeating_as_fraction, latex_symbols(text))
+    text = text.replace("\\varnothing", "\\emptyset")
     text = _braced_arguments(_emphasis_dropped(text)) if "\\" in text else text
     return _outer_group_dropped(text)
 

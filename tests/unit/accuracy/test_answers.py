@@ -72,6 +72,20 @@ def test_boxes(text: str, expected: list[str]) -> None:
     ("\\boxed{6}, \\boxed{7}", "6, 7"),
     ("so we get $\\frac{3}{8}$", "\\frac{3}{8}"),
     ("\\boxed{1\\,000\\,000}", "1000000"),
+    ("the probability is .4", ".4"),  # a decimal from its point, not 4
+    ("so it is -.25", "-.25"),
+    ("version v.4 of the plan", "4"),
+    ("so we get 1 000", "1000"),  # SI digit groups in prose, not 000
+    ("There are 12 345 ways.", "12345"),
+    ("Final Answer: The final answer is $\\frac{1}{2}$. I hope it is correct.",
+     "\\frac{1}{2}"),  # the innermost of nested statements (Minerva's form)
+    ("Answer: 5. The answer is small.", "5"),  # a later statement, not nested in it
+    ("Final Answer: The largest $n$ is 34.", "34"),
+    ("Answer: The roots are 2 and 3.", "The roots are 2 and 3"),  # no single value
+    ("Answer: sin x + cos x", "sin x + cos x"),  # a formula, not a sentence
+    ('Answer: "42"', "42"),
+    ("\\boxed{200}, then \\boxed{255}. The final answer is 10455.", "10455"),
+    ("\\boxed{7}\n\nThe final answer is correct for all 3 cases.", "7"),
 ])
 def test_extract_math(text: str, expected: str | None) -> None:
     assert answers.extract_math(text) == expected

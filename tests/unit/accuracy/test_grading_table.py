@@ -21,8 +21,8 @@ def grader(task: str) -> Any:
     return load_yaml(CONFIGS / "tasks" / f"{task}.yaml")["process_results"]
 
 
-# (task, gold, generation, correct): math500 reads doc["answer"], aime24 doc["Answer"],
-# gpqa_diamond doc["gold"].
+# (task, gold, generation, correct): math500 and gsm8k read doc["answer"] (GSM8K's after
+# "####"), aime24 doc["Answer"], gpqa_diamond doc["gold"].
 CASES = [
     # tuples, intervals, sets, unions, several roots: the gold is never edited
     ("math500", "(2,4)", T + "The intersection is $\\boxed{(2,4)}$.", True),
@@ -87,6 +87,39 @@ CASES = [
     ("math500", "2e", T + "\\boxed{2\\mathrm{e}}", True),  # math-verify alone: 2
     ("math500", "2", T + "\\boxed{2\\mathrm{e}}", False),
     ("math500", "\\frac{e}{2}", T + "\\boxed{\\frac{\\mathrm{e}}{2}}", True),
+    # roman i and e in the gold too (math-verify alone read 1 - \frac{1}{\mathrm{e}} as 0)
+    ("math500", "1 - \\frac{1}{\\mathrm{e}}", T + "\\boxed{1 - \\frac{1}{e}}", True),
+    ("math500", "1 - \\frac{1}{\\mathrm{e}}", T + "\\boxed{1 - \\frac{1}{\\mathrm{e}}}", True),
+    ("math500", "1 - \\frac{1}{\\mathrm{e}}", T + "\\boxed{0}", False),
+    ("math500", "1 - \\frac{1}{\\mathrm{e}}", T + "\\boxed{1 + \\frac{1}{e}}", False),
+    ("math500", "2\\mathrm{i}", T + "\\boxed{2}", False),
+    # lm-eval's Minerva format, "Final Answer: The final answer is $X$. I hope it is correct."
+    ("math500", "\\frac{1}{2}",
+     T + "Final Answer: The final answer is $\\frac{1}{2}$. I hope it is correct.", True),
+    ("math500", "(-6, 10)",
+     T + "Final Answer: The final answer is \\((-6, 10)\\). I hope it is correct.", True),
+    ("math500", "2", T + "Final Answer: The final answer is $\\frac{1}{2}$. I hope it is "
+     "correct.", False),
+    # a stated sentence with one value states that value; with two it states no single one
+    ("gsm8k", "#### 120", T + "Final Answer: The volume of the box is 120. I hope it is correct.",
+     True),
+    ("gsm8k", "#### 3", T + "Answer: Jane started growing the plant 3 hours ago.", True),
+    ("math500", "34", T + "Final Answer: The largest $n$ is 34.", True),
+    ("math500", "3", T + "Answer: The roots are 2 and 3.", False),
+    ("math500", "8", T + "Answer: It is either 7 or 8.", False),
+    ("math500", "\\text{Evelyn}", T + "Answer: Evelyn", True),
+    # a "final answer" statement after the boxes has the last word (boxes of partial results)
+    ("gsm8k", "#### 10455", T + "so $\\boxed{200}$, then $\\boxed{255}$. Final Answer: The final "
+     "answer is $10,455$. I hope it is correct.", True),
+    ("gsm8k", "#### 200", T + "so $\\boxed{200}$. The final answer is 10455.", False),
+    ("math500", "(1,2)", T + "\\boxed{(1,2)}\n\nThe final answer is the pair above.", True),
+    ("math500", "12\\text{ and }13", T + "between $\\boxed{12 $ and $13 }. $ Final Answer: The "
+     "final answer is \"$12 $ and $13 $\". I hope it is correct.", True),
+    # a decimal written from its point, SI digit groups in prose
+    ("gsm8k", "#### 0.4", T + "So the probability is .4", True),
+    ("gsm8k", "#### 4", T + "So the probability is .4", False),
+    ("gsm8k", "#### 1000", T + "so we get 1 000", True),
+    ("gsm8k", "#### 0", T + "so we get 1 000", False),
     # a residue with its modulus (math-verify alone: 3 \pmod 7 is 3 +- 7*d*o, 3 \bmod 7 is 7)
     ("math500", "3", T + "\\boxed{3 \\pmod{7}}", True),
     ("math500", "3", T + "\\boxed{3 \\bmod 7}", True),
@@ -312,7 +345,8 @@ CASES = [
                          ids=[f"{i}-{c[0]}" for i, c in enumerate(CASES)])
 def test_generation_gets_the_careful_verdict(task: str, gold: Any, text: str,
                                              correct: bool) -> None:
-    field = {"math500": "answer", "aime24": "Answer", "gpqa_diamond": "gold"}[task]
+    field = {"math500": "answer", "gsm8k": "answer", "aime24": "Answer",
+             "gpqa_diamond": "gold"}[task]
     out = grader(task)({field: gold}, [[text]], **R1)
     assert out["pass@1"] == float(correct), answers.extract_math(text.split("</think>")[-1])
 
