@@ -7,9 +7,9 @@ or lower case where the letter cannot be an English word:
 - JSON or quotes: `{"answer": "C"}` (QwQ-32B's model card asks for this form), "Answer: 'C'";
 - a statement: "Answer: B", "The answer is: B", "**Answer**: B", "Final answer: (D)",
   "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
-  choice is **C**.", "Option C is correct", "B is correct", "B is the answer", "I choose B",
-  "which corresponds to choice C", "Option B: 4.5 eV is the answer", "So it must be D",
-  "It's B.", "Answer: 2 (option B)", "Answer - B", "So, B.";
+  choice is **C**.", "Option C is correct", "The answer is for sure D", "B is correct",
+  "B is the answer", "I choose B", "which corresponds to choice C", "Option B: 4.5 eV is
+  the answer", "So it must be D", "It's B.", "Answer: 2 (option B)", "Answer - B", "So, B.";
 - a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).".
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
 to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).", "So, B.") count only
@@ -33,9 +33,10 @@ _L = r"[(\[]?\s*([A-J])\s*[)\]]?(?![\w'])"  # an upper-case letter, maybe in bra
 # upper case anywhere; lower case only where it cannot be a word ("the answer is a bit ...")
 _LL = r"[(\[]?\s*((?-i:[A-J])(?![\w'])|[a-j](?=\s*(?:[.,;:!)\]]|$|\s+(?:or|and)\b)))"
 _UPPER = r"(?<![\w'])\(?\s*((?-i:[A-J]))\s*\)?(?![\w'])"  # upper case only, a word alone
-# "probably", "I think": hedges a statement may carry before its letter
+# "probably", "I think", "for sure": words a statement may carry before its letter
 _FILLER = (r"(?:(?:most\s+)?likely\s+|probably\s+|clearly\s+|therefore\s+|thus\s+|"
-           r"definitely\s+|I\s+(?:think|believe)\s+)?")
+           r"definitely\s+|certainly\s+|surely\s+|indeed\s+|for\s+sure\s*,?\s+|"
+           r"I\s+(?:think|believe)\s+)?")
 _STATEMENTS = (
     # "Answer: B", "The answer is: b", "final answer is (D)", "Answer = C", "the answer must
     # be A", "Answer: I think C"

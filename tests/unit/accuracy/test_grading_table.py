@@ -316,6 +316,8 @@ CASES = [
     ("gpqa_diamond", "B", T + "Answer: 2 (option B)", True),
     ("gpqa_diamond", "B", T + "The answer is not A, as shown. It's B.", True),
     ("gpqa_diamond", "B", T + "Answer - B", True),
+    ("gpqa_diamond", "D", T + "The answer is for sure D, it can't be A or B.", True),
+    ("gpqa_diamond", "B", T + "The answer is certainly B.", True),
     # the JSON form Qwen's model cards ask multiple-choice answers to take
     ("gpqa_diamond", "C", T + '```json\n{\n  "reasoning": "A fails the units test.",\n'
      '  "answer": "C"\n}\n```', True),
