@@ -115,10 +115,21 @@ def stated_answer(answer: str, final: bool = False) -> str | None:
             if final and not m.group().lower().startswith("final"):
                 continue
             raw, modal = _innermost(m)
+            raw = _CONNECTIVES.sub("", raw)
             value = _sentence_value(clean(_HEDGE.sub(r" or \1", _prose_cut(raw))))
             if value and re.search(r"[\d\\]" if modal or final else r"[\d\\a-zA-Z]", value):
                 return value
     return None
+
+
+# words between "the answer is" and its value: "The final answer is therefore 42"
+_CONNECTIVES = re.compile(r"^\s*(?:(?:therefore|thus|hence|so|then|now|indeed|clearly|simply|"
+                          r"just|exactly|precisely|obviously|definitely|certainly|"
+                          r"approximately|about|roughly|around)(?![\w-])[\s,:]*)+", re.IGNORECASE)
+
+
+# before a nested statement, a few words only: "The final answer is", "So the answer is"
+_LEAD_IN = re.compile(r"[\s*_]*(?:[A-Za-z]+\s+){0,3}")
 
 
 def _innermost(m: re.Match[str]) -> tuple[str, bool]:
@@ -128,7 +139,7 @@ def _innermost(m: re.Match[str]) -> tuple[str, bool]:
     raw, modal = m.group(2), m.group("modal")
     for _ in range(3):
         inner = _STATED.search(raw, 0, 80)
-        if inner is None or re.search(r"[\d\\$]", raw[:inner.start()]):
+        if inner is None or not _LEAD_IN.fullmatch(raw, 0, inner.start()):
             break
         raw, modal = raw[inner.start(2):], inner.group("modal")
     return raw, bool(modal)
@@ -145,13 +156,19 @@ def _sentence_value(value: str) -> str:
     """A stated sentence's one value: "Final Answer: The volume is 120" states 120, "Jane
     started 3 hours ago" 3. A sentence with several values ("the roots are 2 and 3", "it is
     either 7 or 8") stays whole, as does a formula or a name ("Evelyn", "6 and 8")."""
-    words = [w for w in _WORD.findall(value) if w.lower() not in _NOT_PROSE]
-    if len(words) < 2:
+    if _prose_words(value) < 2 or re.search(r"\bor\b", value, re.IGNORECASE):
         return value
+    # its values: math spans, and outside them words with a digit or a command
+    # ("\\frac{3}{4}" is one value, "\\text{Evelyn}" another)
     spans = [g for m in _MATH.finditer(value) for g in m.groups() if g is not None]
     values = ([s for s in spans if re.search(r"[\d\\]", s)]
-              + NUMBER.findall(_MATH.sub(" ", value)))
+              + [w for w in _MATH.sub(" ", value).split() if re.search(r"[\d\\]", w)])
     return (last_value(value) or value) if len(values) == 1 else value
+
+
+def _prose_words(value: str) -> int:
+    """How many words of prose: "The volume is 120" has three, a formula or a number none."""
+    return len([w for w in _WORD.findall(value) if w.lower() not in _NOT_PROSE])
 
 
 # inline or display math, each kind bounded so that unclosed delimiters cost linear time
@@ -191,7 +208,9 @@ def extract_math(answer: str) -> str | None:
     answer = latex_symbols(squeeze(answer))
     found = [box_clean(b) for b in final_boxes(answer) if b]
     late = stated_answer(after_last_box(answer), final=True) if found else None
-    if late is not None:  # "\\boxed{200} ... The final answer is 10455": the later, final word
+    # "\\boxed{200} ... The final answer is 10455": a final value after the boxes has the
+    # last word, where it is a plain value ("... is the pair above" or "(1, 2) units" is not)
+    if late is not None and not _prose_words(late):
         return late
     if found:
         hedge = hedge_after_last_box(answer)  # "\\boxed{5} (or 6)": no single answer

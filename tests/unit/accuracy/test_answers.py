@@ -83,7 +83,15 @@ def test_boxes(text: str, expected: list[str]) -> None:
     ("Final Answer: The largest $n$ is 34.", "34"),
     ("Answer: The roots are 2 and 3.", "The roots are 2 and 3"),  # no single value
     ("Answer: sin x + cos x", "sin x + cos x"),  # a formula, not a sentence
+    ("Answer: \\frac{3}{4} of the pizza", "\\frac{3}{4}"),  # a LaTeX word is one value
+    ("Answer: 2 hours and 30 minutes", "2 hours and 30 minutes"),
     ('Answer: "42"', "42"),
+    ("The final answer is therefore 42.", "42"),  # connectives before the value
+    ("The answer is approximately 3.14", "3.14"),
+    ("\\boxed{(1, 2)}\n\nThe final answer is therefore (1, 2) units.", "(1, 2)"),
+    ("Answer: It is \\text{Evelyn} or 8.", "It is \\text{Evelyn} or 8"),  # a hedge
+    ("In this context, the answer is within the specified constraints. The answer is within "
+     "the given constraints.", "within the specified constraints"),  # not nested: a sentence
     ("\\boxed{200}, then \\boxed{255}. The final answer is 10455.", "10455"),
     ("\\boxed{7}\n\nThe final answer is correct for all 3 cases.", "7"),
 ])

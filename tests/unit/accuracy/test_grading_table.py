@@ -108,6 +108,8 @@ CASES = [
     ("math500", "3", T + "Answer: The roots are 2 and 3.", False),
     ("math500", "8", T + "Answer: It is either 7 or 8.", False),
     ("math500", "\\text{Evelyn}", T + "Answer: Evelyn", True),
+    ("gsm8k", "#### 42", T + "The final answer is therefore 42.", True),
+    ("gsm8k", "#### 42", T + "So the answer is simply $42$.", True),
     # a "final answer" statement after the boxes has the last word (boxes of partial results)
     ("gsm8k", "#### 10455", T + "so $\\boxed{200}$, then $\\boxed{255}$. Final Answer: The final "
      "answer is $10,455$. I hope it is correct.", True),
