@@ -23,6 +23,9 @@ from harness.accuracy.notation import readable
     ("\\textcolor{blue}{(1, 2)}", "(1, 2)"),
     ("{(1, 2)}", "(1, 2)"),
     ("\\color{red}{\\{1, 2\\}}", "\\{1, 2\\}"),
+    ("1 - \\frac{1}{\\mathrm{e}}", "1 - \\frac{1}{e}"),  # a gold's roman e, read as a unit
+    ("3 + 2\\text{i}", "3 + 2i"),
+    ("2√3", "2\\sqrt{3}"),
 ])
 def test_a_misread_notation_is_written_out(text: str, expected: str) -> None:
     assert readable(text) == expected
