@@ -26,6 +26,8 @@ A percent has two readings: math-verify's, `18\\%` as 18 (a "what percent?" ques
 18), and its value, 0.18. Where either side is a number of percent, both are tried, so
 0.18 is right for a gold `18\\%` and `25\\%` for a gold `\\frac14`; a bare 18 is never 0.18
 (graders derived from Qwen2.5-Math's accept that too, and 1800, with `include_percentage`).
+A number with a scale word likewise: `2\\text{ million}` is 2 (math-verify's reading, right
+where the question counts in millions) and 2000000; a bare 2 is never 2000000.
 
 cons@n (majority vote) groups the n extracted answers by equivalence, not by spelling, so
 `0.5`, `\\dfrac{1}{2}` and `1/2` are one vote. The largest group wins. When several groups tie
@@ -83,26 +85,39 @@ def math_equal(predicted: str | None, gold: str) -> bool:
     if union is not None and verify(gold_parsed[0], union, timeout_seconds=5):
         return True
     return (_equal_as_complex(gold_parsed[0], pred_parsed[0])
-            or _equal_as_percent(predicted, gold))
+            or _equal_by_other_reading(predicted, gold))
 
 
 # a whole answer that is a number of percent: "18\\%", "12.5 %"
-_PERCENT = re.compile(r"\s*([-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d*\.?\d+)\s*\\?%\s*")
+_NUMERAL = r"([-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d*\.?\d+)"
+_PERCENT = re.compile(r"\s*" + _NUMERAL + r"\s*\\?%\s*")
+# a number with a scale word: "2\\text{ million}", "\\$1.5 \\text{billion}" (values.py writes
+# "2 million" so)
+_SCALED = re.compile(r"\s*(?:\\?\$)?\s*" + _NUMERAL + r"\s*(?:\\[,;: ])?\s*"
+                     r"\\(?:text|mbox|mathrm)\s*\{\s*((?i:thousand|million|billion|trillion))s?\s*\}\s*")
+_POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 
 
-def _equal_as_percent(predicted: str, gold: str) -> bool:
-    """Where one side is a percent, its other reading: math-verify reads 18\\% as 18 (right
-    where "what percent?" was asked and 18 answered), and 18\\% is 0.18 as well."""
-    pred_hundredths, gold_hundredths = _hundredths(predicted), _hundredths(gold)
-    return bool((pred_hundredths and math_equal(pred_hundredths, gold))
-                or (gold_hundredths and math_equal(predicted, gold_hundredths)))
+def _equal_by_other_reading(predicted: str, gold: str) -> bool:
+    """Where one side is a percent or a number with a scale word, its other reading:
+    math-verify reads 18\\% as 18 (right where "what percent?" was asked and 18 answered),
+    and 18\\% is 0.18 as well; it reads 2\\text{ million} as 2 (right where the question
+    counts in millions), and it is 2000000 as well."""
+    pred_other, gold_other = _other_reading(predicted), _other_reading(gold)
+    return bool((pred_other and math_equal(pred_other, gold))
+                or (gold_other and math_equal(predicted, gold_other)))
 
 
-def _hundredths(text: str) -> str | None:
-    """"18\\%" as "\\frac{18}{100}"; None where the text is not one number of percent."""
-    m = _PERCENT.fullmatch(text)
-    return (f"\\frac{{{m.group(1).replace(',', '').replace('−', '-')}}}{{100}}"
-            if m else None)
+def _other_reading(text: str) -> str | None:
+    """"18\\%" as "\\frac{18}{100}", "2\\text{ million}" as "2\\times10^{6}"; None where the
+    text is neither."""
+    percent, scaled = _PERCENT.fullmatch(text), _SCALED.fullmatch(text)
+    m = percent or scaled
+    if m is None:
+        return None
+    number = m.group(1).replace(",", "").replace("−", "-")
+    return (f"\\frac{{{number}}}{{100}}" if percent
+            else f"{number}\\times10^{{{_POWERS[scaled.group(2).lower()]}}}")
 
 
 def _equal_as_complex(gold: Any, predicted: Any) -> bool:

@@ -4,7 +4,8 @@ answers.py finds where the answer is (a box, a statement, the last expression or
 this module cleans the value it found: the sentence's full stop and dollars, digit groups
 (`10\\,000`, `10 000`, `x = 1,000`), a modulus after a residue (`3 \\pmod{7}`), and the
 plain words after a number ("18 dollars"), which math-verify reads as a product of
-variables. A number is read whole: sign, thousands separators, SI digit groups, decimals
+variables; a scale word stays ("2 million" as `2\\text{ million}`: equivalence.py reads it
+both as 2 and as 2000000). A number is read whole: sign, thousands separators, SI digit groups, decimals
 (`.4` too) and a fraction a/b.
 """
 
@@ -103,9 +104,17 @@ def _modulus_dropped(value: str) -> str:
     return value[:end] if value[:end].strip() else value
 
 
+# a scale word after the number: "2 million" keeps it, as "2\\text{ million}", which
+# math-verify reads as 2 and equivalence.py also as 2000000
+_SCALE = re.compile(r"\s*((?i:thousand|million|billion|trillion))s?\b")
+
+
 def _unit_words_dropped(value: str) -> str:
     value = _modulus_dropped(value)
     # "\\text{4 inches}": the same inside a text wrapper (math-verify: 4*i*n*c*h*e*s)
     wrapped = WRAPPER.fullmatch(value)
     words = _NUMBER_THEN_WORDS.fullmatch(wrapped.group(1).strip() if wrapped else value)
-    return words.group(1) if words else value
+    if not words:
+        return value
+    scale = _SCALE.match(words.group(0), words.end(1))
+    return words.group(1) + (f"\\text{{ {scale.group(1).lower()}}}" if scale else "")

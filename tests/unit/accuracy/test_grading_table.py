@@ -64,6 +64,13 @@ CASES = [
     ("math500", "0.18", T + "\\boxed{18}", False),  # no percent sign: never hundredths
     ("math500", "18\\%", T + "\\boxed{1800}", False),
     ("math500", "18\\%", T + "\\boxed{0.19}", False),
+    # a scale word has both readings too: 2 (a question in millions) and 2000000
+    ("gsm8k", "#### 2000000", T + "So the company earns \\boxed{2\\text{ million}} dollars.", True),
+    ("gsm8k", "#### 2000000", T + "The answer is 2 million dollars.", True),
+    ("gsm8k", "#### 2", T + "The answer is 2 million dollars.", True),
+    ("gsm8k", "#### 1500000000", T + "\\boxed{\\$1.5 \\text{ billion}}", True),
+    ("gsm8k", "#### 2000", T + "\\boxed{2\\text{ million}}", False),
+    ("gsm8k", "#### 2000000", T + "\\boxed{2}", False),  # a bare number is never scaled
     ("math500", "10^\\circ", T + "\\boxed{10^\\circ}", True),
     ("math500", "30^\\circ", T + "\\boxed{30}", True),
     ("math500", "\\$32,\\!348", T + "\\boxed{32348}", True),
