@@ -88,8 +88,10 @@ def squeeze(text: str) -> str:
 # ("**Final Answer**" alone on its line) and not prose ("To answer this, ...").
 # "The answer must be 7" too, where a number or LaTeX follows ("the answer will be an
 # integer" states nothing).
-_STATED = re.compile(r"(?:final\s+answer|answer)\s*(?:\*\*)?\s*(?:is\s*:?|:|=|"
-                     r"(?P<modal>(?:would|must|should|will)\s+be\s*:?))\s*(.*)", re.IGNORECASE)
+# GSM8K's own marker too, "#### 18", which models trained on its solutions write.
+_STATED = re.compile(r"(?:(?:final\s+answer|answer)\s*(?:\*\*)?\s*(?:is\s*:?|:|=|"
+                     r"(?P<modal>(?:would|must|should|will)\s+be\s*:?))|^\s*####)\s*(.*)",
+                     re.IGNORECASE)
 
 
 # where a stated answer stops and prose starts: "7. Note that 8 is wrong", "7, not 8",

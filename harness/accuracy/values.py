@@ -5,8 +5,8 @@ this module cleans the value it found: the sentence's full stop and dollars, dig
 (`10\\,000`, `10 000`, `x = 1,000`), a modulus after a residue (`3 \\pmod{7}`), and the
 plain words after a number ("18 dollars"), which math-verify reads as a product of
 variables; a scale word stays ("2 million" as `2\\text{ million}`: equivalence.py reads it
-both as 2 and as 2000000). A number is read whole: sign, thousands separators, SI digit groups, decimals
-(`.4` too) and a fraction a/b.
+both as 2 and as 2000000). A number is read whole: sign, thousands separators, SI digit
+groups, decimals (`.4` too) and a fraction a/b.
 """
 
 from __future__ import annotations

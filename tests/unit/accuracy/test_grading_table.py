@@ -116,6 +116,8 @@ CASES = [
     ("math500", "8", T + "Answer: It is either 7 or 8.", False),
     ("math500", "\\text{Evelyn}", T + "Answer: Evelyn", True),
     ("gsm8k", "#### 42", T + "The final answer is therefore 42.", True),
+    ("gsm8k", "#### 18", T + "She sells 9 eggs at $2.\n#### 18\n\nWe used 3 eggs for muffins.",
+     True),  # GSM8K's own answer marker
     ("gsm8k", "#### 42", T + "So the answer is simply $42$.", True),
     # a "final answer" statement after the boxes has the last word (boxes of partial results)
     ("gsm8k", "#### 10455", T + "so $\\boxed{200}$, then $\\boxed{255}$. Final Answer: The final "
