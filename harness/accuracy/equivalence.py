@@ -124,11 +124,13 @@ def _equal_as_complex(gold: Any, predicted: Any) -> bool:
     """The two parses equal once a free `i` is the imaginary unit and other symbols carry no
     assumptions (False where neither has an `i`, both are words, or that cannot be built)."""
     from math_verify import verify
-    from sympy import I, Symbol
+    from sympy import Basic, I, Symbol
 
     def symbols(parsed: Any) -> set[Any]:
         return {s for s in getattr(parsed, "free_symbols", ()) if type(s) is Symbol}
 
+    if not (isinstance(gold, Basic) and isinstance(predicted, Basic)):
+        return False  # math-verify kept one side as a string: "\\sqrt\\[..."
     if not any(s.name == "i" for s in symbols(gold) | symbols(predicted)):
         return False
     if _word(gold) and _word(predicted):

@@ -100,6 +100,8 @@ CASES = [
     ("math500", "1 - \\frac{1}{\\mathrm{e}}", T + "\\boxed{0}", False),
     ("math500", "1 - \\frac{1}{\\mathrm{e}}", T + "\\boxed{1 + \\frac{1}{e}}", False),
     ("math500", "2\\mathrm{i}", T + "\\boxed{2}", False),
+    ("math500", "1 + 2i", T + "\\boxed{x \\neq}", False),  # unparseable: a verdict, not a crash
+    ("math500", "3", T + "\\boxed{2i \\le}", False),
     # lm-eval's Minerva format, "Final Answer: The final answer is $X$. I hope it is correct."
     ("math500", "\\frac{1}{2}",
      T + "Final Answer: The final answer is $\\frac{1}{2}$. I hope it is correct.", True),
