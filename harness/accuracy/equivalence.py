@@ -38,6 +38,7 @@ expected score of breaking the tie at random, the same whatever order the sample
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from typing import Any
 
@@ -66,10 +67,21 @@ def _parse(text: str) -> tuple[Any, ...]:
 @functools.lru_cache(maxsize=65536)
 def math_equal(predicted: str | None, gold: str) -> bool:
     """True when math-verify finds the two answers equivalent (1/2 = 0.5 = \\frac{2}{4})."""
-    from math_verify import verify
-
     if predicted is None or not predicted.strip():
         return False
+    try:
+        return _math_equal(predicted, gold)
+    except Exception as exc:  # noqa: BLE001 - a verdict for every answer, whatever sympy does
+        # a grading error must not lose a run after its last generation: the pair is compared
+        # as written, as an unparseable answer is, and the log names it
+        logging.getLogger(__name__).warning("math_equal(%r, %r) raised %s: compared as strings",
+                                            predicted[:200], gold[:200], exc)
+        return predicted.strip() == gold.strip()
+
+
+def _math_equal(predicted: str, gold: str) -> bool:
+    from math_verify import verify
+
     options = _option_letters(gold)
     if options is not None:  # "\\text{(C)}", "\\text{A, C}": the letters chosen, as a set
         chosen = _option_letters(predicted) or _option_with_value(predicted)

@@ -1,16 +1,18 @@
 """Whatever a model writes, grading ends with a verdict: random answer parts made of the
 pieces real answers are made of (boxes, statements, LaTeX, Unicode, stray delimiters) go
-through the math and multiple-choice graders against golds of every kind. An exception here
-is a run lost after its last generation (a malformed answer against a complex gold crashed
-math_equal until this test)."""
+through the math and multiple-choice graders against golds of every kind. math_equal turns
+an error inside it into a string comparison and a warning, so that a run is never lost after
+its last generation; here no such warning may appear (a malformed answer against a complex
+gold raised inside it until this test)."""
 
 from __future__ import annotations
 
+import logging
 import random
 
 import pytest
 
-from harness.accuracy import grading
+from harness.accuracy import equivalence, grading
 
 PIECES = [
     "\\boxed{", "}", "{", "$", "$$", "\\(", "\\)", "\\[", "\\]", "Answer:", "The final answer is",
@@ -32,10 +34,29 @@ def _answers(seed: int, n: int) -> list[str]:
 
 
 @pytest.mark.parametrize("gold", GOLDS)
-def test_random_answers_always_get_a_math_verdict(gold: str) -> None:
+def test_random_answers_always_get_a_math_verdict(gold: str,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
     texts = _answers(GOLDS.index(gold), 40)
-    out = grading.process_math({"answer": gold}, [texts], **R1)
+    with caplog.at_level(logging.WARNING, logger=equivalence.__name__):
+        out = grading.process_math({"answer": gold}, [texts], **R1)
     assert 0.0 <= out["pass@1"] <= 1.0
+    assert not caplog.records, caplog.records[0].getMessage() if caplog.records else ""
+
+
+def test_an_error_inside_math_equal_is_a_string_comparison_and_a_warning(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(predicted: str, gold: str) -> bool:
+        raise AttributeError("'str' object has no attribute 'xreplace'")
+
+    monkeypatch.setattr(equivalence, "_math_equal", broken)
+    equivalence.math_equal.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger=equivalence.__name__):
+            assert equivalence.math_equal("x \\neq", "x \\neq")
+            assert not equivalence.math_equal("0.5", "\\frac12")
+    finally:
+        equivalence.math_equal.cache_clear()
+    assert "xreplace" in caplog.records[0].getMessage()
 
 
 def test_random_answers_always_get_a_letter_verdict() -> None:
