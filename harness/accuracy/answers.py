@@ -9,7 +9,8 @@ reasoning (which is what lm-eval's own handling does with an unclosed block).
 Math: every \\boxed{} of the answer part (several boxes with different values are one answer,
 a set or tuple, graded as a whole; an equal value boxed twice, "\\boxed{(1,2)}" then
 "\\boxed{(1, 2)}", is one value; boxes the text then takes back, "\\boxed{6}. Wait, actually
-it is \\boxed{7}", rejects, "\\boxed{2}, not \\boxed{3}", or that approximate the box before,
+it is \\boxed{7}", rejects, "\\boxed{2}, not \\boxed{3}", that come before an answer statement
+between boxes, "\\boxed{285}, so the answer is \\boxed{143}", or that approximate the box before,
 "\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}", are dropped: boxes.py); without a
 box, the last "answer is X" / "Answer: X" statement, else the last math expression or number,
 whichever ends later (numbers whole: decimals, signs, thousands separators and fractions).

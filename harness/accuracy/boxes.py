@@ -60,15 +60,25 @@ _APPROXIMATED = re.compile(r"[\s$,(]*(?:\\approx|\\simeq|\\sim|≈|(?:(?:which|t
                            r"(?:approximately|about|roughly|around))[\s$,:]*", re.IGNORECASE)
 
 
+# an answer statement or heading between boxes: the boxes after it are the answer, those
+# before it partial results ("up to 2000 there are \\boxed{285}, so the answer is \\boxed{143}")
+_MARKER = re.compile(r"\b(?:final\s+answer|answer)\b\s*(?:\*\*)?\s*(?::|=|is\b|"
+                     r"(?:would|must|should|will)\s+be\b)|^[#*_ \t]*final\s+answer\b",
+                     re.IGNORECASE | re.MULTILINE)
+
+
 def final_boxes(text: str) -> list[str]:
     """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
-    \\boxed{1}"), but only those after the last box that the text then corrects, none that
-    the words before it reject ("\\boxed{2}, not \\boxed{3}"), and none that only approximate
-    the box before them ("\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" is 2\\sqrt{2})."""
+    \\boxed{1}"), but only those after the last box that the text then corrects or the last
+    answer statement between boxes introduces ("... \\boxed{285}, so the answer is
+    \\boxed{143}" is 143), none that the words before it reject ("\\boxed{2}, not
+    \\boxed{3}"), and none that only approximate the box before them ("\\boxed{2\\sqrt{2}}
+    \\approx \\boxed{2.83}" is 2\\sqrt{2})."""
     spans = _box_spans(text)
     first = 0
     for i in range(1, len(spans)):
-        if _CORRECTION.search(text, spans[i - 1][1], spans[i][0]):
+        if (_CORRECTION.search(text, spans[i - 1][1], spans[i][0])
+                or _MARKER.search(text, spans[i - 1][1], spans[i][0])):
             first = i
     kept = [(start, content) for i, (start, _, content) in enumerate(spans[first:], first)
             if i == first or not _APPROXIMATED.fullmatch(text, spans[i - 1][1], start)]

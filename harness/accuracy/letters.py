@@ -19,7 +19,8 @@ option written out ("C. 4.5 eV", not a list of them). A final choice that names 
 different letters ("Answer: B or C", "Answer: A B C D", "Answer: B, but it could be C",
 "Answer: B (or possibly C)", two boxes with different letters) is no choice: it scores as
 wrong, unless the text between them takes the first back ("\\boxed{B}. Wait, actually it is
-\\boxed{C}" chooses C; boxes.final_boxes).
+\\boxed{C}" chooses C) or states the answer ("\\boxed{A} fails, so the answer is \\boxed{C}";
+boxes.final_boxes).
 """
 
 from __future__ import annotations

@@ -125,6 +125,14 @@ CASES = [
     ("gsm8k", "#### 10455", T + "so $\\boxed{200}$, then $\\boxed{255}$. Final Answer: The final "
      "answer is $10,455$. I hope it is correct.", True),
     ("gsm8k", "#### 200", T + "so $\\boxed{200}$. The final answer is 10455.", False),
+    # an answer statement between boxes: the boxes after it are the answer
+    ("math500", "143", T + "Up to 2000 there are $\\boxed{285}$ multiples of 7, so the answer is "
+     "$\\boxed{143}$.", True),
+    ("math500", "2,3", T + "The solutions are $\\boxed{2}$ and $\\boxed{3}$.", True),
+    ("math500", "2,3", T + "So $x = \\boxed{2}$ or $x = \\boxed{3}$.\n\n**Final Answer**\n"
+     "$\\boxed{2}$, $\\boxed{3}$", True),
+    ("gpqa_diamond", "C", T + "\\boxed{A} fails the units test, so the answer is \\boxed{C}.",
+     True),
     ("math500", "(1,2)", T + "\\boxed{(1,2)}\n\nThe final answer is the pair above.", True),
     ("math500", "12\\text{ and }13", T + "between $\\boxed{12 $ and $13 }. $ Final Answer: The "
      "final answer is \"$12 $ and $13 $\". I hope it is correct.", True),
