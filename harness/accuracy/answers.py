@@ -90,7 +90,7 @@ def squeeze(text: str) -> str:
 # "The answer must be 7" too, where a number or LaTeX follows ("the answer will be an
 # integer" states nothing).
 # GSM8K's own marker too, "#### 18", which models trained on its solutions write.
-_STATED = re.compile(r"(?:(?:final\s+answer|answer)\s*(?:\*\*)?\s*(?:is\s*:?|:|=|"
+_STATED = re.compile(r"(?:(?:final\s+answer|answer)\s*(?:\*\*\s*)?(?:is\s*:?|:|=|"
                      r"(?P<modal>(?:would|must|should|will)\s+be\s*:?))|^\s*####)\s*(.*)",
                      re.IGNORECASE)
 

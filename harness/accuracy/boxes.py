@@ -62,7 +62,7 @@ _APPROXIMATED = re.compile(r"[\s$,(]*(?:\\approx|\\simeq|\\sim|≈|(?:(?:which|t
 
 # an answer statement or heading between boxes: the boxes after it are the answer, those
 # before it partial results ("up to 2000 there are \\boxed{285}, so the answer is \\boxed{143}")
-_MARKER = re.compile(r"\b(?:final\s+answer|answer)\b\s*(?:\*\*)?\s*(?::|=|is\b|"
+_MARKER = re.compile(r"\b(?:final\s+answer|answer)\b\s*(?:\*\*\s*)?(?::|=|is\b|"
                      r"(?:would|must|should|will)\s+be\b)|^[#*_ \t]*final\s+answer\b",
                      re.IGNORECASE | re.MULTILINE)
 
