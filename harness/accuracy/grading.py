@@ -16,7 +16,7 @@ from harness.accuracy import lcb
 from harness.accuracy.answers import cut, extract_math, flat_results
 from harness.accuracy.code_blocks import extract_code
 from harness.accuracy.equivalence import consensus_score, math_equal
-from harness.accuracy.letters import extract_letter
+from harness.accuracy.letters import extract_letter, option_named
 from harness.accuracy.programs import code_program
 from harness.accuracy.stats import scores
 
@@ -80,11 +80,15 @@ def process_gpqa_docs(dataset: Any) -> Any:
 
 
 def grade_mc(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
-    """Per generation: the letter extracted after </think>, truncation, and the verdict."""
+    """Per generation: the letter extracted after </think> (where it names none, the letter
+    of the option whose text it states: "Answer: 4.5 eV"), truncation, and the verdict."""
+    options = {letter: str(doc[f"choice_{letter.lower()}"]) for letter in "ABCD"
+               if f"choice_{letter.lower()}" in doc}
     out = []
     for text in texts:
         split, truncated = cut(text, **think)
-        picked = None if split.truncated else extract_letter(split.answer)
+        picked = None if split.truncated else (extract_letter(split.answer)
+                                                or option_named(split.answer, options))
         out.append({"extracted": picked, "truncated": truncated,
                     "correct": picked == doc["gold"]})
     return out

@@ -156,3 +156,28 @@ def _last_line_option(text: str, letters: str) -> str | None:
     if len(lines) > 1 and _OPTION_LINE.fullmatch(lines[-2]):
         return None
     return last.group(1)
+
+
+# "Answer: 4.5 eV", "The answer is 4.5 eV.": the stated text, to the end of its line
+_STATED_TEXT = re.compile(r"answer\s*(?:is\s*:?|:)\s*(\S[^\n]*)", re.IGNORECASE)
+
+
+def option_named(answer: str, options: dict[str, str]) -> str | None:
+    """Where no letter is chosen: the letter of the option whose text the answer states
+    ("Answer: 4.5 eV", "\\boxed{4.5 eV}"; compared without case, spaces, math delimiters or a
+    final full stop). None unless exactly one option is named so."""
+    text = _plain(answer)
+    stated = [m.group(1) for m in _STATED_TEXT.finditer(text)]
+    candidates = final_boxes(text)[-1:] + stated[-1:]
+    for candidate in candidates:
+        key = _normal(candidate)
+        hits = {letter for letter, option in options.items() if option and _normal(option) == key}
+        if len(hits) == 1 and key:
+            return hits.pop()
+    return None
+
+
+def _normal(text: str) -> str:
+    """An option's or a statement's text for comparison."""
+    text = unwrapped(text).replace("$", "").replace("\\(", "").replace("\\)", "")
+    return re.sub(r"\s+", "", text).rstrip(".").lower()

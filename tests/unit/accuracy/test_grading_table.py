@@ -430,3 +430,21 @@ def test_truncation_without_think_tags() -> None:
     assert out["truncated"] == 0.0
     out = process({"answer": "5"}, [["thinking \\boxed{5} but"]], at_limit=limit, **R1)
     assert out["truncated"] == 1.0 and out["pass@1"] == 0.0  # unclosed thinking
+
+
+GPQA_DOC = {"choice_a": "2.1 eV", "choice_b": "$4.5$ eV", "choice_c": "9 eV",
+            "choice_d": "\\text{none of these}", "gold": "B"}
+
+
+@pytest.mark.parametrize("text,correct", [
+    (T + "Answer: 4.5 eV", True),  # the option's text, not its letter
+    (T + "The answer is $4.5$ eV.", True),
+    (T + "\\boxed{4.5\\text{ eV}}", True),
+    (T + "Answer: 2.1 eV", False),
+    (T + "Answer: 4.5", False),  # not an option's whole text
+    (T + "Answer: C", False),  # a letter is a letter, whatever text follows elsewhere
+    (T + "Answer: B", True),
+])
+def test_an_option_named_by_its_text_is_that_option(text: str, correct: bool) -> None:
+    out = grader("gpqa_diamond")(GPQA_DOC, [[text]], **R1)
+    assert out["pass@1"] == float(correct)
