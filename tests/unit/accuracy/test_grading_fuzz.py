@@ -60,5 +60,7 @@ def test_an_error_inside_math_equal_is_a_string_comparison_and_a_warning(
 
 
 def test_random_answers_always_get_a_letter_verdict() -> None:
-    out = grading.process_mc({"gold": "C"}, [_answers(1, 200)], **R1)
+    doc = {"gold": "C", "choice_a": "1", "choice_b": "$\\frac12$", "choice_c": "\\text{A}",
+           "choice_d": ""}
+    out = grading.process_mc(doc, [_answers(1, 200)], **R1)
     assert 0.0 <= out["pass@1"] <= 1.0
