@@ -17,7 +17,7 @@ from harness.accuracy.boxes import WRAPPER, boxed_hedge_spelled
 
 # SI digit groups, "10 000" (a plain, thin or no-break space): TeX ignores a plain space in
 # math, so this is how SI style renders ten thousand, which math-verify reads as 10 * 000 = 0
-_SI_GROUPS = r"\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})+(?!\d)"
+_SI_GROUPS = r"\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})+(?![\w-])"
 # sign, then thousands, SI groups or plain digits, then decimals; or a decimal that starts at
 # its point, ".4" (not "v.4", nor the ".5" of "1.5")
 DECIMAL = (r"[-−]?(?:(?:\d{1,3}(?:,\d{3})+|" + _SI_GROUPS + r"|\d+)(?:\.\d+)?"

@@ -26,22 +26,24 @@ def answers(run_dir: Path) -> dict[str, str]:
 
 
 def test_continuous_and_static_paths_agree_on_gsm_mini(results_dir: Path) -> None:
+    # 20 of gsm_mini's 50 problems: the longest test of the suite at 50 (6 minutes on a busy
+    # 2-core machine); the full comparison is benchmarks' (results/cpu/continuous-vs-static-*)
     cont = run_bench(BenchOptions(model="smollm2-135m", suite="default", perf=False,
-                                  resume=False))
+                                  resume=False, limit=20))
     static = run_bench(BenchOptions(model="smollm2-135m", suite="default", perf=False,
-                                    resume=False,
+                                    resume=False, limit=20,
                                     backend_args=(("generation", "static"),)))
     rc, rs = (json.loads((d / "run.json").read_text()) for d in (cont, static))
     assert rc["backend"]["generation_path"].startswith("continuous batching")
     assert rs["backend"]["generation_path"].startswith("lm-eval HFLM")
     assert rc["backend"]["kv_blocks"] > 0 and rc["backend"]["max_sequences_at_full_length"] >= 1
     reasons = rc["backend"]["finish_reasons"]
-    assert sum(reasons.values()) == 50
+    assert sum(reasons.values()) == 20
     assert reasons.get("length", 0) == rc["generation"]["gsm_mini"]["hit_max_new_tokens"]
     assert rc["tasks"]["gsm_mini"]["value"] == rs["tasks"]["gsm_mini"]["value"]
     a, b = answers(cont), answers(static)
     differ = [k for k in a if a[k] != b[k]]
-    assert len(a) == 50 and len(differ) <= 2, f"answers that differ: {differ}"
+    assert len(a) == 20 and len(differ) <= 1, f"answers that differ: {differ}"
 
 
 def test_a_killed_run_keeps_every_finished_generation(tmp_path: Path) -> None:

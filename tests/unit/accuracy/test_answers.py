@@ -77,6 +77,7 @@ def test_boxes(text: str, expected: list[str]) -> None:
     ("version v.4 of the plan", "4"),
     ("so we get 1 000", "1000"),  # SI digit groups in prose, not 000
     ("There are 12 345 ways.", "12345"),
+    ("She buys 3 100-dollar bills", "100"),  # not the group 3 100: a word follows it
     ("Final Answer: The final answer is $\\frac{1}{2}$. I hope it is correct.",
      "\\frac{1}{2}"),  # the innermost of nested statements (Minerva's form)
     ("Answer: 5. The answer is small.", "5"),  # a later statement, not nested in it
