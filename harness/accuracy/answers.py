@@ -210,10 +210,8 @@ def extract_math(answer: str) -> str | None:
     are used only where the answer part holds no box."""
     answer = latex_symbols(squeeze(answer))
     found = [box_clean(b) for b in final_boxes(answer) if b]
-    late = stated_answer(after_last_box(answer), final=True) if found else None
-    # "\\boxed{200} ... The final answer is 10455": a final value after the boxes has the
-    # last word, where it is a plain value ("... is the pair above" or "(1, 2) units" is not)
-    if late is not None and not _prose_words(late):
+    late = _final_statement_after_boxes(answer) if found else None
+    if late is not None:
         return late
     if found:
         hedge = hedge_after_last_box(answer)  # "\\boxed{5} (or 6)": no single answer
@@ -225,6 +223,14 @@ def extract_math(answer: str) -> str | None:
     if stated is not None:
         return stated
     return headed_display(answer) or last_value(answer)
+
+
+def _final_statement_after_boxes(answer: str) -> str | None:
+    """"\\boxed{200} ... The final answer is 10455": a final answer stated after the last box
+    has the last word where its value is plain ("... is the pair above" or "(1, 2) units"
+    is not, and the boxes stand)."""
+    late = stated_answer(after_last_box(answer), final=True)
+    return late if late is not None and not _prose_words(late) else None
 
 
 # "**Final Answer**", "## Final Answer", "Final answer:" alone on its line

@@ -105,7 +105,7 @@ _NUMERAL = r"([-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d*\.?\d+)"
 _PERCENT = re.compile(r"\s*" + _NUMERAL + r"\s*\\?%\s*")
 # a number with a scale word: "2\\text{ million}", "\\$1.5 \\text{billion}" (values.py writes
 # "2 million" so)
-_SCALED = re.compile(r"\s*(?:\\?\$)?\s*" + _NUMERAL + r"\s*(?:\\[,;: ])?\s*"
+_SCALED = re.compile(r"\s*(?:\\?\$\s*)?" + _NUMERAL + r"\s*(?:\\[,;: ]\s*)?"
                      r"\\(?:text|mbox|mathrm)\s*\{\s*((?i:thousand|million|billion|trillion))s?\s*\}\s*")
 _POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 

@@ -20,15 +20,15 @@ from harness.accuracy.boxes import WRAPPER, boxed_hedge_spelled
 _SI_GROUPS = r"\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})+(?![\w-])"
 # sign, then thousands, SI groups or plain digits, then decimals; or a decimal that starts at
 # its point, ".4" (not "v.4", nor the ".5" of "1.5")
-DECIMAL = (r"[-−]?(?:(?:\d{1,3}(?:,\d{3})+|" + _SI_GROUPS + r"|\d+)(?:\.\d+)?"
+_DECIMAL = (r"[-−]?(?:(?:\d{1,3}(?:,\d{3})+|" + _SI_GROUPS + r"|\d+)(?:\.\d+)?"
            r"|(?<![\w.])\.\d+)")
-NUMBER = re.compile(DECIMAL + r"(?:\s*/\s*\d+)?")
+NUMBER = re.compile(_DECIMAL + r"(?:\s*/\s*\d+)?")
 
 
 # "18 dollars", "10 meters squared", "8 km/h", "7 cm^2", "9.8 m/s^2": a number followed by
 # words only (no LaTeX, operators or other numbers; a unit's power is allowed), whose unit
 # math-verify would read as variables (18*d*o*l*l*a*r*s)
-_NUMBER_THEN_WORDS = re.compile(r"(" + DECIMAL + r"(?:/\d+)?)\s+(?!pi\b)"
+_NUMBER_THEN_WORDS = re.compile(r"(" + _DECIMAL + r"(?:/\d+)?)\s+(?!pi\b)"
                                 r"(?:[A-Za-z]{2,}|[A-Za-z]/[A-Za-z])"
                                 r"(?:[A-Za-z/ ]|\^\{?[23]\}?|[²³])*")
 
