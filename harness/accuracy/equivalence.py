@@ -28,6 +28,8 @@ A percent has two readings: math-verify's, `18\\%` as 18 (a "what percent?" ques
 (graders derived from Qwen2.5-Math's accept that too, and 1800, with `include_percentage`).
 A number with a scale word likewise: `2\\text{ million}` is 2 (math-verify's reading, right
 where the question counts in millions) and 2000000; a bare 2 is never 2000000.
+A whole answer in number words ("five", "\\text{Twenty-three}") is also read as its number,
+as Qwen2.5-Math's grader does, and "all real numbers" as the interval of them.
 
 cons@n (majority vote) groups the n extracted answers by equivalence, not by spelling, so
 `0.5`, `\\dfrac{1}{2}` and `1/2` are one vote. The largest group wins. When several groups tie
@@ -44,6 +46,7 @@ from typing import Any
 
 from harness.accuracy.boxes import unwrapped
 from harness.accuracy.notation import readable
+from harness.accuracy.values import spelled_number
 
 # an answer statement's trailing unit or words do not make a parse fail: "42 apples" is 42
 _LEADING_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?")
@@ -108,6 +111,7 @@ _PERCENT = re.compile(r"\s*" + _NUMERAL + r"\s*\\?%\s*")
 _SCALED = re.compile(r"\s*(?:\\?\$\s*)?" + _NUMERAL + r"\s*(?:\\[,;: ]\s*)?"
                      r"\\(?:text|mbox|mathrm)\s*\{\s*((?i:thousand|million|billion|trillion))s?\s*\}\s*")
 _POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
 
 
 def _equal_by_other_reading(predicted: str, gold: str) -> bool:
@@ -121,12 +125,14 @@ def _equal_by_other_reading(predicted: str, gold: str) -> bool:
 
 
 def _other_reading(text: str) -> str | None:
-    """"18\\%" as "\\frac{18}{100}", "2\\text{ million}" as "2\\times10^{6}"; None where the
-    text is neither."""
+    """"18\\%" as "\\frac{18}{100}", "2\\text{ million}" as "2\\times10^{6}", "five" as "5",
+    "all real numbers" as the interval; None where the text is none of these."""
     percent, scaled = _PERCENT.fullmatch(text), _SCALED.fullmatch(text)
     m = percent or scaled
     if m is None:
-        return None
+        if _ALL_REALS.fullmatch(_unwrapped(text)):
+            return "(-\\infty, \\infty)"
+        return spelled_number(text)
     number = m.group(1).replace(",", "").replace("−", "-")
     return (f"\\frac{{{number}}}{{100}}" if percent
             else f"{number}\\times10^{{{_POWERS[scaled.group(2).lower()]}}}")

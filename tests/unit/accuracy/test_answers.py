@@ -6,7 +6,7 @@ import functools
 
 import pytest
 
-from harness.accuracy import answers, boxes, equivalence, grading, letters, stats
+from harness.accuracy import answers, boxes, equivalence, grading, letters, stats, values
 
 R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
 
@@ -197,3 +197,16 @@ def test_a_box_of_latex_spaces_grades_in_linear_time() -> None:
     spaces = "\\ " * 20000
     assert answers.extract_math("\\boxed{3" + spaces + "\\pmod{7}}") == "3"
     assert answers.extract_math("\\boxed{3" + spaces + "}").startswith("3")
+
+
+@pytest.mark.parametrize("text,number", [
+    ("five", "5"), ("Zero", "0"), ("\\text{Twenty-three}", "23"), ("ninety nine", "99"),
+    ("one hundred and five", "105"), ("twelve hundred", "1200"), ("minus four", "-4"),
+    ("one million two hundred thousand", "1200000"), ("five.", "5"),
+    # not one number: words after it, two numbers side by side, scales out of order
+    ("five apples", None), ("a few", None), ("five six", None), ("twenty ten", None),
+    ("nineteen ninety", None), ("one thousand one million", None), ("hundred", None),
+    ("one hundred and", None), ("and", None), ("", None),
+])
+def test_spelled_numbers(text: str, number: str | None) -> None:
+    assert values.spelled_number(text) == number

@@ -71,6 +71,16 @@ CASES = [
     ("gsm8k", "#### 1500000000", T + "\\boxed{\\$1.5 \\text{ billion}}", True),
     ("gsm8k", "#### 2000", T + "\\boxed{2\\text{ million}}", False),
     ("gsm8k", "#### 2000000", T + "\\boxed{2}", False),  # a bare number is never scaled
+    # a whole answer in number words is its number (Qwen2.5-Math's grader converts them too)
+    ("gsm8k", "#### 5", T + "The answer is five.", True),
+    ("math500", "23", T + "\\boxed{\\text{Twenty-three}}", True),
+    ("gsm8k", "#### 105", T + "The answer is one hundred and five.", True),
+    ("gsm8k", "#### 2300", T + "**Final Answer:** two thousand three hundred", True),
+    ("math500", "\\text{five}", T + "\\boxed{5}", True),
+    ("gsm8k", "#### 56", T + "The answer is five six.", False),
+    ("gsm8k", "#### 6", T + "The answer is five.", False),
+    ("math500", "(-\\infty,\\infty)", T + "\\boxed{\\text{all real numbers}}", True),
+    ("math500", "(0,\\infty)", T + "\\boxed{\\text{all real numbers}}", False),
     ("math500", "10^\\circ", T + "\\boxed{10^\\circ}", True),
     ("math500", "30^\\circ", T + "\\boxed{30}", True),
     ("math500", "\\$32,\\!348", T + "\\boxed{32348}", True),
