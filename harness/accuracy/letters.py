@@ -11,6 +11,8 @@ or lower case where the letter cannot be an English word:
   "B is the answer", "I choose B", "which corresponds to choice C", "Option B: 4.5 eV is
   the answer", "So it must be D", "It's B.", "Answer: 2 (option B)", "Answer - B", "So, B.";
 - a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).".
+- full-width forms ("Answer：Ｄ") and Chinese answer words ("答案是 C", "正确答案：B", "选 D"),
+  which QwQ and the R1 distills sometimes drift into, read as their plain English forms.
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
 to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).", "So, B.") count only
 where no answer statement, box or lone letter is there, since an explanation after
@@ -26,6 +28,7 @@ boxes.final_boxes).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from harness.accuracy.answers import squeeze
 from harness.accuracy.boxes import final_boxes, unwrapped
@@ -98,10 +101,20 @@ _QUOTED_LETTER = re.compile(r"[\"'“”‘’`]\s*([A-Ja-j])\s*[\"'“”‘’
 _QUOTED_KEY = re.compile(r"[\"'“”]((?i:answer))[\"'“”]\s*:")
 
 
+# a statement in Chinese, which QwQ and the R1 distills drift into: "答案是 C", "正确答案：B",
+# "选项 D", "选 D" (the full-width colon and letters are made plain by NFKC first)
+_CHINESE = ((re.compile(r"(?:正确|最终)?答案\s*(?:是|为|应该?是)"), " answer is "),
+            (re.compile(r"(?:正确|最终)?答案"), " answer"), (re.compile(r"选项"), " option "),
+            (re.compile(r"(?:我们?)?选择?"), " I choose "))
+
+
 def _plain(answer: str) -> str:
     """The answer without markup around letters: bold, quotes, math delimiters, text
-    wrappers."""
-    text = answer.replace("**", "").replace("__", "")
+    wrappers; full-width forms ("Answer：Ｄ") as plain ones and Chinese answer words as
+    English."""
+    text = unicodedata.normalize("NFKC", answer).replace("**", "").replace("__", "")
+    for pattern, english in _CHINESE:
+        text = pattern.sub(english, text)
     text = _QUOTED_KEY.sub(r"\1:", _QUOTED_LETTER.sub(r"\1", text))
     text = unwrapped(text)
     return squeeze(text.replace("$", "").replace("\\(", "").replace("\\)", ""))

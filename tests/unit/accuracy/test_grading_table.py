@@ -293,6 +293,13 @@ CASES = [
     ("aime24", 204, T + "Final answer: 204", True),
     # GPQA letters, in the forms models use
     ("gpqa_diamond", "D", T + "The correct option is D.", True),
+    # full-width forms and Chinese answer words (QwQ and the R1 distills drift into Chinese)
+    ("gpqa_diamond", "D", T + "Answer：D", True),
+    ("gpqa_diamond", "B", T + "Answer: Ｂ", True),
+    ("gpqa_diamond", "C", T + "综上所述，答案是C。", True),
+    ("gpqa_diamond", "B", T + "正确答案：B", True),
+    ("gpqa_diamond", "D", T + "所以选D", True),
+    ("gpqa_diamond", "A", T + "答案是C。", False),
     ("gpqa_diamond", "C", T + "The best choice is **C**.", True),
     ("gpqa_diamond", "B", T + "Answer: b", True),
     ("gpqa_diamond", "C", T + "\\boxed{\\text{C}}", True),
