@@ -29,7 +29,8 @@ A percent has two readings: math-verify's, `18\\%` as 18 (a "what percent?" ques
 A number with a scale word likewise: `2\\text{ million}` is 2 (math-verify's reading, right
 where the question counts in millions) and 2000000; a bare 2 is never 2000000.
 A whole answer in number words ("five", "\\text{Twenty-three}") is also read as its number,
-as Qwen2.5-Math's grader does, and "all real numbers" as the interval of them.
+as Qwen2.5-Math's grader does, a program's scientific notation ("3e5", "1.2E-4") as its number
+(math-verify reads 3 * e * 5), and "all real numbers" as the interval of them.
 
 cons@n (majority vote) groups the n extracted answers by equivalence, not by spelling, so
 `0.5`, `\\dfrac{1}{2}` and `1/2` are one vote. The largest group wins. When several groups tie
@@ -111,6 +112,8 @@ _PERCENT = re.compile(r"\s*" + _NUMERAL + r"\s*\\?%\s*")
 _SCALED = re.compile(r"\s*(?:\\?\$\s*)?" + _NUMERAL + r"\s*(?:\\[,;: ]\s*)?"
                      r"\\(?:text|mbox|mathrm)\s*\{\s*((?i:thousand|million|billion|trillion))s?\s*\}\s*")
 _POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+# "3e5", "1.2E-4": a program's scientific notation (math-verify: 3 * e * 5)
+_SCIENTIFIC = re.compile(r"\s*([-−]?\d+(?:\.\d+)?)[eE]([-+]?\d+)\s*")
 _ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
 
 
@@ -126,12 +129,16 @@ def _equal_by_other_reading(predicted: str, gold: str) -> bool:
 
 def _other_reading(text: str) -> str | None:
     """"18\\%" as "\\frac{18}{100}", "2\\text{ million}" as "2\\times10^{6}", "five" as "5",
-    "all real numbers" as the interval; None where the text is none of these."""
+    "3e5" as "3\\times10^{5}", "all real numbers" as the interval; None where the text is
+    none of these."""
     percent, scaled = _PERCENT.fullmatch(text), _SCALED.fullmatch(text)
     m = percent or scaled
     if m is None:
         if _ALL_REALS.fullmatch(_unwrapped(text)):
             return "(-\\infty, \\infty)"
+        scientific = _SCIENTIFIC.fullmatch(text)
+        if scientific:
+            return f"{scientific.group(1)}\\times10^{{{scientific.group(2)}}}"
         return spelled_number(text)
     number = m.group(1).replace(",", "").replace("−", "-")
     return (f"\\frac{{{number}}}{{100}}" if percent

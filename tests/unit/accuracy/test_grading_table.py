@@ -80,6 +80,10 @@ CASES = [
     ("gsm8k", "#### 56", T + "The answer is five six.", False),
     ("gsm8k", "#### 6", T + "The answer is five.", False),
     ("math500", "(-\\infty,\\infty)", T + "\\boxed{\\text{all real numbers}}", True),
+    # a program's scientific notation (math-verify alone: 3 * e * 5)
+    ("gsm8k", "#### 300000", T + "The answer is 3e5.", True),
+    ("math500", "0.00012", T + "\\boxed{1.2E-4}", True),
+    ("math500", "0.00012", T + "\\boxed{1.2e-5}", False),
     ("math500", "(0,\\infty)", T + "\\boxed{\\text{all real numbers}}", False),
     ("math500", "10^\\circ", T + "\\boxed{10^\\circ}", True),
     ("math500", "30^\\circ", T + "\\boxed{30}", True),
