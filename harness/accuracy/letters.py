@@ -11,7 +11,7 @@ or lower case where the letter cannot be an English word:
   "B is the answer", "I choose B", "which corresponds to choice C", "Option B: 4.5 eV is
   the answer", "So it must be D", "It's B.", "Answer: 2 (option B)", "Answer - B", "So, B.";
 - a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).".
-- full-width forms ("Answer：Ｄ") and Chinese answer words ("答案是 C", "正确答案：B", "选 D"),
+- full-width forms ("Answer：Ｄ") and Chinese answer words ("答案是 C", "正确答案：B", "故选 D"),
   which QwQ and the R1 distills sometimes drift into, read as their plain English forms.
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
 to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).", "So, B.") count only
@@ -102,10 +102,12 @@ _QUOTED_KEY = re.compile(r"[\"'“”]((?i:answer))[\"'“”]\s*:")
 
 
 # a statement in Chinese, which QwQ and the R1 distills drift into: "答案是 C", "正确答案：B",
-# "选项 D", "选 D" (the full-width colon and letters are made plain by NFKC first)
+# "选项 D", "故选 D" (the full-width colon and letters are made plain by NFKC first)
 _CHINESE = ((re.compile(r"(?:正确|最终)?答案\s*(?:是|为|应该?是)"), " answer is "),
             (re.compile(r"(?:正确|最终)?答案"), " answer"), (re.compile(r"选项"), " option "),
-            (re.compile(r"(?:我们?)?选择?"), " I choose "))
+            # a conclusion's choice, "故选C", "所以选D" (a bare 选 may be negated: "不选A")
+            (re.compile(r"(?:所以|因此|故|因而|综上所述?)[，,]?\s*(?:应该?)?选择?"),
+             " the answer is "))
 
 
 def _plain(answer: str) -> str:
