@@ -85,7 +85,13 @@ def suites_for(tasks: set[str]) -> str:
 
 def published(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) -> None:
     """Rule kind `published`: a's published score against figures published for b (given
-    in the rule, with their source), within margin_points; no run can decide it."""
+    in the rule, with their source), within margin_points; no run can decide it.
+
+    Where the rule gives a benchmark's size, the gap is judged by its approximate 95%
+    interval (two independent scores of that many problems, normal approximation; wider
+    than the truth for scores averaged over several samples per problem), as a measured
+    gap would be: a +15.9 gap on AIME's 30 problems is inconclusive, not support. Where the
+    size is unknown, only the point figures can be compared, and the row says so."""
     a, b, margin = rule["a"], rule["b"], float(rule.get("margin_points", 0.0))
     outcomes = []
     for bench in rule["benchmarks"]:
@@ -93,25 +99,38 @@ def published(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) 
         if pub_a is None:
             continue
         gap = pub_a.value - float(bench["b_value"])
-        ok = gap >= -margin
-        outcomes.append("supported" if ok else "refuted")
         n = bench.get("problems")
         p = (pub_a.value + float(bench["b_value"])) / 200
+        if n:
+            half = min_detectable_points(p, n)
+            interval = intervals.Interval(gap, gap - half, gap + half, n, None,
+                                          "normal approximation, two independent scores")
+            outcome = intervals.non_inferiority(interval, margin)
+            check = f"95% interval {gap - half:+.1f} to {gap + half:+.1f}: {outcome}"
+        else:
+            outcome = "supported" if gap >= -margin else "refuted"
+            check = f"size unknown, point figures only: {outcome}"
+        outcomes.append(outcome)
         v.evidence.append({
             "benchmark": bench["name"], a: f"{pub_a.value:g}", b: f"{bench['b_value']:g}",
             "gap a-b": f"{gap:+.1f}",
             "smallest detectable gap": f"{min_detectable_points(p, n):.1f}" if n else "-",
+            "check": check,
             "provenance": f"published: {pub_a.source}; {b}: {rule['b_source']}"})
     if not outcomes:
         v.verdict = "not yet measured"
         v.summary = f"No published score of {a} on these benchmarks is on file."
         return
     v.verdict = combine(outcomes) + " (published figures only)"
+    counts = ", ".join(f"{kind} on {outcomes.count(kind)}" for kind in
+                       ("supported", "inconclusive", "refuted") if kind in outcomes)
     v.summary = (f"{b} is not an open model, so this rests on published figures alone, "
-                 f"neither measured here nor with intervals: {a} within {margin:g} points of "
-                 f"or above {b} on {outcomes.count('supported')} of {len(outcomes)} "
-                 "benchmarks. Gaps smaller than the smallest detectable gap are not evidence "
-                 "either way.")
+                 f"never measured here: is {a} within {margin:g} points of or above {b}? "
+                 f"Of {len(outcomes)} benchmarks: {counts}. Where a benchmark's "
+                 "size is known, the gap's approximate 95% interval decides (two independent "
+                 "scores of that many problems), so a gap smaller than the smallest "
+                 "detectable one is inconclusive; where it is not known, only the point "
+                 "figures are compared.")
 
 
 def _published_context(v: Verdict, a: str, b: str, bench: dict[str, Any]) -> None:

@@ -224,3 +224,16 @@ def test_an_estimate_on_too_few_gpus_to_hold_b_is_refused(tmp_path: Path) -> Non
     rules[0]["rule"]["b_estimate_gpus"] = 4  # DeepSeek-R1's 671 GB need 5 H200s
     with pytest.raises(ConfigError, match="b_estimate_gpus to 5 or more"):
         claims.evaluate(rules, [run])
+
+
+def test_a_published_gap_inside_the_noise_is_no_support(tmp_path: Path) -> None:
+    """QwQ-32B's +15.9 over o1-mini on AIME's 30 problems: its interval reaches below the
+    -2 point margin, so inconclusive; IFEval's +24.8 on 541 problems holds; benchmarks of
+    unknown size are compared by their point figures and say so."""
+    v = by_id(claims.rebuild(tmp_path))["competes-with-o1"]
+    checks = {row["benchmark"]: row["check"] for row in v.evidence}
+    assert checks["aime24"].endswith(": inconclusive") and "-6.9 to +38.7" in checks["aime24"]
+    assert checks["ifeval"].endswith(": supported")
+    assert checks["bfcl"] == "size unknown, point figures only: supported"
+    assert v.verdict == "partly (published figures only)"
+    assert "supported on 4, inconclusive on 1" in v.summary
