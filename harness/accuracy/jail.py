@@ -89,7 +89,11 @@ def bwrap_argv(work: Path, python: str, tmpfs_bytes: int, script: str = "main.py
     args += ["--proc", "/proc", "--dev", "/dev",
              "--size", str(tmpfs_bytes), "--tmpfs", "/tmp",
              "--size", str(tmpfs_bytes), "--tmpfs", "/dev/shm",
-             "--bind", str(work), "/work", "--chdir", "/work", "--clearenv",
+             # the work directory is a capped tmpfs too, never a host path: files of the
+             # file-size limit each, many of them, would fill the host's disk
+             "--size", str(tmpfs_bytes), "--tmpfs", "/work",
+             *(["--ro-bind", str(work / script), f"/work/{script}"] if script != "-" else []),
+             "--chdir", "/work", "--clearenv",
              "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
              "--setenv", "HOME", "/work", "--setenv", "TMPDIR", "/tmp",
              "--", *process_limit(python, processes), python, "-I", script]

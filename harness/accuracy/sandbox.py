@@ -6,8 +6,10 @@ The jail is bubblewrap (`bwrap`, the sandbox Flatpak uses), run unprivileged:
   other process visible (a private /proc), no host path-named or abstract unix socket;
 - a file system of its own: /usr (and the /bin, /lib links) read-only, the interpreter's
   own install read-only if it lives elsewhere, private /dev, /proc, and size-capped tmpfs
-  /tmp and /dev/shm that vanish with the jail; no home directory, no /etc, no /root; the
-  program's own work directory is the only host path it can write, and it is deleted after;
+  /tmp, /dev/shm and /work (its working directory, where its program file is bound
+  read-only) that vanish with the jail; no home directory, no /etc, no /root, and no host
+  path it can write (a host work directory, capped only per file, would let many files of
+  the file-size limit fill the host's disk);
 - as root, the program runs under a user id of its own (one per concurrent program, never
   a real account), so its files, signals and process count touch nobody else; as an ordinary
   user, the jail is what keeps it away from the home directory (~/.ssh, the HF token, the
@@ -36,7 +38,8 @@ apart, accuracy/programs.py).
 Without bubblewrap, code suites stop with the install command unless the user accepts the
 older, weaker layers (`allow_weak`): unshare namespaces, rlimits and a process group.
 Not protected against: kernel exploits, CPU time and memory bandwidth taken from other work
-on the machine, and (without a cgroup) memory summed over a program's own processes.
+on the machine, (without a cgroup) memory summed over a program's own processes, and
+(with the weaker layers only) disk filled through the host work directory.
 """
 
 from __future__ import annotations

@@ -121,6 +121,25 @@ def test_shared_memory_is_capped(jailer) -> None:
     assert int(out.stdout.split()[-1]) <= 64
 
 
+def test_the_work_directory_is_capped(jailer) -> None:
+    """Files each under the file-size limit, many of them, in the program's own directory:
+    on a host directory they would fill the host's disk; the jail's /work is a capped tmpfs."""
+    code = textwrap.dedent("""\
+        n = 0
+        try:
+            for i in range(300):
+                with open(f'part{i}', 'wb') as f:
+                    f.write(b'x' * (1 << 20))
+                n += 1
+        except OSError:
+            pass
+        print(n)
+        """)
+    out = jailer.one(code, Limits(wall_s=10, cpu_s=10, memory_bytes=256 << 20,
+                                   tmpfs_bytes=64 << 20))
+    assert out.passed and int(out.stdout.split()[-1]) <= 64, out.stdout[-300:]
+
+
 def test_host_sockets_are_out_of_reach(jailer, open_dir: Path) -> None:
     path = open_dir / f"{uuid.uuid4().hex[:12]}.sock"
     named = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
