@@ -90,9 +90,10 @@ def squeeze(text: str) -> str:
 # "The answer must be 7" too, where a number or LaTeX follows ("the answer will be an
 # integer" states nothing).
 # GSM8K's own marker too, "#### 18", which models trained on its solutions write.
+# The brace that closes a wrapper around the words goes too: "\\textbf{Answer:} 5".
 _STATED = re.compile(r"(?:(?:final\s+answer|answer)\s*(?:\*\*\s*)?(?:is\s*:?|:|=|"
-                     r"(?P<modal>(?:would|must|should|will)\s+be\s*:?))|^\s*####)\s*(.*)",
-                     re.IGNORECASE)
+                     r"(?P<modal>(?:would|must|should|will)\s+be\s*:?))|^\s*####)"
+                     r"\s*(?:\}\s*)?(.*)", re.IGNORECASE)
 
 
 # where a stated answer stops and prose starts: "7. Note that 8 is wrong", "7, not 8",

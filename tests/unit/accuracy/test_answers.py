@@ -95,6 +95,8 @@ def test_boxes(text: str, expected: list[str]) -> None:
      "the given constraints.", "within the specified constraints"),  # not nested: a sentence
     ("\\boxed{200}, then \\boxed{255}. The final answer is 10455.", "10455"),
     ("\\boxed{7}\n\nThe final answer is correct for all 3 cases.", "7"),
+    # the brace closing a wrapper around the words is no part of the value (it was "} 5")
+    ("\\textbf{Answer:} 5", "5"), ("\\textbf{Final Answer:} $\\frac{1}{2}$", "\\frac{1}{2}"),
 ])
 def test_extract_math(text: str, expected: str | None) -> None:
     assert answers.extract_math(text) == expected

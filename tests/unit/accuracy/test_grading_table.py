@@ -135,6 +135,9 @@ CASES = [
     ("gsm8k", "#### 18", T + "She sells 9 eggs at $2.\n#### 18\n\nWe used 3 eggs for muffins.",
      True),  # GSM8K's own answer marker
     ("gsm8k", "#### 42", T + "So the answer is simply $42$.", True),
+    # the words in a LaTeX wrapper: its closing brace is no part of the value
+    ("math500", "\\frac{1}{2}", T + "\\textbf{Final Answer:} $\\frac{1}{2}$", True),
+    ("gsm8k", "#### 5", T + "\\textbf{Answer:} 5 pencils were left over, since 3 + 2 = 5.", True),
     # a "final answer" statement after the boxes has the last word (boxes of partial results)
     ("gsm8k", "#### 10455", T + "so $\\boxed{200}$, then $\\boxed{255}$. Final Answer: The final "
      "answer is $10,455$. I hope it is correct.", True),
