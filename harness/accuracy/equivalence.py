@@ -22,15 +22,12 @@ unit and every other symbol a plain complex one (not real, or `z = 1 + 2i` would
 by sympy's own reckoning). Two words (`\\text{Emily}`, read as products of letters) are not
 compared again.
 
-A percent has two readings: math-verify's, `18\\%` as 18 (a "what percent?" question answered
-18), and its value, 0.18. Where either side is a number of percent, both are tried, so
-0.18 is right for a gold `18\\%` and `25\\%` for a gold `\\frac14`; a bare 18 is never 0.18
-(graders derived from Qwen2.5-Math's accept that too, and 1800, with `include_percentage`).
-A number with a scale word likewise: `2\\text{ million}` is 2 (math-verify's reading, right
-where the question counts in millions) and 2000000; a bare 2 is never 2000000.
-A whole answer in number words ("five", "\\text{Twenty-three}") is also read as its number,
-as Qwen2.5-Math's grader does, a program's scientific notation ("3e5", "1.2E-4") as its number
-(math-verify reads 3 * e * 5), and "all real numbers" as the interval of them.
+Some answers have two readings, math-verify's and another a reader could take, and where
+the two sides differ both are tried (readings.py): a percent (0.18 is right for a gold
+`18\\%` and `25\\%` for a gold `\\frac14`, while a bare 18 is never 0.18; graders derived
+from Qwen2.5-Math's accept that too, and 1800, with `include_percentage`), a scale word
+(`2\\text{ million}` is 2 and 2000000), number words ("five"), scientific notation ("3e5")
+and "all real numbers".
 
 cons@n (majority vote) groups the n extracted answers by equivalence, not by spelling, so
 `0.5`, `\\dfrac{1}{2}` and `1/2` are one vote. The largest group wins. When several groups tie
@@ -47,7 +44,7 @@ from typing import Any
 
 from harness.accuracy.boxes import unwrapped
 from harness.accuracy.notation import readable
-from harness.accuracy.values import spelled_number
+from harness.accuracy.readings import other_reading
 
 # an answer statement's trailing unit or words do not make a parse fail: "42 apples" is 42
 _LEADING_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?")
@@ -104,45 +101,12 @@ def _math_equal(predicted: str, gold: str) -> bool:
             or _equal_by_other_reading(predicted, gold))
 
 
-# a whole answer that is a number of percent: "18\\%", "12.5 %"
-_NUMERAL = r"([-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d*\.?\d+)"
-_PERCENT = re.compile(r"\s*" + _NUMERAL + r"\s*\\?%\s*")
-# a number with a scale word: "2\\text{ million}", "\\$1.5 \\text{billion}" (values.py writes
-# "2 million" so)
-_SCALED = re.compile(r"\s*(?:\\?\$\s*)?" + _NUMERAL + r"\s*(?:\\[,;: ]\s*)?"
-                     r"\\(?:text|mbox|mathrm)\s*\{\s*((?i:thousand|million|billion|trillion))s?\s*\}\s*")
-_POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
-# "3e5", "1.2E-4": a program's scientific notation (math-verify: 3 * e * 5)
-_SCIENTIFIC = re.compile(r"\s*([-−]?\d+(?:\.\d+)?)[eE]([-+]?\d+)\s*")
-_ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
-
-
 def _equal_by_other_reading(predicted: str, gold: str) -> bool:
-    """Where one side is a percent or a number with a scale word, its other reading:
-    math-verify reads 18\\% as 18 (right where "what percent?" was asked and 18 answered),
-    and 18\\% is 0.18 as well; it reads 2\\text{ million} as 2 (right where the question
-    counts in millions), and it is 2000000 as well."""
-    pred_other, gold_other = _other_reading(predicted), _other_reading(gold)
+    """Where one side has a second reading (readings.py: a percent, a scale word, number
+    words, scientific notation), that reading against the other side."""
+    pred_other, gold_other = other_reading(predicted), other_reading(gold)
     return bool((pred_other and math_equal(pred_other, gold))
                 or (gold_other and math_equal(predicted, gold_other)))
-
-
-def _other_reading(text: str) -> str | None:
-    """"18\\%" as "\\frac{18}{100}", "2\\text{ million}" as "2\\times10^{6}", "five" as "5",
-    "3e5" as "3\\times10^{5}", "all real numbers" as the interval; None where the text is
-    none of these."""
-    percent, scaled = _PERCENT.fullmatch(text), _SCALED.fullmatch(text)
-    m = percent or scaled
-    if m is None:
-        if _ALL_REALS.fullmatch(_unwrapped(text)):
-            return "(-\\infty, \\infty)"
-        scientific = _SCIENTIFIC.fullmatch(text)
-        if scientific:
-            return f"{scientific.group(1)}\\times10^{{{scientific.group(2)}}}"
-        return spelled_number(text)
-    number = m.group(1).replace(",", "").replace("−", "-")
-    return (f"\\frac{{{number}}}{{100}}" if percent
-            else f"{number}\\times10^{{{_POWERS[scaled.group(2).lower()]}}}")
 
 
 def _equal_as_complex(gold: Any, predicted: Any) -> bool:

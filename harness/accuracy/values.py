@@ -4,7 +4,7 @@ answers.py finds where the answer is (a box, a statement, the last expression or
 this module cleans the value it found: the sentence's full stop and dollars, digit groups
 (`10\\,000`, `10 000`, `x = 1,000`), a modulus after a residue (`3 \\pmod{7}`), and the
 plain words after a number ("18 dollars"), which math-verify reads as a product of
-variables; a scale word stays ("2 million" as `2\\text{ million}`: equivalence.py reads it
+variables; a scale word stays ("2 million" as `2\\text{ million}`: readings.py reads it
 both as 2 and as 2000000). A number is read whole: sign, thousands separators, SI digit
 groups, decimals (`.4` too) and a fraction a/b.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from harness.accuracy.boxes import WRAPPER, boxed_hedge_spelled, unwrapped
+from harness.accuracy.boxes import WRAPPER, boxed_hedge_spelled
 
 # SI digit groups, "10 000" (a plain, thin or no-break space): TeX ignores a plain space in
 # math, so this is how SI style renders ten thousand, which math-verify reads as 10 * 000 = 0
@@ -105,7 +105,7 @@ def _modulus_dropped(value: str) -> str:
 
 
 # a scale word after the number: "2 million" keeps it, as "2\\text{ million}", which
-# math-verify reads as 2 and equivalence.py also as 2000000
+# math-verify reads as 2 and readings.py also as 2000000
 _SCALE = re.compile(r"\s*((?i:thousand|million|billion|trillion))s?\b")
 
 
@@ -119,39 +119,3 @@ def _unit_words_dropped(value: str) -> str:
     scale = _SCALE.match(words.group(0), words.end(1))
     return words.group(1) + (f"\\text{{ {scale.group(1).lower()}}}" if scale else "")
 
-
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-         "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_WORD_VALUES = {w: n for n, w in enumerate(_ONES)} | {w: 20 + 10 * n for n, w in enumerate(_TENS)}
-_SCALE_VALUES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
-
-
-def spelled_number(text: str) -> str | None:
-    """A whole answer that is a number in words, as digits: "five", "\\text{Twenty-three}",
-    "one hundred and five", "minus four"; None for anything else ("five apples", "a few")."""
-    words = re.split(r"[\s-]+", unwrapped(text).strip().rstrip(".").lower())
-    sign = -1 if words[:1] in (["minus"], ["negative"]) else 1
-    words = words[1:] if sign < 0 else words
-    total = group = 0
-    scale = 10**12  # scale words come largest first: "one thousand one million" is no number
-    last = None  # what the previous word was, so "five six" and "twenty ten" are not numbers
-    for word in words:
-        if word == "and" and last == "hundred":
-            continue
-        if word in _WORD_VALUES:
-            value = _WORD_VALUES[word]
-            if last in ("ones", "teen") or (last == "tens" and not 0 < value < 10):
-                return None
-            group += value
-            last = "tens" if word in _TENS else "teen" if value >= 10 else "ones"
-        elif word == "hundred" and last in ("ones", "teen") and group < 100:
-            group, last = group * 100, "hundred"
-        elif word in _SCALE_VALUES and last not in (None, "scale") and _SCALE_VALUES[word] < scale:
-            scale = _SCALE_VALUES[word]
-            total, group, last = total + group * scale, 0, "scale"
-        else:
-            return None
-    if last is None or (words and words[-1] == "and"):
-        return None
-    return str(sign * (total + group))

@@ -6,7 +6,7 @@ import functools
 
 import pytest
 
-from harness.accuracy import answers, boxes, equivalence, grading, letters, stats, values
+from harness.accuracy import answers, boxes, equivalence, grading, letters, readings, stats
 
 R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
 
@@ -211,4 +211,4 @@ def test_a_box_of_latex_spaces_grades_in_linear_time() -> None:
     ("one hundred and", None), ("and", None), ("", None),
 ])
 def test_spelled_numbers(text: str, number: str | None) -> None:
-    assert values.spelled_number(text) == number
+    assert readings.spelled_number(text) == number

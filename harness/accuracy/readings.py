@@ -1,0 +1,86 @@
+"""Second readings of a math answer: where math-verify's reading of a whole answer is one
+of two a reader could take, equivalence.py also tries the other.
+
+- A percent: math-verify reads `18\\%` as 18 (right where "what percent?" was asked and 18
+  answered); it is 0.18 as well. A bare 18 is never 0.18.
+- A scale word: `2\\text{ million}` (values.py writes "2 million" so) is 2 to math-verify
+  (right where the question counts in millions) and 2000000 as well; a bare 2 is never
+  2000000.
+- Number words: "five", `\\text{Twenty-three}`, "one hundred and five" (Qwen2.5-Math's grader
+  converts them too); "five apples" and "five six" are no number.
+- Scientific notation as programs write it: "3e5", "1.2E-4" (math-verify: 3 * e * 5).
+- "all real numbers": the interval of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from harness.accuracy.boxes import unwrapped
+
+# a whole answer that is a number of percent: "18\\%", "12.5 %"
+_NUMERAL = r"([-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d*\.?\d+)"
+_PERCENT = re.compile(r"\s*" + _NUMERAL + r"\s*\\?%\s*")
+# a number with a scale word: "2\\text{ million}", "\\$1.5 \\text{billion}" (values.py writes
+# "2 million" so)
+_SCALED = re.compile(r"\s*(?:\\?\$\s*)?" + _NUMERAL + r"\s*(?:\\[,;: ]\s*)?"
+                     r"\\(?:text|mbox|mathrm)\s*\{\s*((?i:thousand|million|billion|trillion))s?\s*\}\s*")
+_POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+# "3e5", "1.2E-4": a program's scientific notation (math-verify: 3 * e * 5)
+_SCIENTIFIC = re.compile(r"\s*([-−]?\d+(?:\.\d+)?)[eE]([-+]?\d+)\s*")
+_ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
+
+
+def other_reading(text: str) -> str | None:
+    """"18\\%" as "\\frac{18}{100}", "2\\text{ million}" as "2\\times10^{6}", "five" as "5",
+    "3e5" as "3\\times10^{5}", "all real numbers" as the interval; None where the text is
+    none of these."""
+    percent, scaled = _PERCENT.fullmatch(text), _SCALED.fullmatch(text)
+    m = percent or scaled
+    if m is None:
+        if _ALL_REALS.fullmatch(unwrapped(text).strip().rstrip(".")):
+            return "(-\\infty, \\infty)"
+        scientific = _SCIENTIFIC.fullmatch(text)
+        if scientific:
+            return f"{scientific.group(1)}\\times10^{{{scientific.group(2)}}}"
+        return spelled_number(text)
+    number = m.group(1).replace(",", "").replace("−", "-")
+    return (f"\\frac{{{number}}}{{100}}" if percent
+            else f"{number}\\times10^{{{_POWERS[scaled.group(2).lower()]}}}")
+
+
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+         "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_WORD_VALUES = {w: n for n, w in enumerate(_ONES)} | {w: 20 + 10 * n for n, w in enumerate(_TENS)}
+_SCALE_VALUES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+
+
+def spelled_number(text: str) -> str | None:
+    """A whole answer that is a number in words, as digits: "five", "\\text{Twenty-three}",
+    "one hundred and five", "minus four"; None for anything else ("five apples", "a few")."""
+    words = re.split(r"[\s-]+", unwrapped(text).strip().rstrip(".").lower())
+    sign = -1 if words[:1] in (["minus"], ["negative"]) else 1
+    words = words[1:] if sign < 0 else words
+    total = group = 0
+    scale = 10**12  # scale words come largest first: "one thousand one million" is no number
+    last = None  # what the previous word was, so "five six" and "twenty ten" are not numbers
+    for word in words:
+        if word == "and" and last == "hundred":
+            continue
+        if word in _WORD_VALUES:
+            value = _WORD_VALUES[word]
+            if last in ("ones", "teen") or (last == "tens" and not 0 < value < 10):
+                return None
+            group += value
+            last = "tens" if word in _TENS else "teen" if value >= 10 else "ones"
+        elif word == "hundred" and last in ("ones", "teen") and group < 100:
+            group, last = group * 100, "hundred"
+        elif word in _SCALE_VALUES and last not in (None, "scale") and _SCALE_VALUES[word] < scale:
+            scale = _SCALE_VALUES[word]
+            total, group, last = total + group * scale, 0, "scale"
+        else:
+            return None
+    if last is None or (words and words[-1] == "and"):
+        return None
+    return str(sign * (total + group))
