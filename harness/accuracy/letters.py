@@ -180,16 +180,28 @@ _STATED_TEXT = re.compile(r"answer\s*(?:is\s*:?|:)\s*(\S[^\n]*)", re.IGNORECASE)
 def option_named(answer: str, options: dict[str, str]) -> str | None:
     """Where no letter is chosen: the letter of the option whose text the answer states
     ("Answer: 4.5 eV", "\\boxed{4.5 eV}"; compared without case, spaces, math delimiters or a
-    final full stop). None unless exactly one option is named so."""
+    final full stop), or whose number it states where the option is a number and its unit
+    ("Answer: 4.5" for "4.5 eV"). None unless exactly one option is named so."""
     text = _plain(answer)
     stated = [m.group(1) for m in _STATED_TEXT.finditer(text)]
     candidates = final_boxes(text)[-1:] + stated[-1:]
     for candidate in candidates:
         key = _normal(candidate)
         hits = {letter for letter, option in options.items() if option and _normal(option) == key}
+        if not hits and re.fullmatch(r"-?\d+(?:\.\d+)?", key):
+            # "Answer: 4.5" for an option "4.5 eV": the option's number, with its unit only
+            hits = {letter for letter, option in options.items()
+                    if (m := _MEASURE.fullmatch(_normal(option or "")))
+                    and float(m.group(1)) == float(key)}
         if len(hits) == 1 and key:
             return hits.pop()
     return None
+
+
+# an option that is one number and its unit (a square or cube allowed): "4.5ev", "12kg/m^3"
+# once normalised (no spaces); never "2\\times10^3m"
+_MEASURE = re.compile(r"(-?\d+(?:\.\d+)?)(?:\\,|\\;|~)?(?:\\text\{|\\mathrm\{)?[a-zµμ°Ω%/]"
+                      r"(?:[^\d]|\^\{?[23]\}?)*")
 
 
 def _normal(text: str) -> str:

@@ -467,7 +467,10 @@ GPQA_DOC = {"choice_a": "2.1 eV", "choice_b": "$4.5$ eV", "choice_c": "9 eV",
     (T + "The answer is $4.5$ eV.", True),
     (T + "\\boxed{4.5\\text{ eV}}", True),
     (T + "Answer: 2.1 eV", False),
-    (T + "Answer: 4.5", False),  # not an option's whole text
+    (T + "Answer: 4.5", True),  # the number of an option that is a number and its unit
+    (T + "\\boxed{4.50}", True),
+    (T + "Answer: 4", False),
+    (T + "Answer: none", False),  # not an option's whole text
     (T + "Answer: C", False),  # a letter is a letter, whatever text follows elsewhere
     (T + "Answer: B", True),
 ])
