@@ -66,7 +66,7 @@ def spelled_number(text: str) -> str | None:
     scale = 10**12  # scale words come largest first: "one thousand one million" is no number
     last = None  # what the previous word was, so "five six" and "twenty ten" are not numbers
     for word in words:
-        if word == "and" and last == "hundred":
+        if word == "and" and last in ("hundred", "scale"):  # "one thousand and five"
             continue
         if word in _WORD_VALUES:
             value = _WORD_VALUES[word]

@@ -204,6 +204,7 @@ def test_a_box_of_latex_spaces_grades_in_linear_time() -> None:
 @pytest.mark.parametrize("text,number", [
     ("five", "5"), ("Zero", "0"), ("\\text{Twenty-three}", "23"), ("ninety nine", "99"),
     ("one hundred and five", "105"), ("twelve hundred", "1200"), ("minus four", "-4"),
+    ("five thousand and five", "5005"), ("three hundred thousand", "300000"),
     ("one million two hundred thousand", "1200000"), ("five.", "5"),
     # not one number: words after it, two numbers side by side, scales out of order
     ("five apples", None), ("a few", None), ("five six", None), ("twenty ten", None),
