@@ -7,7 +7,9 @@ of two a reader could take, equivalence.py also tries the other.
   (right where the question counts in millions) and 2000000 as well; a bare 2 is never
   2000000.
 - Number words: "five", `\\text{Twenty-three}`, "one hundred and five" (Qwen2.5-Math's grader
-  converts them too); "five apples" and "five six" are no number.
+  converts them too); "five apples" and "five six" are no number. Not word2number's
+  word_to_num (which lm-eval installs, and Qwen's grader calls): it skips words it does not
+  know and adds what is left, so "five apples" is 5, "five six" 11 and "nineteen ninety" 109.
 - Scientific notation as programs write it: "3e5", "1.2E-4" (math-verify: 3 * e * 5).
 - "all real numbers": the interval of them.
 """
