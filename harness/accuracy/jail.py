@@ -198,13 +198,19 @@ def _delegated() -> Path | None:
     return own if own == CGROUP_ROOT and os.access(own, os.W_OK) else None
 
 
-def kill(proc: subprocess.Popen[bytes], group: Cgroup | None) -> None:
-    """Kill the program and everything it started: its session (the outer bwrap), whose
-    death takes the jail's init, and with it the whole PID namespace; the cgroup too."""
+def kill_session(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the program's session (the outer bwrap, whose death ends the jail), without
+    waiting: safe from another thread while the caller waits on the program."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def kill(proc: subprocess.Popen[bytes], group: Cgroup | None) -> None:
+    """Kill the program and everything it started: its session (the outer bwrap), whose
+    death takes the jail's init, and with it the whole PID namespace; the cgroup too."""
+    kill_session(proc)
     if group is not None:
         group.kill()
     proc.wait()

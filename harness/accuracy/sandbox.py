@@ -23,9 +23,10 @@ The jail is bubblewrap (`bwrap`, the sandbox Flatpak uses), run unprivileged:
   such as Python 3.12's SyntaxWarning for "\\d" in a plain string, is not program output);
 - limits for the program as a whole (memory, processes) in a cgroup v2 group of its own
   where the machine delegates one to this process; otherwise per-process rlimits (address
-  space, CPU seconds, file size, open files) and a process count per program (its own user
-  id as root, its own user namespace otherwise: jail.process_limit). `isolation` in each
-  outcome says which layers held.
+  space, CPU seconds, file size, open files), a process count per program (its own user
+  id as root, its own user namespace otherwise: jail.process_limit) and a watchdog on the
+  memory of all its processes together (watchdog.py). `isolation` in each outcome says
+  which layers held.
 A program run with `must_finish` (one that holds its own tests and reads no input) passes
 only if it also reaches its last line: the harness appends a write of a random token and
 looks for it, so a `sys.exit(0)`, `quit()` or `os._exit(0)` before the tests have run (in the
@@ -38,12 +39,14 @@ apart, accuracy/programs.py).
 Without bubblewrap, code suites stop with the install command unless the user accepts the
 older, weaker layers (`allow_weak`): unshare namespaces, rlimits and a process group.
 Not protected against: kernel exploits, CPU time and memory bandwidth taken from other work
-on the machine, (without a cgroup) memory summed over a program's own processes, and
-(with the weaker layers only) disk filled through the host work directory.
+on the machine, (without a cgroup) memory a program's processes take past its limit
+between two of the watchdog's reads, and (with the weaker layers only) disk filled through
+the host work directory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import secrets
@@ -55,7 +58,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.accuracy import jail
+from harness.accuracy import jail, watchdog
 
 INSTALL = ("bubblewrap is not installed, and code suites run model-written programs only "
            "inside it. Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: "
@@ -211,6 +214,8 @@ def _run(code: str, limits: Limits, stdin: str, source_on_stdin: bool,
         isolation.append(f"user:uid-{uid}" if uid is not None else "user:caller")
         group = jail.Cgroup.create(limits.memory_bytes, limits.processes)
         isolation.append("limits:cgroup" if group else "limits:rlimits-per-process")
+        if group is None:
+            isolation.append("limits:memory-watchdog")  # the sum over its processes too
 
         def confine() -> None:
             if group is not None:
@@ -236,8 +241,11 @@ def _run(code: str, limits: Limits, stdin: str, source_on_stdin: bool,
                                     stderr=err if separate_stderr else subprocess.STDOUT,
                                     preexec_fn=confine,
                                     start_new_session=True, pass_fds=())
+            watch = None if group else watchdog.MemoryWatch(
+                proc.pid, limits.memory_bytes, lambda: jail.kill_session(proc))
             try:
-                proc.communicate(stdin.encode(), timeout=limits.wall_s)
+                with watch or contextlib.nullcontext():
+                    proc.communicate(stdin.encode(), timeout=limits.wall_s)
                 status = "passed" if proc.returncode == 0 else "failed"
             except subprocess.TimeoutExpired:
                 status = "timeout"
@@ -246,6 +254,10 @@ def _run(code: str, limits: Limits, stdin: str, source_on_stdin: bool,
             out.seek(0)
             err.seek(0)
             text = out.read(limits.output_bytes).decode(errors="replace")
+            if watch and watch.exceeded:
+                status = "failed"
+                text += (f"\n[harness] killed: its processes together held more than "
+                         f"{limits.memory_bytes >> 20} MiB")
             errors = err.read(limits.output_bytes).decode(errors="replace")
         return Outcome(status, proc.returncode, time.perf_counter() - t0, text, isolation,
                        errors)

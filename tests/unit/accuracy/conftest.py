@@ -105,7 +105,7 @@ def _ordinary_user(base: Path) -> Iterator[Jailer]:
         pkg.mkdir(parents=True)
         for init in (pkg.parent / "__init__.py", pkg / "__init__.py"):
             init.write_text("")
-        for module in ("sandbox.py", "jail.py"):
+        for module in ("sandbox.py", "jail.py", "watchdog.py"):
             shutil.copy(ROOT / "harness" / "accuracy" / module, pkg / module)
         for path in [home / "pkg", *(home / "pkg").rglob("*")]:
             os.chown(path, user.pw_uid, user.pw_gid)

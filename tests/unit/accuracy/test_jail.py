@@ -230,23 +230,29 @@ def test_a_busy_user_can_still_run_programs(jailer) -> None:
 
 
 def test_memory_is_limited_over_all_processes(jailer) -> None:
-    probe = jailer.one("print(1)", FAST)
-    if "limits:cgroup" not in probe.isolation:
-        pytest.skip("no cgroup v2 group delegated here: memory is limited per process "
-                    f"({probe.isolation})")
+    """Five processes of 200 MB each, under a limit of 512 MiB for the program: each is under
+    its own per-process limit, their sum is not. A cgroup stops them where one is delegated,
+    the memory watchdog where none is (per-process limits alone let every fork hold the
+    limit: 31 forks of 1 GiB would take 32 GiB of the host)."""
     code = textwrap.dedent("""\
         import os, time
         for _ in range(4):
             if os.fork() == 0:
-                x = bytearray(200 << 20)
-                time.sleep(2)
+                x = b'x' * (200 << 20)  # written, so resident
+                time.sleep(3)
                 os._exit(0)
-        x = bytearray(200 << 20)
-        time.sleep(2)
+        x = b'x' * (200 << 20)
+        time.sleep(3)
         print('all allocated')
         """)
     out = jailer.one(code, Limits(wall_s=8, cpu_s=8, memory_bytes=512 << 20))
-    assert "all allocated" not in out.stdout
+    assert out.status == "failed" and "all allocated" not in out.stdout, out.stdout[-300:]
+    assert {"limits:cgroup", "limits:memory-watchdog"} & set(out.isolation)
+    if "limits:memory-watchdog" in out.isolation:
+        assert "together held more than 512 MiB" in out.stdout
+    # the same processes under a limit that holds them all: no false alarm
+    fits = jailer.one(code, Limits(wall_s=8, cpu_s=8, memory_bytes=2 << 30))
+    assert fits.passed and "all allocated" in fits.stdout, fits.stdout[-300:]
 
 
 def test_without_bubblewrap_code_refuses_unless_accepted(monkeypatch: pytest.MonkeyPatch
