@@ -40,8 +40,9 @@ Without bubblewrap, code suites stop with the install command unless the user ac
 older, weaker layers (`allow_weak`): unshare namespaces, rlimits and a process group.
 Not protected against: kernel exploits, CPU time and memory bandwidth taken from other work
 on the machine, (without a cgroup) memory a program's processes take past its limit
-between two of the watchdog's reads, and (with the weaker layers only) disk filled through
-the host work directory.
+between two of the watchdog's reads, the kernel memory of files created in its tmpfs
+directories (their size is capped, not their number: bubblewrap sets no inode limit), and
+(with the weaker layers only) disk filled through the host work directory.
 """
 
 from __future__ import annotations
