@@ -63,7 +63,7 @@ def test_stdin_and_functional_grading() -> None:
         {"pass@1": 1.0, "truncated": 0.0}
 
 
-def test_window_filter_and_task_config() -> None:
+def test_window_filter_and_task_config(caplog: pytest.LogCaptureFixture) -> None:
     import datasets
 
     rows = [{"contest_date": d, "public_test_cases": json.dumps([]),
@@ -73,6 +73,8 @@ def test_window_filter_and_task_config() -> None:
                       "2025-02-01T00:00:00")]
     kept = lcb.process_docs(datasets.Dataset.from_list(rows))
     assert [r["contest_date"][:10] for r in kept] == ["2024-08-01", "2025-01-31"]
+    # 2 problems in the window, not the published evaluations' 279: the log says so
+    assert "2 problems in the window" in caplog.text and "279" in caplog.text
     assert kept[0]["func_name"] == "f" and len(json.loads(kept[0]["tests"])) == 1
     spec = task_spec(TaskEntry(task="livecodebench", samples=4), {})
     assert spec["dataset_kwargs"]["data_files"]["test"].startswith("hf://datasets/livecodebench")
