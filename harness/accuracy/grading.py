@@ -107,7 +107,10 @@ def process_mc(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = ()
 def process_ifeval(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
                    **think: Any) -> dict[str, Any]:
     """IFEval graded on the answer only: the reasoning may break any instruction it likes.
-    A truncated generation follows no instruction."""
+    A truncated generation follows no instruction. The answer is stripped first, as a chat
+    API's response is: after </think> it starts with blank lines, and IFEval's loose
+    accuracy drops the response's first line (an intro such as "Sure, here it is:"), which
+    would then be an empty one."""
     from lm_eval.tasks.ifeval.utils import process_results
 
     split, truncated = cut(flat_results(results)[0], **think)
@@ -118,7 +121,7 @@ def process_ifeval(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] 
                                "prompt_level_loose_acc": False,
                                "inst_level_loose_acc": [False] * n}
     else:
-        out = process_results(doc, [split.answer])
+        out = process_results(doc, [split.answer.strip()])
     out["truncated"] = float(truncated)
     return out
 

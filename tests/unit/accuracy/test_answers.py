@@ -143,6 +143,14 @@ def test_multiple_choice_and_ifeval_on_the_answer_only() -> None:
     assert graded["prompt_level_strict_acc"] is True and graded["truncated"] == 0.0
     graded = grading.process_ifeval(ifeval_doc, [["never closed and no commas either"]], **R1)
     assert graded["prompt_level_strict_acc"] is False and graded["truncated"] == 1.0
+    # loose accuracy drops an intro line: the first line of the answer, not the blank line
+    # that follows </think>
+    lower = {"key": 2, "prompt": "Reply in lowercase letters only.",
+             "instruction_id_list": ["change_case:english_lowercase"], "kwargs": [{}]}
+    graded = grading.process_ifeval(lower, [["ok</think>\n\nSure! Here it is:\nall lowercase"]],
+                                    **R1)
+    assert graded["prompt_level_strict_acc"] is False
+    assert graded["prompt_level_loose_acc"] is True
 
 
 def test_pass_at_k_by_hand() -> None:
