@@ -139,9 +139,15 @@ def _sandbox(suite: SuiteConfig, opts: BenchOptions) -> tuple[str | None, str | 
         return None, None
     sandbox.allow_weak(opts.allow_weak_sandbox)
     try:
-        return sandbox.check(), sandbox.self_test()
+        mode, python = sandbox.check(), sandbox.self_test()
     except sandbox.SandboxUnavailable as exc:
         raise HarnessError(f"Suite {suite.name} runs model-written code. {exc}") from exc
+    if "no numpy" in python and any(t.task == "livecodebench" for t in suite.tasks):
+        print("Note: the sandbox's Python has no numpy, which LiveCodeBench's own grader runs "
+              "programs beside: a solution that imports it fails here. Install it for that "
+              "Python (Debian/Ubuntu: `sudo apt-get install python3-numpy`) to grade as "
+              "LiveCodeBench does.", file=sys.stderr, flush=True)
+    return mode, python
 
 
 class _Bench:

@@ -133,16 +133,20 @@ def check() -> str:
     raise SandboxUnavailable(BLOCKED.format(failure=failure) if failure else INSTALL)
 
 
-# a program like HumanEval's: a second interpreter beside the first
-_PROBE = ("import platform, subprocess, sys\n"
+# a program like HumanEval's: a second interpreter beside the first; and whether numpy is
+# there, which LiveCodeBench's own grader runs programs beside (its environment has torch)
+_PROBE = ("import importlib.metadata as m, platform, subprocess, sys\n"
+          "try:\n    numpy = 'numpy ' + m.version('numpy')\n"
+          "except m.PackageNotFoundError:\n    numpy = 'no-numpy'\n"
           "print(subprocess.run([sys.executable, '-c', 'print(6 * 7)'], capture_output=True,"
-          " text=True).stdout.strip(), platform.python_version())\n")
+          " text=True).stdout.strip(), platform.python_version(), numpy)\n")
 
 
 def self_test(limits: Limits | None = None) -> str:
     """Run a known-good program the way code suites run theirs (the jail, its limits, a
-    second interpreter) and return the version of the Python that runs model code (run.json
-    records it: a solution may need a newer one); SandboxUnavailable with what happened
+    second interpreter) and return the version of the Python that runs model code and of its
+    numpy ("3.11.2, numpy 1.24.2" or "3.11.2, no numpy"; run.json records it: a solution may
+    need a newer Python, or numpy); SandboxUnavailable with what happened
     where it does not pass, since then every sample would score 0 whatever it wrote."""
     out = run_program(_PROBE, limits or Limits(), must_finish=True)
     words = out.stdout.split()
@@ -154,7 +158,8 @@ def self_test(limits: Limits | None = None) -> str:
             "Fix what the message names (for bubblewrap: unprivileged user namespaces, "
             "or the per-user process limit, `ulimit -u`), or pass --allow-weak-sandbox to "
             "try the older layers.")
-    return words[1]
+    numpy = " ".join(words[2:]).replace("no-numpy", "no numpy")
+    return f"{words[1]}, {numpy}" if numpy else words[1]
 
 
 def _root() -> bool:

@@ -46,6 +46,21 @@ def test_accepting_the_weak_layers_is_recorded(monkeypatch: pytest.MonkeyPatch) 
     assert bench._sandbox(get_suite("humaneval"), random) == (None, None)  # a rehearsal
 
 
+def test_the_jail_s_numpy_is_recorded_and_its_absence_said_for_livecodebench(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """LiveCodeBench's own grader runs programs beside numpy (its environment has torch):
+    the Python version recorded says whether the jail's has it, and a code suite says what a
+    missing one costs."""
+    opts = BenchOptions(model="tiny-random", suite="code")
+    _, python = bench._sandbox(get_suite("code"), opts)
+    assert python[0].isdigit() and (", numpy " in python or python.endswith(", no numpy"))
+    monkeypatch.setattr(sandbox, "self_test", lambda: "3.11.2, no numpy")
+    bench._sandbox(get_suite("code"), opts)
+    assert "has no numpy" in capsys.readouterr().err
+    bench._sandbox(get_suite("humaneval"), opts)  # no LiveCodeBench: nothing to say
+    assert "numpy" not in capsys.readouterr().err
+
+
 def test_the_table_marks_scores_graded_in_the_weak_sandbox() -> None:
     from harness.report.tables import rows
     from harness.results.parts import ModelInfo, TaskScore
