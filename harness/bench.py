@@ -132,10 +132,9 @@ def _sandbox(suite: SuiteConfig, opts: BenchOptions) -> tuple[str | None, str | 
     with --allow-weak-sandbox), or None for a suite that runs no code; and the version of the
     Python that runs them. HarnessError where bubblewrap is missing and the weak layers were
     not accepted, or where the jail cannot run a known-good program."""
-    from harness.accuracy import sandbox
-    from harness.accuracy.tasks import runs_code
+    from harness.accuracy import lcb, sandbox, tasks
 
-    if opts.weights == "random" or not any(runs_code(t) for t in suite.tasks):
+    if opts.weights == "random" or not any(tasks.runs_code(t) for t in suite.tasks):
         return None, None
     sandbox.allow_weak(opts.allow_weak_sandbox)
     try:
@@ -143,10 +142,7 @@ def _sandbox(suite: SuiteConfig, opts: BenchOptions) -> tuple[str | None, str | 
     except sandbox.SandboxUnavailable as exc:
         raise HarnessError(f"Suite {suite.name} runs model-written code. {exc}") from exc
     if "no numpy" in python and any(t.task == "livecodebench" for t in suite.tasks):
-        print("Note: the sandbox's Python has no numpy, which LiveCodeBench's own grader runs "
-              "programs beside: a solution that imports it fails here. Install it for that "
-              "Python (Debian/Ubuntu: `sudo apt-get install python3-numpy`) to grade as "
-              "LiveCodeBench does.", file=sys.stderr, flush=True)
+        print(lcb.NO_NUMPY, file=sys.stderr, flush=True)
     return mode, python
 
 

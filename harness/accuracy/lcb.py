@@ -71,6 +71,12 @@ def decode_tests(blob: str) -> list[dict[str, Any]]:
         return json.loads(inner) if isinstance(inner, str) else inner
 
 
+NO_NUMPY = ("Note: the sandbox's Python has no numpy, which LiveCodeBench's own grader runs "
+            "programs beside (its environment has torch): a solution that imports it fails "
+            "here. Install it for that Python (Debian/Ubuntu: `sudo apt-get install "
+            "python3-numpy`) to grade as LiveCodeBench does.")
+
+
 # the window's problems as LiveCodeBench's own runner counts them (its pull request #71 scores
 # pass@1 0.16308243727598568 over the window at 16 samples: 45.5/279)
 WINDOW_PROBLEMS = 279

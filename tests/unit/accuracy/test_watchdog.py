@@ -22,7 +22,7 @@ mb = int(sys.argv[1])
 if os.fork() == 0:
     os.fork()  # the grandchild
 x = b'x' * (mb << 20)
-print('ready', flush=True)
+os.write(1, b'ready\\n')  # one write: the three processes' lines never interleave
 time.sleep(30)
 """
 
