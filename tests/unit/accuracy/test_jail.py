@@ -104,31 +104,18 @@ def test_temporary_files_do_not_outlive_the_jail(jailer) -> None:
     assert not any(Path(d, t).exists() for d in ("/tmp", "/dev/shm", "/var/tmp"))
 
 
-def test_shared_memory_is_capped(jailer) -> None:
-    code = textwrap.dedent("""\
-        n = 0
-        try:
-            with open('/dev/shm/fill', 'wb') as f:
-                for _ in range(300):
-                    f.write(b'x' * (1 << 20))
-                    n += 1
-        except OSError:
-            pass
-        print(n)
-        """)
-    out = jailer.one(code, Limits(wall_s=10, cpu_s=10, memory_bytes=256 << 20,
-                                   output_bytes=1 << 30, tmpfs_bytes=64 << 20))
-    assert int(out.stdout.split()[-1]) <= 64
-
-
-def test_the_work_directory_is_capped(jailer) -> None:
-    """Files each under the file-size limit, many of them, in the program's own directory:
-    on a host directory they would fill the host's disk; the jail's /work is a capped tmpfs."""
-    code = textwrap.dedent("""\
+@pytest.mark.parametrize("target,output_bytes", [
+    ("'/dev/shm/fill'", 1 << 30),  # one file that grows (a file-size limit beyond the cap)
+    # many files under the file-size limit each in the program's own directory: on a host
+    # directory they would fill the host's disk; the jail's /work is a capped tmpfs
+    ("f'part{i}'", 1 << 20),
+], ids=["shared memory", "work directory"])
+def test_the_jail_s_tmpfs_is_capped(jailer, target: str, output_bytes: int) -> None:
+    code = textwrap.dedent(f"""\
         n = 0
         try:
             for i in range(300):
-                with open(f'part{i}', 'wb') as f:
+                with open({target}, 'ab') as f:
                     f.write(b'x' * (1 << 20))
                 n += 1
         except OSError:
@@ -136,7 +123,7 @@ def test_the_work_directory_is_capped(jailer) -> None:
         print(n)
         """)
     out = jailer.one(code, Limits(wall_s=10, cpu_s=10, memory_bytes=256 << 20,
-                                   tmpfs_bytes=64 << 20))
+                                   output_bytes=output_bytes, tmpfs_bytes=64 << 20))
     assert out.passed and int(out.stdout.split()[-1]) <= 64, out.stdout[-300:]
 
 
