@@ -101,8 +101,8 @@ def published(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) 
         gap = pub_a.value - float(bench["b_value"])
         n = bench.get("problems")
         p = (pub_a.value + float(bench["b_value"])) / 200
+        half = min_detectable_points(p, n) if n else 0.0
         if n:
-            half = min_detectable_points(p, n)
             interval = intervals.Interval(gap, gap - half, gap + half, n, None,
                                           "normal approximation, two independent scores")
             outcome = intervals.non_inferiority(interval, margin)
@@ -114,7 +114,7 @@ def published(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) 
         v.evidence.append({
             "benchmark": bench["name"], a: f"{pub_a.value:g}", b: f"{bench['b_value']:g}",
             "gap a-b": f"{gap:+.1f}",
-            "smallest detectable gap": f"{min_detectable_points(p, n):.1f}" if n else "-",
+            "smallest detectable gap": f"{half:.1f}" if n else "-",
             "check": check,
             "provenance": f"published: {pub_a.source}; {b}: {rule['b_source']}"})
     if not outcomes:
