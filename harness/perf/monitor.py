@@ -20,8 +20,12 @@ def peak_rss_bytes() -> int:
     return peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB
 
 
-def memory_snapshot(device: str) -> dict[str, Any]:
-    """Peak memory so far: process RSS always, torch allocator peaks on CUDA."""
+def memory_snapshot(device: str, engine: Any = None) -> dict[str, Any]:
+    """Peak memory so far: process RSS always, torch allocator peaks on CUDA. An engine whose
+    model lives in processes of its own (vLLM's) has a `memory_snapshot()` that says it."""
+    own = getattr(engine, "memory_snapshot", None)
+    if own is not None:
+        return own()
     snap: dict[str, Any] = {"peak_rss_bytes": peak_rss_bytes(),
                             "peak_allocated_bytes": None, "peak_reserved_bytes": None}
     if device.startswith("cuda"):

@@ -31,6 +31,7 @@ from typing import Any
 
 from harness.config.configs import PerfSettings
 from harness.perf.latency import (
+    STREAMER,
     Stamps,
     TokenClock,
     percentile,
@@ -225,7 +226,7 @@ def _decode(runner: Any, prompt: int, batch: int, new: int, settings: PerfSettin
     if hasattr(runner, "stamped"):
         with window:
             calls = [runner.stamped(prompt, batch, new, sync) for _ in range(settings.repeats)]
-        return summarize(calls, prompt, new, batch)
+        return summarize(calls, prompt, new, batch, getattr(runner, "stamping", STREAMER))
     ttft = [runner.timed(prompt, batch, 1, sync) for _ in range(settings.repeats)]
     with window:
         e2e = [runner.timed(prompt, batch, new, sync) for _ in range(settings.repeats)]

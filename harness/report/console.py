@@ -100,8 +100,8 @@ def print_perf(run: Run) -> None:
     t = Table(title=_title(f"perf points ({label}, {dtype}{threads}; measured bandwidth "
                            f"{bw / 1e9:.1f} GB/s)" if bw else f"perf points ({label}, {dtype})"),
               caption="J/token: over the timed runs only; per prompt token for prefill, per "
-                      "output token for decode")
-    for col in ("variant", "kind", "prompt", "batch", "new", "TTFT ms (prefill: forward)",
+                      "output token for decode. Timed as: " + _timings(points))
+    for col in ("variant", "kind", "prompt", "batch", "new", "TTFT ms (prefill: its time)",
                 "TPOT ms", "tok/s",
                 "bound tok/s", "of bound", "of measured-bw bound", "peak alloc GB", "KV GB",
                 "J/token", "status"):
@@ -119,6 +119,17 @@ def print_perf(run: Run) -> None:
              p.status + (f": {(p.reason or '')[:60]}"
                          if p.status in ("oom", "error", "invalid") else ""))
     _console().print(_protect(t))
+
+
+def _timings(points: Sequence[PerfPoint]) -> str:
+    """How the points were timed, each method once: "prefill: one forward pass over the
+    prompt; decode: single call: per-token stamps (streamer)"."""
+    seen: dict[str, list[str]] = {}
+    for p in points:
+        if p.timing and p.timing not in seen.setdefault(p.kind, []):
+            seen[p.kind].append(p.timing)
+    return "; ".join(f"{kind}: {' / '.join(ways)}" for kind, ways in seen.items() if ways) \
+        or "not recorded"
 
 
 def print_serving(points: Sequence[PerfPoint]) -> None:

