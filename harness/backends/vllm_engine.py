@@ -59,11 +59,31 @@ def lm_eval_vllm_class() -> Any:
     return vllm_causallms.VLLM
 
 
+def sampling_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """lm-eval's generation kwargs as vLLM's SamplingParams names them: transformers'
+    `min_new_tokens` (a rehearsal's "run every generation to its limit") is `min_tokens`,
+    before which vLLM neither stops at EOS nor checks stop strings."""
+    out = dict(kwargs)
+    if "min_new_tokens" in out:
+        out["min_tokens"] = int(out.pop("min_new_tokens") or 0)
+    return out
+
+
 def start_lm_eval_vllm(args: dict[str, Any], name: str) -> Any:
     """lm-eval's VLLM model for these arguments, its engine started and its progress bar
     quiet; an engine that cannot start stops with a HarnessError naming the usual causes."""
+    base = lm_eval_vllm_class()
+
+    class HarnessVLLM(base):  # type: ignore[misc, valid-type]
+        @staticmethod
+        def modify_gen_kwargs(gen_kwargs: dict[str, Any], eos: Any = None,
+                              default_max_gen_toks: int = 256) -> tuple[Any, ...]:
+            kwargs, until, max_gen = base.modify_gen_kwargs(gen_kwargs, eos,
+                                                            default_max_gen_toks)
+            return sampling_kwargs(kwargs), until, max_gen
+
     try:
-        lm = lm_eval_vllm_class()(**args)
+        lm = HarnessVLLM(**args)
     except Exception as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[-1][:300]
         raise HarnessError(
@@ -71,8 +91,10 @@ def start_lm_eval_vllm(args: dict[str, Any], name: str) -> Any:
             "logged above it name the cause; the usual ones: gpu_memory_utilization above the "
             "share of memory that is free (on vLLM's CPU build, the share of RAM: "
             "--backend-arg gpu_memory_utilization=0.3), a max_model_len whose KV cache does "
-            "not fit (--backend-arg max_model_len=8192), an architecture or dtype this vLLM "
-            "does not support (--backend hf runs any transformers model).") from exc
+            "not fit (--backend-arg max_model_len=8192), an architecture, dtype or head size "
+            "this vLLM does not support (--backend hf runs any transformers model), a model "
+            "that is not in the Hugging Face cache while offline (`harness fetch` where there "
+            "is network; --weights random on vLLM reads the architecture from the hub).") from exc
     without_progress_bar(lm)
     return lm
 
