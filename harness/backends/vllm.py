@@ -193,7 +193,9 @@ class VLLMBackend:
             gpus=replica_gpus(self.args), variants=("vllm",),
             bandwidth_measured=self.bandwidth, fp8=per_param == 1.0)
         hw = hardware_name(torch.cuda.get_device_name(0)) if self.device == "cuda" else None
-        return sweep.sweep_target(target, settings, self.device, hw, on_point)
+        out = sweep.sweep_target(target, settings, self.device, hw, on_point)
+        out.pop("threads", None)  # this process's torch threads; vLLM's workers set their own
+        return out
 
     def describe(self) -> dict[str, Any]:
         """The engine arguments as passed to lm-eval's VLLM (no secrets in them)."""

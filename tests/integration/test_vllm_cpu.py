@@ -94,6 +94,7 @@ def test_decode_points_are_timed_by_per_token_stamps(bench: tuple[dict[str, Any]
         assert 0 < p["ttft_s"] < p["e2e_s"] and p["itl_s"] > 0 and p["tpot_s"] > 0
         assert len(p["raw"]["ttft_s"]) == p["repeats"] == 2
         assert 0 < p["fraction_of_bound_measured_bw"] <= 1.0
+    assert "threads" not in run["perf"]  # the harness's own would say nothing of vLLM's
     prefill = next(p for p in points if p["kind"] == "prefill")
     assert prefill["timing"] == "time to first token of a 1-token generation"
     assert "<redacted>" not in text  # nothing was a secret; the timing texts stay whole
