@@ -54,6 +54,7 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str
            "--backend-arg", "gpu_memory_utilization=0.1",
            "--backend-arg", "enforce_eager=true", "--backend-arg", "max_model_len=1024"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
+           "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1",
            "HF_TOKEN": "hf_PlantedTokenValue0123456789"}
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=900)
