@@ -201,11 +201,12 @@ def packaged_file(package: str, filename: str) -> Path:
     raise ModelError(f"Package {package!r} is installed but has no file {filename}; reinstall it.")
 
 
-def _key(*parts: object) -> str:
+def cache_key(*parts: object) -> str:
+    """A short hash of `parts`, naming a cached build by what it was built from."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
-def _publish(tmp: Path, out: Path) -> Path:
+def publish_dir(tmp: Path, out: Path) -> Path:
     """Move a finished build into place atomically; a concurrent build that won is kept."""
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -220,7 +221,7 @@ def _publish(tmp: Path, out: Path) -> Path:
 def convert_gguf(gguf: Path, label: str) -> Path:
     """Dequantize a GGUF llama-family file to a safetensors directory, once, and cache it."""
     stat = gguf.stat()
-    out = cache_dir() / "models" / f"{label}-{_key(gguf.name, stat.st_size, _tf_major())}"
+    out = cache_dir() / "models" / f"{label}-{cache_key(gguf.name, stat.st_size, _tf_major())}"
     if (out / "config.json").exists():
         return out
     import torch
@@ -241,13 +242,13 @@ def convert_gguf(gguf: Path, label: str) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{label}-", dir=out.parent))
     model.save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
-    return _publish(tmp, out)
+    return publish_dir(tmp, out)
 
 
 def build_random(cfg: ModelConfig) -> Path:
     """Build a small model with random weights from `cfg.architecture`, once, and cache it."""
     src = cfg.source
-    key = _key(cfg.architecture, src.seed, src.tokenizer_from, _tf_major())
+    key = cache_key(cfg.architecture, src.seed, src.tokenizer_from, _tf_major())
     out = cache_dir() / "models" / f"{cfg.name}-{key}"
     if (out / "config.json").exists():  # a cached build needs no tokenizer source
         return out
@@ -265,7 +266,7 @@ def build_random(cfg: ModelConfig) -> Path:
     model.save_pretrained(tmp)
     if tok_model is not None:
         AutoTokenizer.from_pretrained(tok_model.path).save_pretrained(tmp)
-    return _publish(tmp, out)
+    return publish_dir(tmp, out)
 
 
 def _tf_major() -> str:

@@ -141,33 +141,12 @@ class HFBackend:
         self.tokenizer_origin = None
 
     def _rehearsal_tokenizer(self) -> None:
-        """A tokenizer for random weights: the model's own where it is cached here, else the
-        bundled tiny-random's (SmolLM2's, 49,152 ids), whose ids every architecture here
-        accepts; which one is recorded in run.json."""
-        from transformers import AutoTokenizer
+        """A tokenizer for random weights (random_arch.rehearsal_tokenizer), with where it came
+        from for run.json."""
+        from harness.backends.random_arch import rehearsal_tokenizer
 
-        from harness.models import resolve
-
-        cfg = self.model_ref.config
-        hub = cfg.source.hub_id if cfg else None
-        if hub:
-            try:
-                self.tokenizer = AutoTokenizer.from_pretrained(
-                    hub, revision=cfg.source.revision if cfg else None, local_files_only=True,
-                    trust_remote_code=self.model_ref.trust_remote_code)
-                self.tokenizer_origin = f"{hub}'s own (found in the local cache)"
-            except (OSError, ValueError):
-                self.tokenizer = None
-        if self.tokenizer is None:
-            self.tokenizer = AutoTokenizer.from_pretrained(resolve("tiny-random").path)
-            self.tokenizer_origin = (f"stand-in: SmolLM2's ({hub or self.model_ref.name}'s own "
-                                     "is not cached here); token counts differ from the "
-                                     "model's for the same text")
-        vocab = self.model.config.vocab_size
-        if len(self.tokenizer) > vocab:
-            raise HarnessError(f"The stand-in tokenizer has {len(self.tokenizer):,} ids and this "
-                               f"architecture only {vocab:,}: put the model's own tokenizer in "
-                               "the Hugging Face cache to rehearse it.")
+        self.tokenizer, self.tokenizer_origin = rehearsal_tokenizer(
+            self.model_ref, self.model.config.vocab_size)
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib.util
 from typing import TYPE_CHECKING, Any
 
+from harness import models
 from harness.errors import HarnessError
 from harness.models import ResolvedModel
 
@@ -60,9 +61,12 @@ def vllm_dtype(dtype: str) -> str:
     return "auto" if dtype in ("auto", "float8_e4m3fn") else dtype
 
 
-def model_args(model: ResolvedModel, args: dict[str, Any], max_gen_toks: int) -> dict[str, Any]:
+def model_args(model: ResolvedModel, args: dict[str, Any], max_gen_toks: int,
+               architecture: str | None = None) -> dict[str, Any]:
     """The keyword arguments of lm-eval's VLLM for `model` and the user's engine arguments;
-    unknown keys and inconsistent combinations stop with a message."""
+    unknown keys and inconsistent combinations stop with a message. For random weights vLLM
+    reads the architecture from `architecture` (a directory, random_arch.architecture_dir)
+    where given, else from the model's hub id."""
     unknown = sorted(set(args) - set(ARGS))
     if unknown:
         raise HarnessError(f"Unknown argument(s) for the vllm backend: {', '.join(unknown)}. "
@@ -79,11 +83,9 @@ def model_args(model: ResolvedModel, args: dict[str, Any], max_gen_toks: int) ->
     if util is not None and not 0 < util <= 1:
         raise HarnessError(f"gpu_memory_utilization={util} must be in (0, 1], e.g. 0.9.")
     cfg = model.config
-    random = model.weights == "random" and not model.path
-    pretrained = (cfg.source.hub_id if cfg else None) if random else model.path
-    if not pretrained:
-        raise HarnessError(f"vLLM needs a hub id or a directory for {model.name}; random "
-                           "weights of an architecture that has neither run on --backend hf.")
+    random = is_random(model)
+    pretrained = architecture or (cfg.source.hub_id if cfg else model.name) if random \
+        else model.path
     out: dict[str, Any] = {
         "pretrained": pretrained, "revision": model.revision,
         "trust_remote_code": model.trust_remote_code, "dtype": vllm_dtype(model.dtype),
@@ -95,6 +97,11 @@ def model_args(model: ResolvedModel, args: dict[str, Any], max_gen_toks: int) ->
         out["load_format"] = "dummy"  # vLLM fills the real architecture with random weights
     out.update(engine)
     return out
+
+
+def is_random(model: ResolvedModel) -> bool:
+    """Random weights of an architecture with no files of its own (vLLM fills them in)."""
+    return model.weights == "random" and not model.path
 
 
 def platform_device() -> str:
@@ -133,7 +140,17 @@ class VLLMBackend:
         from harness.perf import bounds
 
         max_gen = model.config.generation.max_new_tokens if model.config else 32768
-        self.args = model_args(model, args, max_gen)
+        self.origins: dict[str, str] = {}
+        architecture = None
+        if is_random(model) and models.offline():
+            from harness.backends.random_arch import architecture_dir
+
+            path, config, tokenizer = architecture_dir(model)
+            architecture = str(path)
+            self.origins = {"config": config, "tokenizer": tokenizer}
+        elif is_random(model):  # online vLLM reads the hub's own files
+            self.origins = {"config": "the hub's config.json", "tokenizer": "the model's own"}
+        self.args = model_args(model, args, max_gen, architecture)
         if dtype:
             self.args["dtype"] = dtype
         self.model_ref = model
@@ -202,7 +219,7 @@ class VLLMBackend:
         from harness.backends.vllm_engine import vllm_version
 
         return {"name": self.name, "device": self.device, "dtype": self.args.get("dtype"),
-                "vllm": vllm_version(), "engine_args": dict(self.args)}
+                "vllm": vllm_version(), "engine_args": dict(self.args), **self.origins}
 
     def memory_snapshot(self) -> dict[str, Any]:
         """Peak memory of the engine's processes (harness.backends.vllm_engine)."""

@@ -37,25 +37,22 @@ perf:
 """
 
 
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str, Path]:
-    """run.json, its text and its directory, of one vllm bench on the CPU."""
+def _bench(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None
+           ) -> tuple[dict[str, Any], str, Path]:
+    """run.json, its text and its directory, of one vllm bench of SmolLM2-135M on the CPU."""
     if not PYTHON.exists():
         msg = "vLLM's CPU build is not installed: `make setup-vllm` creates .venv-vllm"
         if os.environ.get("CI"):
             pytest.fail(msg)
         pytest.skip(msg)
-    tmp = tmp_path_factory.mktemp("vllm")
-    suite = tmp / "vllm-smoke.yaml"
-    suite.write_text(SUITE)
+    (tmp / "suite.yaml").write_text(suite)
     cmd = [str(PYTHON), "-m", "harness", "bench", "--model", "smollm2-135m", "--backend",
-           "vllm", "--suite", str(suite), "--results-dir", str(tmp / "results"),
+           "vllm", "--suite", str(tmp / "suite.yaml"), "--results-dir", str(tmp / "results"),
            # on the CPU build this is the share of the machine's RAM for the KV cache
            "--backend-arg", "gpu_memory_utilization=0.1",
-           "--backend-arg", "enforce_eager=true", "--backend-arg", "max_model_len=1024"]
+           "--backend-arg", "enforce_eager=true", "--backend-arg", "max_model_len=1024", *args]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
-           "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1",
-           "HF_TOKEN": "hf_PlantedTokenValue0123456789"}
+           "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1", **(env or {})}
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=900)
     output = done.stdout + done.stderr
@@ -63,6 +60,13 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str
     (path,) = (tmp / "results" / "runs").glob("*/run.json")
     text = path.read_text()
     return json.loads(text), text, path.parent
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str, Path]:
+    """run.json, its text and its directory, of one vllm bench on the CPU."""
+    tmp = tmp_path_factory.mktemp("vllm")
+    return _bench(tmp, SUITE, env={"HF_TOKEN": "hf_PlantedTokenValue0123456789"})
 
 
 def test_accuracy_runs_through_lm_eval_on_vllm(bench: tuple[dict[str, Any], str, Path]
@@ -114,6 +118,42 @@ def test_vllm_and_transformers_write_the_same_greedy_answers(
 
     _, _, vllm_dir = bench
     hf_dir = run_bench(BenchOptions(model="smollm2-135m", suite=str(vllm_dir.parents[2] /
-                                                                   "vllm-smoke.yaml"),
+                                                                   "suite.yaml"),
                                     perf=False))
     assert _generations(hf_dir) == _generations(vllm_dir)
+
+
+REHEARSAL = """\
+name: vllm-rehearsal
+description: A rehearsal on random weights, then a decode point.
+tasks:
+  - {task: gsm_mini, samples: 1, max_new_tokens: 16, limit: 2}
+sampling: greedy
+perf:
+  enabled: true
+  prefill_lengths: [32]
+  decode_batch_sizes: [1]
+  decode_prompt_tokens: 16
+  new_tokens: 8
+  repeats: 1
+  warmup: 1
+"""
+
+
+def test_random_weights_rehearse_offline_from_the_yaml_architecture(tmp_path: Path) -> None:
+    """Offline, with no hub config cached (an empty Hugging Face cache), vLLM fills the
+    YAML's architecture with random weights from a directory the harness wrote."""
+    run, _, _ = _bench(tmp_path, REHEARSAL, "--weights", "random",
+                       env={"HF_HUB_CACHE": str(tmp_path / "empty-hub-cache")})
+    assert run["status"] == "complete", run.get("error")
+    assert run["model"]["weights"] == "random"
+    backend = run["backend"]
+    assert backend["engine_args"]["load_format"] == "dummy"
+    assert "smollm2-135m-architecture-" in backend["engine_args"]["pretrained"]
+    assert backend["config"] == "the architecture in configs/models/smollm2-135m.yaml"
+    assert backend["tokenizer"].startswith("stand-in: SmolLM2's")
+    rehearsal = run["rehearsal"]
+    assert rehearsal["generations"] == 2 and rehearsal["output_tokens"] == 2 * 16
+    assert rehearsal["tokenizer"] == backend["tokenizer"]
+    (decode,) = (p for p in run["perf"]["points"] if p["kind"] == "decode")
+    assert decode["status"] == "ok" and decode["tokens_stamped"] == 8
