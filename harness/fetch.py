@@ -58,10 +58,8 @@ def fetch_task(entry: TaskEntry) -> str:
     """Download the dataset of one suite task into the datasets cache."""
     spec: Any = tasks.task_spec(entry, {})
     if isinstance(spec, str):  # a task lm-eval knows: building it downloads its data
-        from lm_eval.tasks import TaskManager
-
         try:
-            TaskManager().load_task_or_group([spec])
+            tasks.task_manager().load_task_or_group([spec])
         except Exception as exc:
             raise dataset_error(spec, exc) from exc
         return f"{spec}: lm-eval task data cached"

@@ -65,7 +65,6 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
     to its limit, no scores, stand-in prompts where a dataset is unavailable. lm-eval's own
     results JSON of all the tasks is written beside run.json (lm_eval_results.json)."""
     from lm_eval import simple_evaluate
-    from lm_eval.tasks import TaskManager
 
     from harness.accuracy import resume
 
@@ -81,7 +80,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
     sampling = {**tasks_mod.sampling_kwargs(suite, model), **options.gen_kwargs}
     think = tasks_mod.think_settings(model)
     chat = model.chat if model else None
-    manager = TaskManager(include_path=options.include_path)
+    manager = tasks_mod.task_manager(options.include_path)
     tasks: dict[str, Any] = {}
     generation: dict[str, Any] = {"settings": {**sampling, **(
         {"lm_eval": options.record()} if options.record() else {})}}

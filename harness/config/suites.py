@@ -149,6 +149,6 @@ def _joined(parts: list[SuiteConfig]) -> SuiteConfig:
 
 
 def _lm_eval_knows(task: str, include_path: str | None = None) -> bool:
-    from lm_eval.tasks import TaskManager
+    from harness.accuracy.tasks import task_manager
 
-    return task in TaskManager(include_path=include_path).all_tasks
+    return task in task_manager(include_path).all_tasks
