@@ -19,6 +19,7 @@ from harness.accuracy.evaluate import dataset_error
 from harness.config import configs
 from harness.config.checks import check_hub_id, did_you_mean
 from harness.config.configs import TaskEntry
+from harness.config.suites import task_manager
 from harness.errors import HarnessError
 
 WEIGHT_FILES = ["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja", "*.tiktoken"]
@@ -59,7 +60,7 @@ def fetch_task(entry: TaskEntry) -> str:
     spec: Any = tasks.task_spec(entry, {})
     if isinstance(spec, str):  # a task lm-eval knows: building it downloads its data
         try:
-            tasks.task_manager().load_task_or_group([spec])
+            task_manager().load_task_or_group([spec])
         except Exception as exc:
             raise dataset_error(spec, exc) from exc
         return f"{spec}: lm-eval task data cached"

@@ -23,6 +23,7 @@ from harness.accuracy.metrics import (  # noqa: F401  (generation_stats: part of
     token_counter,
 )
 from harness.config.configs import ModelConfig, SuiteConfig, TaskEntry
+from harness.config.suites import task_manager
 from harness.errors import HarnessError
 from harness.results import files
 
@@ -80,7 +81,6 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
     sampling = {**tasks_mod.sampling_kwargs(suite, model), **options.gen_kwargs}
     think = tasks_mod.think_settings(model)
     chat = model.chat if model else None
-    manager = tasks_mod.task_manager(options.include_path)
     tasks: dict[str, Any] = {}
     generation: dict[str, Any] = {"settings": {**sampling, **(
         {"lm_eval": options.record()} if options.record() else {})}}
@@ -91,6 +91,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         if "max_gen_toks" in options.gen_kwargs:  # the user's --gen_kwargs win
             entry = dataclasses.replace(entry, max_new_tokens=options.gen_kwargs["max_gen_toks"])
         spec = tasks_mod.task_spec(entry, sampling, think, tokenizer, rehearse)
+        manager = task_manager(options.include_path, tasks_mod.needs_index(spec))
         _check_context(lm, spec, entry)
         usage_before = dict(getattr(lm, "usage", None) or {})
         tokens_before = getattr(lm, "generated_tokens", None)

@@ -22,32 +22,11 @@ from harness.config.places import task_yaml
 from harness.errors import HarnessError
 
 
-def task_manager(include_path: str | None = None) -> Any:
-    """lm-eval's TaskManager over its own tasks and `include_path`, built once per process
-    while the files under `include_path` stay as they were: its index of lm-eval's ~15,000
-    task YAMLs takes 10 s to build on a 2-core machine, and a bench asked for it twice
-    (checking the suite's names, then evaluating), the test suite some forty times. The
-    manager holds only that index; every task it loads is built anew."""
-    return _manager(include_path, _listing(include_path))
-
-
-@functools.lru_cache(maxsize=4)
-def _manager(include_path: str | None, listing: tuple[tuple[str, int, int], ...]) -> Any:
-    from lm_eval.tasks import TaskManager
-
-    return TaskManager(include_path=include_path)
-
-
-def _listing(include_path: str | None) -> tuple[tuple[str, int, int], ...]:
-    """(path, mtime, size) of every file under `include_path`: an edited YAML is a new key."""
-    if not include_path:
-        return ()
-    found = []
-    for path in sorted(Path(include_path).rglob("*")):
-        if path.is_file():
-            stat = path.stat()
-            found.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(found)
+def needs_index(spec: str | dict[str, Any]) -> bool:
+    """Whether lm-eval must look `spec` up in its index of tasks: a registered name, or a
+    config that names other tasks (a group). A single task's config builds without it, so
+    the project's tasks never wait for lm-eval to index its own."""
+    return isinstance(spec, str) or "group" in spec or not isinstance(spec.get("task"), str)
 
 
 def think_settings(model: ModelConfig | None) -> dict[str, Any]:

@@ -5,8 +5,10 @@ under --include_path too), or several of these joined by commas, run as one suit
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harness.config.checks import check_problems, did_you_mean
 from harness.config.places import locate, names
@@ -149,6 +151,34 @@ def _joined(parts: list[SuiteConfig]) -> SuiteConfig:
 
 
 def _lm_eval_knows(task: str, include_path: str | None = None) -> bool:
-    from harness.accuracy.tasks import task_manager
-
     return task in task_manager(include_path).all_tasks
+
+
+def task_manager(include_path: str | None = None, defaults: bool = True) -> Any:
+    """lm-eval's TaskManager over its own tasks (unless not `defaults`) and `include_path`,
+    built once per process while the files under `include_path` stay as they were: its
+    index of lm-eval's ~15,000 task YAMLs takes 10 s to build on a 2-core machine, and a
+    bench asked for it twice (checking the suite's names, then evaluating), the test suite
+    some forty times. The manager holds only that index; every task it loads is built anew."""
+    return _manager(include_path, defaults, _listing(include_path))
+
+
+@functools.lru_cache(maxsize=4)
+def _manager(include_path: str | None, defaults: bool,
+             listing: tuple[tuple[str, int, int], ...]) -> Any:
+    from lm_eval.tasks import TaskManager
+
+    return TaskManager(include_path=include_path, include_defaults=defaults)
+
+
+def _listing(include_path: str | None) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of every file under `include_path`: an edited YAML is a new key."""
+    if not include_path:
+        return ()
+    found = []
+    for path in sorted(Path(include_path).rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+

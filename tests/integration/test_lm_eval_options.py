@@ -59,7 +59,7 @@ def test_a_task_from_an_include_path(tmp_path: Path, results_dir: Path) -> None:
     assert run["tasks"]["my_local_math"]["n_docs"] == 3
     assert run["generation"]["settings"]["lm_eval"]["include_path"] == str(tasks)
     # lm-eval's index is built once per process, and anew when the directory changes
-    from harness.accuracy.tasks import task_manager
+    from harness.config.suites import task_manager
 
     assert task_manager(str(tasks)) is task_manager(str(tasks))
     text = (tasks / "my_local_math.yaml").read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.accuracy import answers, evaluate, tasks
-from harness.config import configs
+from harness.config import configs, suites
 from harness.config.configs import TaskEntry
 
 
@@ -22,6 +22,21 @@ def test_project_task_gets_absolute_data_path_and_overrides() -> None:
 
 def test_lm_eval_task_names_pass_through() -> None:
     assert tasks.task_spec(TaskEntry(task="hellaswag"), {}) == "hellaswag"
+
+
+def test_only_names_and_groups_wait_for_lm_evals_index() -> None:
+    """A single task's config builds without lm-eval's index of its own ~15,000 tasks (10 s
+    to build on 2 cores); a registered name or a group of names needs it."""
+    for name in ("gsm_mini", "aime24", "math500", "gpqa_diamond", "ifeval", "humaneval"):
+        assert not tasks.needs_index(tasks.task_spec(TaskEntry(task=name), {}))
+    assert tasks.needs_index("hellaswag")
+    assert tasks.needs_index({"group": "mine", "task": ["gsm8k", "hellaswag"]})
+    assert tasks.needs_index({"task": ["gsm8k", "hellaswag"]})
+    light = suites.task_manager(None, defaults=False)
+    assert light is suites.task_manager(None, defaults=False) and light.all_tasks == []
+    spec = tasks.task_spec(TaskEntry(task="gsm_mini", max_new_tokens=8), {})
+    (task,) = light.load([spec])["tasks"].values()  # built from the config alone
+    assert task.config.generation_kwargs["max_gen_toks"] == 8
 
 
 def test_sampling_follows_model_card_unless_greedy() -> None:
