@@ -39,6 +39,18 @@ def test_only_names_and_groups_wait_for_lm_evals_index() -> None:
     assert task.config.generation_kwargs["max_gen_toks"] == 8
 
 
+def test_lm_evals_index_is_built_once_until_the_include_path_changes(tmp_path: Path) -> None:
+    yaml = "task: {}\ndataset_path: json\noutput_type: generate_until\n"
+    (tmp_path / "one.yaml").write_text(yaml.format("my_one"))
+    first = suites.task_manager(str(tmp_path), defaults=False)
+    assert first.all_tasks == ["my_one"]
+    assert suites.task_manager(str(tmp_path), defaults=False) is first
+    (tmp_path / "two.yaml").write_text(yaml.format("my_two"))
+    assert suites.task_manager(str(tmp_path), defaults=False).all_tasks == ["my_one", "my_two"]
+    (tmp_path / "one.yaml").write_text(yaml.format("my_first"))  # an edit, same file
+    assert "my_first" in suites.task_manager(str(tmp_path), defaults=False).all_tasks
+
+
 def test_sampling_follows_model_card_unless_greedy() -> None:
     suite = configs.get_suite("default")
     qwq = configs.get_model("qwq-32b")
