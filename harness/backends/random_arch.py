@@ -13,6 +13,7 @@ model's YAML (or of the config given with --model), and a tokenizer (`rehearsal_
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -87,7 +88,7 @@ def architecture_dir(model: ResolvedModel) -> tuple[Path, str, str]:
             "there is network (`hf download <hub id> config.json`) so the local cache has it, "
             "or run online.")
     tokenizer, tokenizer_origin = rehearsal_tokenizer(model, config.get("vocab_size"))
-    name = model.name.replace("/", "--")
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", model.name.replace("/", "--")).strip("-.")[-80:]
     out = cache_dir() / "models" / f"{name}-architecture-{cache_key(config, tokenizer_origin)}"
     if not (out / "config.json").exists():
         out.parent.mkdir(parents=True, exist_ok=True)

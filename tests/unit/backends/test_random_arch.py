@@ -80,3 +80,14 @@ def test_vllm_reads_random_weights_from_the_directory_when_given() -> None:
     offline = vb.model_args(model, {}, 64, architecture="/cache/qwq-32b-architecture-1")
     assert offline["pretrained"] == "/cache/qwq-32b-architecture-1"
     assert offline["load_format"] == "dummy"
+
+
+def test_a_config_file_given_as_the_model_gets_a_directory_of_its_own(arch_cache: Path) -> None:
+    config = arch_cache / "my arch" / "config.json"
+    config.parent.mkdir()
+    config.write_text(json.dumps(dict(models.resolve("qwq-32b", weights="random")
+                                      .config.architecture, num_hidden_layers=2)))
+    path, origin, _ = random_arch.architecture_dir(models.resolve(str(config), weights="random"))
+    assert path.parent == arch_cache / "harness" / "models" and " " not in path.name
+    assert origin == f"the architecture in {config}"
+    assert json.loads((path / "config.json").read_text())["num_hidden_layers"] == 2
