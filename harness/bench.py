@@ -160,7 +160,7 @@ def default_suite(model: models.ResolvedModel) -> str:
     """The suite a bench runs when none is named: the bundled one for the embedded models,
     perf for random weights of a real architecture, the quick reasoning suite otherwise
     (never the multi-day full protocol by accident)."""
-    if model.weights == "random" and not model.path:
+    if model.architecture_only:
         return "perf"
     embedded = model.config is not None and model.config.source.kind in ("gguf-package",
                                                                          "random")

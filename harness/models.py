@@ -42,6 +42,21 @@ class ResolvedModel:
     trust_remote_code: bool = False
     config: ModelConfig | None = None
 
+    @property
+    def architecture_only(self) -> bool:
+        """Random weights of an architecture with no files of its own: the backend builds
+        them (hf) or has its engine fill them in (vLLM's load_format=dummy)."""
+        return self.weights == "random" and not self.path
+
+    @property
+    def hub_id(self) -> str | None:
+        """The hub id the model comes from: its YAML's, or its name where that reads as
+        org/name rather than a local path."""
+        if self.config is not None:
+            return self.config.source.hub_id
+        return self.name if _looks_like_hub_id(self.name) and not Path(self.name).exists() \
+            else None
+
 
 def cache_dir() -> Path:
     """Where converted and generated models live ($HARNESS_CACHE or ~/.cache/harness)."""

@@ -33,7 +33,7 @@ def check_load(model: ResolvedModel, device: str, dtype: str, device_map: str | 
     """Raise a HarnessError when `model`'s weights in `dtype` cannot fit where they go: host
     memory for device "cpu" (or device_map cpu), else the free memory of `gpu_indices` (or
     of the one GPU a device_map cuda:N names)."""
-    random = model.weights == "random" and not model.path
+    random = model.architecture_only
     parameters = weight_parameters(model)
     if not parameters:
         return
@@ -52,7 +52,7 @@ def weight_parameters(model: ResolvedModel) -> int | None:
     weights) or the checkpoint's (checkpoint_parameters)."""
     cfg = model.config
     listed = cfg.parameters.total if cfg and cfg.parameters else None
-    if model.weights == "random" and not model.path:
+    if model.architecture_only:
         if listed:
             return listed
         from harness.plan.sizing import analysed

@@ -92,7 +92,7 @@ class HFBackend:
         # Remote code runs only where the model's YAML opts in (trust_remote_code: true).
         kwargs["trust_remote_code"] = model.trust_remote_code
         check_fit(model, self.device, self.dtype, device_map)
-        if model.weights == "random" and not model.path:
+        if model.architecture_only:
             self._build_random(model, attn_implementation)
             return
         gpus = _gpus(model, self.device, device_map)
@@ -243,7 +243,7 @@ def check_fit(model: ResolvedModel, device: str = "auto", dtype: str | None = No
     then leaves nothing behind."""
     device = pick_device(device, model)
     dtype = dtype if dtype not in (None, "auto") else _default_dtype(model.dtype, device)
-    if model.weights == "random" and not model.path:
+    if model.architecture_only:
         fit.check_load(model, device, dtype, None, [0])
     else:
         fit.check_load(model, device, dtype, device_map,

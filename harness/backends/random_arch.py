@@ -23,9 +23,8 @@ from harness.errors import HarnessError
 from harness.models import ResolvedModel, cache_dir, cache_key, publish_dir, resolve
 
 
-def _hub_id(name: str) -> str | None:
-    """`name` where it reads as a hub id org/name rather than a local path."""
-    return name if name.count("/") == 1 and not Path(name).expanduser().exists() else None
+def _revision(model: ResolvedModel) -> str | None:
+    return model.config.source.revision if model.config else None
 
 
 def rehearsal_tokenizer(model: ResolvedModel, vocab_size: int | None) -> tuple[Any, str]:
@@ -35,12 +34,11 @@ def rehearsal_tokenizer(model: ResolvedModel, vocab_size: int | None) -> tuple[A
     second value goes into run.json."""
     from transformers import AutoTokenizer
 
-    cfg = model.config
-    hub = cfg.source.hub_id if cfg else _hub_id(model.name)
+    hub = model.hub_id
     if hub:
         try:
             tokenizer = AutoTokenizer.from_pretrained(
-                hub, revision=cfg.source.revision if cfg else None, local_files_only=True,
+                hub, revision=_revision(model), local_files_only=True,
                 trust_remote_code=model.trust_remote_code)
             return tokenizer, f"{hub}'s own (found in the local cache)"
         except (OSError, ValueError):
@@ -58,12 +56,9 @@ def _cached_hub_config(model: ResolvedModel) -> dict[str, Any] | None:
     """The hub's config.json of `model` where the local Hugging Face cache has it."""
     from huggingface_hub import try_to_load_from_cache
 
-    cfg = model.config
-    hub = cfg.source.hub_id if cfg else _hub_id(model.name)
-    if not hub:
+    if not model.hub_id:
         return None
-    found = try_to_load_from_cache(hub, "config.json",
-                                   revision=cfg.source.revision if cfg else None)
+    found = try_to_load_from_cache(model.hub_id, "config.json", revision=_revision(model))
     return json.loads(Path(found).read_text()) if isinstance(found, str) else None
 
 

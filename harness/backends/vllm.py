@@ -82,10 +82,8 @@ def model_args(model: ResolvedModel, args: dict[str, Any], max_gen_toks: int,
     util = engine.get("gpu_memory_utilization")
     if util is not None and not 0 < util <= 1:
         raise HarnessError(f"gpu_memory_utilization={util} must be in (0, 1], e.g. 0.9.")
-    cfg = model.config
-    random = is_random(model)
-    pretrained = architecture or (cfg.source.hub_id if cfg else model.name) if random \
-        else model.path
+    random = model.architecture_only
+    pretrained = (architecture or model.hub_id or model.name) if random else model.path
     out: dict[str, Any] = {
         "pretrained": pretrained, "revision": model.revision,
         "trust_remote_code": model.trust_remote_code, "dtype": vllm_dtype(model.dtype),
@@ -97,11 +95,6 @@ def model_args(model: ResolvedModel, args: dict[str, Any], max_gen_toks: int,
         out["load_format"] = "dummy"  # vLLM fills the real architecture with random weights
     out.update(engine)
     return out
-
-
-def is_random(model: ResolvedModel) -> bool:
-    """Random weights of an architecture with no files of its own (vLLM fills them in)."""
-    return model.weights == "random" and not model.path
 
 
 def platform_device() -> str:
@@ -140,15 +133,15 @@ class VLLMBackend:
         from harness.perf import bounds
 
         max_gen = model.config.generation.max_new_tokens if model.config else 32768
-        self.origins: dict[str, str] = {}
+        self.origins: dict[str, str] = {}  # of a random-weights run's config and tokenizer
         architecture = None
-        if is_random(model) and models.offline():
+        if model.architecture_only and models.offline():
             from harness.backends.random_arch import architecture_dir
 
             path, config, tokenizer = architecture_dir(model)
             architecture = str(path)
             self.origins = {"config": config, "tokenizer": tokenizer}
-        elif is_random(model):  # online vLLM reads the hub's own files
+        elif model.architecture_only:  # online vLLM reads the hub's own files
             self.origins = {"config": "the hub's config.json", "tokenizer": "the model's own"}
         self.args = model_args(model, args, max_gen, architecture)
         if dtype:
