@@ -182,9 +182,13 @@ def point(runner: Any, kind: str, prompt: int, batch: int, settings: PerfSetting
     new = 1 if kind == "prefill" else settings.new_tokens
     base = {"kind": kind, "prompt_tokens": prompt, "batch_size": batch, "new_tokens": new,
             "load_avg_1m_start": _load()}
-    if max_positions and prompt + new > max_positions:
+    # A forward pass over the prompt feeds `prompt` positions; generate() (decode, or an
+    # engine's one-token prefill) must also fit its output: vLLM refuses prompt + max_tokens
+    # past max_model_len, so a prompt of exactly the context is a prefill point, not decode.
+    needed = prompt if kind == "prefill" and hasattr(runner, "prefill") else prompt + new
+    if max_positions and needed > max_positions:
         return {**base, "status": "skipped",
-                "reason": f"{prompt + new} tokens exceed the model's {max_positions} positions"}
+                "reason": f"{needed} tokens exceed the model's {max_positions} positions"}
     sync = sync_for(runner.device)
     if hasattr(runner, "begin_point"):
         runner.begin_point(prompt, new)

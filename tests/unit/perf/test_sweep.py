@@ -108,6 +108,20 @@ def test_sweep_records_oom_and_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
     assert out["idle_power_w"] is None and out["device_peak_bytes"] is None
 
 
+def test_a_prefill_of_the_whole_context_fits_a_decode_past_it_does_not() -> None:
+    # tiny_model has 256 positions: a forward pass over 256 prompt tokens uses all of them,
+    # while a decode of 4 tokens after 256 would need 260.
+    model, tok = tiny_model()
+    settings = PerfSettings(prefill_lengths=(256, 257), decode_batch_sizes=(1,),
+                            decode_prompt_tokens=256, new_tokens=4, repeats=1, warmup=0)
+    out = sweep.run_sweep(model, tok, settings, "cpu", None)
+    status = [(p["kind"], p["prompt_tokens"], p["status"], p.get("reason"))
+              for p in out["points"]]
+    assert status == [("prefill", 256, "ok", None),
+                      ("prefill", 257, "skipped", "257 tokens exceed the model's 256 positions"),
+                      ("decode", 256, "skipped", "260 tokens exceed the model's 256 positions")]
+
+
 def test_other_errors_mark_the_variant_and_the_sweep_goes_on(
         monkeypatch: pytest.MonkeyPatch) -> None:
     model, tok = tiny_model()
