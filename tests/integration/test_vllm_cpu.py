@@ -37,16 +37,17 @@ perf:
 """
 
 
-def _bench(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None
-           ) -> tuple[dict[str, Any], str, Path]:
-    """run.json, its text and its directory, of one vllm bench of SmolLM2-135M on the CPU."""
+def _bench(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None,
+           model: str = "smollm2-135m") -> tuple[dict[str, Any], str, Path]:
+    """run.json, its text and its directory, of one vllm bench (SmolLM2-135M unless
+    `model` says) on the CPU."""
     if not PYTHON.exists():
         msg = "vLLM's CPU build is not installed: `make setup-vllm` creates .venv-vllm"
         if os.environ.get("CI"):
             pytest.fail(msg)
         pytest.skip(msg)
     (tmp / "suite.yaml").write_text(suite)
-    cmd = [str(PYTHON), "-m", "harness", "bench", "--model", "smollm2-135m", "--backend",
+    cmd = [str(PYTHON), "-m", "harness", "bench", "--model", model, "--backend",
            "vllm", "--suite", str(tmp / "suite.yaml"), "--results-dir", str(tmp / "results"),
            # on the CPU build this is the share of the machine's RAM for the KV cache
            "--backend-arg", "gpu_memory_utilization=0.1",
@@ -155,5 +156,41 @@ def test_random_weights_rehearse_offline_from_the_yaml_architecture(tmp_path: Pa
     rehearsal = run["rehearsal"]
     assert rehearsal["generations"] == 2 and rehearsal["output_tokens"] == 2 * 16
     assert rehearsal["tokenizer"] == backend["tokenizer"]
+    (decode,) = (p for p in run["perf"]["points"] if p["kind"] == "decode")
+    assert decode["status"] == "ok" and decode["tokens_stamped"] == 8
+
+
+# Qwen2's layout at toy size: heads (4) and KV heads (2) divide by two ranks, and the head
+# size (64) is one vLLM's CPU attention has (SmolLM2-135M's 9 heads do not divide by 2).
+TWO_RANKS = {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_size": 256,
+             "num_hidden_layers": 2, "intermediate_size": 512, "num_attention_heads": 4,
+             "num_key_value_heads": 2, "head_dim": 64, "vocab_size": 49152,
+             "max_position_embeddings": 2048, "tie_word_embeddings": True,
+             "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "torch_dtype": "bfloat16",
+             "bos_token_id": 1, "eos_token_id": 2}
+
+
+def test_tensor_parallel_over_two_cpu_worker_processes(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """tensor_parallel_size=2 on vLLM's CPU build: the preflight counts no GPUs for it, the
+    two ranks get CPUs of their own even on a one-NUMA-node machine (where vLLM's own
+    binding refuses), and a rehearsal and a decode point run through both."""
+    from harness.backends import vllm_cpu
+
+    monkeypatch.delenv(vllm_cpu.BIND, raising=False)
+    config = tmp_path / "two-ranks" / "config.json"
+    config.parent.mkdir()
+    config.write_text(json.dumps(TWO_RANKS))
+    run, _, _ = _bench(tmp_path, REHEARSAL, "--weights", "random", "--backend-arg",
+                       "tensor_parallel_size=2", model=str(config))
+    assert run["status"] == "complete", run.get("error")
+    backend = run["backend"]
+    assert backend["engine_args"]["tensor_parallel_size"] == 2
+    allowed = os.sched_getaffinity(0)
+    if vllm_cpu.numa_nodes(allowed) < 2:
+        groups = backend["cpu_threads_bind"].split("|")
+        assert len(groups) == 2 and all(groups), backend["cpu_threads_bind"]
+        assert {int(c) for g in groups for c in g.split(",")} <= allowed
+    assert run["rehearsal"]["generations"] == 2
     (decode,) = (p for p in run["perf"]["points"] if p["kind"] == "decode")
     assert decode["status"] == "ok" and decode["tokens_stamped"] == 8

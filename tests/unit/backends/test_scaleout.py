@@ -127,6 +127,20 @@ def test_preflight_counts_gpus_per_node(monkeypatch: pytest.MonkeyPatch) -> None
     preflight.check_gpus(get_model("smollm2-135m"), "hf", {})
 
 
+def test_preflight_counts_no_gpus_for_the_ranks_of_vllms_cpu_build(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(preflight, "local_gpus", lambda: (0, None))
+    tp2 = {"tensor_parallel_size": 2}
+    smol = get_model("smollm2-135m")
+    monkeypatch.setattr(preflight, "vllm_cpu_build", lambda: False)
+    with pytest.raises(HarnessError, match="ask for 2 GPUs on this node"):
+        preflight.check_gpus(smol, "vllm", tp2)
+    monkeypatch.setattr(preflight, "vllm_cpu_build", lambda: True)
+    preflight.check_gpus(smol, "vllm", tp2)  # two worker processes on the CPU
+    with pytest.raises(HarnessError, match="needs GPUs"):  # a 32B model still needs one
+        preflight.check_gpus(get_model("qwq-32b"), "vllm", tp2)
+
+
 def test_bench_deepseek_r1_on_cpu_stops_before_writing(tmp_path: Path) -> None:
     pytest.importorskip("torch")
     import torch
