@@ -113,6 +113,25 @@ def platform_device() -> str:
         "or ARM), or use --backend hf.")
 
 
+def check_data_parallel(replicas: int, device: str) -> None:
+    """Stop before the engine starts where lm-eval's data-parallel dispatch cannot run: it
+    starts each replica as a Ray task that reserves tensor_parallel_size GPUs, so it needs
+    Ray, and on vLLM's CPU build (no GPUs for Ray to give) the tasks would wait forever."""
+    if replicas <= 1:
+        return
+    if device == "cpu":
+        raise HarnessError(
+            f"data_parallel_size={replicas} on vLLM's CPU build: lm-eval starts each replica "
+            "as a Ray task that reserves GPUs, and with none here they would wait forever. "
+            "Use tensor_parallel_size to spread one engine over the cores, or run separate "
+            "benches with --limit on parts of the suite.")
+    if importlib.util.find_spec("ray") is None:
+        raise HarnessError(
+            f"data_parallel_size={replicas} needs Ray (lm-eval runs each replica as a Ray "
+            "task), which is not installed in this environment: `.venv/bin/pip install "
+            "ray`, or leave data_parallel_size at 1.")
+
+
 def replica_gpus(args: dict[str, Any]) -> int:
     """GPUs one replica spans: tensor x pipeline parallel."""
     return int(args.get("tensor_parallel_size", 1)) * int(args.get("pipeline_parallel_size", 1))
@@ -150,6 +169,7 @@ class VLLMBackend:
         self.model_ref = model
         self.device = platform_device()
         self.cpu_bind: str | None = None  # VLLM_CPU_OMP_THREADS_BIND on the CPU build
+        check_data_parallel(int(self.args["data_parallel_size"]), self.device)
         local = torch.cuda.device_count() if self.device == "cuda" else 0
         wanted = replica_gpus(self.args) * int(self.args["data_parallel_size"])
         self.gpu_indices = list(range(min(local, wanted)))

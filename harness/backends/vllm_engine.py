@@ -85,6 +85,7 @@ def start_lm_eval_vllm(args: dict[str, Any], name: str) -> Any:
         lm = HarnessVLLM(**args)
     except Exception as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[-1][:300]
+        first = first.rstrip(".")
         raise HarnessError(
             f"vLLM could not start its engine for {name}: {first}. The lines vLLM's workers "
             "logged above it name the cause; the usual ones: gpu_memory_utilization above the "
@@ -93,7 +94,7 @@ def start_lm_eval_vllm(args: dict[str, Any], name: str) -> Any:
             "not fit (--backend-arg max_model_len=8192), an architecture, dtype or head size "
             "this vLLM does not support (--backend hf runs any transformers model), a model "
             "that is not in the Hugging Face cache while offline (`harness fetch` where there "
-            "is network; --weights random on vLLM reads the architecture from the hub).") from exc
+            "is network, or --weights random to rehearse without the weights).") from exc
     without_progress_bar(lm)
     return lm
 

@@ -194,3 +194,20 @@ def test_tensor_parallel_over_two_cpu_worker_processes(tmp_path: Path,
     assert run["rehearsal"]["generations"] == 2
     (decode,) = (p for p in run["perf"]["points"] if p["kind"] == "decode")
     assert decode["status"] == "ok" and decode["tokens_stamped"] == 8
+
+
+def test_data_parallel_on_the_cpu_build_stops_before_the_engine(tmp_path: Path) -> None:
+    """lm-eval's replicas are Ray tasks that reserve GPUs: on the CPU build they would wait
+    forever, so the bench stops at once, before the engine, with what to do instead."""
+    if not PYTHON.exists():
+        pytest.skip("vLLM's CPU build is not installed: `make setup-vllm` creates .venv-vllm")
+    done = subprocess.run(
+        [str(PYTHON), "-m", "harness", "bench", "--model", "smollm2-135m", "--backend", "vllm",
+         "--backend-arg", "data_parallel_size=2", "--results-dir", str(tmp_path / "results")],
+        cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1", "VLLM_NO_USAGE_STATS": "1"},
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "error: data_parallel_size=2 on vLLM's CPU build" in done.stderr
+    (path,) = (tmp_path / "results").glob("runs/*/run.json")
+    run = json.loads(path.read_text())
+    assert run["status"] == "failed" and "Ray task" in run["error"]

@@ -141,6 +141,19 @@ def test_preflight_counts_no_gpus_for_the_ranks_of_vllms_cpu_build(
         preflight.check_gpus(get_model("qwq-32b"), "vllm", tp2)
 
 
+def test_data_parallel_stops_where_lm_evals_ray_dispatch_cannot_run(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    vb.check_data_parallel(1, "cpu")  # one replica: no Ray, any device
+    with pytest.raises(HarnessError, match="data_parallel_size=2 on vLLM's CPU build.*"
+                                           "wait forever.*tensor_parallel_size"):
+        vb.check_data_parallel(2, "cpu")
+    real = vb.importlib.util.find_spec
+    monkeypatch.setattr(vb.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "ray" else real(name, *a))
+    with pytest.raises(HarnessError, match="data_parallel_size=4 needs Ray.*pip install ray"):
+        vb.check_data_parallel(4, "cuda")
+
+
 def test_bench_deepseek_r1_on_cpu_stops_before_writing(tmp_path: Path) -> None:
     pytest.importorskip("torch")
     import torch
