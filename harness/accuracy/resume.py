@@ -18,7 +18,7 @@ import fcntl
 import hashlib
 import json
 import os
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from pathlib import Path
 from typing import Any
 
@@ -88,18 +88,41 @@ class NoCache(SampleCache):
 
 
 class _Hook:
-    """lm-eval's cache hook: called with every finished generation."""
+    """lm-eval's cache hook: called with every finished generation. A backend may hand it
+    its own form of the generation settings (lm-eval's vllm model passes its sampling
+    arguments plus until/max_gen_toks, not the request's gen_kwargs), so a generation is
+    filed under the key of the pending request with the same prompt (`pending`, in request
+    order), which is the key the next run looks up; the hook's own arguments only where no
+    request is pending for that prompt."""
 
     def __init__(self, identity: dict[str, Any], cache: SampleCache, progress: Any,
-                 count_tokens: Any) -> None:
+                 count_tokens: Any, pending: dict[str, deque[str]] | None = None) -> None:
         self.identity, self.cache, self.progress, self.count = identity, cache, progress, \
             count_tokens
+        self.pending = pending or {}
+        self.early: Counter[str] = Counter()  # prompts reported by add_finished
+
+    def add_finished(self, context: str, text: str) -> None:
+        """A generation reported by the backend as soon as it finished (the vllm backend),
+        before lm-eval reports it again at the end of its call: filed now, so that a kill
+        before that end loses nothing finished."""
+        queue = self.pending.get(context)
+        if not queue:
+            return
+        self.cache.add(queue.popleft(), text)
+        self.early[context] += 1
+        self.progress.advance(self.count(text))
 
     def add_partial(self, attr: str, req: Any, res: Any) -> None:
         if attr != "generate_until":
             return
         context, gen_kwargs = req
-        self.cache.add(_key(self.identity, context, gen_kwargs), res)
+        if isinstance(context, str) and self.early[context]:
+            self.early[context] -= 1  # filed already, by add_finished
+            return
+        queue = self.pending.get(context) if isinstance(context, str) else None
+        key = queue.popleft() if queue else _key(self.identity, context, gen_kwargs)
+        self.cache.add(key, res)
         self.progress.advance(self.count(res))
 
 
@@ -155,9 +178,14 @@ def enable(lm: Any, identity: dict[str, Any], cache: SampleCache, tokenizer: Any
             if out[i] is not None:
                 reused[_key(identity, *req.args)] += 1
         lm.reused_keys = reused
+        pending: dict[str, deque[str]] = defaultdict(deque)
+        for i in todo:
+            context = requests[i].args[0]
+            if isinstance(context, str):
+                pending[context].append(_key(identity, *requests[i].args))
         progress = progress_for()
         progress.start(total=len(requests), done=len(requests) - len(todo))
-        lm.set_cache_hook(_Hook(identity, cache, progress, count))
+        lm.set_cache_hook(_Hook(identity, cache, progress, count, pending))
         try:
             if todo:
                 fresh = inner([requests[i] for i in todo], disable_tqdm=True)

@@ -73,13 +73,34 @@ def start_lm_eval_vllm(args: dict[str, Any], name: str) -> Any:
     quiet; an engine that cannot start stops with a HarnessError naming the usual causes."""
     base = lm_eval_vllm_class()
 
+    from harness.backends import vllm_stream
+
     class HarnessVLLM(base):  # type: ignore[misc, valid-type]
+        # token ids -> prompt text of the prompts lm-eval encoded for its current call (the
+        # class is made anew for each engine, which is its one instance)
+        prompts: dict[tuple[int, ...], str] = {}
+
         @staticmethod
         def modify_gen_kwargs(gen_kwargs: dict[str, Any], eos: Any = None,
                               default_max_gen_toks: int = 256) -> tuple[Any, ...]:
             kwargs, until, max_gen = base.modify_gen_kwargs(gen_kwargs, eos,
                                                             default_max_gen_toks)
             return sampling_kwargs(kwargs), until, max_gen
+
+        def tok_encode(self, string: Any, *args: Any, **kwargs: Any) -> Any:
+            out = super().tok_encode(string, *args, **kwargs)
+            if not isinstance(string, str):  # a call's prompts, encoded all at once
+                self.prompts.clear()
+            vllm_stream.remember(self.prompts, string, out)
+            return out
+
+        def _model_generate(self, requests: Any, generate: bool = False,
+                            sampling_params: Any = None) -> Any:
+            # each generation reaches the sample cache as it finishes (vllm_stream.py)
+            if generate and isinstance(sampling_params, list) and self.data_parallel_size <= 1:
+                return vllm_stream.generate_reporting(self, requests, sampling_params,
+                                                      self.prompts)
+            return super()._model_generate(requests, generate, sampling_params)
 
     try:
         lm = HarnessVLLM(**args)

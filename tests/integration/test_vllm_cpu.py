@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +39,10 @@ perf:
 """
 
 
-def _bench(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None,
-           model: str = "smollm2-135m") -> tuple[dict[str, Any], str, Path]:
-    """run.json, its text and its directory, of one vllm bench (SmolLM2-135M unless
-    `model` says) on the CPU."""
+def _command(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None,
+             model: str = "smollm2-135m") -> tuple[list[str], dict[str, str]]:
+    """The command and environment of a vllm bench (SmolLM2-135M unless `model` says) on
+    the CPU, results under `tmp`."""
     if not PYTHON.exists():
         msg = "vLLM's CPU build is not installed: `make setup-vllm` creates .venv-vllm"
         if os.environ.get("CI"):
@@ -52,9 +54,15 @@ def _bench(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None,
            # on the CPU build this is the share of the machine's RAM for the KV cache
            "--backend-arg", "gpu_memory_utilization=0.1",
            "--backend-arg", "enforce_eager=true", "--backend-arg", "max_model_len=1024", *args]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
-           "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1", **(env or {})}
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+    return cmd, {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
+                 "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1", **(env or {})}
+
+
+def _bench(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None,
+           model: str = "smollm2-135m") -> tuple[dict[str, Any], str, Path]:
+    """run.json, its text and its directory, of one vllm bench on the CPU (`_command`)."""
+    cmd, full_env = _command(tmp, suite, *args, env=env, model=model)
+    done = subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True,
                           timeout=900)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-4000:]
@@ -122,6 +130,55 @@ def test_vllm_and_transformers_write_the_same_greedy_answers(
                                                                    "suite.yaml"),
                                     perf=False))
     assert _generations(hf_dir) == _generations(vllm_dir)
+
+
+KILLED = """\
+name: vllm-killed
+description: Twelve greedy problems whose generations end at different steps.
+tasks:
+  - {task: gsm_mini, samples: 1, max_new_tokens: 300, limit: 12}
+sampling: greedy
+perf:
+  enabled: false
+"""
+
+
+def _lines(samples: Path) -> int:
+    return sum(1 for f in samples.glob("*.jsonl") for line in f.read_text().splitlines()
+               if line.strip().endswith("}"))
+
+
+def test_a_killed_run_keeps_every_generation_that_had_finished(tmp_path: Path) -> None:
+    """lm-eval's vllm model generates a task in one engine call and reports it at the end;
+    each generation now reaches the sample cache as it finishes, so a run killed in the
+    middle of the call is resumed from them (SmolLM2's greedy answers to these problems
+    end at different steps: 7 of 12 before the last step when this was written)."""
+    from harness.models import cache_dir
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "models").symlink_to(cache_dir() / "models")  # no reconversion
+    cmd, env = _command(tmp_path, KILLED, env={"HARNESS_CACHE": str(cache)})
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    kept, deadline = 0, time.monotonic() + 600
+    while time.monotonic() < deadline and proc.poll() is None and kept < 2:
+        time.sleep(0.2)
+        kept = _lines(cache / "samples") if (cache / "samples").exists() else 0
+    assert proc.poll() is None and kept >= 2, "the run ended before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)  # the engine's processes too
+    proc.wait()
+    kept = _lines(cache / "samples")
+    assert kept < 12, "every generation had finished: nothing was left to resume"
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    runs = sorted((tmp_path / "results" / "runs").glob("*/run.json"))
+    last = json.loads(runs[-1].read_text())
+    assert last["status"] == "complete"
+    generation = last["generation"]["gsm_mini"]
+    assert generation["samples_reused"] == kept and generation["n_generations"] == 12
+    assert _lines(cache / "samples") == 12  # each filed once, not again at the call's end
 
 
 REHEARSAL = """\
