@@ -32,7 +32,8 @@ def remember(memo: dict[tuple[int, ...], str], strings: str | Sequence[str],
 
 
 def _cut() -> Callable[..., str] | None:
-    """lm-eval's cut of a vLLM generation at its stop strings (lm-eval 0.4.9 and later)."""
+    """lm-eval's cut of a vLLM generation at its stop strings, where this lm-eval has it
+    (0.4.13 does); without it a generation is filed when lm-eval reports it."""
     try:
         from lm_eval.models.utils import postprocess_generated_text
     except ImportError:
