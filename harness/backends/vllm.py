@@ -225,7 +225,8 @@ class VLLMBackend:
             kv_bytes_per_token=sizing.kv_bytes_per_token(hf_config),
             max_positions=self.args.get("max_model_len") or
             getattr(hf_config, "max_position_embeddings", None),
-            gpus=replica_gpus(self.args), variants=("vllm",),
+            # the CPU build's ranks share one machine's memory: its bandwidth is the bound
+            gpus=replica_gpus(self.args) if self.device == "cuda" else 1, variants=("vllm",),
             bandwidth_measured=self.bandwidth, fp8=per_param == 1.0)
         hw = hardware_name(torch.cuda.get_device_name(0)) if self.device == "cuda" else None
         out = sweep.sweep_target(target, settings, self.device, hw, on_point)

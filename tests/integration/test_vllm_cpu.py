@@ -251,6 +251,8 @@ def test_tensor_parallel_over_two_cpu_worker_processes(tmp_path: Path,
     assert run["rehearsal"]["generations"] == 2
     (decode,) = (p for p in run["perf"]["points"] if p["kind"] == "decode")
     assert decode["status"] == "ok" and decode["tokens_stamped"] == 8
+    # two ranks, one machine's memory: the bound is not doubled as for two GPUs
+    assert run["perf"]["limits"]["gpus"] == 1
 
 
 def test_data_parallel_on_the_cpu_build_stops_before_the_engine(tmp_path: Path) -> None:
