@@ -71,11 +71,27 @@ def _bench(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None,
     return json.loads(text), text, path.parent
 
 
+def _own_cache(tmp: Path) -> Path:
+    """A harness cache of its own (no samples of earlier runs) that shares the converted
+    models of the usual one, so nothing is converted again."""
+    from harness.models import cache_dir
+
+    models = cache_dir() / "models"
+    models.mkdir(exist_ok=True)  # a link to nothing would stop the first conversion
+    cache = tmp / "cache"
+    cache.mkdir()
+    (cache / "models").symlink_to(models)
+    return cache
+
+
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str, Path]:
-    """run.json, its text and its directory, of one vllm bench on the CPU."""
+    """run.json, its text and its directory, of one vllm bench on the CPU. Its sample cache
+    is its own, so that every test session generates through vLLM rather than serving an
+    earlier session's samples."""
     tmp = tmp_path_factory.mktemp("vllm")
-    return _bench(tmp, SUITE, env={"HF_TOKEN": "hf_PlantedTokenValue0123456789"})
+    return _bench(tmp, SUITE, env={"HF_TOKEN": "hf_PlantedTokenValue0123456789",
+                                   "HARNESS_CACHE": str(_own_cache(tmp))})
 
 
 def test_accuracy_runs_through_lm_eval_on_vllm(bench: tuple[dict[str, Any], str, Path]
@@ -153,11 +169,7 @@ def test_a_killed_run_keeps_every_generation_that_had_finished(tmp_path: Path) -
     each generation now reaches the sample cache as it finishes, so a run killed in the
     middle of the call is resumed from them (SmolLM2's greedy answers to these problems
     end at different steps: 7 of 12 before the last step when this was written)."""
-    from harness.models import cache_dir
-
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    (cache / "models").symlink_to(cache_dir() / "models")  # no reconversion
+    cache = _own_cache(tmp_path)
     cmd, env = _command(tmp_path, KILLED, env={"HARNESS_CACHE": str(cache)})
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
