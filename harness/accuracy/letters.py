@@ -85,10 +85,13 @@ _WEAKER = (
 )
 # "C. 4.5 eV", "(B) 4.5 eV", "C: 4.5 eV": the letter, then the option's text
 _OPTION_LINE = re.compile(r"[(\[]?\s*((?-i:[A-J]))\s*(?:[).\]]\s*[:-]?|[:-])\s*\S.{0,120}")
-_ALSO = re.compile(r"^\s*(?:,|/|(?i:or|and)|&)\s*" + _L)  # a second letter, upper case
+# a second letter, upper case: "B or C", "(B), (C)", "(A) and also (C)" (the match of the
+# first letter ends before its closing bracket)
+_ALSO = re.compile(r"^[)\]]?\s*(?:,|/|(?i:or|and)(?:\s+(?i:also|maybe|possibly))?|&)\s*" + _L)
 # "Answer: B, but it could be C", "B (though it might also be D)", "B (or possibly C)",
 # "B; maybe C": a hedge names a second
-_HEDGED = re.compile(r"^[\s,;(]*(?:(?i:but|though|although|or)\s+(?i:it|this|the\s+answer)?\s*"
+_HEDGED = re.compile(r"^[)\]]?[\s,;(]*"
+                     r"(?:(?i:but|though|although|or)\s+(?i:it|this|the\s+answer)?\s*"
                      r"(?i:could|might|may)\s+(?i:also\s+)?(?i:be\s+)?|(?i:or\s+)?"
                      r"(?i:maybe|possibly|perhaps|probably)\s+)" + _L)
 # "Answer: A B C D": more letters, spaces between, to the end of the line

@@ -12,6 +12,8 @@ of two a reader could take, equivalence.py also tries the other.
   know and adds what is left, so "five apples" is 5, "five six" 11 and "nineteen ninety" 109.
 - Scientific notation as programs write it: "3e5", "1.2E-4" (math-verify: 3 * e * 5).
 - "all real numbers": the interval of them.
+- A lettered option with its value, "\\textbf{(C)}\\ 12" (AMC's way): the value, 12, for a gold
+  written as a value (a gold written as a letter is matched by letter in equivalence.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _SCALED = re.compile(r"\s*(?:\\?\$\s*)?" + _NUMERAL + r"\s*(?:\\[,;: ]\s*)?"
 _POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 # "3e5", "1.2E-4": a program's scientific notation (math-verify: 3 * e * 5)
 _SCIENTIFIC = re.compile(r"\s*([-−]?\d+(?:\.\d+)?)[eE]([-+]?\d+)\s*")
+# "(C) 12", "\\textbf{(C)}\\ 12": one option letter in brackets, then its value
+_OPTION_VALUE = re.compile(r"\(([A-J])\)\s*(\S.*)", re.S)
 _ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
 
 
@@ -42,6 +46,9 @@ def other_reading(text: str) -> str | None:
     if m is None:
         if _ALL_REALS.fullmatch(unwrapped(text).strip().rstrip(".")):
             return "(-\\infty, \\infty)"
+        option = _option_value(text)
+        if option:
+            return option
         scientific = _SCIENTIFIC.fullmatch(text)
         if scientific:
             return f"{scientific.group(1)}\\times10^{{{scientific.group(2)}}}"
@@ -49,6 +56,15 @@ def other_reading(text: str) -> str | None:
     number = m.group(1).replace(",", "").replace("−", "-")
     return (f"\\frac{{{number}}}{{100}}" if percent
             else f"{number}\\times10^{{{_POWERS[scaled.group(2).lower()]}}}")
+
+
+def _option_value(text: str) -> str | None:
+    """The value after a single bracketed option letter, or None ("(C) 5, (D) 6" has two)."""
+    plain = unwrapped(text).replace("\\ ", " ").replace("~", " ").strip()
+    m = _OPTION_VALUE.fullmatch(plain)
+    if not m or len(set(re.findall(r"\(([A-J])\)", plain))) != 1:
+        return None
+    return m.group(2).strip().rstrip(".")
 
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
