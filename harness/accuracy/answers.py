@@ -199,9 +199,17 @@ def last_value(answer: str) -> str | None:
     start = max(answer.rfind(" ", 0, start), answer.rfind("\n", 0, start)) + 1
     end += len(re.match(r"\S*", answer[end:end + 200]).group())
     word = clean(answer[start:end]) if end - start <= 200 else ""
-    if re.search(r"[\\{}^]", word):
+    # "25π square units" is 25π (math-verify reads π); "or 37.5%." keeps its percent, whose
+    # other reading is 0.375 (readings.py)
+    if re.search(r"[\\{}^π%]", word):
         return word
-    return last_number(answer)
+    # "1.5 million people": the scale word kept, as a stated answer's is (values.clean)
+    scale = _SCALE_AFTER.match(answer, numbers[-1].end())
+    number = last_number(answer)
+    return f"{number}\\text{{ {scale.group(1).lower()}}}" if scale and number else number
+
+
+_SCALE_AFTER = re.compile(r"\s+((?i:thousand|million|billion|trillion))s?\b")
 
 
 def extract_math(answer: str) -> str | None:

@@ -245,6 +245,15 @@ CASES = [
     ("math500", "7", T + "To answer this, note that 3 + 4 equals 7.", True),
     ("math500", "2", T + "Thus we get 2.5 in the end.", False),
     ("math500", "2", T + "The answer is: $2$", True),
+    # the last number keeps what makes its value: π, a percent sign, a scale word
+    ("math500", "25\\pi", T + "The area is 25π square units.", True),
+    ("math500", "25", T + "The area is 25π square units.", False),
+    ("math500", "\\frac{3}{8}", T + "The probability is $\\frac{3}{8}$, or 37.5%.", True),
+    ("gsm8k", "#### 12", T + "So the growth rate is 12%.", True),
+    ("gsm8k", "#### 1500000", T + "So there are 1.5 million people.", True),
+    ("gsm8k", "#### 1.5", T + "So there are 1.5 million people.", True),
+    ("gsm8k", "#### 4", T + "So there are 4 millionaires.", True),
+    ("gsm8k", "#### 4000000", T + "So there are 4 millionaires.", False),
     # no box or statement with a value: the last math expression, unless a number follows it
     ("math500", "\\frac{3}{8}", T + "**Final Answer**\n\\[ \\frac{3}{8} \\]", True),
     ("math500", "\\frac{3}{8}", T + "The final answer is:\n\\[\n\\frac{3}{8}\n\\]", True),
