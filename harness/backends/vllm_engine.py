@@ -24,6 +24,7 @@ from importlib import metadata
 from typing import Any
 
 from harness import environment
+from harness.backends.vllm_stream import engine_input
 from harness.errors import HarnessError
 from harness.perf.latency import Stamps
 
@@ -225,7 +226,7 @@ class VLLMRunner:
         stamps: list[float] = []
         start = time.perf_counter()
         for request_id, request in zip(ids, prompts, strict=True):
-            engine.add_request(request_id, request, params)
+            engine.add_request(request_id, engine_input(engine, request), params)
         while engine.has_unfinished_requests():
             outputs = engine.step()
             now = time.perf_counter()

@@ -31,6 +31,18 @@ def remember(memo: dict[tuple[int, ...], str], strings: str | Sequence[str],
             memo[tuple(ids)] = text
 
 
+def engine_input(engine: Any, prompt: Any) -> Any:
+    """A token prompt as LLMEngine.add_request takes it: rendered by the engine's renderer
+    where this vLLM has one (0.32 logs raw prompts as deprecated, to be removed), else as
+    it is (earlier vLLMs take raw prompts only). Rendering token ids tokenizes nothing; it
+    is the step add_request would otherwise take itself."""
+    render = getattr(getattr(engine, "renderer", None), "render_cmpl", None)
+    if render is None:
+        return prompt
+    (rendered,) = render([prompt])
+    return rendered
+
+
 def _cut() -> Callable[..., str] | None:
     """lm-eval's cut of a vLLM generation at its stop strings, where this lm-eval has it
     (0.4.13 does); without it a generation is filed when lm-eval reports it."""
@@ -55,11 +67,12 @@ def generate_reporting(lm: Any, requests: list[list[int]], params: list[Any],
     engine = lm.model.llm_engine
     call = next(_calls)
     ids = [f"harness-accuracy-{call}-{i}" for i in range(len(requests))]
+    lora = getattr(lm, "lora_request", None)
     for request_id, tokens, param in zip(ids, requests, params, strict=True):
         param = param.clone()
         param.output_kind = RequestOutputKind.FINAL_ONLY  # as LLM.generate asks for it
-        engine.add_request(request_id, TokensPrompt(prompt_token_ids=tokens), param,
-                           lora_request=getattr(lm, "lora_request", None))
+        prompt = engine_input(engine, TokensPrompt(prompt_token_ids=tokens))
+        engine.add_request(request_id, prompt, param, lora_request=lora)
     index = {request_id: i for i, request_id in enumerate(ids)}
     done: dict[str, Any] = {}
     try:

