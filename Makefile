@@ -99,7 +99,8 @@ bench-check: setup
 	$(BIN)/python benchmarks/generate_vs_harness.py $(ARGS)
 
 plan: setup
-	$(BIN)/python -m harness plan --model $(MODEL) --gpu $(GPU) $(ARGS)
+	$(BIN)/python -m harness plan --model $(MODEL) --gpu $(GPU) $(if $(SUITE),--suite $(SUITE)) \
+	  $(if $(LIMIT),--limit $(LIMIT)) $(ARGS)
 
 report: setup
 	$(BIN)/python -m harness report

@@ -49,10 +49,13 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from harness.plan import sizing
+    from harness.plan import sizing, suite_time
 
-    result = sizing.make_plan(args.model, gpu=args.gpu, dtype=args.dtype, context=args.context)
-    print(json.dumps(sizing.as_dict(result), indent=2) if args.json else sizing.render(result))
+    result, timed = suite_time.plan_suite(args.model, args.gpu, args.dtype, args.context,
+                                          args.suite, args.limit)
+    extra = {"suite": suite_time.as_dict(timed)} if timed else {}
+    print(json.dumps({**sizing.as_dict(result), **extra}, indent=2) if args.json
+          else sizing.render(result, suite_time.rows(timed, result) if timed else None))
     return 0
 
 
@@ -220,8 +223,14 @@ def parser() -> argparse.ArgumentParser:
     pl.add_argument("--gpu", default="h100-80gb", help="a name under configs/hardware/")
     pl.add_argument("--dtype", default=None, choices=["bf16", "fp16", "fp8", "int4", "fp32"],
                     help="weight dtype (default: the model's own)")
-    pl.add_argument("--context", type=positive, default=32768,
-                    help="tokens of KV cache to fit beside the weights")
+    pl.add_argument("--context", type=positive, default=None,
+                    help="tokens of KV cache to fit beside the weights (default: the suite's "
+                         "longest generation with --suite, else 32768)")
+    pl.add_argument("--suite", default=None,
+                    help="also the suite's work (generations, new tokens) and its hours and "
+                         "cost at the plan's decode bounds (estimated)")
+    pl.add_argument("--limit", type=limit_value, default=None,
+                    help="with --suite: at most N problems per task, or a fraction, as bench")
     pl.add_argument("--json", action="store_true", help="print JSON instead of a table")
     pl.set_defaults(func=_plan)
 

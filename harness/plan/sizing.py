@@ -76,6 +76,7 @@ class Plan:
     workload_bound_tokens_per_s: float | None = None  # output tokens/s at that concurrency
     experts: str | None = None  # routed experts per token, "8 of 256"; None when dense
     workload_experts_share: float | None = None  # of the routed weights, read per step then
+    kv_concurrency: int | None = None  # sequences the KV room holds, before a workload's cap
 
 
 def load_architecture(model: str) -> tuple[str, Any]:
@@ -144,9 +145,12 @@ def default_dtype(model: str) -> str:
 
 
 def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
-              context: int = 32768, gpus: int | None = None) -> Plan:
+              context: int = 32768, gpus: int | None = None,
+              sequences: int | None = None) -> Plan:
     """Plan `model` on GPUs of kind `gpu` (see the module docstring for the arithmetic);
-    the workload on `gpus` of them where given (none fits on fewer than hold the weights)."""
+    the workload on `gpus` of them where given (none fits on fewer than hold the weights),
+    and of at most `sequences` at once where given (a suite of fewer generations than the
+    KV room holds)."""
     dtype = dtype or default_dtype(model)
     if dtype not in DTYPE_BYTES:
         raise HarnessError(f"Unknown dtype {dtype!r}; use one of {', '.join(DTYPE_BYTES)}.")
@@ -174,13 +178,14 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
     tp = gpus or 1 << (for_context - 1).bit_length()
     try:
         budget = kv_budget.kv_budget(tp * memory * MEMORY_USE - weights, kv, 0, context)
-        concurrency: int | None = budget.concurrency
-        share = routing.share(budget.concurrency) if routing else None
+        held: int | None = budget.concurrency
+        concurrency: int | None = min(budget.concurrency, sequences or budget.concurrency)
+        share = routing.share(concurrency) if routing else None
         workload: float | None = kv_budget.workload_bound(
-            step_bytes(dense, routed, routing, budget.concurrency), kv, budget.concurrency,
+            step_bytes(dense, routed, routing, concurrency), kv, concurrency,
             context / 2, tp * hw.bandwidth_bytes_per_s, tp * flops, counts.active)
     except HarnessError:
-        concurrency = workload = None
+        concurrency = workload = held = None
     return Plan(
         model=model, architecture=label, gpu=gpu, dtype=dtype, context=context,
         params_total=counts.total, params_active=counts.active, weight_bytes=weights,
@@ -195,7 +200,7 @@ def make_plan(model: str, gpu: str = "h100-80gb", dtype: str | None = None,
         gpu_memory_bytes=memory, memory_basis=basis, source=hw.source,
         workload_gpus=tp, workload_concurrency=concurrency, workload_bound_tokens_per_s=workload,
         experts=f"{routing.per_token} of {routing.experts}" if routing else None,
-        workload_experts_share=share,
+        workload_experts_share=share, kv_concurrency=held,
     )
 
 
@@ -233,8 +238,9 @@ def as_dict(plan: Plan) -> dict[str, Any]:
     return asdict(plan)
 
 
-def render(plan: Plan) -> str:
-    """The plan as an aligned text table, every figure with its unit and basis."""
+def render(plan: Plan, extra: list[tuple[str, str]] | None = None) -> str:
+    """The plan as an aligned text table, every figure with its unit and basis; `extra`
+    rows (a suite's time, suite_time.rows) before the hardware figures' source."""
     hw = configs.get_hardware(plan.gpu)
     n = plan.gpus_to_hold_weights
     on = f"{n}x {hw.label}"
@@ -268,12 +274,16 @@ def render(plan: Plan) -> str:
                                   "per token"),
         ("prefill bound", f"{plan.prefill_bound_tokens_per_s:,.0f} tok/s"),
         (f"sequences of {plan.context:,} tokens at once", f"{plan.workload_concurrency} on "
-         f"{tp_on} (KV budget beside the weights, worst case: every sequence at full length)"
+         f"{tp_on} (" + (f"all the workload has; the KV room holds {plan.kv_concurrency}"
+                         if plan.kv_concurrency != plan.workload_concurrency else
+                         "KV budget beside the weights, worst case: every sequence at full "
+                         "length") + ")"
          if plan.workload_concurrency else f"none fit beside the weights on {tp_on}"),
         ("workload decode bound", f"{plan.workload_bound_tokens_per_s:,.0f} output tok/s on "
          f"{tp_on} at that concurrency (weights + live KV read per step, KV averaging half "
          f"the length{routed})" if plan.workload_bound_tokens_per_s else "-"),
         ("decode turns compute-bound at", f"batch ~{plan.compute_bound_batch:,.0f}{moe}"),
+        *(extra or []),
         ("hardware figures", plan.source + (f"; {hw.measured.source}"
                                             if hw.measured else "")),
     ]

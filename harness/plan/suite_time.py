@@ -1,0 +1,123 @@
+"""How long a suite would take on the planned GPUs, and what that costs: `harness plan --suite`.
+
+The work is the bench's own upper bound (estimate.py): problems x samples x max new tokens,
+every generation running to its limit. Two rates turn it into hours, both bounds on speed
+from the plan, so neither hour figure is a bound on time (outputs that stop early shorten
+the run, an engine below the bound lengthens it):
+- batched: the workload decode bound, as many sequences at once as the KV room holds at the
+  suite's longest generation, on the GPUs the workload needs (sizing.Plan.workload_gpus);
+- one at a time: the batch-1 decode bound on the GPUs that hold the weights (the measured
+  bandwidth where configs/hardware has one, else the datasheet's).
+GPU-hours are the batched hours times those GPUs; dollars use the hardware YAML's price per
+GPU-hour, which is an assumption the user sets, and say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from harness.config import configs
+from harness.config.configs import HardwareConfig, SuiteConfig
+from harness.plan import estimate, sizing
+from harness.plan.sizing import Plan
+from harness.results.parts import Estimate
+
+
+@dataclass(frozen=True)
+class SuiteTime:
+    """A suite's work and its hours at the plan's two decode bounds."""
+
+    suite: str
+    generations: int
+    max_new_tokens_total: int  # every generation to its limit
+    tasks_of_unknown_size: tuple[str, ...]
+    gpus: int  # the batched figure's GPUs
+    hours_batched: float | None  # at the workload decode bound (datasheet bandwidth)
+    hours_one_at_a_time: float | None  # at the batch-1 decode bound
+    one_at_a_time_basis: str  # "measured bandwidth" or "datasheet bandwidth"
+    gpu_hours: float | None
+    dollars: float | None
+    price_per_gpu_hour: float | None
+    price_source: str
+
+
+def longest_generation(suite: SuiteConfig, default_max_tokens: int) -> int:
+    """The most new tokens any task of the suite allows (the KV context the plan sizes)."""
+    return max((t.max_new_tokens or default_max_tokens for t in suite.tasks),
+               default=default_max_tokens)
+
+
+def plan_suite(model: str, gpu: str, dtype: str | None, context: int | None,
+               suite_name: str | None, limit: float | None) -> tuple[Plan, SuiteTime | None]:
+    """The plan of `model` on `gpu` and, given a suite, that suite's hours on it: the KV
+    context sized is then the suite's longest generation unless `context` says (32,768
+    without a suite)."""
+    if suite_name is None:
+        return sizing.make_plan(model, gpu=gpu, dtype=dtype, context=context or 32768), None
+    suite = configs.get_suite(suite_name)
+    known = configs.find_model(model)
+    default = known.generation.max_new_tokens if known else 32768
+    est = estimate.estimate(suite, limit, default, None, "")
+    plan = sizing.make_plan(model, gpu=gpu, dtype=dtype,
+                            context=context or longest_generation(suite, default),
+                            sequences=est.generations or None)
+    return plan, suite_time(plan, configs.get_hardware(gpu), est, suite.name)
+
+
+def as_dict(t: SuiteTime) -> dict[str, Any]:
+    """The suite's figures as a JSON-ready dict."""
+    return asdict(t)
+
+
+def suite_time(plan: Plan, hw: HardwareConfig, est: Estimate, suite: str) -> SuiteTime:
+    """A suite's generations and token bound (`est`), and their hours on `plan`'s GPUs (a
+    plan made for no more sequences at once than the suite has generations)."""
+    tokens = est.max_new_tokens_total
+    batched = plan.workload_bound_tokens_per_s
+    hours = tokens / batched / 3600 if batched and tokens else None
+    one = plan.decode_bound_measured_tokens_per_s or plan.decode_bound_tokens_per_s
+    basis = "measured bandwidth" if plan.decode_bound_measured_tokens_per_s else \
+        "datasheet bandwidth"
+    gpu_hours = hours * plan.workload_gpus if hours is not None else None
+    price = hw.price_per_hour
+    return SuiteTime(
+        suite=suite, generations=est.generations, max_new_tokens_total=tokens,
+        tasks_of_unknown_size=est.tasks_of_unknown_size, gpus=plan.workload_gpus,
+        hours_batched=hours, hours_one_at_a_time=tokens / one / 3600 if tokens else None,
+        one_at_a_time_basis=basis, gpu_hours=gpu_hours,
+        dollars=gpu_hours * price if gpu_hours is not None and price is not None else None,
+        price_per_gpu_hour=price, price_source=hw.price_source)
+
+
+def _hours(h: float) -> str:
+    if h < 1:
+        return f"{h * 60:,.1f} minutes"
+    return f"{h:,.1f} hours" + (f" ({h / 24:,.1f} days)" if h >= 48 else "")
+
+
+def _amount(x: float) -> str:
+    return f"{x:,.0f}" if x >= 100 else f"{x:,.2f}"
+
+
+def rows(t: SuiteTime, plan: Plan) -> list[tuple[str, str]]:
+    """The plan table's rows for the suite (label, text)."""
+    gpu_label, hold = configs.get_hardware(plan.gpu).label, plan.gpus_to_hold_weights
+    unknown = f"; size unknown for {', '.join(t.tasks_of_unknown_size)} (not counted)" \
+        if t.tasks_of_unknown_size else ""
+    out = [(f"suite {t.suite}", f"{t.generations:,} generations (problems x samples), at most "
+            f"{t.max_new_tokens_total:,} new tokens (every generation to its limit){unknown}")]
+    if t.hours_batched is not None:
+        cost = f", ${_amount(t.dollars)} at ${t.price_per_gpu_hour:,.2f} per GPU-hour " \
+               f"({t.price_source})" if t.dollars is not None else ""
+        out.append(("suite time, batched", f"{_hours(t.hours_batched)} on {t.gpus}x "
+                    f"{gpu_label} at the workload decode bound (datasheet bandwidth): "
+                    f"{_amount(t.gpu_hours or 0)} GPU-hours{cost}"))
+    else:
+        out.append(("suite time, batched", "- (no sequence of that length fits)"))
+    if t.hours_one_at_a_time is not None:
+        out.append(("suite time, one at a time", f"{_hours(t.hours_one_at_a_time)} on {hold}x "
+                    f"{gpu_label} at the batch-1 decode bound ({t.one_at_a_time_basis})"))
+    out.append(("suite time, basis", "estimated: bounds on speed, not on time (outputs that "
+                "stop early shorten the run, an engine below the bound lengthens it)"))
+    return out
