@@ -131,13 +131,14 @@ def _models(args: argparse.Namespace) -> int:
 
 def _suites(args: argparse.Namespace) -> int:
     from harness.config import configs
+    from harness.plan.estimate import work
     from harness.report import console
 
     rows = [(s.name, ", ".join(x.task for x in s.tasks) or "(perf only)", s.sampling,
-             str(s.limit or "-"), s.description.split(". ")[0])
+             work(s), s.description.split(". ")[0])
             for s in map(configs.get_suite, configs.suite_names())]
     console.print_rows("suites (configs/suites/)",
-                 ("name", "tasks", "sampling", "limit", "description"), rows)
+                 ("name", "tasks", "sampling", "work (to every limit)", "description"), rows)
     return 0
 
 

@@ -57,6 +57,18 @@ def estimate(suite: SuiteConfig, limit: float | None, default_max_tokens: int,
                     tasks_of_unknown_size=tuple(unknown))
 
 
+def work(suite: SuiteConfig, default_max_tokens: int = 32768) -> str:
+    """A suite's work in a few words for `harness suites`: generations and the new-token
+    bound, "-" for a suite of no tasks."""
+    if not suite.tasks:
+        return "-"
+    est = estimate(suite, None, default_max_tokens, None, "")
+    unknown = " + tasks of unknown size" if est.tasks_of_unknown_size else ""
+    tokens = est.max_new_tokens_total
+    amount = f"{tokens / 1e6:,.1f}M" if tokens >= 1e6 else f"{tokens:,}"
+    return f"{est.generations:,} generations, at most {amount} new tokens{unknown}"
+
+
 def known_rate(runs: list[Run], model: str, hardware_label: str) -> float | None:
     """The newest measured batch-1 decode rate of `model` on this hardware, if any."""
     rate = None

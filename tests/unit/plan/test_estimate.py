@@ -44,3 +44,13 @@ def test_default_suite_depends_on_the_model() -> None:
     fake = models.ResolvedModel(name="qwq-32b", path="Qwen/QwQ-32B", revision="main",
                                 origin="test", config=configs.get_model("qwq-32b"))
     assert default_suite(fake) == "quick"
+
+
+def test_harness_suites_lists_each_suites_work() -> None:
+    assert estimate.work(configs.get_suite("reasoning")) == \
+        "7,965 generations, at most 261.0M new tokens"
+    assert estimate.work(configs.get_suite("default")) == \
+        "50 generations, at most 12,800 new tokens"  # 50 x 256
+    assert estimate.work(configs.get_suite("perf")) == "-"
+    # LiveCodeBench's size comes from the hub's dataset: not counted, and said so
+    assert estimate.work(configs.get_suite("code")).endswith("+ tasks of unknown size")
