@@ -83,7 +83,14 @@ def describe(est: Estimate, suite: str, model: str) -> str:
     """One paragraph for the terminal."""
     text = (f"{suite} on {model}: {est.generations:,} generations, at most "
             f"{est.max_new_tokens_total:,} new tokens")
-    if est.hours_at_most is not None and est.decode_tokens_per_s:
+    if est.hours_at_most is not None and est.decode_tokens_per_s and \
+            "bound" in est.rate_source:
+        # a bound on speed: a real batch-1 rate is lower, so these hours bound nothing
+        text += (f"; at {est.decode_tokens_per_s:,.1f} tokens/s ({est.rate_source}) that "
+                 f"is {est.hours_at_most:,.1f} hours to every limit, estimated (a real "
+                 "batch-1 rate is below the bound; batching and early stops shorten the run; "
+                 "`make plan SUITE=...` gives the batched figure)")
+    elif est.hours_at_most is not None and est.decode_tokens_per_s:
         text += (f"; at {est.decode_tokens_per_s:,.1f} tokens/s ({est.rate_source}) that "
                  f"is at most {est.hours_at_most:,.1f} hours (batching and early stops make "
                  "it shorter)")

@@ -54,3 +54,13 @@ def test_harness_suites_lists_each_suites_work() -> None:
     assert estimate.work(configs.get_suite("perf")) == "-"
     # LiveCodeBench's size comes from the hub's dataset: not counted, and said so
     assert estimate.work(configs.get_suite("code")).endswith("+ tasks of unknown size")
+
+
+def test_hours_at_a_bound_on_speed_are_not_called_a_bound_on_time() -> None:
+    quick = configs.get_suite("quick")
+    bound = estimate.estimate(quick, None, 32768, 52.4, "the plan's batch-1 bandwidth bound")
+    text = estimate.describe(bound, "quick", "qwq-32b")
+    assert "at most 1,310,720 new tokens" in text and "hours to every limit, estimated" in text
+    assert "at most 6.9 hours" not in text
+    measured = estimate.estimate(quick, None, 32768, 40.0, "batch-1 decode measured earlier")
+    assert "at most 9.1 hours" in estimate.describe(measured, "quick", "qwq-32b")
