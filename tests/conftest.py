@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,24 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # server unless told not to; nothing a test starts sends traffic off this machine.
 os.environ.setdefault("VLLM_NO_USAGE_STATS", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_sample_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A harness cache of the session's own ($HARNESS_CACHE, inherited by the benches tests
+    start as subprocesses) whose converted models and built wheels are the usual cache's:
+    nothing is converted or built twice, while the sample cache starts empty, so that no
+    test is served the generations of an earlier session (as on CI, whose cache starts
+    empty) and a user's own samples are never touched."""
+    from harness.models import cache_dir
+
+    shared, own = cache_dir(), tmp_path_factory.mktemp("harness-cache")
+    for name in ("models", "wheels"):
+        (shared / name).mkdir(exist_ok=True)
+        (own / name).symlink_to(shared / name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HARNESS_CACHE", str(own))
+        yield
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
