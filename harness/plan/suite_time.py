@@ -107,6 +107,9 @@ def rows(t: SuiteTime, plan: Plan) -> list[tuple[str, str]]:
         if t.tasks_of_unknown_size else ""
     out = [(f"suite {t.suite}", f"{t.generations:,} generations (problems x samples), at most "
             f"{t.max_new_tokens_total:,} new tokens (every generation to its limit){unknown}")]
+    if not t.max_new_tokens_total:
+        return out + [("suite time", "- (nothing it generates is counted: a perf-only suite, "
+                       "or tasks of unknown size)")]
     if t.hours_batched is not None:
         cost = f", ${_amount(t.dollars)} at ${t.price_per_gpu_hour:,.2f} per GPU-hour " \
                f"({t.price_source})" if t.dollars is not None else ""

@@ -61,3 +61,11 @@ def test_plan_suite_from_the_command_line(capsys: pytest.CaptureFixture[str]) ->
     assert data["suite"]["generations"] == 5 and data["workload_concurrency"] == 5
     assert main(["plan", "--model", "qwq-32b", "--suite", "no-such-suite"]) == 2
     assert "Unknown suite 'no-such-suite'" in capsys.readouterr().err
+
+
+def test_a_suite_with_nothing_to_generate_has_no_hours() -> None:
+    plan, t = suite_time.plan_suite("qwq-32b", "h100-80gb", None, None, "perf", None)
+    assert t is not None and t.generations == t.max_new_tokens_total == 0
+    assert t.hours_batched is None and t.dollars is None
+    text = sizing.render(plan, suite_time.rows(t, plan))
+    assert "nothing it generates is counted" in text and "fits" not in text.split("suite")[-1]
