@@ -5,7 +5,8 @@ every generation running to its limit. Two rates turn it into hours, both bounds
 from the plan, so neither hour figure is a bound on time (outputs that stop early shorten
 the run, an engine below the bound lengthens it):
 - batched: the workload decode bound, as many sequences at once as the KV room holds at the
-  suite's longest generation, on the GPUs the workload needs (sizing.Plan.workload_gpus);
+  suite's longest generation (prompts, a few hundred tokens, left out) and no more than the
+  suite has generations, on the GPUs the workload needs (sizing.Plan.workload_gpus);
 - one at a time: the batch-1 decode bound on the GPUs that hold the weights (the measured
   bandwidth where configs/hardware has one, else the datasheet's).
 GPU-hours are the batched hours times those GPUs; dollars use the hardware YAML's price per
