@@ -180,7 +180,7 @@ def _announce(run: Run, suite: SuiteConfig, model: models.ResolvedModel, backend
         hw = configs.hardware_name(hardware.accelerator)
         if hw:
             rate = sizing.make_plan(model.config.name, hw).decode_bound_tokens_per_s
-            source = f"the plan's batch-1 bandwidth bound on {hw}"
+            source = f"{estimate.PLAN_BOUND} on {hw}"
     max_tokens = model.config.generation.max_new_tokens if model.config else 32768
     est = estimate.estimate(suite, opts.limit, max_tokens, rate, source)
     print(estimate.describe(est, suite.name, model.name), file=sys.stderr, flush=True)

@@ -44,7 +44,7 @@ from typing import Any
 
 from harness.accuracy.boxes import unwrapped
 from harness.accuracy.notation import readable
-from harness.accuracy.readings import other_reading
+from harness.accuracy.readings import lettered_option, other_reading
 
 # an answer statement's trailing unit or words do not make a parse fail: "42 apples" is 42
 _LEADING_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?")
@@ -85,7 +85,8 @@ def _math_equal(predicted: str, gold: str) -> bool:
 
     options = _option_letters(gold)
     if options is not None:  # "\\text{(C)}", "\\text{A, C}": the letters chosen, as a set
-        chosen = _option_letters(predicted) or _option_with_value(predicted)
+        lettered = lettered_option(predicted)  # "\\textbf{(C)}\\ 42": its letter
+        chosen = _option_letters(predicted) or (frozenset(lettered[0]) if lettered else None)
         if chosen is not None:
             return chosen == options
     gold_parsed, pred_parsed = _parse(gold), _parse(predicted)
@@ -155,16 +156,6 @@ def _option_letters(text: str) -> frozenset[str] | None:
     if not _LETTER_LIST.fullmatch(plain):
         return None
     return frozenset(re.findall(r"[A-J]", plain))
-
-
-def _option_with_value(text: str) -> frozenset[str] | None:
-    """"(C) 42", "\\textbf{(C)}\\ 42": an option letter in brackets, then its value (and no
-    other option: "(C) 5, (D) 6" chooses none)."""
-    plain = _unwrapped(text)
-    m = re.match(r"\(([A-J])\)\s*\S", plain)
-    if not m or set(re.findall(r"\(([A-J])\)", plain)) != {m.group(1)}:
-        return None
-    return frozenset(m.group(1))
 
 
 def _relations_as_set(parsed: Any) -> Any:

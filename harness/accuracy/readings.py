@@ -46,9 +46,9 @@ def other_reading(text: str) -> str | None:
     if m is None:
         if _ALL_REALS.fullmatch(unwrapped(text).strip().rstrip(".")):
             return "(-\\infty, \\infty)"
-        option = _option_value(text)
+        option = lettered_option(text)
         if option:
-            return option
+            return option[1]
         scientific = _SCIENTIFIC.fullmatch(text)
         if scientific:
             return f"{scientific.group(1)}\\times10^{{{scientific.group(2)}}}"
@@ -58,13 +58,14 @@ def other_reading(text: str) -> str | None:
             else f"{number}\\times10^{{{_POWERS[scaled.group(2).lower()]}}}")
 
 
-def _option_value(text: str) -> str | None:
-    """The value after a single bracketed option letter, or None ("(C) 5, (D) 6" has two)."""
+def lettered_option(text: str) -> tuple[str, str] | None:
+    """The letter and value of "(C) 42", "\\textbf{(C)}\\ 42": one option letter in brackets,
+    then its value; None for anything else ("(C) 5, (D) 6" names two)."""
     plain = unwrapped(text).replace("\\ ", " ").replace("~", " ").strip()
     m = _OPTION_VALUE.fullmatch(plain)
-    if not m or len(set(re.findall(r"\(([A-J])\)", plain))) != 1:
+    if not m or set(re.findall(r"\(([A-J])\)", plain)) != {m.group(1)}:
         return None
-    return m.group(2).strip().rstrip(".")
+    return m.group(1), m.group(2).strip().rstrip(".")
 
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "

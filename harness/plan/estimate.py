@@ -34,6 +34,11 @@ def task_problems(entry: TaskEntry) -> int | None:
     return meta.get("problems") if isinstance(meta, dict) else None
 
 
+# how bench names a rate taken from the plan rather than measured: hours at a bound on speed
+# bound no time, and describe() says so
+PLAN_BOUND = "the plan's batch-1 bandwidth bound"
+
+
 def estimate(suite: SuiteConfig, limit: float | None, default_max_tokens: int,
              rate: float | None, rate_source: str) -> Estimate:
     """Generations, token upper bound and hours at `rate` tokens/s for a suite."""
@@ -84,8 +89,7 @@ def describe(est: Estimate, suite: str, model: str) -> str:
     text = (f"{suite} on {model}: {est.generations:,} generations, at most "
             f"{est.max_new_tokens_total:,} new tokens")
     if est.hours_at_most is not None and est.decode_tokens_per_s and \
-            "bound" in est.rate_source:
-        # a bound on speed: a real batch-1 rate is lower, so these hours bound nothing
+            est.rate_source.startswith(PLAN_BOUND):
         text += (f"; at {est.decode_tokens_per_s:,.1f} tokens/s ({est.rate_source}) that "
                  f"is {est.hours_at_most:,.1f} hours to every limit, estimated (a real "
                  "batch-1 rate is below the bound; batching and early stops shorten the run; "

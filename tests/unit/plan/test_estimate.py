@@ -58,7 +58,7 @@ def test_harness_suites_lists_each_suites_work() -> None:
 
 def test_hours_at_a_bound_on_speed_are_not_called_a_bound_on_time() -> None:
     quick = configs.get_suite("quick")
-    bound = estimate.estimate(quick, None, 32768, 52.4, "the plan's batch-1 bandwidth bound")
+    bound = estimate.estimate(quick, None, 32768, 52.4, f"{estimate.PLAN_BOUND} on h100-80gb")
     text = estimate.describe(bound, "quick", "qwq-32b")
     assert "at most 1,310,720 new tokens" in text and "hours to every limit, estimated" in text
     assert "at most 6.9 hours" not in text
