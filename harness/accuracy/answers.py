@@ -29,7 +29,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from harness.accuracy.boxes import after_last_box, boxes, final_boxes, hedge_after_last_box
+from harness.accuracy.boxes import (
+    after_last_box,
+    boxes,
+    distinct_values,
+    final_boxes,
+    hedge_after_last_box,
+)
 from harness.accuracy.notation import latex_symbols
 from harness.accuracy.values import NUMBER, box_clean, clean, last_number
 
@@ -113,16 +119,38 @@ def _prose_cut(value: str) -> str:
 
 def stated_answer(answer: str, final: bool = False) -> str | None:
     """The value of the last 'answer is X' / 'Answer: X' statement with a value after it
-    (only 'final answer' statements with a number or LaTeX in the value, where `final`)."""
-    for line in reversed(answer.splitlines()):
-        for m in reversed(list(_STATED.finditer(line))):
-            if final and not m.group().lower().startswith("final"):
-                continue
-            raw, modal = _innermost(m)
-            raw = _CONNECTIVES.sub("", raw)
-            value = _sentence_value(clean(_HEDGE.sub(r" or \1", _prose_cut(raw))))
-            if value and re.search(r"[\d\\]" if modal or final else r"[\d\\a-zA-Z]", value):
-                return value
+    (only 'final answer' statements with a number or LaTeX in the value, where `final`).
+    Where the line just before is only a statement of another value ("Answer: 5\nAnswer:
+    6", nothing between them), both: "5 or 6", no single answer."""
+    from harness.accuracy.equivalence import math_equal
+
+    lines = answer.splitlines()
+    for at in range(len(lines) - 1, -1, -1):
+        value = _line_value(lines[at], final)
+        if value is None:
+            continue
+        alone = at > 0 and _ONLY_STATED.match(lines[at - 1])
+        before = _line_value(lines[at - 1], final) if alone else None
+        return value if before in (None, value) or math_equal(before, value) else (
+            f"{before} or {value}")
+    return None
+
+
+# a line that begins with a plain statement, "**Answer:** 5", "So the final answer is 5"
+_ONLY_STATED = re.compile(r"[\s*_#>-]*(?:\\textbf\{)?(?:(?:so|thus|hence|therefore),?\s+)?"
+                          r"(?:the\s+)?(?:final\s+)?answer\s*(?:\*\*\s*)?(?:is\b|:|=)",
+                          re.IGNORECASE)
+
+
+def _line_value(line: str, final: bool) -> str | None:
+    for m in reversed(list(_STATED.finditer(line))):
+        if final and not m.group().lower().startswith("final"):
+            continue
+        raw, modal = _innermost(m)
+        raw = _CONNECTIVES.sub("", raw)
+        value = _sentence_value(clean(_HEDGE.sub(r" or \1", _prose_cut(raw))))
+        if value and re.search(r"[\d\\]" if modal or final else r"[\d\\a-zA-Z]", value):
+            return value
     return None
 
 
@@ -224,7 +252,7 @@ def extract_math(answer: str) -> str | None:
         return late
     if found:
         hedge = hedge_after_last_box(answer)  # "\\boxed{5} (or 6)": no single answer
-        distinct = _distinct(found + ([clean(hedge)] if hedge else []))
+        distinct = distinct_values(found + ([clean(hedge)] if hedge else []))
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
     if any(boxes(answer)):
         return None  # every box it wrote, it rejected ("it is not \\boxed{3}")
@@ -255,23 +283,6 @@ def headed_display(answer: str) -> str | None:
     if shown is None:
         return None
     return clean(next(g for g in shown.groups() if g is not None)) or None
-
-
-def _distinct(values: list[str]) -> list[str]:
-    """The boxes' values with repeats dropped: the same value spelled alike or, for a few
-    boxes, spelled differently ("(1,2)" and "(1, 2)", "\\frac{1}{2}" and "\\dfrac12"): one
-    answer written twice is not a tuple of two. Many different boxes are compared as written
-    (every pair through math-verify would cost quadratic time)."""
-    from harness.accuracy.equivalence import math_equal
-
-    spelled = list(dict.fromkeys(values))
-    if len(spelled) > 4:
-        return spelled
-    out: list[str] = []
-    for value in spelled:
-        if not any(math_equal(value, kept) for kept in out):
-            out.append(value)
-    return out
 
 
 def flat_results(results: list[Any]) -> list[str]:

@@ -122,3 +122,20 @@ _BOXED_HEDGE = re.compile(r"\\text\s*\{\s*\(?\s*or\s+(?:maybe\s+|possibly\s+|per
 def boxed_hedge_spelled(value: str) -> str:
     """A hedge inside a box spelled as math-verify reads a set: "5 \\text{ or } 3"."""
     return _BOXED_HEDGE.sub(lambda m: r" \text{ or } " + (m.group(1) or ""), value).strip()
+
+
+def distinct_values(values: list[str]) -> list[str]:
+    """The boxes' values with repeats dropped: the same value spelled alike or, for a few
+    boxes, spelled differently ("(1,2)" and "(1, 2)", "\\frac{1}{2}" and "\\dfrac12"): one
+    answer written twice is not a tuple of two. Many different boxes are compared as written
+    (every pair through math-verify would cost quadratic time)."""
+    from harness.accuracy.equivalence import math_equal
+
+    spelled = list(dict.fromkeys(values))
+    if len(spelled) > 4:
+        return spelled
+    out: list[str] = []
+    for value in spelled:
+        if not any(math_equal(value, kept) for kept in out):
+            out.append(value)
+    return out

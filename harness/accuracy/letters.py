@@ -10,7 +10,8 @@ or lower case where the letter cannot be an English word:
   choice is **C**.", "Option C is correct", "The answer is for sure D", "B is correct",
   "B is the answer", "I choose B", "which corresponds to choice C", "Option B: 4.5 eV is
   the answer", "So it must be D", "It's B.", "Answer: 2 (option B)", "Answer - B", "So, B.";
-- a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).".
+- a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).";
+  an answer that is only the letter may be lower case ("a", "(b)"): it cannot be a word there.
 - full-width forms ("Answer：Ｄ") and Chinese answer words ("答案是 C", "正确答案：B", "故选 D"),
   which QwQ and the R1 distills sometimes drift into, read as their plain English forms.
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
@@ -19,10 +20,11 @@ where no answer statement, box or lone letter is there, since an explanation aft
 "Answer: B" may discuss the other options; last of all, an answer whose last line is one
 option written out ("C. 4.5 eV", not a list of them). A final choice that names two
 different letters ("Answer: B or C", "Answer: A B C D", "Answer: B, but it could be C",
-"Answer: B (or possibly C)", two boxes with different letters) is no choice: it scores as
-wrong, unless the text between them takes the first back ("\\boxed{B}. Wait, actually it is
-\\boxed{C}" chooses C) or states the answer ("\\boxed{A} fails, so the answer is \\boxed{C}";
-boxes.final_boxes).
+"Answer: B (or possibly C)", "Answer: A|B", "A (B also works)", two boxes with different
+letters, two answer statements with different letters and nothing between them) is no choice:
+it scores as wrong, unless the text between them takes the first back ("\\boxed{B}. Wait,
+actually it is \\boxed{C}" chooses C) or states the answer ("\\boxed{A} fails, so the answer
+is \\boxed{C}"; boxes.final_boxes).
 """
 
 from __future__ import annotations
@@ -87,15 +89,27 @@ _WEAKER = (
 _OPTION_LINE = re.compile(r"[(\[]?\s*((?-i:[A-J]))\s*(?:[).\]]\s*[:-]?|[:-])\s*\S.{0,120}")
 # a second letter, upper case: "B or C", "(B), (C)", "(A) and also (C)" (the match of the
 # first letter ends before its closing bracket)
-_ALSO = re.compile(r"^[)\]]?\s*(?:,|/|(?i:or|and)(?:\s+(?i:also|maybe|possibly))?|&)\s*" + _L)
+_ALSO = re.compile(r"^[)\]]?\s*(?:,|/|\||\+|(?i:or|and)(?:\s+(?i:also|maybe|possibly))?|&)\s*"
+                   + _L)
 # "Answer: B, but it could be C", "B (though it might also be D)", "B (or possibly C)",
 # "B; maybe C": a hedge names a second
 _HEDGED = re.compile(r"^[)\]]?[\s,;(]*"
                      r"(?:(?i:but|though|although|or)\s+(?i:it|this|the\s+answer)?\s*"
                      r"(?i:could|might|may)\s+(?i:also\s+)?(?i:be\s+)?|(?i:or\s+)?"
                      r"(?i:maybe|possibly|perhaps|probably)\s+)" + _L)
+# "Answer: A (B also works)", "A; C is correct too": a second letter that is right as well
+_TOO = re.compile(r"^[)\]]?[\s,;(]*" + _L + r"\s+(?i:(?:is\s+|would\s+be\s+|could\s+be\s+)?"
+                  r"(?:also\s+(?:works?|correct|valid|right|possible|acceptable)|"
+                  r"(?:correct|valid|right|works?)\s+(?:too|as\s+well)))\b")
+# what stands between two answer statements that follow each other with no reasoning between
+# them ("Answer: A\nAnswer: B"): markup and the second statement's own words
+_RESTATED = re.compile(r"[\s\W]*(?:(?:the\s+)?(?:final\s+|correct\s+)?answer\s*(?:is\s*)?[:=-]?"
+                       r"[\s\W]*)?", re.IGNORECASE)
 # "Answer: A B C D": more letters, spaces between, to the end of the line
 _LISTED = re.compile(r"[)\]]?(?:[ \t]+[(\[]?((?-i:[A-J]))[)\]]?)+[ \t]*[.;]?[ \t]*(?:\n|$)")
+
+
+_ALONE = re.compile(r"\s*[(\[]?\s*([A-Ja-j])\s*[)\]]?\s*\.?\s*")
 
 
 # a quoted letter, "C" or 'C', and a quoted key: `{"answer": "C"}`, the form QwQ-32B's model
@@ -141,6 +155,9 @@ def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
     """The chosen option letter, or None when there is no choice or the final choice names
     two different letters."""
     text = _plain(answer)
+    alone = _ALONE.fullmatch(text)  # the whole answer is one letter, of either case ("a")
+    if alone and alone.group(1).upper() in letters:
+        return alone.group(1).upper()
     boxed = _boxed_letters(text, letters)
     if boxed:
         chosen = {letter for _, letter in boxed}
@@ -156,11 +173,17 @@ def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
             break
     if not found:
         return _last_line_option(text, letters)
-    _, letter, end = max(found)
-    also = _ALSO.match(text[end:end + 40]) or _HEDGED.match(text[end:end + 80])
+    found.sort()
+    _, letter, end = found[-1]
+    also = (_ALSO.match(text[end:end + 40]) or _HEDGED.match(text[end:end + 80])
+            or _TOO.match(text[end:end + 80]))
     listed = _LISTED.match(text[end:end + 40])
     if (also and also.group(1).upper() != letter) or listed:
         return None  # "Answer: B or C", "Answer: A B C D", "B, but it could be C": no choice
+    before = found[-2] if len(found) > 1 else None
+    if (before and before[1] != letter and before[2] <= found[-1][0]
+            and _RESTATED.fullmatch(text[before[2]:found[-1][0]])):
+        return None  # "Answer: A\nAnswer: B": two choices with nothing between them
     return letter
 
 

@@ -9,9 +9,12 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
   so the verdict fell back to comparing strings.
 - bold, underline and colour around an answer (`\\mathbf{\\frac{1}{2}}`, `\\boldsymbol{5}`,
   `\\underline{7}`, `\\color{red}{7}`) dropped: math-verify reads `\\mathbf{5}` but not one
-  with a command inside, nor the others; and braces around the whole answer (`{(1, 2)}`).
+  with a command inside, nor the others; and braces around the whole answer (`{(1, 2)}`);
+- a trigonometric function of degrees (`\\sin 60^\\circ`, `\\cos(30°)`) with its angle in
+  radians: math-verify drops the degree sign, so that `\\sin 60^\\circ` was sin(60 radians).
 `latex_symbols` writes Unicode math as LaTeX ("12√3", "∞", "2·3"), and i and e in roman type
-as plain i and e (math-verify drops `\\mathrm{i}` as a unit, so 1+2\\mathrm{i} was 3): on a
+as plain i and e (math-verify drops `\\mathrm{i}` as a unit, so 1+2\\mathrm{i} was 3), and a
+number in a text wrapper as the number (`\\text{033}` was the string "033", not 33): on a
 model's whole answer part before its answer is taken, and on both sides before they are
 parsed (a gold `1 - \\frac{1}{\\mathrm{e}}` was read as 0 until then).
 """
@@ -40,21 +43,39 @@ _ROOT = re.compile(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\{[^{}]*\}|\([^()]*\))")
 # read as 3, 2\mathrm{e} as 2)
 _ROMAN = re.compile(r"\\(?:mathrm|text|textrm|mathit|rm)\s*\{\s*([ie])\s*\}|\{\\rm\s+([ie])\}")
 _OTHER_I = re.compile(r"\\imath\b|ⅈ")
+# a number in a text wrapper, "\text{033}": math-verify keeps it as the string "033", which
+# equals no other spelling of 33
+_TEXT_NUMBER = re.compile(r"\\(?:text|textrm|textnormal|mathrm)\s*\{\s*(-?\d+(?:\.\d+)?)\s*\}")
 
 
 def latex_symbols(text: str) -> str:
     """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, and `\\mathrm{i}`,
-    `\\mathrm{e}` as i, e."""
+    `\\mathrm{e}` as i, e, and `\\text{033}` as 033."""
     text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)
     text = _OTHER_I.sub("i", _ROMAN.sub(lambda m: m.group(1) or m.group(2), text))
+    text = _TEXT_NUMBER.sub(r"\1", text)
     return re.sub("[" + "".join(_SYMBOLS) + "]", lambda m: _SYMBOLS[m.group()], text)
+
+
+# a trigonometric function of an angle in degrees, "\sin 60^\circ", "\cos^2(30°)": math-verify
+# drops the degree sign and takes the sine of 60 radians
+_TRIG_DEGREES = re.compile(r"(\\(?:sin|cos|tan|cot|sec|csc))\s*(\^\s*(?:\{[^{}]*\}|\d))?\s*"
+                           r"([({]?)\s*(-?\d+(?:\.\d+)?)\s*(?:\^\s*\{?\s*\\circ\s*\}?|°|\\degree)"
+                           r"\s*([)}]?)")
+
+
+def _in_radians(m: re.Match[str]) -> str:
+    if bool(m.group(3)) != bool(m.group(5)):  # "(60^\circ": not one argument, left alone
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2) or ''}\\left(\\frac{{{m.group(4)}\\pi}}{{180}}\\right)"
 
 
 def readable(text: str) -> str:
     """`text` with the notations above written so that math-verify reads their value."""
     if len(text) > _LONGEST:
         return text
-    text = _REPEATING.sub(_repeating_as_fraction, latex_symbols(text))
+    text = _TRIG_DEGREES.sub(_in_radians, latex_symbols(text))
+    text = _REPEATING.sub(_repeating_as_fraction, text)
     text = text.replace("\\varnothing", "\\emptyset")
     text = _braced_arguments(_emphasis_dropped(text)) if "\\" in text else text
     return _outer_group_dropped(text)

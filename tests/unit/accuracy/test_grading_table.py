@@ -86,6 +86,12 @@ CASES = [
     ("math500", "0.00012", T + "\\boxed{1.2e-5}", False),
     ("math500", "(0,\\infty)", T + "\\boxed{\\text{all real numbers}}", False),
     ("math500", "10^\\circ", T + "\\boxed{10^\\circ}", True),
+    # a trigonometric function of degrees (math-verify alone: sin of 60 radians)
+    ("math500", "\\sin 60^\\circ", T + "\\boxed{\\frac{\\sqrt{3}}{2}}", True),
+    ("math500", "\\frac{1}{4}", T + "\\boxed{\\sin^2 30^\\circ}", True),
+    ("math500", "1", T + "\\boxed{\\tan(45°)}", True),
+    ("math500", "\\sin 60^\\circ", T + "\\boxed{\\sin 61^\\circ}", False),
+    ("math500", "\\sin 60^\\circ", T + "\\boxed{\\frac{1}{2}}", False),
     ("math500", "30^\\circ", T + "\\boxed{30}", True),
     ("math500", "\\$32,\\!348", T + "\\boxed{32348}", True),
     ("math500", "\\$32,\\!348", T + "\\boxed{\\$32,348}", True),
@@ -130,6 +136,12 @@ CASES = [
     ("math500", "34", T + "Final Answer: The largest $n$ is 34.", True),
     ("math500", "3", T + "Answer: The roots are 2 and 3.", False),
     ("math500", "8", T + "Answer: It is either 7 or 8.", False),
+    # statements one after another, nothing between them: no single answer
+    ("math500", "6", T + "Answer: 5\nAnswer: 6", False),
+    ("math500", "6", T + "**Answer:** 5\n**Final Answer:** 6", False),
+    ("math500", "5", T + "**Final Answer:** 5\n**Final Answer:** 5.0", True),
+    ("math500", "6", T + "Answer: 5\nWait, 5 double counts.\nAnswer: 6", True),
+    ("math500", "20", T + "If order mattered, the answer would be 10.\nAnswer: 20", True),
     ("math500", "\\text{Evelyn}", T + "Answer: Evelyn", True),
     ("gsm8k", "#### 42", T + "The final answer is therefore 42.", True),
     ("gsm8k", "#### 18", T + "She sells 9 eggs at $2.\n#### 18\n\nWe used 3 eggs for muffins.",
@@ -308,6 +320,8 @@ CASES = [
     ("math500", "42", "<think>Hmm, \\boxed{42}", False),
     # AIME: integer answers, leading zeros
     ("aime24", 33, T + "\\boxed{033}", True),
+    ("aime24", 33, T + "\\boxed{\\text{033}}", True),  # math-verify alone: the string "033"
+    ("aime24", 33, T + "\\boxed{\\text{34}}", False),
     ("aime24", 33, T + "\\boxed{33}", True),
     ("aime24", 33, T + "\\boxed{34}", False),
     ("aime24", 204, T + "The final answer is $\\boxed{204}$.", True),
@@ -325,6 +339,9 @@ CASES = [
     ("gpqa_diamond", "A", T + "我们不选A", False),  # a bare 选 may be negated
     ("gpqa_diamond", "C", T + "The best choice is **C**.", True),
     ("gpqa_diamond", "B", T + "Answer: b", True),
+    ("gpqa_diamond", "A", T + "a", True),  # the whole answer: a letter, not a word
+    ("gpqa_diamond", "A", T + "(a).", True),
+    ("gpqa_diamond", "A", T + "a b", False),
     ("gpqa_diamond", "C", T + "\\boxed{\\text{C}}", True),
     ("gpqa_diamond", "B", T + "The answer is: B", True),
     ("gpqa_diamond", "B", T + "**Answer**: B", True),
@@ -355,6 +372,16 @@ CASES = [
     ("gpqa_diamond", "B", T + "\\boxed{B} and \\boxed{C}", False),
     ("gpqa_diamond", "C", T + "\\boxed{B}\n\nWait, B ignores the spin: \\boxed{C}", True),
     ("gpqa_diamond", "B", T + "Answer: B, C", False),
+    ("gpqa_diamond", "A", T + "Answer: A|B|C|D", False),
+    ("gpqa_diamond", "A", T + "Answer: A+B", False),
+    ("gpqa_diamond", "A", T + "Answer: A (B also works)", False),
+    ("gpqa_diamond", "A", T + "Answer: A; C is correct too.", False),
+    ("gpqa_diamond", "A", T + "Answer: A (B is also plausible, but less likely)", True),
+    # answer statements one after another, nothing between them: no choice, not the last
+    ("gpqa_diamond", "D", T + "Answer: A\nAnswer: B\nAnswer: C\nAnswer: D", False),
+    ("gpqa_diamond", "B", T + "Answer: A\n\n**Answer:** B", False),
+    ("gpqa_diamond", "B", T + "The answer is B.\n\nAnswer: B", True),
+    ("gpqa_diamond", "B", T + "Answer: A\n\nNo: A ignores the spin.\n\nAnswer: B", True),
     ("gpqa_diamond", "B", T + "The answer is B, a classic case of resonance.", True),
     ("gpqa_diamond", "A", T + "Answer: E", False),
     ("gpqa_diamond", "B", T + "The options:\nA) 1 eV\nB) 2 eV\nC) 3 eV\n\nThe correct one is B.",
