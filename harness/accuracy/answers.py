@@ -209,9 +209,9 @@ _MATH = re.compile(r"\$\$(.{1,800}?)\$\$|\\\[(.{1,800}?)\\\]|\\\((.{1,800}?)\\\)
 
 
 def last_value(answer: str) -> str | None:
-    """Where nothing states the answer: the last math expression ("**Final Answer**
-    \\[ \\frac{3}{8} \\]", "so we get $x = \\frac{3}{8}$") unless a number comes after it
-    in the text, else the last number, with the LaTeX word it is part of where it is one
+    """Where nothing states the answer: the last math expression ("so we get $x = \\frac38$"),
+    with those it ends a list of ("$x = 5$ or $x = -3$"), unless a number comes after it in
+    the text, else the last number, with the LaTeX word it is part of where it is one
     ("we get \\frac{3}{8}."). A bare number scan would take 8 from \\frac{3}{8}."""
     numbers = list(NUMBER.finditer(answer))
     # an expression with a number or a command; any at all where the text has no number
@@ -219,7 +219,12 @@ def last_value(answer: str) -> str | None:
     spans = [m for m in _MATH.finditer(answer) if not numbers
              or re.search(r"[\d\\]", next(g for g in m.groups() if g is not None))]
     if spans and (not numbers or numbers[-1].start() < spans[-1].end()):
-        return clean(next(g for g in spans[-1].groups() if g is not None)) or None
+        listed = [spans[-1]]  # "$x = 5$ or $x = -3$", "$2$, $3$ and $5$": one answer
+        while len(listed) < len(spans) and _LISTED.fullmatch(
+                answer, spans[-len(listed) - 1].end(), listed[0].start()):
+            listed.insert(0, spans[-len(listed) - 1])
+        values = [clean(next(g for g in m.groups() if g is not None)) for m in listed]
+        return ", ".join(dict.fromkeys(v for v in values if v)) or None
     if not numbers:
         return None
     # LaTeX written without delimiters: the number's whole word ("\\frac{3}{8}", "10^3")
@@ -237,6 +242,7 @@ def last_value(answer: str) -> str | None:
     return f"{number}\\text{{ {scale.group(1).lower()}}}" if scale and number else number
 
 
+_LISTED = re.compile(r"\s*[,;]?\s*(?:(?:and|or)\s+)?", re.IGNORECASE)  # between listed values
 _SCALE_AFTER = re.compile(r"\s+((?i:thousand|million|billion|trillion))s?\b")
 
 

@@ -275,6 +275,11 @@ CASES = [
     ("math500", "\\frac{3}{8}", T + "So we get $x = \\frac{3}{8}$.", True),
     ("math500", "8", T + "So we get $x = \\frac{3}{8}$.", False),
     ("math500", "2", T + "We had $x = 5$ and $y = 3$, so the difference is 2.", True),
+    # the expressions a sentence lists are one answer, as boxes are
+    ("math500", "5, -3", T + "So the solutions are $x = 5$ and $x = -3$.", True),
+    ("math500", "-3", T + "So the solutions are $x = 5$ and $x = -3$.", False),
+    ("math500", "2,3,5", T + "The primes are $2$, $3$ and $5$.", True),
+    ("math500", "14", T + "The area is $A = 12$ and the perimeter is $P = 14$.", True),
     ("math500", "3", T + "She pays $5 and gets $3 back.", True),
     ("math500", "\\frac{3}{8}", T + "After simplifying, we get \\frac{3}{8}.", True),  # no $
     ("math500", "2\\sqrt{3}", T + "After simplifying, we get 2\\sqrt{3}.", True),
