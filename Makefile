@@ -100,7 +100,7 @@ bench-check: setup
 
 plan: setup
 	$(BIN)/python -m harness plan --model $(MODEL) --gpu $(GPU) $(if $(SUITE),--suite $(SUITE)) \
-	  $(if $(LIMIT),--limit $(LIMIT)) $(ARGS)
+	  $(if $(LIMIT),--limit $(LIMIT)) $(if $(LENGTHS),--lengths-from $(LENGTHS)) $(ARGS)
 
 report: setup
 	$(BIN)/python -m harness report

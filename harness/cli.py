@@ -15,6 +15,7 @@ from harness.cli_args import (
     at_least_zero,
     limit_value,
     pairs,
+    plan_parser,
     positive,
     quiet_libraries,
     results_dir,
@@ -49,10 +50,14 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from harness.plan import lengths as plan_lengths
     from harness.plan import sizing, suite_time
 
+    if args.lengths_from and not args.suite:
+        raise HarnessError("--lengths-from needs --suite: the lengths are the suite's tasks'.")
+    lengths = plan_lengths.measured(args.lengths_from) if args.lengths_from else None
     result, timed = suite_time.plan_suite(args.model, args.gpu, args.dtype, args.context,
-                                          args.suite, args.limit)
+                                          args.suite, args.limit, lengths)
     extra = {"suite": suite_time.as_dict(timed)} if timed else {}
     print(json.dumps({**sizing.as_dict(result), **extra}, indent=2) if args.json
           else sizing.render(result, suite_time.rows(timed, result) if timed else None))
@@ -217,23 +222,7 @@ def parser() -> argparse.ArgumentParser:
                         "transformers, datasets, the hub), which a bench hides by default")
     b.set_defaults(func=_bench)
 
-    pl = sub.add_parser("plan", help="params, memory, fit and speed bounds; no weights needed")
-    pl.add_argument("--model", required=True,
-                    help="a known name, a model YAML, a config.json, a model directory or a "
-                         "hub id")
-    pl.add_argument("--gpu", default="h100-80gb", help="a name under configs/hardware/")
-    pl.add_argument("--dtype", default=None, choices=["bf16", "fp16", "fp8", "int4", "fp32"],
-                    help="weight dtype (default: the model's own)")
-    pl.add_argument("--context", type=positive, default=None,
-                    help="tokens of KV cache to fit beside the weights (default: the suite's "
-                         "longest generation with --suite, else 32768)")
-    pl.add_argument("--suite", default=None,
-                    help="also the suite's work (generations, new tokens) and its hours and "
-                         "cost at the plan's decode bounds (estimated)")
-    pl.add_argument("--limit", type=limit_value, default=None,
-                    help="with --suite: at most N problems per task, or a fraction, as bench")
-    pl.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    pl.set_defaults(func=_plan)
+    plan_parser(sub, _plan)
 
     r = sub.add_parser("report", help="rebuild COMPARISON.md and comparison.csv from all runs")
     results_dir(r, "the results directory to rebuild")

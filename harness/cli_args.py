@@ -1,5 +1,6 @@
 """The command line's value types and lists: counts, --limit, lm-eval's k=v,... lists,
---backend-arg pairs, and the quieting of libraries for a bench (used by harness.cli)."""
+--backend-arg pairs, the quieting of libraries for a bench, and the `plan` command's options
+(used by harness.cli)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from harness.config.checks import check_limit
 from harness.errors import HarnessError
@@ -93,3 +95,28 @@ def pairs(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
     if args.base_url:
         pairs.append(("base_url", args.base_url))
     return tuple(pairs)
+
+
+def plan_parser(sub: Any, func: Callable[[argparse.Namespace], int]) -> None:
+    """The `plan` command and its options, run by `func`."""
+    pl = sub.add_parser("plan", help="params, memory, fit and speed bounds; no weights needed")
+    pl.add_argument("--model", required=True,
+                    help="a known name, a model YAML, a config.json, a model directory or a "
+                         "hub id")
+    pl.add_argument("--gpu", default="h100-80gb", help="a name under configs/hardware/")
+    pl.add_argument("--dtype", default=None, choices=["bf16", "fp16", "fp8", "int4", "fp32"],
+                    help="weight dtype (default: the model's own)")
+    pl.add_argument("--context", type=positive, default=None,
+                    help="tokens of KV cache to fit beside the weights (default: the suite's "
+                         "longest generation with --suite, else 32768)")
+    pl.add_argument("--suite", default=None,
+                    help="also the suite's work (generations, new tokens) and its hours and "
+                         "cost at the plan's decode bounds (estimated)")
+    pl.add_argument("--limit", type=limit_value, default=None,
+                    help="with --suite: at most N problems per task, or a fraction, as bench")
+    pl.add_argument("--lengths-from", default=None, metavar="RUN",
+                    help="with --suite: count each task at the mean output length an earlier "
+                         "run of real weights measured (a run directory or id), not at its "
+                         "limit")
+    pl.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    pl.set_defaults(func=func)

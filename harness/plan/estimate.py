@@ -39,10 +39,11 @@ def task_problems(entry: TaskEntry) -> int | None:
 PLAN_BOUND = "the plan's batch-1 bandwidth bound"
 
 
-def estimate(suite: SuiteConfig, limit: float | None, default_max_tokens: int,
-             rate: float | None, rate_source: str) -> Estimate:
-    """Generations, token upper bound and hours at `rate` tokens/s for a suite."""
-    generations, tokens, unknown = 0, 0, []
+def generations_per_task(suite: SuiteConfig, limit: float | None
+                         ) -> list[tuple[TaskEntry, int | None]]:
+    """Each task of the suite with its generations (problems x samples), None where its
+    size is unknown without loading the dataset."""
+    out: list[tuple[TaskEntry, int | None]] = []
     for entry in suite.tasks:
         n = task_problems(entry)
         if limit is not None and limit < 1:  # lm-eval's fraction of each task
@@ -50,10 +51,18 @@ def estimate(suite: SuiteConfig, limit: float | None, default_max_tokens: int,
         else:
             caps = [x for x in (n, entry.limit, limit if limit is not None else suite.limit)
                     if x]
-        if not caps:
+        out.append((entry, min(caps) * entry.samples if caps else None))
+    return out
+
+
+def estimate(suite: SuiteConfig, limit: float | None, default_max_tokens: int,
+             rate: float | None, rate_source: str) -> Estimate:
+    """Generations, token upper bound and hours at `rate` tokens/s for a suite."""
+    generations, tokens, unknown = 0, 0, []
+    for entry, count in generations_per_task(suite, limit):
+        if count is None:
             unknown.append(entry.task)
             continue
-        count = min(caps) * entry.samples
         generations += count
         tokens += count * (entry.max_new_tokens or default_max_tokens)
     hours = tokens / rate / 3600 if rate and tokens else None

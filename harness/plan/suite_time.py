@@ -11,16 +11,22 @@ the run, an engine below the bound lengthens it):
   bandwidth where configs/hardware has one, else the datasheet's).
 GPU-hours are the batched hours times those GPUs; dollars use the hardware YAML's price per
 GPU-hour, which is an assumption the user sets, and say so.
+With `lengths` (`--lengths-from RUN`, lengths.py) each task's generations count at the mean
+output length an earlier run of real weights measured (at most the task's limit; tasks the
+run lacks at their limit), and the batched rate holds as many sequences of the suite's mean
+length as the KV room takes, on the GPUs the plan sized for the longest generation.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from harness.config import configs
 from harness.config.configs import HardwareConfig, SuiteConfig
 from harness.plan import estimate, sizing
+from harness.plan.lengths import Lengths
 from harness.plan.sizing import Plan
 from harness.results.parts import Estimate
 
@@ -41,6 +47,9 @@ class SuiteTime:
     dollars: float | None
     price_per_gpu_hour: float | None
     price_source: str
+    expected_new_tokens: int | None = None  # at the measured means (lengths), else None
+    lengths: str | None = None  # where the means come from, and what they leave out
+    concurrency: int | None = None  # sequences at once behind hours_batched
 
 
 def longest_generation(suite: SuiteConfig, default_max_tokens: int) -> int:
@@ -50,10 +59,11 @@ def longest_generation(suite: SuiteConfig, default_max_tokens: int) -> int:
 
 
 def plan_suite(model: str, gpu: str, dtype: str | None, context: int | None,
-               suite_name: str | None, limit: float | None) -> tuple[Plan, SuiteTime | None]:
+               suite_name: str | None, limit: float | None,
+               lengths: Lengths | None = None) -> tuple[Plan, SuiteTime | None]:
     """The plan of `model` on `gpu` and, given a suite, that suite's hours on it: the KV
     context sized is then the suite's longest generation unless `context` says (32,768
-    without a suite)."""
+    without a suite); with `lengths`, the hours are those of the measured mean lengths."""
     if suite_name is None:
         return sizing.make_plan(model, gpu=gpu, dtype=dtype, context=context or 32768), None
     suite = configs.get_suite(suite_name)
@@ -63,7 +73,39 @@ def plan_suite(model: str, gpu: str, dtype: str | None, context: int | None,
     plan = sizing.make_plan(model, gpu=gpu, dtype=dtype,
                             context=context or longest_generation(suite, default),
                             sequences=est.generations or None)
-    return plan, suite_time(plan, configs.get_hardware(gpu), est, suite.name)
+    timed = suite_time(plan, configs.get_hardware(gpu), est, suite.name)
+    if lengths is None or not est.generations:
+        return plan, timed
+    expected, note = expected_tokens(suite, limit, default, lengths, model)
+    mean = max(math.ceil(expected / est.generations), 1)
+    at_mean = sizing.make_plan(model, gpu=gpu, dtype=dtype, context=mean,
+                               gpus=plan.workload_gpus, sequences=est.generations)
+    return plan, suite_time(at_mean, configs.get_hardware(gpu), est, suite.name,
+                            tokens=expected, lengths=note)
+
+
+def expected_tokens(suite: SuiteConfig, limit: float | None, default: int, lengths: Lengths,
+                    model: str) -> tuple[int, str]:
+    """New tokens with each task at its measured mean (its limit where the run has none),
+    and a note that says where the means come from and what they leave out."""
+    total, unmeasured, low = 0.0, [], []
+    for entry, count in estimate.generations_per_task(suite, limit):
+        cap = entry.max_new_tokens or default
+        got = lengths.mean_for(entry) if count else None
+        if count and got is None:
+            unmeasured.append(entry.task)
+        elif count and got is not None:
+            mean, run_cap, hit = got
+            low += [entry.task] if run_cap and run_cap < cap and hit else []
+        total += (count or 0) * (min(got[0], cap) if got else cap)
+    note = (f"mean output lengths measured in run {lengths.run_id} ({lengths.model}"
+            + (f", {lengths.status}" if lengths.status != "complete" else "") + ")"
+            + (f", not of {model}" if lengths.model != model else "")
+            + (f"; at their limit: {', '.join(unmeasured)} (not in that run)" if unmeasured
+               else "")
+            + (f"; a lower bound for {', '.join(low)} (that run stopped them at a lower "
+               "limit)" if low else ""))
+    return round(total), note
 
 
 def as_dict(t: SuiteTime) -> dict[str, Any]:
@@ -71,24 +113,27 @@ def as_dict(t: SuiteTime) -> dict[str, Any]:
     return asdict(t)
 
 
-def suite_time(plan: Plan, hw: HardwareConfig, est: Estimate, suite: str) -> SuiteTime:
-    """A suite's generations and token bound (`est`), and their hours on `plan`'s GPUs (a
-    plan made for no more sequences at once than the suite has generations)."""
-    tokens = est.max_new_tokens_total
+def suite_time(plan: Plan, hw: HardwareConfig, est: Estimate, suite: str,
+               tokens: int | None = None, lengths: str | None = None) -> SuiteTime:
+    """A suite's generations and token bound (`est`), and the hours of `tokens` (default:
+    that bound) on `plan`'s GPUs (a plan made for no more sequences at once than the suite
+    has generations); `lengths` says where expected `tokens` come from."""
+    work = est.max_new_tokens_total if tokens is None else tokens
     batched = plan.workload_bound_tokens_per_s
-    hours = tokens / batched / 3600 if batched and tokens else None
+    hours = work / batched / 3600 if batched and work else None
     one = plan.decode_bound_measured_tokens_per_s or plan.decode_bound_tokens_per_s
     basis = "measured bandwidth" if plan.decode_bound_measured_tokens_per_s else \
         "datasheet bandwidth"
     gpu_hours = hours * plan.workload_gpus if hours is not None else None
     price = hw.price_per_hour
     return SuiteTime(
-        suite=suite, generations=est.generations, max_new_tokens_total=tokens,
+        suite=suite, generations=est.generations, max_new_tokens_total=est.max_new_tokens_total,
         tasks_of_unknown_size=est.tasks_of_unknown_size, gpus=plan.workload_gpus,
-        hours_batched=hours, hours_one_at_a_time=tokens / one / 3600 if tokens else None,
+        hours_batched=hours, hours_one_at_a_time=work / one / 3600 if work else None,
         one_at_a_time_basis=basis, gpu_hours=gpu_hours,
         dollars=gpu_hours * price if gpu_hours is not None and price is not None else None,
-        price_per_gpu_hour=price, price_source=hw.price_source)
+        price_per_gpu_hour=price, price_source=hw.price_source,
+        expected_new_tokens=tokens, lengths=lengths, concurrency=plan.workload_concurrency)
 
 
 def _hours(h: float) -> str:
@@ -111,17 +156,25 @@ def rows(t: SuiteTime, plan: Plan) -> list[tuple[str, str]]:
     if not t.max_new_tokens_total:
         return out + [("suite time", "- (nothing it generates is counted: a perf-only suite, "
                        "or tasks of unknown size)")]
+    measured = t.expected_new_tokens is not None
+    if measured:
+        mean = (t.expected_new_tokens or 0) / max(t.generations, 1)
+        out.append(("suite lengths", f"about {t.expected_new_tokens:,} new tokens expected "
+                    f"({mean:,.0f} per generation): {t.lengths}"))
     if t.hours_batched is not None:
         cost = f", ${_amount(t.dollars)} at ${t.price_per_gpu_hour:,.2f} per GPU-hour " \
                f"({t.price_source})" if t.dollars is not None else ""
+        at = f", {t.concurrency} sequences of the mean length at once" if measured else ""
         out.append(("suite time, batched", f"{_hours(t.hours_batched)} on {t.gpus}x "
-                    f"{gpu_label} at the workload decode bound (datasheet bandwidth): "
+                    f"{gpu_label} at the workload decode bound (datasheet bandwidth{at}): "
                     f"{_amount(t.gpu_hours or 0)} GPU-hours{cost}"))
     else:
         out.append(("suite time, batched", "- (no sequence of that length fits)"))
     if t.hours_one_at_a_time is not None:
         out.append(("suite time, one at a time", f"{_hours(t.hours_one_at_a_time)} on {hold}x "
                     f"{gpu_label} at the batch-1 decode bound ({t.one_at_a_time_basis})"))
-    out.append(("suite time, basis", "estimated: bounds on speed, not on time (outputs that "
-                "stop early shorten the run, an engine below the bound lengthens it)"))
+    out.append(("suite time, basis", "estimated: output lengths measured, speed a bound (an "
+                "engine below the bound lengthens the run)" if measured else "estimated: bounds "
+                "on speed, not on time (outputs that stop early shorten the run, an engine "
+                "below the bound lengthens it)"))
     return out

@@ -1,0 +1,80 @@
+"""Output lengths measured by an earlier run, for `harness plan --suite ... --lengths-from RUN`.
+
+A suite's upper bound has every generation run to its limit; reasoning models stop well
+before it on most problems, and how far before is a property of the model and the task that
+no architecture tells. An earlier bench of the same model (the `quick` suite, an hour on one
+GPU) records each task's mean output tokens (run.json's `generation`); the plan then counts
+each task's generations at that mean instead of at the limit, and sizes the KV room for
+sequences of the mean length. The lengths are measured, the speed is still the plan's bound,
+so the hours stay an estimate. Random weights' lengths say nothing about a model and are
+refused; a run that generated with a lower limit than the suite's counts at most that limit,
+so its means are then a lower bound, and the plan says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.config.configs import TaskEntry
+from harness.errors import HarnessError
+from harness.results.files import results_root
+from harness.results.record import RecordError, read_run
+
+
+@dataclass(frozen=True)
+class Lengths:
+    """Mean output tokens per task, as one run measured them."""
+
+    run_id: str
+    model: str
+    status: str
+    means: dict[str, float]  # task -> mean output tokens of its generations
+    limits: dict[str, int | None]  # task -> the run's max new tokens
+    hit_rates: dict[str, float | None]  # task -> share of generations that hit that limit
+
+    def mean_for(self, entry: TaskEntry) -> tuple[float, int | None, float | None] | None:
+        """(mean, the run's limit, hit rate) for a suite task, None where the run has none."""
+        stem = Path(entry.task).stem
+        for key in (entry.task, stem, re.sub(r"\W+", "_", stem).strip("_")):
+            if key in self.means:
+                return self.means[key], self.limits.get(key), self.hit_rates.get(key)
+        return None
+
+
+def run_json(ref: str) -> Path:
+    """The run.json that `ref` names: a run directory, a run.json, or a run id under the
+    results directory's runs/."""
+    given = Path(ref).expanduser()
+    for path in (given, given / "run.json", results_root() / "runs" / ref / "run.json"):
+        if path.is_file():
+            return path
+    raise HarnessError(
+        f"No run {ref!r}: pass a run directory (results/runs/<run-id>), its run.json, or a "
+        f"run id under {results_root() / 'runs'} (`ls {results_root() / 'runs'}`).")
+
+
+def measured(ref: str) -> Lengths:
+    """The mean output tokens per task of the run `ref` names (HarnessError where it cannot
+    be read, ran random weights, or measured no lengths)."""
+    path = run_json(ref)
+    try:
+        run = read_run(path)
+    except (OSError, RecordError, TypeError) as exc:
+        raise HarnessError(f"Cannot read {path} as a run: {exc}. Pass another run.") from exc
+    if run.model.weights == "random":
+        raise HarnessError(
+            f"Run {run.run_id} ran random weights of {run.model.name}: how long their outputs "
+            "are says nothing about the model's. Pass a run of the real weights (e.g. `make "
+            f"bench MODEL={run.model.name} SUITE=quick`).")
+    stats = {task: g for task, g in run.generation.items() if g.output_tokens_mean is not None}
+    if not stats:
+        raise HarnessError(
+            f"Run {run.run_id} recorded no output lengths (a perf-only or failed run). Pass a "
+            "run that generated answers, e.g. one of `make bench ... SUITE=quick`.")
+    return Lengths(
+        run_id=run.run_id, model=run.model.name, status=run.status,
+        means={t: float(g.output_tokens_mean or 0) for t, g in stats.items()},
+        limits={t: g.max_new_tokens for t, g in stats.items()},
+        hit_rates={t: g.hit_max_new_tokens_rate for t, g in stats.items()})
