@@ -83,6 +83,8 @@ def math_equal(predicted: str | None, gold: str) -> bool:
 def _math_equal(predicted: str, gold: str) -> bool:
     from math_verify import verify
 
+    if _same_text(predicted, gold):  # "\\text{June } 20" and "\\text{June 20}"
+        return True
     options = _option_letters(gold)
     if options is not None:  # "\\text{(C)}", "\\text{A, C}": the letters chosen, as a set
         lettered = lettered_option(predicted)  # "\\textbf{(C)}\\ 42": its letter
@@ -100,6 +102,22 @@ def _math_equal(predicted: str, gold: str) -> bool:
         return True
     return (_equal_as_complex(gold_parsed[0], pred_parsed[0])
             or _equal_by_other_reading(predicted, gold))
+
+
+_TEXT = re.compile(r"\\(?:text|textrm|textbf|mathrm|mbox)\s*\{")
+
+
+def _same_text(predicted: str, gold: str) -> bool:
+    """Where either side has words in a text wrapper: the same words, whatever the spaces,
+    wrappers and case ("\\text{June } 20", "11:00 \\text{ a.m.}"). math-verify reads such
+    words as products of letters, which two spellings of one date never equal."""
+    if not (_TEXT.search(predicted) or _TEXT.search(gold)):
+        return False
+    return _spelled(predicted) == _spelled(gold)
+
+
+def _spelled(text: str) -> str:
+    return re.sub(r"\s+|\\[,;:!]", "", _unwrapped(text)).lower()
 
 
 def _equal_by_other_reading(predicted: str, gold: str) -> bool:

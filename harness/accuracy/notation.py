@@ -10,6 +10,10 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
 - bold, underline and colour around an answer (`\\mathbf{\\frac{1}{2}}`, `\\boldsymbol{5}`,
   `\\underline{7}`, `\\color{red}{7}`) dropped: math-verify reads `\\mathbf{5}` but not one
   with a command inside, nor the others; and braces around the whole answer (`{(1, 2)}`);
+- a vector written as a matrix of one column (`\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}`,
+  MATH's way) or in angle brackets (`\\langle 2, -1 \\rangle`) as the tuple of its entries,
+  `(2, -1)`, the way a model may write it (math-verify alone finds a matrix and a tuple never
+  equal, and does not read angle brackets);
 - a trigonometric function of degrees (`\\sin 60^\\circ`, `\\cos(30°)`) with its angle in
   radians: math-verify drops the degree sign, so that `\\sin 60^\\circ` was sin(60 radians).
 `latex_symbols` writes Unicode math as LaTeX ("12√3", "∞", "2·3"), and i and e in roman type
@@ -70,11 +74,25 @@ def _in_radians(m: re.Match[str]) -> str:
     return f"{m.group(1)}{m.group(2) or ''}\\left(\\frac{{{m.group(4)}\\pi}}{{180}}\\right)"
 
 
+# a matrix of one column, MATH's way of writing a vector
+_COLUMN = re.compile(r"\\begin\{([pbBvV]?matrix)\}([^&{}]*(?:\{[^{}]*\}[^&{}]*)*)\\end\{\1\}")
+
+
+_ANGLE_BRACKETS = re.compile(r"\\[lr]angle(?![A-Za-z])")  # <2, -1>, a vector too
+
+
+def _column_as_tuple(m: re.Match[str]) -> str:
+    entries = [e.strip() for e in m.group(2).split("\\\\")]
+    entries = entries[:-1] if entries and not entries[-1] else entries  # a final "\\"
+    return "(" + ", ".join(entries) + ")" if len(entries) > 1 and all(entries) else m.group()
+
+
 def readable(text: str) -> str:
     """`text` with the notations above written so that math-verify reads their value."""
     if len(text) > _LONGEST:
         return text
-    text = _TRIG_DEGREES.sub(_in_radians, latex_symbols(text))
+    text = _COLUMN.sub(_column_as_tuple, _TRIG_DEGREES.sub(_in_radians, latex_symbols(text)))
+    text = _ANGLE_BRACKETS.sub(lambda m: "(" if m.group() == "\\langle" else ")", text)
     text = _REPEATING.sub(_repeating_as_fraction, text)
     text = text.replace("\\varnothing", "\\emptyset")
     text = _braced_arguments(_emphasis_dropped(text)) if "\\" in text else text
