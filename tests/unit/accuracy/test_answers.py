@@ -6,7 +6,16 @@ import functools
 
 import pytest
 
-from harness.accuracy import answers, boxes, equivalence, grading, letters, readings, stats
+from harness.accuracy import (
+    answers,
+    boxes,
+    equivalence,
+    grading,
+    letters,
+    readings,
+    stats,
+    unboxed,
+)
 
 R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
 
@@ -198,7 +207,7 @@ def test_white_space_between_boxes_costs_linear_time() -> None:
     optional spaces: 27 s for 30,000 spaces on text that had not been squeezed."""
     text = "\\boxed{1} answer" + " " * 30000 + "\\boxed{2}"
     assert boxes.final_boxes(text) == ["1", "2"]
-    assert answers.stated_answer("The answer" + " " * 30000 + "x") is None
+    assert unboxed.stated_answer("The answer" + " " * 30000 + "x") is None
 
 
 def test_a_box_of_latex_spaces_grades_in_linear_time() -> None:

@@ -142,6 +142,9 @@ CASES = [
     ("math500", "5", T + "**Final Answer:** 5\n**Final Answer:** 5.0", True),
     ("math500", "6", T + "Answer: 5\nWait, 5 double counts.\nAnswer: 6", True),
     ("math500", "20", T + "If order mattered, the answer would be 10.\nAnswer: 20", True),
+    ("math500", "6", T + "The answer is 12 if we count order.\nThe answer is 6 since it does "
+     "not matter.", True),
+    ("math500", "6", T + "Answer: 5\nActually, the answer is 6.", True),
     ("math500", "\\text{Evelyn}", T + "Answer: Evelyn", True),
     ("gsm8k", "#### 42", T + "The final answer is therefore 42.", True),
     ("gsm8k", "#### 18", T + "She sells 9 eggs at $2.\n#### 18\n\nWe used 3 eggs for muffins.",
