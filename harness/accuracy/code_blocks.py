@@ -4,14 +4,17 @@ The last fenced block tagged with the language (`python`, `python3`, `py`, any c
 last untagged one, since an untagged block after the solution is usually its sample input or
 output; where the problem names a function, the last block that defines it, since a usage
 example after the solution is not the solution. An unclosed last fence (a generation that
-stopped inside it) counts up to the end of the text.
+stopped inside it) counts up to the end of the text. Fences are ``` or ~~~; an indented fence
+(inside a Markdown list item) has its indentation taken off every line of its block, as
+Markdown reads it (Python refuses top-level code that starts indented, and LiveCodeBench's
+own extraction leaves it so).
 """
 
 from __future__ import annotations
 
 import re
 
-_FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)```", re.DOTALL)
+_FENCE = re.compile(r"(?P<fence>```|~~~)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?P=fence)", re.DOTALL)
 # the tags models put on Python fences
 _ALIASES = {"python": ("python", "python3", "py", "py3")}
 
@@ -20,6 +23,16 @@ def defines_function(code: str, name: str) -> bool:
     """Does `code` hold a `def name(` (a method too)?"""
     return re.search(rf"^\s*(?:async\s+)?def\s+{re.escape(name)}\s*\(", code,
                      re.MULTILINE) is not None
+
+
+def _content(text: str, fence: int, block: str) -> str:
+    """A fenced block's code, less the indentation of its opening fence where the fence is
+    indented (inside a Markdown list item), as Markdown reads it; a body's own indentation
+    (HumanEval code that continues the prompt) stays."""
+    indent = text[text.rfind("\n", 0, fence) + 1:fence]
+    if not indent or indent.strip():
+        return block
+    return re.sub(rf"^[ \t]{{0,{len(indent)}}}", "", block, flags=re.MULTILINE)
 
 
 def extract_code(answer: str, language: str = "python", defines: str | None = None
@@ -31,12 +44,13 @@ def extract_code(answer: str, language: str = "python", defines: str | None = No
     solution). An unclosed last fence counts up to the end of the text."""
     tags = _ALIASES.get(language, (language,))
     found = list(_FENCE.finditer(answer))
-    tagged = [m.group(2) for m in found if m.group(1).lower() in tags]
-    plain = [m.group(2) for m in found if not m.group(1)]
+    tagged = [_content(answer, m.start(), m.group(3)) for m in found
+              if m.group(2).lower() in tags]
+    plain = [_content(answer, m.start(), m.group(3)) for m in found if not m.group(2)]
     rest = answer[found[-1].end():] if found else answer
-    opened = re.search(r"```[ \t]*([\w+#.-]*)[^\n]*\n?", rest)
+    opened = re.search(r"(?:```|~~~)[ \t]*([\w+#.-]*)[^\n]*\n?", rest)
     if opened and opened.group(1).lower() in tags:  # an unclosed last fence: the text's end
-        tagged.append(rest[opened.end():])
+        tagged.append(_content(rest, opened.start(), rest[opened.end():]))
     ordered = ([[b for b in group if defines_function(b, defines)] for group in (tagged, plain)]
                if defines else []) + [tagged, plain]
     return next((group[-1] for group in ordered if group), None)

@@ -54,6 +54,12 @@ def test_hostile_solution_fails_without_stopping_the_run() -> None:
     ("```Python\nprint(sum(xs))\n```\nFor the sample:\n```\n6\n```", "print(sum(xs))\n"),
     ("```\nsample\n```\n```python\nthe latest, cut off", "the latest, cut off"),
     ("```c++\nint x;\n```", None),
+    # a fence inside a Markdown list item: the block is dedented; tildes fence too
+    ("1. The solution:\n   ```python\n   def f(x):\n       return x\n   ```\n",
+     "def f(x):\n    return x\n"),
+    ("~~~python\nprint(1)\n~~~", "print(1)\n"),
+    ("```python\n    return x\n```", "    return x\n"),  # a body keeps its indentation
+    ("  ```python\n      return x\n  ```", "    return x\n"),
 ])
 def test_extract_code(answer: str, code: str | None) -> None:
     assert code_blocks.extract_code(answer) == code
