@@ -79,8 +79,9 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         resume.enable(lm, {}, resume.NoCache(), tokenizer)
 
     sampling = {**tasks_mod.sampling_kwargs(suite, model), **options.gen_kwargs}
-    think = tasks_mod.think_settings(model)
     chat = model.chat if model else None
+    think = tasks_mod.think_settings(model, tokenizer, bool(
+        chat is None or chat.use_chat_template or getattr(lm, "chat_only", False)))
     tasks: dict[str, Any] = {}
     generation: dict[str, Any] = {"settings": {**sampling, **(
         {"lm_eval": options.record()} if options.record() else {})}}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import math
 import re
 from pathlib import Path
@@ -29,13 +30,46 @@ def needs_index(spec: str | dict[str, Any]) -> bool:
     return isinstance(spec, str) or "group" in spec or not isinstance(spec.get("task"), str)
 
 
-def think_settings(model: ModelConfig | None) -> dict[str, Any]:
-    """The model's think tags for grading (R1-style tags for a model without a YAML)."""
-    if model is None:  # unknown model: R1-style tags, thinking not pre-opened
-        return {"think_end": "</think>", "think_start": "<think>", "opens_think": False}
-    c = model.chat
-    return {"think_end": c.think_end, "think_start": c.think_start,
-            "opens_think": c.template_opens_think}
+def think_settings(model: ModelConfig | None, tokenizer: Any = None,
+                   templated: bool = False) -> dict[str, Any]:
+    """The model's think tags for grading (R1-style tags for a model without a YAML).
+
+    Whether the prompt opens the thinking comes from the chat template itself where the
+    prompts go through it (`templated`) and it renders: a template whose generation prompt
+    ends with the think tag (QwQ-32B's, the R1 distills' since 2025-02, many newer reasoning
+    models') writes the tag the generation never repeats, so a generation cut off while
+    thinking has no tag at all, and would otherwise be graded as an answer. Where the
+    template and the model's YAML disagree (another revision), the template wins, and the
+    log says so."""
+    if model is None:  # unknown model: R1-style tags
+        out = {"think_end": "</think>", "think_start": "<think>", "opens_think": False}
+    else:
+        c = model.chat
+        out = {"think_end": c.think_end, "think_start": c.think_start,
+               "opens_think": c.template_opens_think}
+    opened = template_opens_think(tokenizer, out["think_start"]) if templated else None
+    if opened is not None and opened != out["opens_think"]:
+        if model is not None:
+            logging.getLogger(__name__).warning(
+                "The chat template of %s %s the thinking (%s), where its YAML says "
+                "template_opens_think: %s; grading follows the template.", model.name,
+                "opens" if opened else "does not open", out["think_start"],
+                str(out["opens_think"]).lower())
+        out["opens_think"] = opened
+    return out
+
+
+def template_opens_think(tokenizer: Any, think_start: str | None) -> bool | None:
+    """Does the tokenizer's chat template end its generation prompt with `think_start`?
+    None without a template, or where it does not render."""
+    if not think_start or not getattr(tokenizer, "chat_template", None):
+        return None
+    try:
+        text = tokenizer.apply_chat_template([{"role": "user", "content": "What is 1 + 1?"}],
+                                             add_generation_prompt=True, tokenize=False)
+    except Exception:  # noqa: BLE001 - a template that needs arguments we do not have
+        return None
+    return text.rstrip().endswith(think_start) if isinstance(text, str) else None
 
 
 def task_spec(entry: TaskEntry, sampling: dict[str, Any],

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from harness.accuracy import answers, evaluate, tasks
 from harness.config import configs, suites
@@ -96,3 +99,38 @@ def test_bundled_problems_are_well_formed() -> None:
     assert len(rows) >= 40
     assert len({r["id"] for r in rows}) == len(rows)
     assert all(r["answer"].lstrip("-").isdigit() and r["question"].endswith("?") for r in rows)
+
+
+def tokenizer_with_template(template: str) -> Any:
+    from tokenizers import Tokenizer, models
+    from transformers import PreTrainedTokenizerFast
+
+    tok = PreTrainedTokenizerFast(tokenizer_object=Tokenizer(
+        models.WordLevel({"a": 0, "[UNK]": 1}, unk_token="[UNK]")))
+    tok.chat_template = template
+    return tok
+
+
+OPENS = ("{% for m in messages %}<|user|>{{ m['content'] }}{% endfor %}"
+         "{% if add_generation_prompt %}<|assistant|>\n<think>\n{% endif %}")
+PLAIN = ("{% for m in messages %}<|user|>{{ m['content'] }}{% endfor %}"
+         "{% if add_generation_prompt %}<|assistant|>\n{% endif %}")
+
+
+def test_the_chat_template_says_whether_the_prompt_opens_thinking(
+        caplog: pytest.LogCaptureFixture) -> None:
+    opens, plain = tokenizer_with_template(OPENS), tokenizer_with_template(PLAIN)
+    # a hub model without a YAML whose template opens the thinking: a generation without
+    # any tag was cut off while thinking, not an answer
+    assert tasks.think_settings(None, opens, templated=True)["opens_think"] is True
+    assert tasks.think_settings(None, plain, templated=True)["opens_think"] is False
+    assert tasks.think_settings(None, opens, templated=False)["opens_think"] is False
+    qwq = configs.get_model("qwq-32b")
+    assert qwq.chat.template_opens_think
+    assert tasks.think_settings(qwq, opens, templated=True)["opens_think"] is True
+    assert tasks.think_settings(qwq, None, templated=True)["opens_think"] is True
+    with caplog.at_level("WARNING"):  # another revision's template: the template wins
+        assert tasks.think_settings(qwq, plain, templated=True)["opens_think"] is False
+    assert "where its YAML says template_opens_think: true" in caplog.text
+    broken = tokenizer_with_template("{{ raise_exception('needs tools') }}")
+    assert tasks.think_settings(qwq, broken, templated=True)["opens_think"] is True
