@@ -119,9 +119,13 @@ _QUOTED_KEY = re.compile(r"[\"'“”]((?i:answer))[\"'“”]\s*:")
 
 
 # a statement in Chinese, which QwQ and the R1 distills drift into: "答案是 C", "正确答案：B",
-# "选项 D", "故选 D" (the full-width colon and letters are made plain by NFKC first)
-_CHINESE = ((re.compile(r"(?:正确|最终)?答案\s*(?:是|为|应该?是)"), " answer is "),
-            (re.compile(r"(?:正确|最终)?答案"), " answer"), (re.compile(r"选项"), " option "),
+# "答案选 D", "正确选项是 C", "选项 D", "故选 D" (the full-width colon and letters are made
+# plain by NFKC first)
+_CHINESE = ((re.compile(r"(?:正确|最终)?答案\s*(?:是|为|应该?是|(?:应该?)?选(?!项))"),
+             " answer is "),
+            (re.compile(r"(?:正确|最终)?答案"), " answer"),
+            (re.compile(r"(?:正确|最终)选项\s*(?:是|为|应该?是)"), " correct option is "),
+            (re.compile(r"选项"), " option "),
             # a conclusion's choice, "故选C", "所以选D" (a bare 选 may be negated: "不选A")
             (re.compile(r"(?:所以|因此|故|因而|综上所述?)[，,]?\s*(?:应该?)?选择?"),
              " the answer is "))

@@ -356,6 +356,8 @@ CASES = [
     ("gpqa_diamond", "C", T + "综上所述，答案是C。", True),
     ("gpqa_diamond", "B", T + "正确答案：B", True),
     ("gpqa_diamond", "D", T + "所以选D", True),
+    ("gpqa_diamond", "D", T + "故答案选D", True),
+    ("gpqa_diamond", "C", T + "正确选项是 C", True),
     ("gpqa_diamond", "A", T + "答案是C。", False),
     ("gpqa_diamond", "C", T + "A和B都不对，故选C。", True),
     ("gpqa_diamond", "A", T + "我们不选A", False),  # a bare 选 may be negated
