@@ -176,5 +176,6 @@ def rows(t: SuiteTime, plan: Plan) -> list[tuple[str, str]]:
     out.append(("suite time, basis", "estimated: output lengths measured, speed a bound (an "
                 "engine below the bound lengthens the run)" if measured else "estimated: bounds "
                 "on speed, not on time (outputs that stop early shorten the run, an engine "
-                "below the bound lengthens it)"))
+                "below the bound lengthens it; --lengths-from RUN counts each task at the "
+                "mean length an earlier run of the model measured)"))
     return out
