@@ -67,19 +67,32 @@ _MARKER = re.compile(r"\b(?:final\s+answer|answer)\b\s*(?:\*\*\s*)?(?::|=|is\b|"
                      re.IGNORECASE | re.MULTILINE)
 
 
+# between boxes or right after the last, words that make the last box a total of the ones
+# before: "\\boxed{12} for the first case and \\boxed{18} for the second, so in total
+# \\boxed{30}", "..., so \\boxed{30} altogether"
+_TOTAL = (r"\b(?:in\s+total|altogether|all\s+together|in\s+all\b|overall|combined|grand\s+total|"
+          r"sum\s+(?:is|of\s+(?:these|them|all))|adding\s+(?:these|them|up|everything))")
+_TOTAL_BETWEEN = re.compile(_TOTAL, re.IGNORECASE)
+_TOTAL_AFTER = re.compile(r"[\s$.,]*\\?\)?[\s$]*(?:\w+\s+){0,2}?" + _TOTAL, re.IGNORECASE)
+
+
 def final_boxes(text: str) -> list[str]:
     """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
     \\boxed{1}"), but only those after the last box that the text then corrects or the last
     answer statement between boxes introduces ("... \\boxed{285}, so the answer is
-    \\boxed{143}" is 143), none that the words before it reject ("\\boxed{2}, not
-    \\boxed{3}"), and none that only approximate the box before them ("\\boxed{2\\sqrt{2}}
-    \\approx \\boxed{2.83}" is 2\\sqrt{2})."""
+    \\boxed{143}" is 143) or a total sums up ("..., so in total \\boxed{30}"), none that
+    the words before it reject ("\\boxed{2}, not \\boxed{3}"), and none that only
+    approximate the box before them ("\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" is
+    2\\sqrt{2})."""
     spans = _box_spans(text)
     first = 0
     for i in range(1, len(spans)):
         if (_CORRECTION.search(text, spans[i - 1][1], spans[i][0])
-                or _MARKER.search(text, spans[i - 1][1], spans[i][0])):
+                or _MARKER.search(text, spans[i - 1][1], spans[i][0])
+                or _TOTAL_BETWEEN.search(text, spans[i - 1][1], spans[i][0])):
             first = i
+    if len(spans) > 1 and _TOTAL_AFTER.match(text[spans[-1][1]:spans[-1][1] + 60]):
+        first = len(spans) - 1
     kept = [(start, content) for i, (start, _, content) in enumerate(spans[first:], first)
             if i == first or not _APPROXIMATED.fullmatch(text, spans[i - 1][1], start)]
     return [content for start, content in kept

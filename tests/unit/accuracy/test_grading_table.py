@@ -161,6 +161,12 @@ CASES = [
     ("math500", "143", T + "Up to 2000 there are $\\boxed{285}$ multiples of 7, so the answer is "
      "$\\boxed{143}$.", True),
     ("math500", "2,3", T + "The solutions are $\\boxed{2}$ and $\\boxed{3}$.", True),
+    # a total of the boxes before it: the last box alone (partial results before it)
+    ("math500", "30", T + "$\\boxed{12}$ for the first case and $\\boxed{18}$ for the second, "
+     "so in total $\\boxed{30}$.", True),
+    ("math500", "7", T + "There are $\\boxed{3}$ red and $\\boxed{4}$ blue, so $\\boxed{7}$ "
+     "balls altogether.", True),
+    ("math500", "3, 4", T + "There are $\\boxed{3}$ red and $\\boxed{4}$ blue.", True),
     ("math500", "2,3", T + "So $x = \\boxed{2}$ or $x = \\boxed{3}$.\n\n**Final Answer**\n"
      "$\\boxed{2}$, $\\boxed{3}$", True),
     ("gpqa_diamond", "C", T + "\\boxed{A} fails the units test, so the answer is \\boxed{C}.",
