@@ -169,22 +169,12 @@ def default_suite(model: models.ResolvedModel) -> str:
 
 def _announce(run: Run, suite: SuiteConfig, model: models.ResolvedModel, backend: Any,
               opts: BenchOptions, root: Path) -> Estimate:
-    """Print (and return for the record) how much the suite will generate and an upper bound
-    on its time."""
-    from harness.plan import estimate, sizing
+    """Print (and return for the record) how much the suite will generate and for how long
+    (harness.plan.announce)."""
+    from harness.plan.announce import announce
 
-    hardware = run.hardware or Hardware()
-    rate = estimate.known_rate(load_runs(root), model.name, hardware.label)
-    source = f"batch-1 decode measured earlier for {model.name} on {hardware.label}"
-    if rate is None and backend.device.startswith("cuda") and model.config:
-        hw = configs.hardware_name(hardware.accelerator)
-        if hw:
-            rate = sizing.make_plan(model.config.name, hw).decode_bound_tokens_per_s
-            source = f"{estimate.PLAN_BOUND} on {hw}"
-    max_tokens = model.config.generation.max_new_tokens if model.config else 32768
-    est = estimate.estimate(suite, opts.limit, max_tokens, rate, source)
-    print(estimate.describe(est, suite.name, model.name), file=sys.stderr, flush=True)
-    return est
+    return announce(load_runs(root), suite, model.name, model.config, backend.device,
+                    run.hardware or Hardware(), opts.limit)
 
 
 def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,

@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.config.configs import TaskEntry
+from harness.config.configs import SuiteConfig, TaskEntry
 from harness.errors import HarnessError
+from harness.plan import estimate
 from harness.results.files import results_root
-from harness.results.record import RecordError, read_run
+from harness.results.record import RecordError, Run, read_run
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,51 @@ def measured(ref: str) -> Lengths:
             f"Run {run.run_id} ran random weights of {run.model.name}: how long their outputs "
             "are says nothing about the model's. Pass a run of the real weights (e.g. `make "
             f"bench MODEL={run.model.name} SUITE=quick`).")
-    stats = {task: g for task, g in run.generation.items() if g.output_tokens_mean is not None}
-    if not stats:
+    found = from_run(run)
+    if found is None:
         raise HarnessError(
             f"Run {run.run_id} recorded no output lengths (a perf-only or failed run). Pass a "
             "run that generated answers, e.g. one of `make bench ... SUITE=quick`.")
+    return found
+
+
+def from_run(run: Run) -> Lengths | None:
+    """The lengths a run of real weights measured, None where it measured none."""
+    stats = {task: g for task, g in run.generation.items() if g.output_tokens_mean is not None}
+    if not stats or run.model.weights == "random":
+        return None
     return Lengths(
         run_id=run.run_id, model=run.model.name, status=run.status,
         means={t: float(g.output_tokens_mean or 0) for t, g in stats.items()},
         limits={t: g.max_new_tokens for t, g in stats.items()},
         hit_rates={t: g.hit_max_new_tokens_rate for t, g in stats.items()})
+
+
+def newest(runs: list[Run], model: str) -> Lengths | None:
+    """The lengths of the newest run of `model` (real weights) that measured any."""
+    found = [x for x in (from_run(r) for r in runs if r.model.name == model) if x]
+    return found[-1] if found else None
+
+
+def expected_tokens(suite: SuiteConfig, limit: float | None, default: int, lengths: Lengths,
+                    model: str) -> tuple[int, str]:
+    """New tokens with each task at its measured mean (its limit where the run has none),
+    and a note that says where the means come from and what they leave out."""
+    total, unmeasured, low = 0.0, [], []
+    for entry, count in estimate.generations_per_task(suite, limit):
+        cap = entry.max_new_tokens or default
+        got = lengths.mean_for(entry) if count else None
+        if count and got is None:
+            unmeasured.append(entry.task)
+        elif count and got is not None:
+            _, run_cap, hit = got
+            low += [entry.task] if run_cap and run_cap < cap and hit else []
+        total += (count or 0) * (min(got[0], cap) if got else cap)
+    note = (f"mean output lengths measured in run {lengths.run_id} ({lengths.model}"
+            + (f", {lengths.status}" if lengths.status != "complete" else "") + ")"
+            + (f", not of {model}" if lengths.model != model else "")
+            + (f"; at their limit: {', '.join(unmeasured)} (not in that run)" if unmeasured
+               else "")
+            + (f"; a lower bound for {', '.join(low)} (that run stopped them at a lower "
+               "limit)" if low else ""))
+    return round(total), note

@@ -26,6 +26,7 @@ from typing import Any
 from harness.config import configs
 from harness.config.configs import HardwareConfig, SuiteConfig
 from harness.plan import estimate, sizing
+from harness.plan import lengths as plan_lengths
 from harness.plan.lengths import Lengths
 from harness.plan.sizing import Plan
 from harness.results.parts import Estimate
@@ -76,36 +77,12 @@ def plan_suite(model: str, gpu: str, dtype: str | None, context: int | None,
     timed = suite_time(plan, configs.get_hardware(gpu), est, suite.name)
     if lengths is None or not est.generations:
         return plan, timed
-    expected, note = expected_tokens(suite, limit, default, lengths, model)
+    expected, note = plan_lengths.expected_tokens(suite, limit, default, lengths, model)
     mean = max(math.ceil(expected / est.generations), 1)
     at_mean = sizing.make_plan(model, gpu=gpu, dtype=dtype, context=mean,
                                gpus=plan.workload_gpus, sequences=est.generations)
     return plan, suite_time(at_mean, configs.get_hardware(gpu), est, suite.name,
                             tokens=expected, lengths=note)
-
-
-def expected_tokens(suite: SuiteConfig, limit: float | None, default: int, lengths: Lengths,
-                    model: str) -> tuple[int, str]:
-    """New tokens with each task at its measured mean (its limit where the run has none),
-    and a note that says where the means come from and what they leave out."""
-    total, unmeasured, low = 0.0, [], []
-    for entry, count in estimate.generations_per_task(suite, limit):
-        cap = entry.max_new_tokens or default
-        got = lengths.mean_for(entry) if count else None
-        if count and got is None:
-            unmeasured.append(entry.task)
-        elif count and got is not None:
-            mean, run_cap, hit = got
-            low += [entry.task] if run_cap and run_cap < cap and hit else []
-        total += (count or 0) * (min(got[0], cap) if got else cap)
-    note = (f"mean output lengths measured in run {lengths.run_id} ({lengths.model}"
-            + (f", {lengths.status}" if lengths.status != "complete" else "") + ")"
-            + (f", not of {model}" if lengths.model != model else "")
-            + (f"; at their limit: {', '.join(unmeasured)} (not in that run)" if unmeasured
-               else "")
-            + (f"; a lower bound for {', '.join(low)} (that run stopped them at a lower "
-               "limit)" if low else ""))
-    return round(total), note
 
 
 def as_dict(t: SuiteTime) -> dict[str, Any]:

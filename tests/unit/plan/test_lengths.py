@@ -88,3 +88,31 @@ def test_from_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert "not of qwq-32b" in data["lengths"]  # another model's lengths, said
     assert main(["plan", "--model", "qwq-32b", "--lengths-from", "x"]) == 2
     assert "--lengths-from needs --suite" in capsys.readouterr().err
+
+
+def test_the_bench_announces_the_work_at_the_newest_measured_lengths(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from harness.config import configs
+    from harness.plan.announce import announce
+    from harness.results.parts import Hardware
+    from harness.results.record import read_run
+
+    older = write_run(tmp_path, "a-old", generation={
+        "aime24": {"n_generations": 2, "output_tokens_mean": 20000.0, "max_new_tokens": 32768}})
+    newer = write_run(tmp_path, "b-new")
+    other = write_run(tmp_path, "c-other-model", model="r1-distill-qwen-7b")
+    runs = [read_run(p / "run.json") for p in (older, newer, other)]
+    suite, qwq = configs.get_suite("reasoning"), configs.get_model("qwq-32b")
+    gpu = Hardware(accelerator="NVIDIA H100 80GB HBM3", label="1x NVIDIA H100 80GB HBM3")
+    est = announce(runs, suite, "qwq-32b", qwq, "cuda", gpu, None)
+    err = capsys.readouterr().err
+    assert est.max_new_tokens_total == 7965 * 32768  # the record keeps the bound
+    expected = 30 * 64 * 13000 + 30 * 64 * 32768 + 500 * 4 * 4000 + 198 * 8 * 7000 + 541 * 1500
+    assert "mean output lengths measured in run b-new (qwq-32b)" in err
+    assert f"about {expected:,} new tokens" in err
+    hours = expected / est.decode_tokens_per_s / 3600
+    assert f"{hours:,.1f} hours at that rate" in err
+    # no run of the model measured lengths (or only random weights did): the bound alone
+    rand = read_run(write_run(tmp_path, "d-rand", weights="random") / "run.json")
+    announce([runs[2], rand], suite, "qwq-32b", qwq, "cpu", Hardware(), None)
+    assert "measured in run" not in capsys.readouterr().err
