@@ -63,15 +63,17 @@ def latex_symbols(text: str) -> str:
 
 # a trigonometric function of an angle in degrees, "\sin 60^\circ", "\cos^2(30°)": math-verify
 # drops the degree sign and takes the sine of 60 radians
-_TRIG_DEGREES = re.compile(r"(\\(?:sin|cos|tan|cot|sec|csc))\s*(\^\s*(?:\{[^{}]*\}|\d))?\s*"
-                           r"([({]?)\s*(-?\d+(?:\.\d+)?)\s*(?:\^\s*\{?\s*\\circ\s*\}?|°|\\degree)"
-                           r"\s*([)}]?)")
+# (each run of spaces belongs to one part alone, so a long one costs linear time)
+_TRIG_DEGREES = re.compile(r"(\\(?:sin|cos|tan|cot|sec|csc))\s*(\^\s*(?:\{[^{}]*\}|\d)\s*)?"
+                           r"([({]\s*)?(-?\d+(?:\.\d+)?)\s*"
+                           r"(?:\^\s*(?:\{\s*\\circ\s*\}|\\circ)|°|\\degree)\s*([)}]?)")
 
 
 def _in_radians(m: re.Match[str]) -> str:
     if bool(m.group(3)) != bool(m.group(5)):  # "(60^\circ": not one argument, left alone
         return m.group(0)
-    return f"{m.group(1)}{m.group(2) or ''}\\left(\\frac{{{m.group(4)}\\pi}}{{180}}\\right)"
+    power = (m.group(2) or "").strip()
+    return f"{m.group(1)}{power}\\left(\\frac{{{m.group(4)}\\pi}}{{180}}\\right)"
 
 
 # a matrix of one column, MATH's way of writing a vector
