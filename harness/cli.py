@@ -55,7 +55,8 @@ def _plan(args: argparse.Namespace) -> int:
 
     if args.lengths_from and not args.suite:
         raise HarnessError("--lengths-from needs --suite: the lengths are the suite's tasks'.")
-    lengths = plan_lengths.measured(args.lengths_from) if args.lengths_from else None
+    lengths = plan_lengths.measured(args.lengths_from, args.model) if args.lengths_from \
+        else None
     result, timed = suite_time.plan_suite(args.model, args.gpu, args.dtype, args.context,
                                           args.suite, args.limit, lengths)
     extra = {"suite": suite_time.as_dict(timed)} if timed else {}

@@ -116,7 +116,7 @@ def plan_parser(sub: Any, func: Callable[[argparse.Namespace], int]) -> None:
                     help="with --suite: at most N problems per task, or a fraction, as bench")
     pl.add_argument("--lengths-from", default=None, metavar="RUN",
                     help="with --suite: count each task at the mean output length an earlier "
-                         "run of real weights measured (a run directory or id), not at its "
-                         "limit")
+                         "run of real weights measured (a run directory or id, or 'latest': "
+                         "the newest run of the model that measured any), not at its limit")
     pl.add_argument("--json", action="store_true", help="print JSON instead of a table")
     pl.set_defaults(func=func)

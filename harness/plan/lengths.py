@@ -21,7 +21,7 @@ from harness.config.configs import SuiteConfig, TaskEntry
 from harness.errors import HarnessError
 from harness.plan import estimate
 from harness.results.files import results_root
-from harness.results.record import RecordError, Run, read_run
+from harness.results.record import RecordError, Run, load_runs, read_run
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,19 @@ def run_json(ref: str) -> Path:
         f"run id under {results_root() / 'runs'} (`ls {results_root() / 'runs'}`).")
 
 
-def measured(ref: str) -> Lengths:
-    """The mean output tokens per task of the run `ref` names (HarnessError where it cannot
-    be read, ran random weights, or measured no lengths)."""
+def measured(ref: str, model: str | None = None) -> Lengths:
+    """The mean output tokens per task of the run `ref` names, or with "latest" of the newest
+    run of `model` that measured any (HarnessError where it cannot be read, ran random
+    weights, or measured no lengths)."""
+    if ref == "latest":
+        runs = load_runs(results_root(), warn=False)
+        found = newest(runs, model) if model else None
+        if found is None:
+            raise HarnessError(
+                f"No run of {model}'s real weights under {results_root() / 'runs'} measured "
+                f"output lengths. Run one first (`make bench MODEL={model} SUITE=quick`), or "
+                "pass a run directory or id.")
+        return found
     path = run_json(ref)
     try:
         run = read_run(path)

@@ -116,3 +116,17 @@ def test_the_bench_announces_the_work_at_the_newest_measured_lengths(
     rand = read_run(write_run(tmp_path, "d-rand", weights="random") / "run.json")
     announce([runs[2], rand], suite, "qwq-32b", qwq, "cpu", Hardware(), None)
     assert "measured in run" not in capsys.readouterr().err
+
+
+def test_latest_is_the_newest_run_of_the_planned_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARNESS_RESULTS", str(tmp_path))
+    with pytest.raises(HarnessError, match="No run of qwq-32b's real weights"):
+        lengths.measured("latest", "qwq-32b")
+    write_run(tmp_path, "20261201T000000Z-a")
+    write_run(tmp_path, "20261202T000000Z-b", generation={
+        "aime24": {"n_generations": 2, "output_tokens_mean": 20000.0}})
+    write_run(tmp_path, "20261203T000000Z-c", model="r1-distill-qwen-7b")
+    write_run(tmp_path, "20261204T000000Z-d", weights="random")
+    found = lengths.measured("latest", "qwq-32b")
+    assert found.run_id == "20261202T000000Z-b" and found.means == {"aime24": 20000.0}
