@@ -50,13 +50,14 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from harness.config import configs
     from harness.plan import lengths as plan_lengths
     from harness.plan import sizing, suite_time
 
     if args.lengths_from and not args.suite:
         raise HarnessError("--lengths-from needs --suite: the lengths are the suite's tasks'.")
-    lengths = plan_lengths.measured(args.lengths_from, args.model) if args.lengths_from \
-        else None
+    lengths = plan_lengths.measured(args.lengths_from, args.model,
+                                    configs.get_suite(args.suite)) if args.lengths_from else None
     result, timed = suite_time.plan_suite(args.model, args.gpu, args.dtype, args.context,
                                           args.suite, args.limit, lengths)
     extra = {"suite": suite_time.as_dict(timed)} if timed else {}

@@ -14,6 +14,7 @@ import sys
 
 from harness.config import configs
 from harness.config.configs import ModelConfig, SuiteConfig
+from harness.errors import HarnessError
 from harness.plan import estimate, lengths, sizing
 from harness.results.parts import Estimate, Hardware
 from harness.results.record import Run
@@ -32,9 +33,13 @@ def announce(runs: list[Run], suite: SuiteConfig, model: str, config: ModelConfi
     max_tokens = config.generation.max_new_tokens if config else 32768
     est = estimate.estimate(suite, limit, max_tokens, rate, source)
     text = estimate.describe(est, suite.name, model)
-    measured = lengths.newest(runs, model) if est.generations else None
-    if measured is not None:
-        tokens, note = lengths.expected_tokens(suite, limit, max_tokens, measured, model)
+    measured = lengths.newest(runs, model, suite) if est.generations else None
+    try:
+        tokens, note = lengths.expected_tokens(suite, limit, max_tokens, measured, model) \
+            if measured else (0, "")
+    except HarnessError:  # that run measured other tasks: nothing to add
+        tokens = 0
+    if tokens:
         hours = f", {tokens / rate / 3600:,.1f} hours at that rate" if rate else ""
         text += f" At the {note}: about {tokens:,} new tokens{hours}."
     print(text, file=sys.stderr, flush=True)

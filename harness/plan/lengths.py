@@ -8,7 +8,9 @@ each task's generations at that mean instead of at the limit, and sizes the KV r
 sequences of the mean length. The lengths are measured, the speed is still the plan's bound,
 so the hours stay an estimate. Random weights' lengths say nothing about a model and are
 refused; a run that generated with a lower limit than the suite's counts at most that limit,
-so its means are then a lower bound, and the plan says so.
+so its means are then a lower bound, and the plan says so. `latest` is the newest run of the
+planned model that measured any of the suite's tasks; the bench's announcement uses the same
+(announce.py).
 """
 
 from __future__ import annotations
@@ -56,18 +58,18 @@ def run_json(ref: str) -> Path:
         f"run id under {results_root() / 'runs'} (`ls {results_root() / 'runs'}`).")
 
 
-def measured(ref: str, model: str | None = None) -> Lengths:
+def measured(ref: str, model: str | None = None, suite: SuiteConfig | None = None) -> Lengths:
     """The mean output tokens per task of the run `ref` names, or with "latest" of the newest
-    run of `model` that measured any (HarnessError where it cannot be read, ran random
-    weights, or measured no lengths)."""
+    run of `model` that measured any (of `suite`'s tasks, given one); HarnessError where it
+    cannot be read, ran random weights, or measured no lengths."""
     if ref == "latest":
         runs = load_runs(results_root(), warn=False)
-        found = newest(runs, model) if model else None
+        found = newest(runs, model, suite) if model else None
         if found is None:
             raise HarnessError(
                 f"No run of {model}'s real weights under {results_root() / 'runs'} measured "
-                f"output lengths. Run one first (`make bench MODEL={model} SUITE=quick`), or "
-                "pass a run directory or id.")
+                f"output lengths{' of its tasks' if suite else ''}. Run one first (`make "
+                f"bench MODEL={model} SUITE=quick`), or pass a run directory or id.")
         return found
     path = run_json(ref)
     try:
@@ -99,16 +101,25 @@ def from_run(run: Run) -> Lengths | None:
         hit_rates={t: g.hit_max_new_tokens_rate for t, g in stats.items()})
 
 
-def newest(runs: list[Run], model: str) -> Lengths | None:
-    """The lengths of the newest run of `model` (real weights) that measured any."""
-    found = [x for x in (from_run(r) for r in runs if r.model.name == model) if x]
+def newest(runs: list[Run], model: str, suite: SuiteConfig | None = None) -> Lengths | None:
+    """The lengths of the newest run of `model` (real weights) that measured any (any of
+    `suite`'s tasks, given one)."""
+    found = [x for x in (from_run(r) for r in runs if r.model.name == model) if x
+             and (suite is None or any(x.mean_for(entry) for entry in suite.tasks))]
     return found[-1] if found else None
 
 
 def expected_tokens(suite: SuiteConfig, limit: float | None, default: int, lengths: Lengths,
                     model: str) -> tuple[int, str]:
     """New tokens with each task at its measured mean (its limit where the run has none),
-    and a note that says where the means come from and what they leave out."""
+    and a note that says where the means come from and what they leave out (HarnessError
+    where the run measured none of the suite's tasks)."""
+    if not any(count and lengths.mean_for(entry)
+               for entry, count in estimate.generations_per_task(suite, limit)):
+        raise HarnessError(
+            f"Run {lengths.run_id} measured none of suite {suite.name}'s tasks (it has "
+            f"{', '.join(sorted(lengths.means))}). Pass a run of the same tasks, e.g. of "
+            "the quick suite for the reasoning one.")
     total, unmeasured, low = 0.0, [], []
     for entry, count in estimate.generations_per_task(suite, limit):
         cap = entry.max_new_tokens or default

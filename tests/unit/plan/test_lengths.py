@@ -130,3 +130,25 @@ def test_latest_is_the_newest_run_of_the_planned_model(
     write_run(tmp_path, "20261204T000000Z-d", weights="random")
     found = lengths.measured("latest", "qwq-32b")
     assert found.run_id == "20261202T000000Z-b" and found.means == {"aime24": 20000.0}
+
+
+def test_lengths_of_other_tasks_are_none_of_the_suites(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from harness.config import configs
+    from harness.results.record import read_run
+
+    monkeypatch.setenv("HARNESS_RESULTS", str(tmp_path))
+    quick = write_run(tmp_path, "20261201T000000Z-quick")
+    code = write_run(tmp_path, "20261202T000000Z-code", generation={
+        "humaneval": {"n_generations": 164, "output_tokens_mean": 3000.0}})
+    reasoning = configs.get_suite("reasoning")
+    with pytest.raises(HarnessError, match="measured none of suite reasoning's tasks"):
+        lengths.expected_tokens(reasoning, None, 32768, lengths.measured(str(code)), "qwq-32b")
+    # the newest run that measured any of the suite's tasks, not the newest run
+    runs = [read_run(p / "run.json") for p in (quick, code)]
+    assert lengths.newest(runs, "qwq-32b").run_id == "20261202T000000Z-code"
+    assert lengths.newest(runs, "qwq-32b", reasoning).run_id == "20261201T000000Z-quick"
+    assert main(["plan", "--model", "qwq-32b", "--suite", "reasoning", "--lengths-from",
+                 "latest", "--json"]) == 0
+    assert "20261201T000000Z-quick" in json.loads(capsys.readouterr().out)["suite"]["lengths"]
