@@ -53,6 +53,7 @@ def _plan(args: argparse.Namespace) -> int:
     from harness.config import configs
     from harness.plan import lengths as plan_lengths
     from harness.plan import sizing, suite_time
+    from harness.plan import table as plan_table
 
     if args.lengths_from and not args.suite:
         raise HarnessError("--lengths-from needs --suite: the lengths are the suite's tasks'.")
@@ -62,7 +63,7 @@ def _plan(args: argparse.Namespace) -> int:
                                           args.suite, args.limit, lengths)
     extra = {"suite": suite_time.as_dict(timed)} if timed else {}
     print(json.dumps({**sizing.as_dict(result), **extra}, indent=2) if args.json
-          else sizing.render(result, suite_time.rows(timed, result) if timed else None))
+          else plan_table.render(result, suite_time.rows(timed, result) if timed else None))
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from harness.accuracy.grading import explain
 from harness.accuracy.metrics import (  # noqa: F401  (generation_stats: part of this API)
     generation_stats,
     max_gen_toks,
+    prompts_cut,
     task_metrics,
     texts_of,
     token_counter,
@@ -142,6 +144,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
                 files.write_jsonl(samples_dir / f"{name}.jsonl", samples)
                 cfg = out.get("configs", {}).get(name, {})
                 generation[name] = stats(samples, max_gen_toks(cfg), engine, prompts)
+                _note_cut(generation[name], lm, samples, max_gen_toks(cfg), name)
                 continue
             if isinstance(spec, dict):
                 for sample in samples:  # the extracted answer and verdict of each generation
@@ -152,6 +155,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             tasks[name] = task_metrics(name, metrics, samples, cfg)
             generation[name] = generation_stats(samples, tokenizer, max_gen_toks(cfg), think,
                                                 tasks[name], _usage_delta(lm, usage_before))
+            _note_cut(generation[name], lm, samples, max_gen_toks(cfg), name)
             if identity is not None:  # what came from an earlier, cut run's samples
                 from harness.accuracy.resume import reused_part
 
@@ -188,6 +192,22 @@ def _check_context(lm: Any, spec: str | dict[str, Any], entry: TaskEntry) -> Non
             f"would fit beside them. Lower the suite entry's max_new_tokens below "
             f"{lm.max_length:,} (leaving room for the prompt), or use a model with a longer "
             "context.")
+
+
+def _note_cut(stats: dict[str, Any], lm: Any, samples: list[dict[str, Any]],
+              max_tokens: int | None, task: str) -> None:
+    """Record (and log) the prompts of `task` cut to fit the model's length."""
+    cut = prompts_cut(lm, samples, max_tokens)
+    if cut is None:
+        return
+    stats["prompts_cut"] = cut
+    if cut:
+        logging.getLogger(__name__).warning(
+            "%s: %d of %d prompts were longer than this model's %s tokens minus the task's "
+            "%s new tokens, and lost their beginning (lm-eval cuts them from the left), so "
+            "those problems were scored on questions the model never fully saw. Lower the "
+            "suite entry's max_new_tokens, or use a model with a longer context.", task, cut,
+            len(samples), f"{lm.max_length:,}", f"{max_tokens:,}")
 
 
 def _usage_delta(lm: Any, before: dict[str, int]) -> dict[str, int] | None:

@@ -123,3 +123,27 @@ def generation_stats(samples: list[dict[str, Any]], tokenizer: Any, max_tokens: 
         "truncation_rate": truncated / len(counts),
         "tokens_per_correct": sum(counts) / correct if correct else None,
     }
+
+
+def prompts_cut(lm: Any, samples: list[dict[str, Any]], max_tokens: int | None) -> int | None:
+    """How many of a task's prompts the model could not hold beside `max_tokens` new tokens.
+    lm-eval's local models (HFLM, the harness's continuous batching built on it, and its vLLM
+    model) then cut the prompt from the left so that prompt + max new tokens fit the model's
+    length: the model never saw the start of the question, and only a warning in the log (none
+    at all on the continuous-batching path) said so. None where nothing is cut here (a served
+    model: the server decides) or the limit is unknown."""
+    if not max_tokens or not _cuts_prompts(lm):
+        return None
+    room = int(lm.max_length) - int(max_tokens)
+    cut = 0
+    for sample in samples:
+        args = sample.get("arguments") or []
+        if args and isinstance(args[0], (list, tuple)) and args[0]:
+            cut += len(lm.tok_encode(str(args[0][0]))) > room
+    return cut
+
+
+def _cuts_prompts(lm: Any) -> bool:
+    from lm_eval.models.huggingface import HFLM
+
+    return isinstance(lm, HFLM) or type(lm).__module__ == "lm_eval.models.vllm_causallms"

@@ -58,6 +58,9 @@ def rows(runs: list[Run]) -> list[dict[str, Any]]:
         for name, t in run.tasks.items():
             pub = published_score(run.model.name, name)
             label = f"{name} (weak sandbox)" if run.sandbox == "weak" else name
+            gen = run.generation.get(name)
+            if gen and gen.prompts_cut:
+                label += f" ({gen.prompts_cut} prompts cut to fit)"
             out.append({**base, "task": label, "metric": t.metric, "score": t.value,
                         "stderr": t.stderr, "n": t.n_docs,
                         "published": pub.value if pub else None,

@@ -102,6 +102,7 @@ class GenerationStats(Record):
     correct_reused: float | None = None  # correct among them (None: grader has no verdicts)
     counted_by: str | None = None
     prompts: str | None = None  # a rehearsal's: the task's own, or a stand-in's
+    prompts_cut: int | None = None  # cut from the left to fit the model's length (metrics.py)
     reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     _sparse: typing.ClassVar[bool] = True

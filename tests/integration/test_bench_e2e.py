@@ -283,3 +283,25 @@ def test_an_interrupted_sweep_keeps_its_finished_points(
     assert run["perf"]["status"] == "interrupted"
     assert [p["status"] for p in run["perf"]["points"]] == ["ok"]
     assert run["perf"]["points"][0]["prefill_tokens_per_s"] > 0
+
+
+@pytest.mark.parametrize("generation", ["continuous", "static"])
+def test_prompts_cut_to_fit_the_model_are_counted(results_dir: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  generation: str) -> None:
+    # lm-eval cuts a prompt from the left when prompt + max new tokens exceed the model's
+    # length; a model of 400 positions, 16 new tokens: the long questions cannot fit
+    from lm_eval.models.huggingface import HFLM
+
+    monkeypatch.setattr(HFLM, "max_length", property(lambda self: 400))
+    long_text = " ".join(f"word{i}" for i in range(600))
+    problems = tmp_path / "cut.jsonl"
+    problems.write_text("".join(json.dumps({"id": f"q{i}", "answer": "2", "question":
+                                            (long_text if i % 2 else "What is 1 + 1?")}) + "\n"
+                                for i in range(4)))
+    run_dir = run_bench(BenchOptions(model="tiny-random", suite=str(problems), perf=False,
+                                     resume=False, gen_kwargs=(("max_gen_toks", "16"),),
+                                     backend_args=(("generation", generation),)))
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["generation"]["cut"]["prompts_cut"] == 2
+    assert "cut (2 prompts cut to fit)" in (results_dir / "COMPARISON.md").read_text()

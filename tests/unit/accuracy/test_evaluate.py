@@ -91,6 +91,24 @@ def test_truncation_agrees_with_the_graders_rule() -> None:
     assert stats["truncation_rate"] == graded / 4 == 0.75
 
 
+def test_prompts_cut_counts_what_lm_eval_would_cut() -> None:
+    from lm_eval.models.huggingface import HFLM
+
+    class Local(HFLM):  # lm-eval's HF model without loading one: only its length and tokens
+        def __init__(self) -> None:
+            pass
+
+        max_length = 10
+
+        def tok_encode(self, string: str, **_: object) -> list[str]:
+            return string.split()
+
+    samples = [{"arguments": [[" ".join("w" * n), {}]]} for n in (4, 6, 7, 12)]
+    assert evaluate.prompts_cut(Local(), samples, max_tokens=4) == 2  # 6 tokens fit, 7 do not
+    assert evaluate.prompts_cut(Local(), samples, max_tokens=None) is None
+    assert evaluate.prompts_cut(object(), samples, max_tokens=4) is None  # a served model
+
+
 def test_bundled_problems_are_well_formed() -> None:
     import json
 

@@ -6,6 +6,7 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.plan import kv_budget, sizing
+from harness.plan import table as plan_table
 
 KIB = 1024
 
@@ -54,10 +55,10 @@ def test_plan_states_the_workload_bound() -> None:
     assert (two.gpus_for_context, two.workload_gpus) == (2, 2)
     room = 2 * 0.9 * 85.017e9 - 2 * 32_763_876_352
     assert two.workload_concurrency == int(room // (256 * 1024 * 256)) // 256 == 5
-    assert "5 on 2x NVIDIA H100" in sizing.render(two)
+    assert "5 on 2x NVIDIA H100" in plan_table.render(two)
     # DeepSeek-R1 needs 6 H200s for one such sequence: its workload runs on 8 (tensor
     # parallelism wants a power of two), or on as many as asked; fewer than hold it: none
     r1 = sizing.make_plan("deepseek-r1", "h200-141gb")
     assert r1.workload_gpus == 8 and r1.workload_concurrency and r1.workload_concurrency > 100
     assert sizing.make_plan("deepseek-r1", "h200-141gb", gpus=4).workload_concurrency is None
-    assert "sequences of 8,192 tokens at once" in sizing.render(p)
+    assert "sequences of 8,192 tokens at once" in plan_table.render(p)

@@ -12,6 +12,7 @@ import pytest
 from harness.cli import main
 from harness.errors import HarnessError
 from harness.plan import lengths, sizing, suite_time
+from harness.plan import table as plan_table
 
 pytest.importorskip("torch")
 
@@ -56,7 +57,7 @@ def test_each_task_counts_at_its_measured_mean(tmp_path: Path) -> None:
                                             / 3600)
     assert t.hours_one_at_a_time == pytest.approx(
         expected / plan.decode_bound_measured_tokens_per_s / 3600)
-    text = sizing.render(plan, suite_time.rows(t, plan))
+    text = plan_table.render(plan, suite_time.rows(t, plan))
     assert "suite lengths" in text and "output lengths measured, speed a bound" in text
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from harness.plan import params, sizing
+from harness.plan import table as plan_table
 from harness.plan.params import Routing
 
 torch = pytest.importorskip("torch")
@@ -86,9 +87,9 @@ def test_deepseek_r1_plan_uses_the_moe_crossing() -> None:
     p = sizing.make_plan("deepseek-r1", "h200-141gb")
     assert p.experts == "8 of 256"
     assert 3500 < p.compute_bound_batch < 4000  # not the dense 1979e12 / (2 x 4.8e12) = 206
-    assert "balanced routing over 8 of 256 experts" in sizing.render(p)
+    assert "balanced routing over 8 of 256 experts" in plan_table.render(p)
     dense = sizing.make_plan("qwq-32b", "h200-141gb")
-    assert dense.experts is None and "routing" not in sizing.render(dense)
+    assert dense.experts is None and "routing" not in plan_table.render(dense)
 
 
 def test_moe_workload_bound_reads_the_experts_its_batch_touches(tmp_path: Any) -> None:

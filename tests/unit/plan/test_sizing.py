@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness.plan import sizing
+from harness.plan import table as plan_table
 
 pytest.importorskip("torch")
 
@@ -74,8 +75,17 @@ def test_plan_from_a_local_config_json(tmp_path: Path) -> None:
 
 
 def test_render_mentions_the_key_figures() -> None:
-    text = sizing.render(sizing.make_plan("qwq-32b", "h100-80gb"))
+    text = plan_table.render(sizing.make_plan("qwq-32b", "h100-80gb"))
     assert "32.76B" in text and "65.5 GB" in text and "256.0 KiB" in text and "52.4" in text
+
+
+def test_a_context_past_the_models_positions_is_said() -> None:
+    inside = sizing.make_plan("qwq-32b", "h100-80gb", context=32_768)
+    past = sizing.make_plan("qwq-32b", "h100-80gb", context=65_536)
+    assert inside.max_positions == past.max_positions == 40_960  # QwQ-32B's config.json
+    assert "past the model's positions" not in plan_table.render(inside)
+    assert "65,536 tokens sized, and the architecture has 40,960 positions" in \
+        plan_table.render(past)
 
 
 @pytest.mark.parametrize("context", [32_768, 200_000, 10**15])

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from harness.cli import main
-from harness.plan import sizing, suite_time
+from harness.plan import suite_time
+from harness.plan import table as plan_table
 
 pytest.importorskip("torch")
 
@@ -46,7 +47,7 @@ def test_a_suite_smaller_than_the_kv_room_runs_no_more_sequences_than_it_has() -
     assert full.kv_concurrency == small.kv_concurrency == full.workload_concurrency > 10
     assert small.workload_concurrency == 10
     assert small.workload_bound_tokens_per_s < full.workload_bound_tokens_per_s
-    assert "all the workload has; the KV room holds" in sizing.render(small)
+    assert "all the workload has; the KV room holds" in plan_table.render(small)
 
 
 def test_plan_suite_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,5 +68,5 @@ def test_a_suite_with_nothing_to_generate_has_no_hours() -> None:
     plan, t = suite_time.plan_suite("qwq-32b", "h100-80gb", None, None, "perf", None)
     assert t is not None and t.generations == t.max_new_tokens_total == 0
     assert t.hours_batched is None and t.dollars is None
-    text = sizing.render(plan, suite_time.rows(t, plan))
+    text = plan_table.render(plan, suite_time.rows(t, plan))
     assert "nothing it generates is counted" in text and "fits" not in text.split("suite")[-1]
