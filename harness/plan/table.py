@@ -32,7 +32,8 @@ def render(plan: Plan, extra: list[tuple[str, str]] | None = None) -> str:
         ("GPUs to hold the weights", f"{n} x {hw.label} ({plan.gpu_memory_bytes / 1e9:.1f} GB "
                                      f"each, {plan.memory_basis}; a lower bound, at 100% of "
                                      "memory)"),
-        (f"KV room on {on} at {MEMORY_USE:.0%}", f"{plan.max_context_tokens:,} tokens"),
+        (f"KV room on {on} at {MEMORY_USE:.0%}", f"{plan.max_context_tokens:,} tokens (an upper "
+         "bound: an engine's activation workspace and CUDA graphs come out of it too)"),
         *_beyond(plan),
         (f"GPUs for weights + {plan.context:,} tokens of KV",
          f"{plan.gpus_for_context} at {MEMORY_USE:.0%} memory use"
