@@ -17,6 +17,7 @@ from typing import Any
 from harness.accuracy import tasks as tasks_mod
 from harness.accuracy.grading import explain
 from harness.accuracy.metrics import (  # noqa: F401  (generation_stats: part of this API)
+    cuts_prompts,
     generation_stats,
     max_gen_toks,
     prompts_cut,
@@ -181,17 +182,16 @@ def _merge_native(into: dict[str, Any], out: dict[str, Any]) -> None:
 def _check_context(lm: Any, spec: str | dict[str, Any], entry: TaskEntry) -> None:
     """A local model must hold prompt + max new tokens; lm-eval would cut the prompt to
     nothing instead of saying so."""
-    from lm_eval.models.huggingface import HFLM
-
     gen = spec.get("generation_kwargs") or {} if isinstance(spec, dict) else {}
     limit = gen.get("max_gen_toks")
-    if isinstance(lm, HFLM) and limit and int(limit) >= lm.max_length:
+    if cuts_prompts(lm) and limit and int(limit) >= lm.max_length:
         raise HarnessError(
             f"Task {entry.task} asks for up to {int(limit):,} new tokens, and this model holds "
-            f"{lm.max_length:,} tokens in all (its max_position_embeddings), so no prompt "
+            f"{lm.max_length:,} tokens in all (its max_position_embeddings, or the engine's "
+            "max_model_len), so no prompt "
             f"would fit beside them. Lower the suite entry's max_new_tokens below "
             f"{lm.max_length:,} (leaving room for the prompt), or use a model with a longer "
-            "context.")
+            "context (on vLLM, a max_model_len the model allows).")
 
 
 def _note_cut(stats: dict[str, Any], lm: Any, samples: list[dict[str, Any]],

@@ -132,7 +132,7 @@ def prompts_cut(lm: Any, samples: list[dict[str, Any]], max_tokens: int | None) 
     length: the model never saw the start of the question, and only a warning in the log (none
     at all on the continuous-batching path) said so. None where nothing is cut here (a served
     model: the server decides) or the limit is unknown."""
-    if not max_tokens or not _cuts_prompts(lm):
+    if not max_tokens or not cuts_prompts(lm):
         return None
     room = int(lm.max_length) - int(max_tokens)
     cut = 0
@@ -143,7 +143,11 @@ def prompts_cut(lm: Any, samples: list[dict[str, Any]], max_tokens: int | None) 
     return cut
 
 
-def _cuts_prompts(lm: Any) -> bool:
+def cuts_prompts(lm: Any) -> bool:
+    """Whether `lm` is one of lm-eval's local models, which cut a prompt that does not fit."""
     from lm_eval.models.huggingface import HFLM
 
-    return isinstance(lm, HFLM) or type(lm).__module__ == "lm_eval.models.vllm_causallms"
+    # lm-eval's VLLM by name (importing it imports vllm) among the classes of `lm`, which
+    # may be a subclass of it (the harness's, vllm_engine.py)
+    return isinstance(lm, HFLM) or any(c.__module__ == "lm_eval.models.vllm_causallms"
+                                       for c in type(lm).__mro__)

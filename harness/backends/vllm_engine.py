@@ -112,8 +112,11 @@ def start_lm_eval_vllm(args: dict[str, Any], name: str) -> Any:
             f"vLLM could not start its engine for {name}: {first}. The lines vLLM's workers "
             "logged above it name the cause; the usual ones: gpu_memory_utilization above the "
             "share of memory that is free (on vLLM's CPU build, the share of RAM: "
-            "--backend-arg gpu_memory_utilization=0.3), a max_model_len whose KV cache does "
-            "not fit (--backend-arg max_model_len=8192), an architecture, dtype or head size "
+            "--backend-arg gpu_memory_utilization=0.3), a max_model_len (the model's own "
+            "unless given) whose KV cache does not fit beside the weights (vLLM names the "
+            "longest that fits: pass one with --backend-arg max_model_len=N that still holds "
+            "a prompt plus the suite's max new tokens, e.g. 36864 for 32,768, or raise "
+            "gpu_memory_utilization), an architecture, dtype or head size "
             "this vLLM does not support (--backend hf runs any transformers model), a model "
             "that is not in the Hugging Face cache while offline (`harness fetch` where there "
             "is network, or --weights random to rehearse without the weights).") from exc

