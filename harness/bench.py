@@ -20,6 +20,7 @@ from harness import environment, models
 from harness.accuracy import evaluate, nltk_data, rehearsal
 from harness.accuracy import tasks as task_specs
 from harness.backends import REMOTE, backend_args, load_backend
+from harness.backends.vllm_context import sized_args
 from harness.config import configs
 from harness.config.checks import check_limit
 from harness.config.configs import SuiteConfig, get_suite
@@ -183,6 +184,10 @@ def _execute(bench: _Bench, opts: BenchOptions, suite: SuiteConfig,
     batch = opts.batch_size or suite.batch_size
     if backend_name == "hf":
         args = {**args, "threads": opts.threads}
+    if backend_name == "vllm":  # KV for this bench's longest sequence (vllm_context.py)
+        perf_on = suite.perf.enabled if opts.perf is None else opts.perf
+        args, basis = sized_args(args, model, suite, lm_options.gen_kwargs, perf_on)
+        args = {**args, "context_basis": basis}
     backend = load_backend(backend_name, model, device=opts.device, batch_size=batch, **args)
     remote = getattr(backend, "remote", False)
     devices = list(getattr(backend, "gpu_indices", [0])) \

@@ -145,7 +145,8 @@ class VLLMBackend:
     device = "cuda"
 
     def __init__(self, model: ResolvedModel, device: str = "auto", batch_size: int = 8,
-                 dtype: str | None = None, **args: Any) -> None:
+                 dtype: str | None = None, context_basis: str | None = None,
+                 **args: Any) -> None:
         if importlib.util.find_spec("vllm") is None:
             raise HarnessError(INSTALL)
         import torch
@@ -167,6 +168,7 @@ class VLLMBackend:
         if dtype:
             self.args["dtype"] = dtype
         self.model_ref = model
+        self.context_basis = context_basis  # why max_model_len is what it is (vllm_context)
         self.device = platform_device()
         self.cpu_bind: str | None = None  # VLLM_CPU_OMP_THREADS_BIND on the CPU build
         check_data_parallel(int(self.args["data_parallel_size"]), self.device)
@@ -239,8 +241,10 @@ class VLLMBackend:
 
         bind = {"cpu_threads_bind": self.cpu_bind or "vLLM's own (auto: a NUMA node per "
                 "rank)"} if self.device == "cpu" else {}
+        basis = {"max_model_len_basis": self.context_basis} if self.context_basis else {}
         return {"name": self.name, "device": self.device, "dtype": self.args.get("dtype"),
-                "vllm": vllm_version(), "engine_args": dict(self.args), **self.origins, **bind}
+                "vllm": vllm_version(), "engine_args": dict(self.args), **self.origins, **bind,
+                **basis}
 
     def memory_snapshot(self) -> dict[str, Any]:
         """Peak memory of the engine's processes (harness.backends.vllm_engine)."""

@@ -40,9 +40,10 @@ perf:
 
 
 def _command(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None,
-             model: str = "smollm2-135m") -> tuple[list[str], dict[str, str]]:
+             model: str = "smollm2-135m", sized: bool = False
+             ) -> tuple[list[str], dict[str, str]]:
     """The command and environment of a vllm bench (SmolLM2-135M unless `model` says) on
-    the CPU, results under `tmp`."""
+    the CPU, results under `tmp`; max_model_len 1024 unless `sized` (the harness's own)."""
     if not PYTHON.exists():
         msg = "vLLM's CPU build is not installed: `make setup-vllm` creates .venv-vllm"
         if os.environ.get("CI"):
@@ -53,15 +54,17 @@ def _command(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = Non
            "vllm", "--suite", str(tmp / "suite.yaml"), "--results-dir", str(tmp / "results"),
            # on the CPU build this is the share of the machine's RAM for the KV cache
            "--backend-arg", "gpu_memory_utilization=0.1",
-           "--backend-arg", "enforce_eager=true", "--backend-arg", "max_model_len=1024", *args]
+           "--backend-arg", "enforce_eager=true",
+           *(() if sized else ("--backend-arg", "max_model_len=1024")), *args]
     return cmd, {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
                  "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1", **(env or {})}
 
 
 def _bench(tmp: Path, suite: str, *args: str, env: dict[str, str] | None = None,
-           model: str = "smollm2-135m") -> tuple[dict[str, Any], str, Path]:
+           model: str = "smollm2-135m", sized: bool = False
+           ) -> tuple[dict[str, Any], str, Path]:
     """run.json, its text and its directory, of one vllm bench on the CPU (`_command`)."""
-    cmd, full_env = _command(tmp, suite, *args, env=env, model=model)
+    cmd, full_env = _command(tmp, suite, *args, env=env, model=model, sized=sized)
     done = subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True,
                           timeout=900)
     output = done.stdout + done.stderr
@@ -238,7 +241,7 @@ def test_random_weights_rehearse_offline_from_the_yaml_architecture(tmp_path: Pa
 TWO_RANKS = {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_size": 256,
              "num_hidden_layers": 2, "intermediate_size": 512, "num_attention_heads": 4,
              "num_key_value_heads": 2, "head_dim": 64, "vocab_size": 49152,
-             "max_position_embeddings": 2048, "tie_word_embeddings": True,
+             "max_position_embeddings": 32768, "tie_word_embeddings": True,
              "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "torch_dtype": "bfloat16",
              "bos_token_id": 1, "eos_token_id": 2}
 
@@ -255,10 +258,14 @@ def test_tensor_parallel_over_two_cpu_worker_processes(tmp_path: Path,
     config.parent.mkdir()
     config.write_text(json.dumps(TWO_RANKS))
     run, _, _ = _bench(tmp_path, REHEARSAL, "--weights", "random", "--backend-arg",
-                       "tensor_parallel_size=2", model=str(config))
+                       "tensor_parallel_size=2", model=str(config), sized=True)
     assert run["status"] == "complete", run.get("error")
     backend = run["backend"]
     assert backend["engine_args"]["tensor_parallel_size"] == 2
+    # no max_model_len given: the suite's 16 new tokens + 8,192 of prompt, not the 32,768
+    # the toy's config allows (vllm_context.py)
+    assert backend["engine_args"]["max_model_len"] == 16 + 8192
+    assert "allows 32,768" in backend["max_model_len_basis"]
     allowed = os.sched_getaffinity(0)
     if vllm_cpu.numa_nodes(allowed) < 2:
         groups = backend["cpu_threads_bind"].split("|")

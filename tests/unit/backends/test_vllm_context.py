@@ -1,0 +1,74 @@
+"""The max_model_len a vLLM bench asks for: its longest sequence, never more than the model's."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import huggingface_hub
+import pytest
+
+from harness.backends.vllm_context import PROMPT_ROOM, own_length, sized_args
+from harness.config import configs
+from harness.models import ResolvedModel
+
+
+def known(name: str) -> ResolvedModel:
+    cfg = configs.get_model(name)
+    return ResolvedModel(name=name, path=cfg.source.hub_id or "", revision="main",
+                         origin="test", config=cfg)
+
+
+@pytest.fixture(autouse=True)
+def no_hub_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(huggingface_hub, "try_to_load_from_cache", lambda *a, **k: None)
+
+
+def test_a_distill_gets_the_suites_context_not_its_own() -> None:
+    reasoning = configs.get_suite("reasoning")
+    args, basis = sized_args({"tensor_parallel_size": 1}, known("r1-distill-qwen-32b"),
+                             reasoning, {}, perf=False)
+    assert args == {"tensor_parallel_size": 1, "max_model_len": 32768 + PROMPT_ROOM}
+    assert basis and "40,960 tokens" in basis and "allows 131,072" in basis
+
+
+def test_what_the_user_gives_or_the_whole_length_stays() -> None:
+    reasoning = configs.get_suite("reasoning")
+    given = {"max_model_len": 16384}
+    assert sized_args(given, known("r1-distill-qwen-32b"), reasoning, {}, False) == (given, None)
+    # QwQ-32B's 40,960 is what the reasoning suite needs: nothing to ask for
+    assert sized_args({}, known("qwq-32b"), reasoning, {}, perf=False) == ({}, None)
+    unknown = ResolvedModel(name="org/model", path="org/model", revision=None, origin="test")
+    assert sized_args({}, unknown, reasoning, {}, perf=False) == ({}, None)
+
+
+def test_longer_generations_and_perf_sequences_count() -> None:
+    distill = known("r1-distill-qwen-32b")
+    quick = configs.get_suite("quick")  # 8,192 new tokens
+    args, _ = sized_args({}, distill, quick, {}, perf=False)
+    assert args["max_model_len"] == 8192 + PROMPT_ROOM
+    args, _ = sized_args({}, distill, quick, {"max_gen_toks": 50000}, perf=False)
+    assert args["max_model_len"] == 50000 + PROMPT_ROOM
+    long_prefill = dataclasses.replace(
+        quick, perf=dataclasses.replace(quick.perf, prefill_lengths=(512, 65536)))
+    args, basis = sized_args({}, distill, long_prefill, {}, perf=True)
+    assert args["max_model_len"] == 65537 and basis and "perf sweep" in basis
+    args, _ = sized_args({}, distill, long_prefill, {}, perf=False)  # --no-perf
+    assert args["max_model_len"] == 8192 + PROMPT_ROOM
+    perf_only = dataclasses.replace(long_prefill, tasks=())
+    assert sized_args({}, distill, perf_only, {}, perf=True)[0]["max_model_len"] == 65537
+
+
+def test_the_config_vllm_reads_wins_over_the_yaml(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    cached = tmp_path / "config.json"
+    cached.write_text(json.dumps({"max_position_embeddings": 65536}))
+    monkeypatch.setattr(huggingface_hub, "try_to_load_from_cache",
+                        lambda repo, name, revision=None: str(cached))
+    assert own_length(known("r1-distill-qwen-32b")) == 65536
+    local = tmp_path / "model"
+    local.mkdir()
+    (local / "config.json").write_text(json.dumps({"max_position_embeddings": 2048}))
+    mine = ResolvedModel(name="mine", path=str(local), revision=None, origin="test")
+    assert own_length(mine) == 2048
