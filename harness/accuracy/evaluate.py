@@ -154,9 +154,12 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             files.write_jsonl(samples_dir / f"{name}.jsonl", samples)
             cfg = out.get("configs", {}).get(name, {})
             tasks[name] = task_metrics(name, metrics, samples, cfg)
+            usage = _usage_delta(lm, usage_before)
             generation[name] = generation_stats(samples, tokenizer, max_gen_toks(cfg), think,
-                                                tasks[name], _usage_delta(lm, usage_before))
+                                                tasks[name], usage)
             _note_cut(generation[name], lm, samples, max_gen_toks(cfg), name)
+            if usage and usage.get("prompts_refused") is not None:  # a served model's
+                generation[name]["prompts_refused"] = usage["prompts_refused"]
             if identity is not None:  # what came from an earlier, cut run's samples
                 from harness.accuracy.resume import reused_part
 
@@ -184,6 +187,15 @@ def _check_context(lm: Any, spec: str | dict[str, Any], entry: TaskEntry) -> Non
     nothing instead of saying so."""
     gen = spec.get("generation_kwargs") or {} if isinstance(spec, dict) else {}
     limit = gen.get("max_gen_toks")
+    served = getattr(lm, "server_context", None)  # the server's max_model_len, where it says
+    if served and limit and int(limit) >= served:
+        raise HarnessError(
+            f"Task {entry.task} asks for up to {int(limit):,} new tokens, and the server runs "
+            f"the model with a context of {served:,} tokens (its max_model_len), so it would "
+            "refuse every request. Restart it with a longer context (vLLM: --max-model-len "
+            f"{int(limit) + 8192}, room for 8,192 prompt tokens), or lower the task's new "
+            f"tokens below {served:,} (--gen_kwargs max_gen_toks=N, or the suite entry's "
+            "max_new_tokens).")
     if cuts_prompts(lm) and limit and int(limit) >= lm.max_length:
         raise HarnessError(
             f"Task {entry.task} asks for up to {int(limit):,} new tokens, and this model holds "

@@ -16,17 +16,31 @@ model wrongly:
   default) at request time and never stored on the object that run.json describes.
 
 It also adds up the server's `usage` counts, which lm-eval drops, so output tokens can be
-reported for a model whose tokenizer is not on this machine.
+reported for a model whose tokenizer is not on this machine. And a request the server refuses
+as longer than its context (HTTP 400, OpenAI's `context_length_exceeded`, as vLLM and
+llama.cpp answer) is not retried until the run fails, which lm-eval does: that prompt would be
+refused again on every rerun, so no run of the suite could ever finish. Its generation is
+empty (it scores 0, as a prompt cut by lm-eval's local models mostly does), counted
+(`usage["prompts_refused"]`, per task in run.json, and labelled in the tables) and left out of
+the sample cache (a rerun against a server with a longer context generates it). The server's
+reason comes from asking once more (lm-eval keeps only the status): a refusal costs the server
+nothing. Any other refusal stops the run with the server's own words.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
 import os
 from typing import Any
 
 from lm_eval.models.openai_completions import LocalChatCompletion
 
+from harness.errors import HarnessError
+
 REASONING_FIELDS = ("reasoning_content", "reasoning")
+TOO_LONG = ("context_length_exceeded", "maximum context length", "context length",
+            "exceed context window", "exceeds the available context")
 
 
 def join_reasoning(message: dict[str, Any], think_end: str | None) -> str | None:
@@ -53,7 +67,8 @@ class ReasoningChatCompletions(LocalChatCompletion):
         super().__init__(**kwargs)
         self.key_env = key_env
         self.think_end = think_end
-        self.usage = {"responses": 0, "completion_tokens": 0, "prompt_tokens": 0}
+        self.usage = {"responses": 0, "completion_tokens": 0, "prompt_tokens": 0,
+                      "prompts_refused": 0}
 
     @property
     def api_key(self) -> str:
@@ -93,3 +108,39 @@ class ReasoningChatCompletions(LocalChatCompletion):
                                                                self.think_end)
             res.extend(texts or [""])
         return res
+
+    async def amodel_call(self, session: Any, sem: Any, messages: Any, *,
+                          generate: bool = True, cache_keys: list | None = None,
+                          ctxlens: list[int] | None = None,
+                          gen_kwargs: dict | None = None, **kwargs: Any) -> Any:
+        """lm-eval's request, with the server's refusals handled (see the module docstring)."""
+        import aiohttp
+
+        try:
+            return await super().amodel_call(session, sem, messages, generate=generate,
+                                             cache_keys=cache_keys, ctxlens=ctxlens,
+                                             gen_kwargs=copy.deepcopy(gen_kwargs), **kwargs)
+        except aiohttp.ClientResponseError as exc:
+            status = exc.status
+            if not generate or not 400 <= status < 500 or status in (408, 429):
+                raise  # the server's trouble or a rate limit: lm-eval's retries are right
+            payload = self._create_payload(self.create_message(messages), generate=True,
+                                           gen_kwargs=copy.deepcopy(gen_kwargs),
+                                           seed=self._seed, **kwargs)
+            async with session.post(self.base_url, json=payload,
+                                    headers=self.header) as again:
+                reason = " ".join((await again.text()).split())[:600] or "(no reason given)"
+        if not any(marker in reason.lower() for marker in TOO_LONG):
+            raise HarnessError(
+                f"The server refused a request with HTTP {status}: {reason}. Its reason names "
+                "what to change: the served model's name (--backend-arg served_model), a "
+                "generation setting it does not take (--gen_kwargs), or its own limits.")
+        n = len(messages) if isinstance(messages, list) else 1
+        self.usage["prompts_refused"] += n
+        self.usage["responses"] += n
+        logging.getLogger(__name__).warning(
+            "The server refused a prompt as longer than its context (%s); its generation is "
+            "empty and scores 0, and is not kept in the sample cache, so a rerun asks again. "
+            "Serve the model with a longer context (vLLM: --max-model-len), or lower the "
+            "task's max_new_tokens.", reason)
+        return [""] * n

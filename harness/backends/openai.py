@@ -95,6 +95,7 @@ class OpenAIBackend:
         self.timeout_s = float(args.get("timeout_s") or 3600)
         self.max_retries = int(args.get("max_retries") or 3)
         self.server_hardware = args.get("server_hardware")
+        self.contexts: dict[str, int] = {}
         served = self._served_models()
         self.served_model = str(args.get("served_model") or self._pick(served))
         if served and self.served_model not in served:
@@ -108,10 +109,15 @@ class OpenAIBackend:
         return {"Authorization": f"Bearer {key}"} if key else {}
 
     def _served_models(self) -> list[str]:
+        """The ids the server lists; their context lengths where it says them (vLLM's and
+        SGLang's `max_model_len`) go to self.contexts."""
         req = urllib.request.Request(f"{self.base_url}/models", headers=self._headers())
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
-                return [m["id"] for m in json.load(resp).get("data", [])]
+                listed = json.load(resp).get("data", [])
+                self.contexts = {m["id"]: m["max_model_len"] for m in listed
+                                 if isinstance(m.get("max_model_len"), int)}
+                return [m["id"] for m in listed]
         except urllib.error.HTTPError as exc:
             hint = f" (check ${self.key_env})" if exc.code in (401, 403) else ""
             raise HarnessError(f"The server at {public_url(self.base_url)} answered "
@@ -140,11 +146,13 @@ class OpenAIBackend:
         from harness.backends.chat_lm import ReasoningChatCompletions
 
         cfg = self.model_ref.config
-        return ReasoningChatCompletions(
+        lm = ReasoningChatCompletions(
             key_env=self.key_env, think_end=cfg.chat.think_end if cfg else None,
             model=self.served_model, base_url=f"{self.base_url}/chat/completions",
             num_concurrent=self.concurrency, max_retries=self.max_retries,
             timeout=int(self.timeout_s), tokenizer_backend=None, tokenized_requests=False)
+        lm.server_context = self.contexts.get(self.served_model)  # evaluate._check_context
+        return lm
 
     def _prompt(self, tokens: int, seed: int) -> str:
         """About `tokens` tokens of seeded random text, different for every seed."""

@@ -59,8 +59,11 @@ def rows(runs: list[Run]) -> list[dict[str, Any]]:
             pub = published_score(run.model.name, name)
             label = f"{name} (weak sandbox)" if run.sandbox == "weak" else name
             gen = run.generation.get(name)
-            if gen and gen.prompts_cut:
-                label += f" ({gen.prompts_cut} prompts cut to fit)"
+            for n, what in ((gen.prompts_cut if gen else None, "cut to fit"),
+                            (gen.prompts_refused if gen else None,
+                             "refused by the server as too long")):
+                if n:
+                    label += f" ({n} prompt{'s' if n > 1 else ''} {what})"
             out.append({**base, "task": label, "metric": t.metric, "score": t.value,
                         "stderr": t.stderr, "n": t.n_docs,
                         "published": pub.value if pub else None,

@@ -154,3 +154,26 @@ def test_wrong_served_model_name_is_explained(server: str) -> None:
     with pytest.raises(HarnessError, match="serves smollm2-135m, not 'no-such-model'"):
         OpenAIBackend(model, base_url=server, served_model="no-such-model")
     assert OpenAIBackend(model, base_url=server).served_model == "smollm2-135m"
+
+
+def test_a_prompt_longer_than_the_servers_context_is_counted_not_fatal(
+        server: str, tmp_path: Path, results_dir: Path) -> None:
+    # the server holds 2,048 tokens; the second question alone is longer, and a rerun would
+    # be refused the same way, so failing the run would fail every rerun too
+    problems = tmp_path / "long.jsonl"
+    questions = ["What is 1 + 1?", "word " * 2500 + "What is 2 + 2?", "What is 3 + 3?"]
+    problems.write_text("".join(json.dumps({"id": f"q{i}", "question": q, "answer": "2"})
+                                + "\n" for i, q in enumerate(questions)))
+    run_dir = run_bench(BenchOptions(model="smollm2-135m", suite=str(problems),
+                                     backend="openai", perf=False, resume=False,
+                                     gen_kwargs=(("max_gen_toks", "32"),),
+                                     backend_args=(("base_url", server),)))
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["status"] == "complete"
+    assert run["generation"]["long"]["prompts_refused"] == 1
+    samples = {json.loads(s)["doc"]["id"]: json.loads(s)
+               for s in (run_dir / "samples" / "long.jsonl").open()}
+    assert samples["q1"]["resps"][0][0] == "" and samples["q0"]["resps"][0][0].strip()
+    assert "long (1 prompt refused by the server as too long)" in \
+        (results_dir / "COMPARISON.md").read_text()
+

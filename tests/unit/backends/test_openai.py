@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -51,7 +53,8 @@ def test_chat_payload_samples_independently_and_reads_the_named_key(
     out = {"choices": [{"index": 0, "message": {"reasoning_content": "r", "content": "a"}}],
            "usage": {"prompt_tokens": 9, "completion_tokens": 4}}
     assert lm.parse_generations(out) == ["r</think>a"]
-    assert lm.usage == {"responses": 1, "completion_tokens": 4, "prompt_tokens": 9}
+    assert lm.usage == {"responses": 1, "completion_tokens": 4, "prompt_tokens": 9,
+                        "prompts_refused": 0}
 
 
 def test_without_a_tokenizer_output_tokens_come_from_server_usage() -> None:
@@ -166,3 +169,62 @@ def test_declared_server_hardware_is_parsed_and_labelled() -> None:
     hw = backend.hardware()
     assert (hw["accelerator"], hw["accelerator_count"]) == ("NVIDIA H200", 8)
     assert hw["declared_by_user"] and hw["label"] == "server gpu-host (8x NVIDIA H200, declared)"
+
+
+@pytest.fixture
+def refusing_server() -> Iterator[str]:
+    """A server that speaks vLLM's API as far as refusals go, on a loopback port in a thread
+    of its own: /v1/models lists a model with its max_model_len (4,096), and every chat
+    request is refused for a reason other than length."""
+    import threading
+
+    from aiohttp import web
+
+    async def listed(_: web.Request) -> web.Response:
+        return web.json_response({"data": [{"id": "smollm2-135m", "max_model_len": 4096}]})
+
+    async def refuse(_: web.Request) -> web.Response:
+        return web.json_response({"error": {"message": "top_k is not supported here",
+                                            "code": 400}}, status=400)
+
+    app = web.Application()
+    app.router.add_get("/v1/models", listed)
+    app.router.add_post("/v1/chat/completions", refuse)
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(app)
+    loop.run_until_complete(runner.setup())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.run_until_complete(runner.cleanup())
+        loop.close()
+
+
+def test_a_context_the_server_cannot_hold_stops_before_generating(refusing_server: str,
+                                                                  results_dir: Path) -> None:
+    from harness.bench import BenchOptions, run_bench
+
+    with pytest.raises(HarnessError, match="context of 4,096 tokens.*--max-model-len 13192"):
+        run_bench(BenchOptions(model="smollm2-135m", suite="default", backend="openai",
+                               limit=1, perf=False, resume=False,
+                               gen_kwargs=(("max_gen_toks", "5000"),),
+                               backend_args=(("base_url", refusing_server),)))
+
+
+def test_any_other_refusal_stops_with_the_servers_reason(refusing_server: str,
+                                                         results_dir: Path) -> None:
+    from harness.bench import BenchOptions, run_bench
+
+    with pytest.raises(HarnessError, match="HTTP 400: .*top_k is not supported here"):
+        run_bench(BenchOptions(model="smollm2-135m", suite="default", backend="openai",
+                               limit=1, perf=False, resume=False,
+                               backend_args=(("base_url", refusing_server),
+                                             ("max_retries", "1"))))
