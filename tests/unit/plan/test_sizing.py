@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.errors import HarnessError
 from harness.plan import sizing
 from harness.plan import table as plan_table
 
@@ -96,3 +97,20 @@ def test_gpus_for_a_context_are_the_fewest_that_hold_weights_and_kv(context: int
     assert p.gpus_for_context * usable >= need  # enough
     assert p.gpus_for_context == p.gpus_to_hold_weights or \
         (p.gpus_for_context - 1) * usable < need  # and one fewer is not
+
+
+def test_a_known_models_hub_id_plans_from_its_yaml_offline(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    import transformers
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise OSError("We couldn't connect to 'https://huggingface.co' to load the files")
+
+    monkeypatch.setattr(transformers.AutoConfig, "from_pretrained", unreachable)
+    sizing.analysed.cache_clear()
+    p = sizing.make_plan("deepseek-ai/DeepSeek-R1")  # any case of the hub id would do
+    assert "configs/models/deepseek-r1.yaml" in p.architecture and "could not be read" in \
+        p.architecture
+    assert p.dtype == "fp8" and p.params_total == sizing.make_plan("deepseek-r1").params_total
+    with pytest.raises(HarnessError, match="Cannot find an architecture"):
+        sizing.make_plan("no-such-org/no-such-model")
