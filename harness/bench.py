@@ -83,6 +83,10 @@ def run_bench(opts: BenchOptions) -> Path:
                                   include_path=_include(opts.include_path))
     root = files.checked_root(opts.results_dir)
     models.cache_dir()  # a bad $HARNESS_CACHE stops here, not after a conversion or a run
+    if not Path(opts.model).exists() and (same := configs.known_hub_id(opts.model)):
+        print(f"{opts.model} is the known model {same}: its YAML's protocol applies (model "
+              "card sampling, chat settings, published scores).", file=sys.stderr)
+        opts = dataclasses.replace(opts, model=same)
     known = configs.find_model(opts.model)
     backend_name = opts.backend or (known.backend.default if known else "hf")
     args = backend_args(backend_name, known, opts.backend_args)

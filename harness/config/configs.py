@@ -190,6 +190,18 @@ def find_model(name: str) -> ModelConfig | None:
     return get_model(name) if name in model_names() else None
 
 
+def known_hub_id(hub_id: str) -> str | None:
+    """The known model whose YAML names the hub repository `hub_id` (any case; "@main" or
+    the YAML's own revision may follow), if one does."""
+    repo, _, rev = hub_id.partition("@")
+    for name in model_names():
+        source = get_model(name).source
+        if source.hub_id and source.hub_id.lower() == repo.lower() and \
+                rev in ("", source.revision or "main"):
+            return name
+    return None
+
+
 def get_model(name: str) -> ModelConfig:
     """The model config called `name`; raises ConfigError if there is none."""
     path = locate("models", name)

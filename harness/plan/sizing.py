@@ -109,7 +109,7 @@ def load_architecture(model: str) -> tuple[str, Any]:
     try:
         return f"hub {model} config.json", AutoConfig.from_pretrained(model)
     except (OSError, ValueError) as exc:
-        same = _known_with_hub_id(model)
+        same = configs.known_hub_id(model)
         if same is not None:  # offline: the YAML of the same checkpoint
             label, cfg = load_architecture(same)
             return f"{label} (the hub's config of {model} could not be read)", cfg
@@ -119,15 +119,6 @@ def load_architecture(model: str) -> tuple[str, Any]:
             f"the hub config could not be read ({exc})."
             f"{did_you_mean(model, configs.model_names())} Pass one of those."
         ) from exc
-
-
-def _known_with_hub_id(hub_id: str) -> str | None:
-    """The known model whose YAML names `hub_id` (any case), if one does."""
-    for name in configs.model_names():
-        source = configs.get_model(name).source
-        if source.hub_id and source.hub_id.lower() == hub_id.lower():
-            return name
-    return None
 
 
 def _checked(label: str, read: Any) -> tuple[str, Any]:
@@ -154,7 +145,7 @@ def default_dtype(model: str) -> str:
     """The dtype a known model ships in (bf16 for anything else)."""
     known = configs.find_model(model)
     if known is None and model.count("/") == 1 and not Path(model).exists():
-        same = _known_with_hub_id(model)  # a known model's hub id: its checkpoint's dtype
+        same = configs.known_hub_id(model)  # a known model's hub id: its checkpoint's dtype
         known = configs.get_model(same) if same else None
     if known is not None:
         return YAML_DTYPE.get(known.dtype, "bf16")

@@ -47,6 +47,23 @@ def test_gpu_model_on_cpu_machine_is_refused(capsys: pytest.CaptureFixture[str],
     assert "one such GPU" in err and "8xH200" not in err  # one GPU holds it: no cluster recipe
 
 
+@pytest.mark.parametrize("typed", ["Qwen/QwQ-32B", "qwen/qwq-32b", "Qwen/QwQ-32B@main"])
+def test_a_known_models_hub_id_runs_as_that_model(typed: str, capsys: pytest.CaptureFixture[str],
+                                                  no_gpu: None, results_dir) -> None:  # noqa: ANN001
+    assert main(["bench", "--model", typed, "--no-perf"]) == 2
+    err = capsys.readouterr().err
+    assert f"{typed} is the known model qwq-32b" in err
+    assert "Model qwq-32b needs GPUs" in err  # its YAML's needs_gpu, not a generic hub model
+
+
+def test_another_revision_of_a_known_hub_id_is_its_own_model() -> None:
+    from harness.config import configs
+
+    assert configs.known_hub_id("Qwen/QwQ-32B@0123abc") is None
+    assert configs.known_hub_id("Qwen/QwQ") is None
+    assert configs.known_hub_id("deepseek-ai/DeepSeek-R1") == "deepseek-r1"
+
+
 def test_models_and_suites_list() -> None:
     models = run("models")
     assert models.returncode == 0 and "qwq-32b" in models.stdout and "671.03B" in models.stdout
