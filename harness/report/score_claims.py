@@ -44,7 +44,8 @@ def accuracy(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) -
             "a - b, 95% interval": f"{iv.diff:+.1f} [{iv.low:+.1f}, {iv.high:+.1f}]",
             "verdict": outcome + (f" (about {need:,} problems at this spread would decide "
                                   "it)" if need else ""),
-            "provenance": f"measured: runs {ra.run_id}, {rb.run_id}; {iv.method}"})
+            "provenance": f"measured: runs {ra.run_id}, {rb.run_id}; {iv.method}"
+                          + _caveats(ra, bench["tasks"]) + _caveats(rb, bench["tasks"])})
     if not outcomes:
         v.verdict = "not yet measured"
         rule_text = (f"the whole 95% interval of a - b lies above -{margin:g} points "
@@ -149,3 +150,13 @@ def _published_context(v: Verdict, a: str, b: str, bench: dict[str, Any]) -> Non
 
 def _task_score(run: Run, tasks: list[str]) -> TaskScore:
     return next(run.tasks[t] for t in tasks if t in run.tasks)
+
+
+def _caveats(run: Run, tasks: list[str]) -> str:
+    """What weakens a run's score on the benchmark: prompts the model never fully saw."""
+    task = next(t for t in tasks if t in run.tasks)
+    gen = run.generation.get(task)
+    parts = [f"{n} prompt{'s' if n > 1 else ''} {what}" for n, what in (
+        (gen.prompts_cut if gen else None, "cut to fit the model"),
+        (gen.prompts_refused if gen else None, "refused by the server (scored 0)")) if n]
+    return f"; in {run.run_id}: {', '.join(parts)}" if parts else ""

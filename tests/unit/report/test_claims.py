@@ -94,6 +94,17 @@ def test_refuted_and_supported_need_the_whole_interval(tmp_path: Path) -> None:
     assert outperform.verdict == "inconclusive"  # +0.7 with an interval that holds 0
 
 
+def test_prompts_the_model_never_saw_are_named_in_the_evidence(tmp_path: Path) -> None:
+    ra = fixture_run(tmp_path, "qwq-32b", "ifeval", 0.84, 0.005, 541)
+    rb = fixture_run(tmp_path, "deepseek-r1", "ifeval", 0.833, 0.005, 541)
+    gen = dataclasses.replace(rb.generation["ifeval"], prompts_refused=3)
+    rb = dataclasses.replace(rb, generation={"ifeval": gen})
+    row = next(r for r in parity([ra, rb]).evidence if r["provenance"].startswith("measured"))
+    assert row["provenance"].endswith(
+        f"; in {rb.run_id}: 3 prompts refused by the server (scored 0)")
+    assert ra.run_id + ":" not in row["provenance"]
+
+
 def test_paired_runs_give_the_paired_t_interval(tmp_path: Path) -> None:
     # the same 30 problems: a solves 24, b the same 24 but two (0.87 vs 0.80 with SE 0.07)
     a = {f"p{i}": float(i < 26) for i in range(30)}
