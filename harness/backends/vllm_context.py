@@ -66,10 +66,12 @@ def sized_args(args: dict[str, Any], model: ResolvedModel, suite: SuiteConfig,
     own = None if "max_model_len" in args else own_length(model)
     if not own:
         return args, None
-    default = model.config.generation.max_new_tokens if model.config else 32768
+    default = model.config.generation.max_new_tokens if model.config else None
     override = gen_kwargs.get("max_gen_toks")
-    longest = max((int(override or t.max_new_tokens or default) for t in suite.tasks),
-                  default=0)
+    limits = [override or t.max_new_tokens or default for t in suite.tasks]
+    if None in limits:  # a task's own limit, unknown until lm-eval loads it: ask for none
+        return args, None
+    longest = max((int(x) for x in limits if x is not None), default=0)
     parts = [f"the suite's longest generation ({longest:,}) + {PROMPT_ROOM:,} prompt tokens"] \
         if suite.tasks else []
     need = longest + PROMPT_ROOM if suite.tasks else 0

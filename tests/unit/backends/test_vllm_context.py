@@ -72,3 +72,21 @@ def test_the_config_vllm_reads_wins_over_the_yaml(tmp_path: Path,
     (local / "config.json").write_text(json.dumps({"max_position_embeddings": 2048}))
     mine = ResolvedModel(name="mine", path=str(local), revision=None, origin="test")
     assert own_length(mine) == 2048
+
+
+def test_a_task_whose_limit_is_its_own_leaves_the_engine_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a hub model without a YAML (its cached config allows 131,072), a suite entry without
+    # max_new_tokens: the task's YAML decides, and only lm-eval reads it
+    cached = tmp_path / "config.json"
+    cached.write_text(json.dumps({"max_position_embeddings": 131072}))
+    monkeypatch.setattr(huggingface_hub, "try_to_load_from_cache",
+                        lambda repo, name, revision=None: str(cached))
+    hub = ResolvedModel(name="org/model", path="org/model", revision="main", origin="test")
+    shipped = configs.get_suite("default")
+    default = dataclasses.replace(
+        shipped, tasks=(dataclasses.replace(shipped.tasks[0], max_new_tokens=None),))
+    assert sized_args({}, hub, default, {}, perf=False) == ({}, None)
+    # --gen_kwargs max_gen_toks names it for every task
+    args, _ = sized_args({}, hub, default, {"max_gen_toks": 256}, perf=False)
+    assert args == {"max_model_len": 256 + PROMPT_ROOM}
