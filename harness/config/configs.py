@@ -194,6 +194,8 @@ def known_hub_id(hub_id: str) -> str | None:
     """The known model whose YAML names the hub repository `hub_id` (any case; "@main" or
     the YAML's own revision may follow), if one does."""
     repo, _, rev = hub_id.partition("@")
+    if repo.count("/") != 1:
+        return None
     for name in model_names():
         source = get_model(name).source
         if source.hub_id and source.hub_id.lower() == repo.lower() and \
