@@ -158,8 +158,10 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             generation[name] = generation_stats(samples, tokenizer, max_gen_toks(cfg), think,
                                                 tasks[name], usage)
             _note_cut(generation[name], lm, samples, max_gen_toks(cfg), name)
-            if usage and usage.get("prompts_refused") is not None:  # a served model's
-                generation[name]["prompts_refused"] = usage["prompts_refused"]
+            for key, field in (("prompts_refused", "prompts_refused"),
+                               ("budget_cut", "stopped_by_server_context")):
+                if usage and usage.get(key) is not None:  # a served model's (chat_lm.py)
+                    generation[name][field] = usage[key]
             if identity is not None:  # what came from an earlier, cut run's samples
                 from harness.accuracy.resume import reused_part
 

@@ -24,7 +24,9 @@ empty (it scores 0, as a prompt cut by lm-eval's local models mostly does), coun
 (`usage["prompts_refused"]`, per task in run.json, and labelled in the tables) and left out of
 the sample cache (a rerun against a server with a longer context generates it). The server's
 reason comes from asking once more (lm-eval keeps only the status): a refusal costs the server
-nothing. Any other refusal stops the run with the server's own words.
+nothing. Any other refusal stops the run with the server's own words. A server that instead shortens
+the budget to what its context leaves (llama.cpp's does, silently: `finish_reason` "length"
+below the `max_tokens` asked) has those generations counted (`usage["budget_cut"]`).
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ class ReasoningChatCompletions(LocalChatCompletion):
         self.key_env = key_env
         self.think_end = think_end
         self.usage = {"responses": 0, "completion_tokens": 0, "prompt_tokens": 0,
-                      "prompts_refused": 0}
+                      "prompts_refused": 0, "budget_cut": 0}
+        self.asked: int | None = None  # max new tokens of the task being generated
 
     @property
     def api_key(self) -> str:
@@ -102,6 +105,10 @@ class ReasoningChatCompletions(LocalChatCompletion):
                 self.usage["responses"] += len(choices)
                 self.usage["completion_tokens"] += usage["completion_tokens"]
                 self.usage["prompt_tokens"] += usage.get("prompt_tokens") or 0
+                # stopped at a length below the one asked: the server's context, not ours
+                if len(choices) == 1 and choices[0].get("finish_reason") == "length" and \
+                        self.asked and usage["completion_tokens"] < self.asked:
+                    self.usage["budget_cut"] += 1
             texts: list[str | None] = [None] * len(choices)
             for choice in choices:
                 texts[choice.get("index", 0)] = join_reasoning(choice.get("message") or {},
@@ -116,6 +123,7 @@ class ReasoningChatCompletions(LocalChatCompletion):
         """lm-eval's request, with the server's refusals handled (see the module docstring)."""
         import aiohttp
 
+        self.asked = int((gen_kwargs or {}).get("max_gen_toks") or 0) or None  # one per task
         try:
             return await super().amodel_call(session, sem, messages, generate=generate,
                                              cache_keys=cache_keys, ctxlens=ctxlens,

@@ -104,6 +104,7 @@ class GenerationStats(Record):
     prompts: str | None = None  # a rehearsal's: the task's own, or a stand-in's
     prompts_cut: int | None = None  # cut from the left to fit the model's length (metrics.py)
     prompts_refused: int | None = None  # refused by a server as too long (chat_lm.py)
+    stopped_by_server_context: int | None = None  # cut below max_new_tokens by a server
     reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     _sparse: typing.ClassVar[bool] = True

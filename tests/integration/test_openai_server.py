@@ -177,3 +177,23 @@ def test_a_prompt_longer_than_the_servers_context_is_counted_not_fatal(
     assert "long (1 prompt refused by the server as too long)" in \
         (results_dir / "COMPARISON.md").read_text()
 
+
+
+def test_a_budget_the_server_shortens_is_counted(server: str, tmp_path: Path,
+                                                 results_dir: Path) -> None:
+    # llama.cpp's server gives a request what its context (2,048) leaves, without a word:
+    # this prompt (about 1,950 tokens) leaves about 100 of the 400 new tokens asked, and the
+    # model, telling a story, runs on to that end (3 s here)
+    story = "Once upon a time there was a dragon who lived in a cave. " * 135
+    problems = tmp_path / "near.jsonl"
+    problems.write_text(json.dumps({"id": "q0", "question": story + "Tell me more about the "
+                                    "dragon.", "answer": "1"}) + "\n")
+    run_dir = run_bench(BenchOptions(model="smollm2-135m", suite=str(problems),
+                                     backend="openai", perf=False, resume=False,
+                                     gen_kwargs=(("max_gen_toks", "400"),),
+                                     backend_args=(("base_url", server),)))
+    gen = json.loads((run_dir / "run.json").read_text())["generation"]["near"]
+    assert gen["stopped_by_server_context"] == 1 and gen["prompts_refused"] == 0
+    assert 0 < gen["output_tokens_total"] < 400
+    assert "near (1 generation stopped short by the server's context)" in \
+        (results_dir / "COMPARISON.md").read_text()

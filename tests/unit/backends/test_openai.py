@@ -54,7 +54,14 @@ def test_chat_payload_samples_independently_and_reads_the_named_key(
            "usage": {"prompt_tokens": 9, "completion_tokens": 4}}
     assert lm.parse_generations(out) == ["r</think>a"]
     assert lm.usage == {"responses": 1, "completion_tokens": 4, "prompt_tokens": 9,
-                        "prompts_refused": 0}
+                        "prompts_refused": 0, "budget_cut": 0}
+    # a server that stops below the length asked (its context), as llama.cpp's does
+    lm.asked = 1000
+    short = {"choices": [{"index": 0, "message": {"content": "a"}, "finish_reason": "length"}],
+             "usage": {"prompt_tokens": 43, "completion_tokens": 213}}
+    lm.parse_generations(short)
+    lm.parse_generations({**short, "usage": {"prompt_tokens": 43, "completion_tokens": 1000}})
+    assert lm.usage["budget_cut"] == 1  # the second reached the limit asked: not cut short
 
 
 def test_without_a_tokenizer_output_tokens_come_from_server_usage() -> None:
