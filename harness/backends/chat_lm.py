@@ -24,9 +24,9 @@ empty (it scores 0, as a prompt cut by lm-eval's local models mostly does), coun
 (`usage["prompts_refused"]`, per task in run.json, and labelled in the tables) and left out of
 the sample cache (a rerun against a server with a longer context generates it). The server's
 reason comes from asking once more (lm-eval keeps only the status): a refusal costs the server
-nothing. Any other refusal stops the run with the server's own words. A server that instead shortens
-the budget to what its context leaves (llama.cpp's does, silently: `finish_reason` "length"
-below the `max_tokens` asked) has those generations counted (`usage["budget_cut"]`).
+nothing. Any other refusal stops the run with the server's own words. A server that shortens
+the budget to what its context leaves instead (llama.cpp's does, silently: `finish_reason`
+"length" below the `max_tokens` asked) has those generations counted (`usage["budget_cut"]`).
 """
 
 from __future__ import annotations
