@@ -25,6 +25,7 @@ from harness.accuracy.metrics import (  # noqa: F401  (generation_stats: part of
     texts_of,
     token_counter,
 )
+from harness.backends.vllm_context import PROMPT_ROOM
 from harness.config.configs import ModelConfig, SuiteConfig, TaskEntry
 from harness.config.suites import task_manager
 from harness.errors import HarnessError
@@ -195,7 +196,8 @@ def _check_context(lm: Any, spec: str | dict[str, Any], entry: TaskEntry) -> Non
             f"Task {entry.task} asks for up to {int(limit):,} new tokens, and the server runs "
             f"the model with a context of {served:,} tokens (its max_model_len), so it would "
             "refuse every request. Restart it with a longer context (vLLM: --max-model-len "
-            f"{int(limit) + 8192}, room for 8,192 prompt tokens), or lower the task's new "
+            f"{int(limit) + PROMPT_ROOM}, room for {PROMPT_ROOM:,} prompt tokens), or lower "
+            "the task's new "
             f"tokens below {served:,} (--gen_kwargs max_gen_toks=N, or the suite entry's "
             "max_new_tokens).")
     if cuts_prompts(lm) and limit and int(limit) >= lm.max_length:

@@ -144,7 +144,7 @@ def _checked(label: str, read: Any) -> tuple[str, Any]:
 def default_dtype(model: str) -> str:
     """The dtype a known model ships in (bf16 for anything else)."""
     known = configs.find_model(model)
-    if known is None and model.count("/") == 1 and not Path(model).exists():
+    if known is None and not Path(model).exists():
         same = configs.known_hub_id(model)  # a known model's hub id: its checkpoint's dtype
         known = configs.get_model(same) if same else None
     if known is not None:

@@ -154,11 +154,6 @@ def _task_score(run: Run, tasks: list[str]) -> TaskScore:
 
 def _caveats(run: Run, tasks: list[str]) -> str:
     """What weakens a run's score on the benchmark: prompts the model never fully saw."""
-    task = next(t for t in tasks if t in run.tasks)
-    gen = run.generation.get(task)
-    parts = [f"{n} {what.format('s' if n > 1 else '')}" for n, what in (
-        (gen.prompts_cut if gen else None, "prompt{} cut to fit the model"),
-        (gen.prompts_refused if gen else None, "prompt{} refused by the server (scored 0)"),
-        (gen.stopped_by_server_context if gen else None,
-         "generation{} stopped short of the token limit by the server's context")) if n]
+    gen = run.generation.get(next(t for t in tasks if t in run.tasks))
+    parts = gen.shortfalls() if gen else []
     return f"; in {run.run_id}: {', '.join(parts)}" if parts else ""

@@ -59,13 +59,7 @@ def rows(runs: list[Run]) -> list[dict[str, Any]]:
             pub = published_score(run.model.name, name)
             label = f"{name} (weak sandbox)" if run.sandbox == "weak" else name
             gen = run.generation.get(name)
-            for n, what in ((gen.prompts_cut if gen else None, "prompt{} cut to fit"),
-                            (gen.prompts_refused if gen else None,
-                             "prompt{} refused by the server as too long"),
-                            (gen.stopped_by_server_context if gen else None,
-                             "generation{} stopped short by the server's context")):
-                if n:
-                    label += f" ({n} {what.format('s' if n > 1 else '')})"
+            label += "".join(f" ({part})" for part in (gen.shortfalls() if gen else []))
             out.append({**base, "task": label, "metric": t.metric, "score": t.value,
                         "stderr": t.stderr, "n": t.n_docs,
                         "published": pub.value if pub else None,

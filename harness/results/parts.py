@@ -109,6 +109,15 @@ class GenerationStats(Record):
     extra: dict[str, Any] = field(default_factory=dict)
     _sparse: typing.ClassVar[bool] = True
 
+    def shortfalls(self) -> list[str]:
+        """The generations that did not get the task's whole prompt or budget, in words
+        ("2 prompts cut to fit"), for tables and claims; empty when there were none."""
+        counts = ((self.prompts_cut, "prompt{} cut to fit"),
+                  (self.prompts_refused, "prompt{} refused by the server as too long"),
+                  (self.stopped_by_server_context,
+                   "generation{} stopped short by the server's context"))
+        return [f"{n} {what.format('s' if n > 1 else '')}" for n, what in counts if n]
+
 
 @dataclass(frozen=True)
 class EnergyWindow(Record):

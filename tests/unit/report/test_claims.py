@@ -101,7 +101,7 @@ def test_prompts_the_model_never_saw_are_named_in_the_evidence(tmp_path: Path) -
     rb = dataclasses.replace(rb, generation={"ifeval": gen})
     row = next(r for r in parity([ra, rb]).evidence if r["provenance"].startswith("measured"))
     assert row["provenance"].endswith(
-        f"; in {rb.run_id}: 3 prompts refused by the server (scored 0)")
+        f"; in {rb.run_id}: 3 prompts refused by the server as too long")
     assert ra.run_id + ":" not in row["provenance"]
 
 
