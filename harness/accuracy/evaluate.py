@@ -25,9 +25,8 @@ from harness.accuracy.metrics import (  # noqa: F401  (generation_stats: part of
     texts_of,
     token_counter,
 )
-from harness.backends.vllm_context import PROMPT_ROOM
 from harness.config.configs import ModelConfig, SuiteConfig, TaskEntry
-from harness.config.suites import task_manager
+from harness.config.suites import PROMPT_ROOM, task_manager
 from harness.errors import HarnessError
 from harness.results import files
 

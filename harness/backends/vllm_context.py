@@ -19,11 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.config.configs import SuiteConfig
+from harness.config.suites import PROMPT_ROOM
 from harness.models import ResolvedModel
-
-# QwQ-32B's evaluations: about 8k tokens of prompt and 32k of generation, 40k in all
-# (QwenLM/Qwen3 issue #1227, the Qwen team's answer); 40,960 is its config.json's length
-PROMPT_ROOM = 8192
 
 
 def perf_context(suite: SuiteConfig) -> int:

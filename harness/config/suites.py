@@ -14,6 +14,11 @@ from harness.config.checks import check_problems, did_you_mean
 from harness.config.places import locate, names
 from harness.config.yamlio import ConfigError, at_least, build, read_yaml
 
+# Prompt tokens to leave room for beside a task's max new tokens where an engine's length is
+# chosen or advised: QwQ-32B's evaluations took about 8k of prompt and 32k of generation, 40k
+# in all (QwenLM/Qwen3 issue #1227, the Qwen team's answer); 40,960 is its config.json's length
+PROMPT_ROOM = 8192
+
 
 @dataclass(frozen=True)
 class TaskEntry:
