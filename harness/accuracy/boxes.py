@@ -53,6 +53,14 @@ _CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect
 _REJECTED = re.compile(r"\b(?:not|rather\s+than|instead\s+of)\s*\$*\s*\Z", re.IGNORECASE)
 
 
+# right before a box, words that make it where the answer is reached, not the answer: "the
+# minimum is \\boxed{4}, attained at $x = \\boxed{2}$", "\\boxed{10} when \\boxed{a = 3}"
+_WHERE = re.compile(r"(?:\b(?:at|when|where|for|if)\s+\$*\s*\\?[A-Za-z]+(?:_\{?\w+\}?)?"
+                    r"\s*=|\b(?:attained|achieved|reached|occurs|obtained|happens)\s+"
+                    r"(?:at|when|for|if)(?:\s+\$*\s*\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=)?)"
+                    r"\s*\$*\s*\Z", re.IGNORECASE)
+
+
 # between two boxes, only a sign or words that make the second an approximation of the
 # first: "\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" (an equal value written twice,
 # "\\boxed{50\\%} = \\boxed{0.5}", is one answer by equivalence: answers.extract_math)
@@ -81,7 +89,9 @@ def final_boxes(text: str) -> list[str]:
     \\boxed{1}"), but only those after the last box that the text then corrects or the last
     answer statement between boxes introduces ("... \\boxed{285}, so the answer is
     \\boxed{143}" is 143) or a total sums up ("..., so in total \\boxed{30}"), none that
-    the words before it reject ("\\boxed{2}, not \\boxed{3}"), and none that only
+    the words before it reject ("\\boxed{2}, not \\boxed{3}") or make where the answer is
+    reached ("\\boxed{4}, attained at x = \\boxed{2}", unless every box is such a place),
+    and none that only
     approximate the box before them ("\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" is
     2\\sqrt{2})."""
     spans = _box_spans(text)
@@ -95,8 +105,14 @@ def final_boxes(text: str) -> list[str]:
         first = len(spans) - 1
     kept = [(start, content) for i, (start, _, content) in enumerate(spans[first:], first)
             if i == first or not _APPROXIMATED.fullmatch(text, spans[i - 1][1], start)]
-    return [content for start, content in kept
+    kept = [(start, content) for start, content in kept
             if not _REJECTED.search(text[max(0, start - 40):start])]
+    answers = [(start, content) for start, content in kept if not _where(text, start)]
+    return [content for _, content in answers or kept]
+
+
+def _where(text: str, start: int) -> bool:
+    return bool(_WHERE.search(text[max(0, start - 40):start]))
 
 
 # right after the last box, a second value offered beside it: "\\boxed{5} (or 6)",

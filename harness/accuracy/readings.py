@@ -12,6 +12,10 @@ of two a reader could take, equivalence.py also tries the other.
   know and adds what is left, so "five apples" is 5, "five six" 11 and "nineteen ninety" 109.
 - Scientific notation as programs write it: "3e5", "1.2E-4" (math-verify: 3 * e * 5).
 - "all real numbers": the interval of them.
+- An angle in degrees: math-verify reads `60^\\circ` as 60 (right where degrees were asked
+  and 60 answered); it is \\frac{\\pi}{3} radians as well, so a gold in radians and an answer
+  marked in degrees (or the other way round) that name the same angle agree. A bare 60 is
+  never \\frac{\\pi}{3}: without its mark a number is no angle in degrees.
 - A lettered option with its value, "\\textbf{(C)}\\ 12" (AMC's way): the value, 12, for a gold
   written as a value (a gold written as a letter is matched by letter in equivalence.py).
 """
@@ -34,13 +38,17 @@ _POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 _SCIENTIFIC = re.compile(r"\s*([-−]?\d+(?:\.\d+)?)[eE]([-+]?\d+)\s*")
 # "(C) 12", "\\textbf{(C)}\\ 12": one option letter in brackets, then its value
 _OPTION_VALUE = re.compile(r"\(([A-J])\)\s*(\S.*)", re.S)
+# a whole answer that is an angle in degrees: "60^\\circ", "22.5°", "90 \\text{ degrees}"
+_DEGREES = re.compile(r"\s*" + _NUMERAL + r"\s*(?:\^\s*(?:\{\s*\\circ\s*\}|\\circ)|°|"
+                      r"\\degree\b|(?:\\[,;: ]\s*)?(?:\\(?:text|mbox|mathrm)\s*\{\s*degrees?\s*\}|"
+                      r"degrees?))\s*")
 _ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
 
 
 def other_reading(text: str) -> str | None:
     """"18\\%" as "\\frac{18}{100}", "2\\text{ million}" as "2\\times10^{6}", "five" as "5",
-    "3e5" as "3\\times10^{5}", "all real numbers" as the interval; None where the text is
-    none of these."""
+    "3e5" as "3\\times10^{5}", "all real numbers" as the interval, "60^\\circ" as
+    "\\frac{60\\pi}{180}"; None where the text is none of these."""
     percent, scaled = _PERCENT.fullmatch(text), _SCALED.fullmatch(text)
     m = percent or scaled
     if m is None:
@@ -49,6 +57,9 @@ def other_reading(text: str) -> str | None:
         option = lettered_option(text)
         if option:
             return option[1]
+        degrees = _DEGREES.fullmatch(text)
+        if degrees:
+            return f"\\frac{{{degrees.group(1).replace(',', '').replace('−', '-')}\\pi}}{{180}}"
         scientific = _SCIENTIFIC.fullmatch(text)
         if scientific:
             return f"{scientific.group(1)}\\times10^{{{scientific.group(2)}}}"

@@ -27,9 +27,11 @@ _STATED = re.compile(r"(?:(?:final\s+answer|answer)\s*(?:\*\*\s*)?(?:is\s*:?|:|=
 
 
 # where a stated answer stops and prose starts: "7. Note that 8 is wrong", "7, not 8",
-# "\\frac{1}{2}, which is 0.5", "12 by symmetry", "7 (not 8)"; never "7 (or 8)", a hedge
+# "\\frac{1}{2}, which is 0.5", "12 by symmetry", "7 (not 8)", "4, attained at x = 2"; never
+# "7 (or 8)", a hedge
 _PROSE = re.compile(r"(?<!\d)\.\s+\S|\.(?=\s+[A-Za-z])|[,;]?\s+(?:because|since|as|which|where|"
-                    r"but|not|so|by|given|from|when|for)\b|(?<=\d)\s+\((?!or\b)(?=[A-Za-z]{2,})")
+                    r"but|not|so|by|given|from|when|for|attained|achieved|reached|obtained|"
+                    r"occurs|occurring)\b|(?<=\d)\s+\((?!or\b)(?=[A-Za-z]{2,})")
 
 
 # "7 (or maybe 8)" is "7 or 8", which math-verify reads as the set {7, 8}: no single answer

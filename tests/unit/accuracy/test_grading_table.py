@@ -93,6 +93,13 @@ CASES = [
     ("math500", "\\sin 60^\\circ", T + "\\boxed{\\sin 61^\\circ}", False),
     ("math500", "\\sin 60^\\circ", T + "\\boxed{\\frac{1}{2}}", False),
     ("math500", "30^\\circ", T + "\\boxed{30}", True),
+    # one angle in degrees and in radians (a bare number is no angle in degrees)
+    ("math500", "\\frac{\\pi}{3}", T + "The angle is $\\boxed{60^\\circ}$.", True),
+    ("math500", "60^\\circ", T + "\\boxed{\\frac{\\pi}{3}}", True),
+    ("math500", "\\frac{\\pi}{8}", T + "\\boxed{22.5 \\text{ degrees}}", True),
+    ("math500", "\\frac{\\pi}{3}", T + "\\boxed{30^\\circ}", False),
+    ("math500", "\\frac{\\pi}{3}", T + "\\boxed{60}", False),
+    ("math500", "60", T + "\\boxed{\\frac{\\pi}{3}}", False),
     ("math500", "\\$32,\\!348", T + "\\boxed{32348}", True),
     ("math500", "\\$32,\\!348", T + "\\boxed{\\$32,348}", True),
     ("math500", "6 - 5i", T + "\\boxed{6-5i}", True),
@@ -134,6 +141,7 @@ CASES = [
      True),
     ("gsm8k", "#### 3", T + "Answer: Jane started growing the plant 3 hours ago.", True),
     ("math500", "34", T + "Final Answer: The largest $n$ is 34.", True),
+    ("math500", "4", T + "Final Answer: The minimum is 4, attained at $x = 2$.", True),
     ("math500", "3", T + "Answer: The roots are 2 and 3.", False),
     ("math500", "8", T + "Answer: It is either 7 or 8.", False),
     # statements one after another, nothing between them: no single answer
@@ -161,6 +169,15 @@ CASES = [
     ("math500", "143", T + "Up to 2000 there are $\\boxed{285}$ multiples of 7, so the answer is "
      "$\\boxed{143}$.", True),
     ("math500", "2,3", T + "The solutions are $\\boxed{2}$ and $\\boxed{3}$.", True),
+    # a box that says where the answer is reached is no part of it, unless every box does
+    ("math500", "4", T + "The minimum value is $\\boxed{4}$, attained at $x = \\boxed{2}$.",
+     True),
+    ("math500", "4", T + "When $x = \\boxed{2}$, the minimum value is $\\boxed{4}$.", True),
+    ("math500", "10", T + "The maximum $\\boxed{10}$ occurs at $\\boxed{a = 3}$.", True),
+    ("math500", "2", T + "The minimum value is $\\boxed{4}$, attained at $x = \\boxed{2}$.",
+     False),
+    ("math500", "2,3", T + "It holds when $x = \\boxed{2}$ or when $x = \\boxed{3}$.", True),
+    ("math500", "-2,1", T + "So $x = \\boxed{-2}$ and $x = \\boxed{1}$.", True),
     # a total of the boxes before it: the last box alone (partial results before it)
     ("math500", "30", T + "$\\boxed{12}$ for the first case and $\\boxed{18}$ for the second, "
      "so in total $\\boxed{30}$.", True),
