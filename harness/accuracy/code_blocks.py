@@ -4,7 +4,9 @@ The last fenced block tagged with the language (`python`, `python3`, `py`, any c
 last untagged one, since an untagged block after the solution is usually its sample input or
 output; where the problem names a function, the last block that defines it, since a usage
 example after the solution is not the solution. An unclosed last fence (a generation that
-stopped inside it) counts up to the end of the text. Fences are ``` or ~~~; an indented fence
+stopped inside it) counts up to the end of the text. Fences are ``` or ~~~, and a closing one
+ends its line (Markdown's rule), so a fence inside a string of the code closes nothing
+(LiveCodeBench's own extraction cuts `print("```")` there); an indented fence
 (inside a Markdown list item) has its indentation taken off every line of its block, as
 Markdown reads it (Python refuses top-level code that starts indented, and LiveCodeBench's
 own extraction leaves it so).
@@ -14,7 +16,10 @@ from __future__ import annotations
 
 import re
 
-_FENCE = re.compile(r"(?P<fence>```|~~~)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?P=fence)", re.DOTALL)
+# a closing fence ends its line ("```" alone, or after the last code on the line, as models
+# sometimes write it): the fence inside `print("```")` or `s = "~~~"` closes nothing
+_FENCE = re.compile(r"(?P<fence>```|~~~)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)"
+                    r"(?P=fence)[`~]*[ \t]*(?=\n|\Z)", re.DOTALL)
 # the tags models put on Python fences
 _ALIASES = {"python": ("python", "python3", "py", "py3")}
 

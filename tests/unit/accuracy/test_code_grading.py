@@ -60,6 +60,11 @@ def test_hostile_solution_fails_without_stopping_the_run() -> None:
     ("~~~python\nprint(1)\n~~~", "print(1)\n"),
     ("```python\n    return x\n```", "    return x\n"),  # a body keeps its indentation
     ("  ```python\n      return x\n  ```", "    return x\n"),
+    # a closing fence ends its line: one inside a string of the code closes nothing
+    ("```python\nfence = '```'\nprint(fence + \"~~~\")\n```\nDone.",
+     "fence = '```'\nprint(fence + \"~~~\")\n"),
+    ("```python\nprint('```')", "print('```')"),
+    ("```python\nprint(1)```\nThe output is:\n```\n1\n```", "print(1)"),
 ])
 def test_extract_code(answer: str, code: str | None) -> None:
     assert code_blocks.extract_code(answer) == code
