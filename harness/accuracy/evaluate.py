@@ -203,10 +203,12 @@ def _check_context(lm: Any, spec: str | dict[str, Any], entry: TaskEntry) -> Non
         raise HarnessError(
             f"Task {entry.task} asks for up to {int(limit):,} new tokens, and this model holds "
             f"{lm.max_length:,} tokens in all (its max_position_embeddings, or the engine's "
-            "max_model_len), so no prompt "
-            f"would fit beside them. Lower the suite entry's max_new_tokens below "
+            "max_model_len: on vLLM, the longest its KV cache memory holds unless given), so "
+            f"no prompt would fit beside them. Lower the suite entry's max_new_tokens below "
             f"{lm.max_length:,} (leaving room for the prompt), or use a model with a longer "
-            "context (on vLLM, a max_model_len the model allows).")
+            "context (on vLLM: more memory for the KV cache, with a higher "
+            "gpu_memory_utilization or tensor_parallel_size, or a max_model_len the model "
+            "allows).")
 
 
 def _note_cut(stats: dict[str, Any], lm: Any, samples: list[dict[str, Any]],

@@ -35,6 +35,7 @@ ARGS: dict[str, type] = {
     "gpu_memory_utilization": float, "max_model_len": int, "distributed_executor_backend": str,
     "enforce_eager": bool, "max_num_seqs": int, "quantization": str, "kv_cache_dtype": str,
     "enable_expert_parallel": bool, "enable_prefix_caching": bool, "seed": int,
+    "kv_cache_memory_bytes": int,
 }
 EXECUTORS = ("mp", "ray", "uni", "external_launcher")
 CPU_MEMORY_SHARE = 0.3  # gpu_memory_utilization on vLLM's CPU build unless given
@@ -46,6 +47,8 @@ INSTALL = ("The vllm backend needs vLLM, which is not installed in this environm
 
 def _coerce(key: str, value: Any) -> Any:
     kind = ARGS[key]
+    if key == "max_model_len" and str(value).lower() == "auto":  # `vllm serve`'s spelling
+        return -1
     if kind is bool and isinstance(value, str):
         if value.lower() not in ("true", "false", "1", "0"):
             raise HarnessError(f"vllm argument {key}={value!r} must be true or false.")
@@ -193,6 +196,10 @@ class VLLMBackend:
 
         self._lm = start_lm_eval_vllm(self.args, model.name)
         self.tokenizer = self._lm.tokenizer
+        # the engine's length, after vLLM's auto-fit where it was asked for (vllm_context.py);
+        # data parallel replicas have no engine here to ask
+        self.engine_length: int | None = int(self._lm.max_length) \
+            if int(self.args["data_parallel_size"]) <= 1 else None
 
     def lm(self) -> Any:
         """lm-eval's VLLM, created at load time (it owns the engine)."""
@@ -225,7 +232,7 @@ class VLLMBackend:
             make_runner=lambda _variant: VLLMRunner(llm, hf_config.vocab_size, self.device),
             traffic=bounds.config_traffic(hf_config, per_param),
             kv_bytes_per_token=sizing.kv_bytes_per_token(hf_config),
-            max_positions=self.args.get("max_model_len") or
+            max_positions=self.engine_length or self.args.get("max_model_len") or
             getattr(hf_config, "max_position_embeddings", None),
             # the CPU build's ranks share one machine's memory: its bandwidth is the bound
             gpus=replica_gpus(self.args) if self.device == "cuda" else 1, variants=("vllm",),
@@ -242,6 +249,8 @@ class VLLMBackend:
         bind = {"cpu_threads_bind": self.cpu_bind or "vLLM's own (auto: a NUMA node per "
                 "rank)"} if self.device == "cpu" else {}
         basis = {"max_model_len_basis": self.context_basis} if self.context_basis else {}
+        if self.engine_length:  # what the engine runs with (-1 in engine_args: auto-fit)
+            basis["max_model_len"] = self.engine_length
         return {"name": self.name, "device": self.device, "dtype": self.args.get("dtype"),
                 "vllm": vllm_version(), "engine_args": dict(self.args), **self.origins, **bind,
                 **basis}

@@ -113,13 +113,19 @@ def start_lm_eval_vllm(args: dict[str, Any], name: str) -> Any:
             "logged above it name the cause; the usual ones: gpu_memory_utilization above the "
             "share of memory that is free (on vLLM's CPU build, the share of RAM: "
             "--backend-arg gpu_memory_utilization=0.3), a max_model_len (the model's own "
-            "unless given) whose KV cache does not fit beside the weights (vLLM names the "
-            "longest that fits: pass one with --backend-arg max_model_len=N that still holds "
-            "a prompt plus the suite's max new tokens, e.g. 36864 for 32,768, or raise "
-            "gpu_memory_utilization), an architecture, dtype or head size "
+            "unless given, or the longest that fits where this vLLM has auto-fit) whose KV "
+            "cache does not fit beside the weights (vLLM names the longest that fits: pass "
+            "one with --backend-arg max_model_len=N that still holds a prompt plus the suite's "
+            "max new tokens, e.g. 36864 for 32,768, or raise gpu_memory_utilization), an "
+            "architecture, dtype or head size "
             "this vLLM does not support (--backend hf runs any transformers model), a model "
             "that is not in the Hugging Face cache while offline (`harness fetch` where there "
             "is network, or --weights random to rehearse without the weights).") from exc
+    if getattr(lm, "_max_length", None) == -1:
+        # vLLM's auto-fit was asked for: lm-eval would take the -1 as the model's length
+        # (and cut every prompt to fit it); without it, lm-eval asks the engine, which has
+        # the length vLLM fitted
+        lm._max_length = None
     without_progress_bar(lm)
     return lm
 

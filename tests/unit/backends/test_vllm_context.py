@@ -9,7 +9,7 @@ from pathlib import Path
 import huggingface_hub
 import pytest
 
-from harness.backends.vllm_context import PROMPT_ROOM, own_length, sized_args
+from harness.backends.vllm_context import AUTO_FIT, PROMPT_ROOM, own_length, sized_args
 from harness.config import configs
 from harness.models import ResolvedModel
 
@@ -90,3 +90,32 @@ def test_a_task_whose_limit_is_its_own_leaves_the_engine_alone(
     # --gen_kwargs max_gen_toks names it for every task
     args, _ = sized_args({}, hub, default, {"max_gen_toks": 256}, perf=False)
     assert args == {"max_model_len": 256 + PROMPT_ROOM}
+
+
+def test_a_vllm_with_auto_fit_is_asked_to_fit_its_memory() -> None:
+    """vLLM's auto-fit (-1): the longest context its KV memory holds, whatever the suite or
+    the model; what the bench needs is in the basis, for the record."""
+    reasoning = configs.get_suite("reasoning")
+    for name in ("r1-distill-qwen-32b", "qwq-32b"):
+        args, basis = sized_args({"tensor_parallel_size": 1}, known(name), reasoning, {},
+                                 perf=False, auto_fit=True)
+        assert args == {"tensor_parallel_size": 1, "max_model_len": AUTO_FIT}
+        assert basis and "auto-fit" in basis and "40,960 tokens" in basis
+    unknown = ResolvedModel(name="org/model", path="org/model", revision=None, origin="test")
+    args, basis = sized_args({}, unknown, reasoning, {}, perf=False, auto_fit=True)
+    assert args == {"max_model_len": AUTO_FIT} and basis and "model's own;" in basis
+    # what the user gives stays; data parallel replicas have no engine here to ask what
+    # vLLM fitted, so they get the bench's longest sequence
+    given = {"max_model_len": 16384}
+    assert sized_args(given, known("qwq-32b"), reasoning, {}, False, auto_fit=True) == (
+        given, None)
+    args, _ = sized_args({"data_parallel_size": 2}, known("r1-distill-qwen-32b"), reasoning,
+                         {}, perf=False, auto_fit=True)
+    assert args["max_model_len"] == 32768 + PROMPT_ROOM
+
+
+def test_auto_is_vllm_serves_spelling_of_auto_fit() -> None:
+    from harness.backends.vllm import model_args
+
+    args = model_args(known("qwq-32b"), {"max_model_len": "auto"}, 256)
+    assert args["max_model_len"] == AUTO_FIT
