@@ -90,10 +90,9 @@ def final_boxes(text: str) -> list[str]:
     answer statement between boxes introduces ("... \\boxed{285}, so the answer is
     \\boxed{143}" is 143) or a total sums up ("..., so in total \\boxed{30}"), none that
     the words before it reject ("\\boxed{2}, not \\boxed{3}") or make where the answer is
-    reached ("\\boxed{4}, attained at x = \\boxed{2}", unless every box is such a place),
-    and none that only
-    approximate the box before them ("\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" is
-    2\\sqrt{2})."""
+    reached ("\\boxed{4}, attained at x = \\boxed{2}", with the boxes listed after it, unless
+    every box is such a place: _without_places), and none that only approximate the box
+    before them ("\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" is 2\\sqrt{2})."""
     spans = _box_spans(text)
     first = 0
     for i in range(1, len(spans)):
@@ -103,16 +102,31 @@ def final_boxes(text: str) -> list[str]:
             first = i
     if len(spans) > 1 and _TOTAL_AFTER.match(text[spans[-1][1]:spans[-1][1] + 60]):
         first = len(spans) - 1
-    kept = [(start, content) for i, (start, _, content) in enumerate(spans[first:], first)
-            if i == first or not _APPROXIMATED.fullmatch(text, spans[i - 1][1], start)]
-    kept = [(start, content) for start, content in kept
-            if not _REJECTED.search(text[max(0, start - 40):start])]
-    answers = [(start, content) for start, content in kept if not _where(text, start)]
-    return [content for _, content in answers or kept]
+    kept = [span for i, span in enumerate(spans[first:], first)
+            if i == first or not _APPROXIMATED.fullmatch(text, spans[i - 1][1], span[0])]
+    kept = [span for span in kept if not _REJECTED.search(text[max(0, span[0] - 40):span[0]])]
+    return [content for _, _, content in _without_places(text, kept)]
 
 
-def _where(text: str, start: int) -> bool:
-    return bool(_WHERE.search(text[max(0, start - 40):start]))
+# between two boxes of one list: "$x = \\boxed{2}$ and $y = \\boxed{3}$", "\\boxed{2}, \\boxed{3}"
+_LISTED = re.compile(r"[\s$,;]*(?:(?:and|or)\b)?[\s$]*(?:\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=)?[\s$]*",
+                     re.IGNORECASE)
+
+
+def _without_places(text: str, spans: list[tuple[int, int, str]]
+                    ) -> list[tuple[int, int, str]]:
+    """`spans` less the lists of boxes that say where the answer is reached ("\\boxed{4},
+    attained at $x = \\boxed{2}$ and $y = \\boxed{3}$" is 4): a list whose first box has such
+    words before it, where some other list has none ("where $m = \\boxed{2}$ and $b =
+    \\boxed{3}$" alone stays the answer)."""
+    runs: list[list[tuple[int, int, str]]] = []
+    for span in spans:
+        if runs and _LISTED.fullmatch(text, runs[-1][-1][1], span[0]):
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    answers = [run for run in runs if not _WHERE.search(text[max(0, run[0][0] - 40):run[0][0]])]
+    return [span for run in (answers or runs) for span in run]
 
 
 # right after the last box, a second value offered beside it: "\\boxed{5} (or 6)",

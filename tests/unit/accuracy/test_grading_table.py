@@ -178,6 +178,12 @@ CASES = [
      False),
     ("math500", "2,3", T + "It holds when $x = \\boxed{2}$ or when $x = \\boxed{3}$.", True),
     ("math500", "-2,1", T + "So $x = \\boxed{-2}$ and $x = \\boxed{1}$.", True),
+    ("math500", "4", T + "The minimum is $\\boxed{4}$, attained at $x = \\boxed{2}$ and "
+     "$y = \\boxed{3}$.", True),
+    ("math500", "(2,3)", T + "We arrive at $x = \\boxed{2}$ and $y = \\boxed{3}$.", True),
+    ("math500", "2,3", T + "It is $y = 2x + 3$, where $m = \\boxed{2}$ and $b = \\boxed{3}$.",
+     True),
+    ("math500", "12", T + "The answer is $\\boxed{12}$, where $k = \\boxed{3}$.", True),
     # a total of the boxes before it: the last box alone (partial results before it)
     ("math500", "30", T + "$\\boxed{12}$ for the first case and $\\boxed{18}$ for the second, "
      "so in total $\\boxed{30}$.", True),
