@@ -90,6 +90,8 @@ def backend_args(name: str, cfg: ModelConfig | None,
 def _typed(backend: str, key: str, value: Any, kind: type) -> Any:
     """`value` as `kind`, with the range every such argument must respect."""
     where = f"--backend-arg {key}={value!r} ({backend})"
+    if key == "max_model_len" and str(value).lower() in ("auto", "-1"):
+        return -1  # vLLM's auto-fit, `vllm serve --max-model-len auto` (vllm_context.py)
     if kind is bool:
         if isinstance(value, bool):
             return value

@@ -47,8 +47,6 @@ INSTALL = ("The vllm backend needs vLLM, which is not installed in this environm
 
 def _coerce(key: str, value: Any) -> Any:
     kind = ARGS[key]
-    if key == "max_model_len" and str(value).lower() == "auto":  # `vllm serve`'s spelling
-        return -1
     if kind is bool and isinstance(value, str):
         if value.lower() not in ("true", "false", "1", "0"):
             raise HarnessError(f"vllm argument {key}={value!r} must be true or false.")

@@ -115,7 +115,11 @@ def test_a_vllm_with_auto_fit_is_asked_to_fit_its_memory() -> None:
 
 
 def test_auto_is_vllm_serves_spelling_of_auto_fit() -> None:
-    from harness.backends.vllm import model_args
+    from harness.backends import backend_args
+    from harness.errors import HarnessError
 
-    args = model_args(known("qwq-32b"), {"max_model_len": "auto"}, 256)
-    assert args["max_model_len"] == AUTO_FIT
+    for spelled in ("auto", "AUTO", "-1"):
+        given = (("max_model_len", spelled),)
+        assert backend_args("vllm", None, given)["max_model_len"] == AUTO_FIT
+    with pytest.raises(HarnessError, match="must be positive"):
+        backend_args("vllm", None, (("max_model_len", "-2"),))
