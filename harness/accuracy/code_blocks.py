@@ -19,7 +19,7 @@ import re
 # a closing fence ends its line ("```" alone, or after the last code on the line, as models
 # sometimes write it): the fence inside `print("```")` or `s = "~~~"` closes nothing
 _FENCE = re.compile(r"(?P<fence>```|~~~)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)"
-                    r"(?P=fence)[`~]*[ \t]*(?=\n|\Z)", re.DOTALL)
+                    r"(?P=fence)[`~]*[ \t\r]*(?=\n|\Z)", re.DOTALL)
 # the tags models put on Python fences
 _ALIASES = {"python": ("python", "python3", "py", "py3")}
 

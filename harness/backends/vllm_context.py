@@ -12,9 +12,9 @@ vLLM has measured anything, can only be wrong one way or the other: too long and
 does not start, too short and prompts are cut that would have fit. The length vLLM settles
 on is recorded (backend.max_model_len) and checked like any other: a task whose new tokens
 do not fit it stops with what to do, and a prompt longer than what is left beside them is
-cut by lm-eval and counted (generation.<task>.prompts_cut). Memory vLLM allocates for the KV
-cache is set by gpu_memory_utilization alone (its V1 engine), so a longer max_model_len
-costs nothing a bench uses.
+cut by lm-eval and counted (generation.<task>.prompts_cut). The memory vLLM allocates for
+the KV cache is set by gpu_memory_utilization (or kv_cache_memory_bytes), not by
+max_model_len (its V1 engine), so a longer max_model_len takes nothing from the batch.
 
 Where this vLLM has no auto-fit, or lm-eval runs data parallel replicas (no engine in this
 process to ask what it fitted), the harness asks instead for the bench's longest sequence

@@ -64,6 +64,7 @@ def test_hostile_solution_fails_without_stopping_the_run() -> None:
     ("```python\nfence = '```'\nprint(fence + \"~~~\")\n```\nDone.",
      "fence = '```'\nprint(fence + \"~~~\")\n"),
     ("```python\nprint('```')", "print('```')"),
+    ("```python\r\nprint(1)\r\n```\r\nDone.", "print(1)\r\n"),
     ("```python\nprint(1)```\nThe output is:\n```\n1\n```", "print(1)"),
 ])
 def test_extract_code(answer: str, code: str | None) -> None:
