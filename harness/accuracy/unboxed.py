@@ -6,7 +6,8 @@ Answer: The final answer is $x$. I hope it is correct.", the form lm-eval's Mine
 teaches); a stated sentence with one value states that value ("The largest $n$ is 34");
 two bare statements of different values one after the other ("Answer: 5\nAnswer: 6") are no
 single answer; the math expressions a sentence lists up to the last one are one answer
-("$x = 5$ or $x = -3$"). Numbers are read whole (values.py).
+("$x = 5$ or $x = -3$"), and a last clause that only says where the value is reached
+("..., attained at $x = 2$.") is no part of it. Numbers are read whole (values.py).
 """
 
 from __future__ import annotations
@@ -139,11 +140,31 @@ _MATH = re.compile(r"\$\$(.{1,800}?)\$\$|\\\[(.{1,800}?)\\\]|\\\((.{1,800}?)\\\)
                    r"|\$([^$]{1,800}?)\$", re.DOTALL)
 
 
+# at the end, a clause that says where the answer is reached: "The minimum value is $4$,
+# attained at $x = 2$." is 4 (the verbs of an extremum only: "it first exceeds 100 when
+# $n = 5$" may well be asking for 5)
+_PLACE_TAIL = re.compile(r"[,;]?\s*(?:(?:which|that|this|and\s+(?:this|it))\s+)?"
+                         r"(?:(?:is|are|was|being)\s+)?(?:attained|achieved|reached|obtained|"
+                         r"occurs|occurring)\s+(?:at|when|for|if)\b[^\n]{0,120}\Z", re.IGNORECASE)
+
+
 def last_value(answer: str) -> str | None:
     """Where nothing states the answer: the last math expression ("so we get $x = \\frac38$"),
     with those it ends a list of ("$x = 5$ or $x = -3$"), unless a number comes after it in
     the text, else the last number, with the LaTeX word it is part of where it is one
-    ("we get \\frac{3}{8}."). A bare number scan would take 8 from \\frac{3}{8}."""
+    ("we get \\frac{3}{8}."), leaving out a last clause that only says where it is reached
+    ("..., attained at $x = 2$."), where a value comes before that clause. A bare number scan
+    would take 8 from \\frac{3}{8}."""
+    before = answer
+    for _ in range(3):  # "..., attained at $x = 2$, achieved at $y = 3$": a few, never all
+        tail = _PLACE_TAIL.search(before, max(0, len(before) - 200))
+        if tail is None or tail.start() == 0:
+            break
+        before = before[:tail.start()]
+    return (before is not answer and _last_value(before)) or _last_value(answer)
+
+
+def _last_value(answer: str) -> str | None:
     numbers = list(NUMBER.finditer(answer))
     # an expression with a number or a command; any at all where the text has no number
     # ("$x = B$")

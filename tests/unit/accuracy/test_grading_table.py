@@ -142,6 +142,10 @@ CASES = [
     ("gsm8k", "#### 3", T + "Answer: Jane started growing the plant 3 hours ago.", True),
     ("math500", "34", T + "Final Answer: The largest $n$ is 34.", True),
     ("math500", "4", T + "Final Answer: The minimum is 4, attained at $x = 2$.", True),
+    # without a box or a statement: a last clause that says where the value is reached
+    ("math500", "4", T + "The minimum value is $4$, attained at $x = 2$.", True),
+    ("math500", "2", T + "The minimum is attained at $x = 2$.", True),
+    ("math500", "5", T + "It first exceeds 100 when $n = 5$.", True),
     ("math500", "3", T + "Answer: The roots are 2 and 3.", False),
     ("math500", "8", T + "Answer: It is either 7 or 8.", False),
     # statements one after another, nothing between them: no single answer
