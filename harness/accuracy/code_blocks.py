@@ -16,10 +16,50 @@ from __future__ import annotations
 
 import re
 
-# a closing fence ends its line ("```" alone, or after the last code on the line, as models
-# sometimes write it): the fence inside `print("```")` or `s = "~~~"` closes nothing
-_FENCE = re.compile(r"(?P<fence>```|~~~)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)"
-                    r"(?P=fence)[`~]*[ \t\r]*(?=\n|\Z)", re.DOTALL)
+# an opening fence and its tag: "```python", "~~~py", "Here it is:```python3"
+_OPEN = re.compile(r"(```|~~~)[ \t]*([\w+#.-]*)")
+
+
+def blocks(text: str) -> list[tuple[str, str, bool, int]]:
+    """(tag, code, closed, where its fence starts) of every fenced block, in order. A block
+    opens at the first fence after the last one closed, its code starts on the next line,
+    and it closes at the first line that ends with its fence ("```" alone, or after the
+    last code on the line, as models sometimes write it; Markdown's rule that a closing
+    fence ends its line), so the fence inside `print("```")` or `s = "~~~"` closes nothing;
+    unclosed, it runs to the end of the text. One pass over the lines: a degenerate answer
+    of thousands of fences costs linear time."""
+    found: list[tuple[str, str, bool, int]] = []
+    pos = 0
+    while (m := _OPEN.search(text, pos)) is not None:
+        fence, tag = m.group(1), m.group(2)
+        start = text.find("\n", m.end()) + 1
+        if start == 0:  # a fence on the last line: a block with nothing in it
+            found.append((tag, "", False, m.start()))
+            break
+        closing = _closing(text, start, fence)
+        if closing is None:
+            found.append((tag, text[start:], False, m.start()))
+            break
+        found.append((tag, text[start:closing[0]], True, m.start()))
+        pos = closing[1]
+    return found
+
+
+def _closing(text: str, start: int, fence: str) -> tuple[int, int] | None:
+    """(where the closing fence starts, where its line ends) of the first line from `start`
+    that ends with `fence` (spaces and a \\r after it allowed), or None."""
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].rstrip(" \t\r")
+        run = len(line) - len(line.rstrip("`~"))  # the fence characters the line ends with
+        at = line.find(fence, len(line) - run) if run >= 3 else -1
+        if at >= 0:
+            return start + at, end
+        start = end + 1
+    return None
+
+
 # the tags models put on Python fences
 _ALIASES = {"python": ("python", "python3", "py", "py3")}
 
@@ -48,14 +88,11 @@ def extract_code(answer: str, language: str = "python", defines: str | None = No
     defines that function where one does (a usage example after the solution is not the
     solution). An unclosed last fence counts up to the end of the text."""
     tags = _ALIASES.get(language, (language,))
-    found = list(_FENCE.finditer(answer))
-    tagged = [_content(answer, m.start(), m.group(3)) for m in found
-              if m.group(2).lower() in tags]
-    plain = [_content(answer, m.start(), m.group(3)) for m in found if not m.group(2)]
-    rest = answer[found[-1].end():] if found else answer
-    opened = re.search(r"(?:```|~~~)[ \t]*([\w+#.-]*)[^\n]*\n?", rest)
-    if opened and opened.group(1).lower() in tags:  # an unclosed last fence: the text's end
-        tagged.append(_content(rest, opened.start(), rest[opened.end():]))
+    found = blocks(answer)
+    tagged = [_content(answer, at, code) for tag, code, _, at in found if tag.lower() in tags]
+    # an unclosed untagged block is no solution: a sample input the generation stopped in
+    plain = [_content(answer, at, code) for tag, code, closed, at in found
+             if not tag and closed]
     ordered = ([[b for b in group if defines_function(b, defines)] for group in (tagged, plain)]
                if defines else []) + [tagged, plain]
     return next((group[-1] for group in ordered if group), None)

@@ -65,6 +65,8 @@ def test_hostile_solution_fails_without_stopping_the_run() -> None:
      "fence = '```'\nprint(fence + \"~~~\")\n"),
     ("```python\nprint('```')", "print('```')"),
     ("```python\r\nprint(1)\r\n```\r\nDone.", "print(1)\r\n"),
+    # a repetition loop of fences that close nothing: every fence once, not each to the end
+    ("```python\n" + "print('```')\n" * 20000, "print('```')\n" * 20000),
     ("```python\nprint(1)```\nThe output is:\n```\n1\n```", "print(1)"),
 ])
 def test_extract_code(answer: str, code: str | None) -> None:
