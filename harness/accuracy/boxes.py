@@ -109,7 +109,9 @@ def final_boxes(text: str) -> list[str]:
 
 
 # between two boxes of one list: "$x = \\boxed{2}$ and $y = \\boxed{3}$", "\\boxed{2}, \\boxed{3}"
-_LISTED = re.compile(r"[\s$,;]*(?:(?:and|or)\b)?[\s$]*(?:\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=)?[\s$]*",
+# (each run of spaces and dollars follows a word or a sign: two runs side by side would take
+# cubic time to fail on a long run of them)
+_LISTED = re.compile(r"[\s$,;]*(?:(?:and|or)\b[\s$]*)?(?:\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=[\s$]*)?",
                      re.IGNORECASE)
 
 

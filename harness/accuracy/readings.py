@@ -27,7 +27,9 @@ import re
 from harness.accuracy.boxes import unwrapped
 
 # a whole answer that is a number of percent: "18\\%", "12.5 %"
-_NUMERAL = r"([-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d*\.?\d+)"
+# (`\d+(?:\.\d+)?|\.\d+`, not `\d*\.?\d+`: that splits a long run of digits every way it can
+# before it fails, quadratic time on a degenerate answer of thousands of them)
+_NUMERAL = r"([-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?(?:\d+(?:\.\d+)?|\.\d+))"
 _PERCENT = re.compile(r"\s*" + _NUMERAL + r"\s*\\?%\s*")
 # a number with a scale word: "2\\text{ million}", "\\$1.5 \\text{billion}" (values.py writes
 # "2 million" so)

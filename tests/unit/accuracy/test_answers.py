@@ -71,6 +71,24 @@ def test_boxes(text: str, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize("text,expected", [
+    # degenerate text between two boxes: cubic time when two runs of spaces and dollars
+    # stood side by side in the list pattern (16 s for 1,000 of " $")
+    ("\\boxed{1}" + " $" * 20000 + "x\\boxed{2}", ["1", "2"]),
+    ("\\boxed{1}" + "$" * 20000 + "x = \\boxed{2}", ["1", "2"]),
+])
+def test_final_boxes_of_degenerate_text(text: str, expected: list[str]) -> None:
+    assert boxes.final_boxes(text) == expected
+
+
+def test_a_long_run_of_digits_has_no_other_reading() -> None:
+    from harness.accuracy.readings import other_reading
+
+    # quadratic before: 41 s for 20,000 digits, each way of splitting them tried
+    assert other_reading("1" * 20000 + "x") is None
+    assert other_reading("1" * 20000 + "^\\circ") == "\\frac{" + "1" * 20000 + "\\pi}{180}"
+
+
+@pytest.mark.parametrize("text,expected", [
     ("so \\boxed{12}.", "12"),
     ("The final answer is 1,234.", "1,234"),
     ("Answer: 7", "7"),
