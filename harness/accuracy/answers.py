@@ -64,12 +64,19 @@ def split_reasoning(text: str, think_end: str | None = "</think>",
 @dataclass(frozen=True)
 class TokenLimit:
     """Did a generation stop at the token limit? Its length in the model's tokens reaches
-    `max_tokens` (the same rule generation statistics count hits with)."""
+    `max_tokens` (the same rule generation statistics count hits with), or it is one of
+    `stopped_short`: generations a server stopped at what its context left, below the limit
+    asked (the openai backend collects them as they arrive)."""
 
     tokenizer: Any
     max_tokens: int
+    stopped_short: Any = None  # a collection of texts, filled while the task generates
 
     def __call__(self, text: str) -> bool:
+        if self.stopped_short and text in self.stopped_short:
+            return True
+        if self.tokenizer is None:
+            return False
         ids = self.tokenizer(text, add_special_tokens=False)["input_ids"] if text else []
         return len(ids) >= self.max_tokens
 

@@ -85,6 +85,8 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
     chat = model.chat if model else None
     think = tasks_mod.think_settings(model, tokenizer, bool(
         chat is None or chat.use_chat_template or getattr(lm, "chat_only", False)))
+    if getattr(lm, "stopped_short", None) is not None:  # a server's shortened budgets
+        think = {**think, "stopped_short": lm.stopped_short}
     tasks: dict[str, Any] = {}
     generation: dict[str, Any] = {"settings": {**sampling, **(
         {"lm_eval": options.record()} if options.record() else {})}}

@@ -96,11 +96,13 @@ class _Hook:
     request is pending for that prompt."""
 
     def __init__(self, identity: dict[str, Any], cache: SampleCache, progress: Any,
-                 count_tokens: Any, pending: dict[str, deque[str]] | None = None) -> None:
+                 count_tokens: Any, pending: dict[str, deque[str]] | None = None,
+                 not_kept: Any = ()) -> None:
         self.identity, self.cache, self.progress, self.count = identity, cache, progress, \
             count_tokens
         self.pending = pending or {}
         self.early: Counter[str] = Counter()  # prompts reported by add_finished
+        self.not_kept = not_kept  # generations a server stopped short: a rerun asks again
 
     def add_finished(self, context: str, text: str) -> None:
         """A generation reported by the backend as soon as it finished (the vllm backend),
@@ -122,7 +124,8 @@ class _Hook:
             return
         queue = self.pending.get(context) if isinstance(context, str) else None
         key = queue.popleft() if queue else _key(self.identity, context, gen_kwargs)
-        self.cache.add(key, res)
+        if res not in self.not_kept:
+            self.cache.add(key, res)
         self.progress.advance(self.count(res))
 
 
@@ -185,7 +188,9 @@ def enable(lm: Any, identity: dict[str, Any], cache: SampleCache, tokenizer: Any
                 pending[context].append(_key(identity, *requests[i].args))
         progress = progress_for()
         progress.start(total=len(requests), done=len(requests) - len(todo))
-        lm.set_cache_hook(_Hook(identity, cache, progress, count, pending))
+        short = getattr(lm, "stopped_short", None)  # filled as the generations arrive
+        lm.set_cache_hook(_Hook(identity, cache, progress, count, pending,
+                                short if short is not None else ()))
         try:
             if todo:
                 fresh = inner([requests[i] for i in todo], disable_tqdm=True)

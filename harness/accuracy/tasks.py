@@ -124,8 +124,10 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
         return rehearsal.task(cfg, entry)
     if think is not None and callable(cfg.get("process_results")):
         ks = tuple(k for k in entry.pass_at if k > 1)
-        if tokenizer is not None and gen.get("max_gen_toks"):
-            think = {**think, "at_limit": TokenLimit(tokenizer, int(gen["max_gen_toks"]))}
+        short = think.get("stopped_short")
+        think = {k: v for k, v in think.items() if k != "stopped_short"}
+        if (tokenizer is not None or short is not None) and gen.get("max_gen_toks"):
+            think["at_limit"] = TokenLimit(tokenizer, int(gen["max_gen_toks"]), short)
         cfg["process_results"] = functools.partial(cfg["process_results"], ks=ks, **think)
         cfg["metric_list"] = list(cfg.get("metric_list") or []) + [
             {"metric": f"pass@{k}", "aggregation": "mean", "higher_is_better": True}

@@ -26,7 +26,8 @@ the sample cache (a rerun against a server with a longer context generates it). 
 reason comes from asking once more (lm-eval keeps only the status): a refusal costs the server
 nothing. Any other refusal stops the run with the server's own words. A server that shortens
 the budget to what its context leaves instead (llama.cpp's does, silently: `finish_reason`
-"length" below the `max_tokens` asked) has those generations counted (`usage["budget_cut"]`).
+"length" below the `max_tokens` asked) has those generations counted (`usage["budget_cut"]`),
+graded as truncated and left out of the sample cache (`stopped_short`).
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ class ReasoningChatCompletions(LocalChatCompletion):
         self.usage = {"responses": 0, "completion_tokens": 0, "prompt_tokens": 0,
                       "prompts_refused": 0, "budget_cut": 0}
         self.asked: int | None = None  # max new tokens of the task being generated
+        # generations the server stopped at what its context left: graded as truncated, and
+        # never kept in the sample cache (a rerun against a longer context generates them)
+        self.stopped_short: set[str] = set()
 
     @property
     def api_key(self) -> str:
@@ -105,14 +109,17 @@ class ReasoningChatCompletions(LocalChatCompletion):
                 self.usage["responses"] += len(choices)
                 self.usage["completion_tokens"] += usage["completion_tokens"]
                 self.usage["prompt_tokens"] += usage.get("prompt_tokens") or 0
-                # stopped at a length below the one asked: the server's context, not ours
-                if len(choices) == 1 and choices[0].get("finish_reason") == "length" and \
-                        self.asked and usage["completion_tokens"] < self.asked:
-                    self.usage["budget_cut"] += 1
+            # stopped at a length below the one asked: the server's context, not ours
+            short = len(choices) == 1 and choices[0].get("finish_reason") == "length" and \
+                isinstance(usage.get("completion_tokens"), int) and bool(self.asked) and \
+                usage["completion_tokens"] < (self.asked or 0)
             texts: list[str | None] = [None] * len(choices)
             for choice in choices:
                 texts[choice.get("index", 0)] = join_reasoning(choice.get("message") or {},
                                                                self.think_end)
+            if short:
+                self.usage["budget_cut"] += 1
+                self.stopped_short.add(texts[0] or "")
             res.extend(texts or [""])
         return res
 

@@ -197,3 +197,16 @@ def test_a_budget_the_server_shortens_is_counted(server: str, tmp_path: Path,
     assert 0 < gen["output_tokens_total"] < 400
     assert "near (1 generation stopped short by the server's context)" in \
         (results_dir / "COMPARISON.md").read_text()
+    # the sample is graded as truncated (it never had its budget), and not kept in the
+    # sample cache: a rerun against a longer context generates it again
+    (sample,) = [json.loads(s) for s in (run_dir / "samples" / "near.jsonl").open()]
+    assert sample["truncated"] == 1.0, sample
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "models").symlink_to(models.cache_dir() / "models")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HARNESS_CACHE", str(cache))
+        run_bench(BenchOptions(model="smollm2-135m", suite=str(problems), backend="openai",
+                               perf=False, gen_kwargs=(("max_gen_toks", "400"),),
+                               backend_args=(("base_url", server),)))
+    assert not any(p.stat().st_size for p in (cache / "samples").rglob("*") if p.is_file())

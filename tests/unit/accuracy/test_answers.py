@@ -248,3 +248,16 @@ def test_a_box_of_latex_spaces_grades_in_linear_time() -> None:
 ])
 def test_spelled_numbers(text: str, number: str | None) -> None:
     assert readings.spelled_number(text) == number
+
+
+def test_a_generation_a_server_stopped_short_is_at_its_limit() -> None:
+    """The openai backend collects the generations a server stopped at what its context
+    left: they are truncated whatever their length, with or without a local tokenizer."""
+    from harness.accuracy.answers import TokenLimit
+
+    short: set[str] = set()
+    limit = TokenLimit(None, 400, short)
+    assert not limit("Once upon a time")
+    short.add("Once upon a time")  # filled while the task generates, after the limit is made
+    assert limit("Once upon a time") and not limit("The end.")
+    assert not TokenLimit(None, 400)("anything")
