@@ -119,7 +119,8 @@ class ReasoningChatCompletions(LocalChatCompletion):
                                                                self.think_end)
             if short:
                 self.usage["budget_cut"] += 1
-                self.stopped_short.add(texts[0] or "")
+                if texts[0] is not None:
+                    self.stopped_short.add(texts[0])
             res.extend(texts or [""])
         return res
 
