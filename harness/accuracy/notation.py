@@ -61,19 +61,27 @@ def latex_symbols(text: str) -> str:
     return re.sub("[" + "".join(_SYMBOLS) + "]", lambda m: _SYMBOLS[m.group()], text)
 
 
+# the mark of an angle in degrees: "^\circ", "^{\circ}", "°", "\degree"
+DEGREE_MARK = r"(?:\^\s*(?:\{\s*\\circ\s*\}|\\circ)|°|\\degree\b)"
+
+
+def radians(degrees: str) -> str:
+    """An angle of `degrees` (a number as written) in radians, as LaTeX."""
+    return f"\\frac{{{degrees}\\pi}}{{180}}"
+
+
 # a trigonometric function of an angle in degrees, "\sin 60^\circ", "\cos^2(30°)": math-verify
 # drops the degree sign and takes the sine of 60 radians
 # (each run of spaces belongs to one part alone, so a long one costs linear time)
 _TRIG_DEGREES = re.compile(r"(\\(?:sin|cos|tan|cot|sec|csc))\s*(\^\s*(?:\{[^{}]*\}|\d)\s*)?"
-                           r"([({]\s*)?(-?\d+(?:\.\d+)?)\s*"
-                           r"(?:\^\s*(?:\{\s*\\circ\s*\}|\\circ)|°|\\degree)\s*([)}]?)")
+                           r"([({]\s*)?(-?\d+(?:\.\d+)?)\s*" + DEGREE_MARK + r"\s*([)}]?)")
 
 
 def _in_radians(m: re.Match[str]) -> str:
     if bool(m.group(3)) != bool(m.group(5)):  # "(60^\circ": not one argument, left alone
         return m.group(0)
     power = (m.group(2) or "").strip()
-    return f"{m.group(1)}{power}\\left(\\frac{{{m.group(4)}\\pi}}{{180}}\\right)"
+    return f"{m.group(1)}{power}\\left({radians(m.group(4))}\\right)"
 
 
 # a matrix of one column, MATH's way of writing a vector

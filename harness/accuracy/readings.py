@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from harness.accuracy.boxes import unwrapped
+from harness.accuracy.notation import DEGREE_MARK, radians
 
 # a whole answer that is a number of percent: "18\\%", "12.5 %"
 # (`\d+(?:\.\d+)?|\.\d+`, not `\d*\.?\d+`: that splits a long run of digits every way it can
@@ -41,9 +42,8 @@ _SCIENTIFIC = re.compile(r"\s*([-−]?\d+(?:\.\d+)?)[eE]([-+]?\d+)\s*")
 # "(C) 12", "\\textbf{(C)}\\ 12": one option letter in brackets, then its value
 _OPTION_VALUE = re.compile(r"\(([A-J])\)\s*(\S.*)", re.S)
 # a whole answer that is an angle in degrees: "60^\\circ", "22.5°", "90 \\text{ degrees}"
-_DEGREES = re.compile(r"\s*" + _NUMERAL + r"\s*(?:\^\s*(?:\{\s*\\circ\s*\}|\\circ)|°|"
-                      r"\\degree\b|(?:\\[,;: ]\s*)?(?:\\(?:text|mbox|mathrm)\s*\{\s*degrees?\s*\}|"
-                      r"degrees?))\s*")
+_DEGREES = re.compile(r"\s*" + _NUMERAL + r"\s*(?:" + DEGREE_MARK + r"|(?:\\[,;: ]\s*)?"
+                      r"(?:\\(?:text|mbox|mathrm)\s*\{\s*degrees?\s*\}|degrees?))\s*")
 _ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
 
 
@@ -61,7 +61,7 @@ def other_reading(text: str) -> str | None:
             return option[1]
         degrees = _DEGREES.fullmatch(text)
         if degrees:
-            return f"\\frac{{{degrees.group(1).replace(',', '').replace('−', '-')}\\pi}}{{180}}"
+            return radians(degrees.group(1).replace(",", "").replace("−", "-"))
         scientific = _SCIENTIFIC.fullmatch(text)
         if scientific:
             return f"{scientific.group(1)}\\times10^{{{scientific.group(2)}}}"
