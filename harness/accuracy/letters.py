@@ -9,15 +9,18 @@ or lower case where the letter cannot be an English word:
   "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
   choice is **C**.", "Option C is correct", "The answer is for sure D", "B is correct",
   "B is the answer", "I choose B", "which corresponds to choice C", "Option B: 4.5 eV is
-  the answer", "So it must be D", "It's B.", "Answer: 2 (option B)", "Answer - B", "So, B.";
+  the answer", "So it must be D", "It's B.", "Answer: 2 (option B)", "Answer - B", "So, B.",
+  "C is wrong. Therefore B.", "Between A and B, I think B.";
 - a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).";
   an answer that is only the letter may be lower case ("a", "(b)"): it cannot be a word there.
 - full-width forms ("Answer：Ｄ") and Chinese answer words ("答案是 C", "正确答案：B", "故选 D"),
   which QwQ and the R1 distills sometimes drift into, read as their plain English forms.
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
-to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).", "So, B.") count only
-where no answer statement, box or lone letter is there, since an explanation after
-"Answer: B" may discuss the other options; last of all, an answer whose last line is one
+to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).", "So, B.", "I think
+B.") count only where no answer statement, box or lone letter is there, since an explanation
+after "Answer: B" may discuss the other options, and no option said to be correct under a
+condition ("option A is correct only if ...": "only", "if", "unless", "provided",
+"assuming", "as long as", "in the case") is chosen; last of all, an answer whose last line is one
 option written out ("C. 4.5 eV", not a list of them). A final choice that names two
 different letters ("Answer: B or C", "Answer: A B C D", "Answer: B, but it could be C",
 "Answer: B (or possibly C)", "Answer: A|B", "A (B also works)", two boxes with different
@@ -39,6 +42,9 @@ _L = r"[(\[]?\s*([A-J])\s*[)\]]?(?![\w'])"  # an upper-case letter, maybe in bra
 # upper case anywhere; lower case only where it cannot be a word ("the answer is a bit ...")
 _LL = r"[(\[]?\s*((?-i:[A-J])(?![\w'])|[a-j](?=\s*(?:[.,;:!)\]]|$|\s+(?:or|and)\b)))"
 _UPPER = r"(?<![\w'])\(?\s*((?-i:[A-J]))\s*\)?(?![\w'])"  # upper case only, a word alone
+# what must not follow "is correct": a condition ("only in vacuum", "if", "unless", ...)
+_UNQUALIFIED = (r"(?![^\S\n]*,?[^\S\n]*(?:only|if|unless|provided|assuming|as\s+long\s+as|"
+                r"in\s+(?:the\s+)?case)\b)")
 # "probably", "I think", "for sure": words a statement may carry before its letter
 _FILLER = (r"(?:(?:most\s+)?likely\s+|probably\s+|clearly\s+|therefore\s+|thus\s+|"
            r"definitely\s+|certainly\s+|surely\s+|indeed\s+|for\s+sure\s*,?\s+|"
@@ -51,9 +57,10 @@ _STATEMENTS = (
     # "The correct option is D", "the best choice is C", "correct answer: (A)"
     re.compile(r"(?:correct|best|right|final)\s+(?:option|choice|answer|one)\s*"
                r"(?:is\s*:?|:|=|would\s+be)\s*" + _LL, re.IGNORECASE),
-    # "Option C is correct", "choice (B) is the right one"
-    re.compile(r"(?:option|choice)\s+" + _L + r"\s+is\s+(?:the\s+)?(?:correct|right|best)",
-               re.IGNORECASE),
+    # "Option C is correct", "choice (B) is the right one"; not "option A is correct only
+    # if ...", which explains another option after the choice
+    re.compile(r"(?:option|choice)\s+" + _L + r"\s+is\s+(?:the\s+)?(?:correct|right|best)"
+               + _UNQUALIFIED, re.IGNORECASE),
     # a line that is only a letter
     re.compile(r"^\s*" + _L + r"[.)]?\s*$", re.MULTILINE),
 )
@@ -64,8 +71,8 @@ _WEAKER = (
     re.compile(r"\b(?:I|we)(?:'ll|\s+will|'d|\s+would)?\s+(?:choose|pick|select|go\s+with)\s+"
                r"(?:option\s+|choice\s+|answer\s+)?" + _LL, re.IGNORECASE),
     # "B is correct", "(C) is the right answer", "B is the answer"
-    re.compile(_UPPER + r"\s+is\s+(?:the\s+)?(?:(?:correct|right|best)\b|answer\b)",
-               re.IGNORECASE),
+    re.compile(_UPPER + r"\s+is\s+(?:the\s+)?(?:(?:correct|right|best)\b|answer\b)"
+               + _UNQUALIFIED, re.IGNORECASE),
     # "which corresponds to choice C", "this matches option (B)"
     re.compile(r"(?:corresponds\s+to|matches|points\s+to|consistent\s+with)\s+"
                r"(?:option|choice|answer)\s+" + _LL, re.IGNORECASE),
@@ -82,7 +89,12 @@ _WEAKER = (
                r"[.!]?[ \t]*$", re.IGNORECASE | re.MULTILINE),
     # "Thus, (D)." : a short last word in parentheses; "So, B.": a conclusion and a letter
     re.compile(r"^[^\n()]{0,30}?\(\s*((?-i:[A-J]))\s*\)\s*\.?\s*$", re.MULTILINE),
-    re.compile(r"^\s*(?:so|thus|hence|therefore)\s*[,:]?\s*((?-i:[A-J]))\s*[.!]?\s*$",
+    # ... also where it ends a line after a sentence: "C is wrong. Therefore B."
+    re.compile(r"(?:^[^\S\n]*|(?<=[.!?;])[^\S\n]+)(?:so|thus|hence|therefore)[^\S\n]*[,:]?[^\S\n]*"
+               r"((?-i:[A-J]))[^\S\n]*[.!]?[^\S\n]*$", re.IGNORECASE | re.MULTILINE),
+    # "Between A and B, I think B.": a belief that ends a line on a letter
+    re.compile(r"\bI\s+(?:think|believe|guess|would\s+say|'d\s+say)\s+(?:it(?:'s|\s+is)\s+)?"
+               r"(?:option\s+|choice\s+)?\(?((?-i:[A-J]))\)?[.!]?[^\S\n]*$",
                re.IGNORECASE | re.MULTILINE),
 )
 # "C. 4.5 eV", "(B) 4.5 eV", "C: 4.5 eV": the letter, then the option's text

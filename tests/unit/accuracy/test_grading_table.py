@@ -477,6 +477,17 @@ CASES = [
     ("gpqa_diamond", "B", T + "A fails the units test, and C and D the symmetry.\n\nSo, B.",
      True),
     ("gpqa_diamond", "B", T + "Answer: B\n\nSo, A is ruled out.", True),
+    ("gpqa_diamond", "B", T + "A is wrong because of parity... C is wrong too. Therefore B.",
+     True),  # a conclusion that ends a line after a sentence
+    ("gpqa_diamond", "B", T + "Between A and B, I think B.", True),
+    ("gpqa_diamond", "A", T + "Between A and B, I think B.", False),
+    ("gpqa_diamond", "B", T + "I think A is wrong.\n\nThe answer is B.", True),
+    # an explanation after the answer: an option "correct only if" is not chosen
+    ("gpqa_diamond", "B", T + "Answer: B\n\nExplanation: option A is correct only if the field "
+     "is uniform; it is not.", True),
+    ("gpqa_diamond", "B", T + "Answer: B. Option A is correct if T = 0, but here T > 0.", True),
+    ("gpqa_diamond", "C", T + "Option C is correct because it conserves charge.", True),
+    ("gpqa_diamond", "C", T + "Option C is correct under these conditions.", True),
     ("gpqa_diamond", "B", T + "Answer: B, but it could be C.", False),  # a hedge
     ("gpqa_diamond", "B", T + "Answer: B (though it might also be D)", False),
     ("gpqa_diamond", "B", T + "Answer: B, but it is not C.", True),
