@@ -4,7 +4,8 @@ Accepted forms, in the answer part only (after the last </think>), with or witho
 parentheses, bold, `$...$`, `\\text{}`, `\\mathrm{}` or `\\textbf{}` around the letter, upper
 or lower case where the letter cannot be an English word:
 - a box: `\\boxed{C}`, `\\boxed{\\text{(C)}}`, `\\boxed{B. 4.5 eV}`;
-- JSON or quotes: `{"answer": "C"}` (QwQ-32B's model card asks for this form), "Answer: 'C'";
+- JSON or quotes: `{"answer": "C"}` (QwQ-32B's model card asks for this form), "Answer: 'C'",
+  `{"answer": "(C)"}`, `{"answer": "C. 4.5 eV"}`;
 - a statement: "Answer: B", "The answer is: B", "**Answer**: B", "Final answer: (D)",
   "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
   choice is **C**.", "Option C is correct", "The answer is for sure D", "B is correct",
@@ -128,6 +129,11 @@ _ALONE = re.compile(r"\s*[(\[]?\s*([A-Ja-j])\s*[)\]]?\s*\.?\s*")
 # card asks multiple-choice answers to take
 _QUOTED_LETTER = re.compile(r"[\"'“”‘’`]\s*([A-Ja-j])\s*[\"'“”‘’`]")
 _QUOTED_KEY = re.compile(r"[\"'“”]((?i:answer))[\"'“”]\s*:")
+# the value of that key written as an option: `"answer": "(C)"`, `"answer": "C. 4.5 eV"`
+# (the option's text only after a bracket, full stop or colon: "C or D" stays two letters)
+_QUOTED_OPTION = re.compile(r"([\"'“”](?i:answer)[\"'“”]\s*:\s*)[\"'“”‘’]\s*"
+                            r"(?:\(\s*([A-Ja-j])\s*\)|\[\s*([A-Ja-j])\s*\]|([A-Ja-j])\s*[.:)])"
+                            r"(?:\s+[^\"'“”‘’\n]{0,200})?[\"'“”‘’]")
 
 
 # a statement in Chinese, which QwQ and the R1 distills drift into: "答案是 C", "正确答案：B",
@@ -150,6 +156,8 @@ def _plain(answer: str) -> str:
     text = unicodedata.normalize("NFKC", answer).replace("**", "").replace("__", "")
     for pattern, english in _CHINESE:
         text = pattern.sub(english, text)
+    text = _QUOTED_OPTION.sub(lambda m: m.group(1) + (m.group(2) or m.group(3) or m.group(4)),
+                              text)
     text = _QUOTED_KEY.sub(r"\1:", _QUOTED_LETTER.sub(r"\1", text))
     text = unwrapped(text)
     return squeeze(text.replace("$", "").replace("\\(", "").replace("\\)", ""))
