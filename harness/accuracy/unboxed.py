@@ -6,8 +6,9 @@ Answer: The final answer is $x$. I hope it is correct.", the form lm-eval's Mine
 teaches); a stated sentence with one value states that value ("The largest $n$ is 34");
 two bare statements of different values one after the other ("Answer: 5\nAnswer: 6") are no
 single answer; the math expressions a sentence lists up to the last one are one answer
-("$x = 5$ or $x = -3$"), and a last clause that only says where the value is reached
-("..., attained at $x = 2$.") is no part of it. Numbers are read whole (values.py).
+("$x = 5$ or $x = -3$", and "x = 5 or x = -3" in plain text), and neither a last clause
+that only says where the value is reached ("..., attained at $x = 2$.") nor a closing check
+of the value ("Note that 12 = 3 * 4.") is part of it. Numbers are read whole (values.py).
 """
 
 from __future__ import annotations
@@ -153,15 +154,41 @@ def last_value(answer: str) -> str | None:
     with those it ends a list of ("$x = 5$ or $x = -3$"), unless a number comes after it in
     the text, else the last number, with the LaTeX word it is part of where it is one
     ("we get \\frac{3}{8}."), leaving out a last clause that only says where it is reached
-    ("..., attained at $x = 2$."), where a value comes before that clause. A bare number scan
-    would take 8 from \\frac{3}{8}."""
+    ("..., attained at $x = 2$."), where a value comes before that clause, and a closing check
+    that names the value before it ("The result is 12. Note that 12 = 3 * 4." is 12, not 4;
+    "Check: ..." that concludes, "So n = 3", is read). One variable's values listed in plain
+    text ("So x = 5 or x = -3.") are all of them. A bare number scan would take 8 from
+    \\frac{3}{8}."""
     before = answer
     for _ in range(3):  # "..., attained at $x = 2$, achieved at $y = 3$": a few, never all
         tail = _PLACE_TAIL.search(before, max(0, len(before) - 200))
         if tail is None or tail.start() == 0:
             break
         before = before[:tail.start()]
-    return (before is not answer and _last_value(before)) or _last_value(answer)
+    value = (before is not answer and _last_value(before)) or _last_value(answer)
+    check = _CHECK_TAIL.search(answer, max(0, len(answer) - 400))
+    if check is None or check.start() == 0:
+        return value
+    # "The result is 12. Note that 12 = 3 * 4.": a closing check of the value read before
+    # it (which it names), not a new value
+    tail = answer[check.start():]
+    if _CONCLUSION.search(tail):
+        return value  # "Let's check each n: ... So n = 3.": the check concludes
+    checked = _last_value(answer[:check.start()])
+    named = {clean(n) for n in NUMBER.findall(tail)}
+    return checked if checked is not None and checked in named else value
+
+
+# at the end, a check of the answer, from the start of its sentence or line: "Note that
+# 12 = 3 * 4.", "Check: 2*5 - 3 = 7.", "Let me verify: ..."
+_CHECK_TAIL = re.compile(r"(?:^|(?<=[.!?])[^\S\n]+)[*_(\s]*(?:note\s+that|note:|check(?:ing)?\b|"
+                         r"verif(?:y|ying|ication)\b|sanity\s+check|double[- ]check(?:ing)?|"
+                         r"(?:let(?:'s|\s+me|\s+us)|we\s+can|to)\s+(?:double[- ])?"
+                         r"(?:check|verify|confirm)\b)[\s\S]*\Z", re.IGNORECASE | re.MULTILINE)
+
+
+_CONCLUSION = re.compile(r"(?:^|[.!?:]\s+)(?:so|thus|therefore|hence|the\s+answer)\b",
+                         re.IGNORECASE | re.MULTILINE)
 
 
 def _last_value(answer: str) -> str | None:
@@ -179,6 +206,9 @@ def _last_value(answer: str) -> str | None:
         return ", ".join(dict.fromkeys(v for v in values if v)) or None
     if not numbers:
         return None
+    listed_eqs = _plain_equations(answer, numbers[-1])
+    if listed_eqs:
+        return listed_eqs
     # LaTeX written without delimiters: the number's whole word ("\\frac{3}{8}", "10^3")
     start, end = numbers[-1].start(), numbers[-1].end()
     start = max(answer.rfind(" ", 0, start), answer.rfind("\n", 0, start)) + 1
@@ -195,6 +225,24 @@ def _last_value(answer: str) -> str | None:
 
 
 _LISTED = re.compile(r"\s*[,;]?\s*(?:(?:and|or)\s+)?", re.IGNORECASE)  # between listed values
+# "x = 5", "x=-3": one variable set to a number, in plain text
+_PLAIN_EQ = re.compile(r"(?<![\w\\])([A-Za-z])\s*=\s*(" + NUMBER.pattern + ")")
+
+
+def _plain_equations(answer: str, last: re.Match[str]) -> str | None:
+    """"So x = 5 or x = -3.": where the last number ends a list of one variable's values in
+    plain text, the values ("5, -3"), as "$x = 5$ or $x = -3$" is read; None otherwise."""
+    found = [m for m in _PLAIN_EQ.finditer(answer, max(0, last.start() - 300), last.end() + 1)]
+    if not found or found[-1].end(2) != last.end():
+        return None
+    listed = [found[-1]]
+    for m in reversed(found[:-1]):
+        if m.group(1) != listed[0].group(1) or not _LISTED.fullmatch(
+                answer, m.end(), listed[0].start()):
+            break
+        listed.insert(0, m)
+    values = dict.fromkeys(clean(m.group(2)) for m in listed)
+    return ", ".join(values) if len(listed) > 1 else None
 _SCALE_AFTER = re.compile(r"\s+((?i:thousand|million|billion|trillion))s?\b")
 
 

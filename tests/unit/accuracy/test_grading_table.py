@@ -145,6 +145,15 @@ CASES = [
     # without a box or a statement: a last clause that says where the value is reached
     ("math500", "4", T + "The minimum value is $4$, attained at $x = 2$.", True),
     ("math500", "2", T + "The minimum is attained at $x = 2$.", True),
+    # one variable's values listed in plain text are the answer, as they are in $...$
+    ("math500", "5, -3", T + "So x = 5 or x = -3.", True),
+    ("math500", "-3", T + "So x = 5 or x = -3.", False),
+    ("math500", "3", T + "We get x = 2 and y = 3.", True),  # two variables: the last value
+    # a closing check that names the value before it is no new value
+    ("gsm8k", "#### 12", T + "The result is 12. Note that 12 = 3 * 4.", True),
+    ("gsm8k", "#### 5", T + "x = 5. Check: 2*5 - 3 = 7.", True),
+    ("gsm8k", "#### 3", T + "We need more than 5. Let's check each n: n=1 gives 3, n=2 gives "
+     "5, n=3 gives 7. So n = 3.", True),  # a check that concludes is read
     ("math500", "5", T + "It first exceeds 100 when $n = 5$.", True),
     ("math500", "3", T + "Answer: The roots are 2 and 3.", False),
     ("math500", "8", T + "Answer: It is either 7 or 8.", False),
