@@ -3,7 +3,9 @@
 The last fenced block tagged with the language (`python`, `python3`, `py`, any case), else the
 last untagged one, since an untagged block after the solution is usually its sample input or
 output; where the problem names a function, the last block that defines it, since a usage
-example after the solution is not the solution. An unclosed last fence (a generation that
+example after the solution is not the solution; where the program reads its input, the last
+block that reads standard input, since a check with the sample's values written in is not
+the program. An unclosed last fence (a generation that
 stopped inside it) counts up to the end of the text. Fences are ``` or ~~~, and a closing one
 ends its line (Markdown's rule), so a fence inside a string of the code closes nothing
 (LiveCodeBench's own extraction cuts `print("```")` there); an indented fence
@@ -80,19 +82,33 @@ def _content(text: str, fence: int, block: str) -> str:
     return re.sub(rf"^[ \t]{{0,{len(indent)}}}", "", block, flags=re.MULTILINE)
 
 
-def extract_code(answer: str, language: str = "python", defines: str | None = None
-                 ) -> str | None:
+# what reads standard input in Python: input(), sys.stdin, open(0), os.read(0, ...), fileinput
+_READS_INPUT = re.compile(r"\binput\s*\(|\bstdin\b|\bopen\s*\(\s*0\s*[,)]|\bos\.read\s*\(\s*0\b|"
+                          r"\bfileinput\b")
+
+
+def reads_input(code: str) -> bool:
+    """Does `code` read standard input (`input()`, `sys.stdin`, `open(0)`, ...)?"""
+    return _READS_INPUT.search(code) is not None
+
+
+def extract_code(answer: str, language: str = "python", defines: str | None = None,
+                 stdin: bool = False) -> str | None:
     """The solution's code block: the last fenced block tagged with the language (`python`,
     `python3`, `py`, any case), else the last untagged one, since an untagged block after
     the solution is usually its sample input or output; with `defines`, the last block that
     defines that function where one does (a usage example after the solution is not the
-    solution). An unclosed last fence counts up to the end of the text."""
+    solution); with `stdin` (a program that reads its input), the last block that reads
+    standard input where one does (a check of a helper with the sample's values after the
+    program is not the program). An unclosed last fence counts up to the end of the text."""
     tags = _ALIASES.get(language, (language,))
     found = blocks(answer)
     tagged = [_content(answer, at, code) for tag, code, _, at in found if tag.lower() in tags]
     # an unclosed untagged block is no solution: a sample input the generation stopped in
     plain = [_content(answer, at, code) for tag, code, closed, at in found
              if not tag and closed]
-    ordered = ([[b for b in group if defines_function(b, defines)] for group in (tagged, plain)]
-               if defines else []) + [tagged, plain]
+    wanted = ((lambda b: defines_function(b, defines)) if defines
+              else reads_input if stdin else None)
+    ordered = ([[b for b in group if wanted(b)] for group in (tagged, plain)]
+               if wanted else []) + [tagged, plain]
     return next((group[-1] for group in ordered if group), None)

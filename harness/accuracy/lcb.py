@@ -213,8 +213,9 @@ def grade(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str,
     out = []
     for text in texts:
         split, truncated = cut(text, **think)
-        code = None if split.truncated else extract_code(split.answer,
-                                                          defines=doc.get("func_name") or None)
+        func = doc.get("func_name") or None
+        code = None if split.truncated else extract_code(split.answer, defines=func,
+                                                          stdin=func is None)
         ok, detail = run_tests(code, doc) if code else (False, "no code")
         out.append({"extracted": code, "truncated": truncated, "correct": ok,
                     "status": detail})

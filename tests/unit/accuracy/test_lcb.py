@@ -63,6 +63,34 @@ def test_stdin_and_functional_grading() -> None:
         {"pass@1": 1.0, "truncated": 0.0}
 
 
+def test_the_program_is_the_block_that_reads_input() -> None:
+    """A check of the solution's function with the sample written in, after the program, is
+    not the program (the last block alone would read no input and print 3 for every test)."""
+    program = ("```python\ndef add(a, b):\n    return a + b\n\n"
+               "a, b = map(int, input().split())\nprint(add(a, b))\n```")
+    check = "Checking the sample:\n```python\nprint(add(1, 2))  # 3\n```"
+    graded = grading.explain(lcb.process_results, STDIN_DOC, [f"</think>{program}\n{check}"])
+    assert graded[0]["correct"], graded[0]
+    # where no block reads input, the last one is still the program, as before
+    only = "</think>```python\nprint(1)\n```\n```python\nprint(3)\n```"
+    assert grading.explain(lcb.process_results, STDIN_DOC, [only])[0]["extracted"] == \
+        "print(3)\n"
+
+
+@pytest.mark.parametrize("code,reads", [
+    ("x = input()", True), ("import sys\ndata = sys.stdin.read()", True),
+    ("from sys import stdin\nn = int(stdin.readline())", True),
+    ("print(*open(0))", True), ("import os\nos.read(0, 10)", True),
+    ("import fileinput\nfor line in fileinput.input(): pass", True),
+    ("print(add(1, 2))", False), ("user_input = 5\nprint(user_input)", False),
+    ("f = open(0.5)", False),
+])
+def test_reads_input(code: str, reads: bool) -> None:
+    from harness.accuracy.code_blocks import reads_input
+
+    assert reads_input(code) is reads
+
+
 def test_window_filter_and_task_config(caplog: pytest.LogCaptureFixture) -> None:
     import datasets
 
