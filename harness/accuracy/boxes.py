@@ -84,6 +84,19 @@ _TOTAL_BETWEEN = re.compile(_TOTAL, re.IGNORECASE)
 _TOTAL_AFTER = re.compile(r"[\s$.,]*\\?\)?[\s$]*(?:\w+\s+){0,2}?" + _TOTAL, re.IGNORECASE)
 
 
+# before a box, in its sentence: a counterfactual, "if negative values were allowed, the
+# answer would be \\boxed{-1}", "had order mattered, it would be", "otherwise, ... would be"
+_COUNTERFACTUAL = re.compile(r"(?:\bif\b[^.!?\n]{0,150}?\b(?:were|had)\b|\bhad\s+\w+\s+"
+                             r"(?:been|mattered|meant|asked|intended|wanted)\b|\botherwise\b|"
+                             r"\bif\s+(?:the\s+)?(?:question|problem)\s+(?:meant|intended|asked|"
+                             r"wanted)\b|\bif\s+instead\b)[^.!?\n]{0,150}?\bwould\b[^.!?\n]{0,80}\Z",
+                             re.IGNORECASE)
+
+
+def _counterfactual(text: str, start: int) -> bool:
+    return _COUNTERFACTUAL.search(text, max(0, start - 300), start) is not None
+
+
 def final_boxes(text: str) -> list[str]:
     """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
     \\boxed{1}"), but only those after the last box that the text then corrects or the last
@@ -91,9 +104,14 @@ def final_boxes(text: str) -> list[str]:
     \\boxed{143}" is 143) or a total sums up ("..., so in total \\boxed{30}"), none that
     the words before it reject ("\\boxed{2}, not \\boxed{3}") or make where the answer is
     reached ("\\boxed{4}, attained at x = \\boxed{2}", with the boxes listed after it, unless
-    every box is such a place: _without_places), and none that only approximate the box
-    before them ("\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" is 2\\sqrt{2})."""
+    every box is such a place: _without_places), none that only approximate the box
+    before them ("\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" is 2\\sqrt{2}), and none after
+    the first that a counterfactual brings in ("\\boxed{1}. If negative values were allowed,
+    the answer would be \\boxed{-1}." is 1)."""
     spans = _box_spans(text)
+    what_if = [i > 0 and _counterfactual(text, span[0]) for i, span in enumerate(spans)]
+    if not all(what_if):
+        spans = [span for span, cf in zip(spans, what_if, strict=True) if not cf]
     first = 0
     for i in range(1, len(spans)):
         if (_CORRECTION.search(text, spans[i - 1][1], spans[i][0])

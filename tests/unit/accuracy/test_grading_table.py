@@ -183,6 +183,15 @@ CASES = [
      "$\\boxed{143}$.", True),
     ("math500", "2,3", T + "The solutions are $\\boxed{2}$ and $\\boxed{3}$.", True),
     # a box that says where the answer is reached is no part of it, unless every box does
+    # a counterfactual box after the answer is no part of it
+    ("math500", "1", T + "\\boxed{1}.\n\n**Note:** if negative values were allowed, the answer "
+     "would be \\boxed{-1}.", True),
+    ("math500", "-1", T + "\\boxed{1}.\n\n**Note:** if negative values were allowed, the answer "
+     "would be \\boxed{-1}.", False),
+    ("math500", "6", T + "The answer is \\boxed{6}. Had order mattered, it would be \\boxed{12}.",
+     True),
+    ("math500", "12", T + "If the question meant ordered pairs, the answer would be "
+     "\\boxed{12}.", True),  # the only box: its answer
     ("math500", "4", T + "The minimum value is $\\boxed{4}$, attained at $x = \\boxed{2}$.",
      True),
     ("math500", "4", T + "When $x = \\boxed{2}$, the minimum value is $\\boxed{4}$.", True),
