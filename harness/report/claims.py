@@ -109,7 +109,7 @@ def _efficiency(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any
     if ra is None or ra.correct_answers == 0:
         v.verdict = "not yet measured"
         v.summary = f"No GPU run of {a} with energy and correct answers yet."
-        v.settle = f"make bench MODEL={a} SUITE=reasoning on an NVIDIA GPU (energy needs NVML)"
+        v.settle = f"`make bench MODEL={a} SUITE=reasoning` on an NVIDIA GPU (energy needs NVML)"
         return
     va = measured_per_correct(ra, metric)
     rb = latest_run(runs, b, need_energy=metric == "joules_per_correct")
@@ -177,7 +177,7 @@ def render(verdicts: list[Verdict], n_runs: int) -> str:
                       for row in v.evidence]
             lines.append("")
         if v.settle:
-            lines += [f"To settle it: `{v.settle}`", ""]
+            lines += [f"To settle it: {v.settle}", ""]
     return "\n".join(lines)
 
 

@@ -57,9 +57,11 @@ def accuracy(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) -
                      "below are context, not a verdict: compare each gap with the smallest gap "
                      "the benchmark can detect at its size.")
         tasks = {t for bench in rule["benchmarks"] for t in bench["tasks"]}
-        v.settle = (f"make bench MODEL={a} SUITE={suites_for(tasks)} (one GPU), and {b} "
-                    "through BACKEND=vllm on 8xH200 or BACKEND=openai against a served "
-                    "endpoint")
+        suite = suites_for(tasks)
+        v.settle = (f"`make bench MODEL={a} SUITE={suite}` (one GPU), and "
+                    f"`make bench MODEL={b} SUITE={suite} BACKEND=vllm` on 8xH200 or "
+                    f"`make bench MODEL={b} SUITE={suite} BACKEND=openai "
+                    "ARGS='--base-url http://HOST:8000/v1'` against a served endpoint")
         return
     v.verdict = combine(outcomes)
     what = (f"a - b above -{margin:g} points (non-inferiority)" if test == "non-inferiority"

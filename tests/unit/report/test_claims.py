@@ -53,7 +53,7 @@ def test_fresh_clone_verdicts(tmp_path: Path) -> None:
         assert verdicts[cid].verdict == "not yet measured"
         assert verdicts[cid].settle and "make bench MODEL=qwq-32b" in verdicts[cid].settle
     # livecodebench is in the claim and in no task of `reasoning`: the command runs `code` too
-    assert "SUITE=reasoning,code " in verdicts["reasoning-parity"].settle
+    assert "SUITE=reasoning,code` (one GPU)" in verdicts["reasoning-parity"].settle
     md = (tmp_path / "CLAIMS.md").read_text()
     assert "**Verdict: refuted.**" in md and "To settle it" in md
     assert "## QwQ-32B outperformed DeepSeek-R1." in md and "o1-mini" in md
