@@ -1,8 +1,8 @@
 """The option letter a multiple-choice answer chose, in the many ways models write it.
 
 Accepted forms, in the answer part only (after the last </think>), with or without
-parentheses, bold, `$...$`, `\\text{}`, `\\mathrm{}` or `\\textbf{}` around the letter, upper
-or lower case where the letter cannot be an English word:
+parentheses, brackets or braces, bold, `$...$`, `\\text{}`, `\\mathrm{}` or `\\textbf{}` around
+the letter, upper or lower case where the letter cannot be an English word:
 - a box: `\\boxed{C}`, `\\boxed{\\text{(C)}}`, `\\boxed{B. 4.5 eV}`;
 - JSON or quotes: `{"answer": "C"}` (QwQ-32B's model card asks for this form), "Answer: 'C'",
   `{"answer": "(C)"}`, `{"answer": "C. 4.5 eV"}`;
@@ -39,9 +39,9 @@ import unicodedata
 from harness.accuracy.answers import squeeze
 from harness.accuracy.boxes import final_boxes, unwrapped
 
-_L = r"[(\[]?\s*([A-J])\s*[)\]]?(?![\w'])"  # an upper-case letter, maybe in brackets
+_L = r"[(\[{]?\s*([A-J])\s*[)\]}]?(?![\w'])"  # an upper-case letter, maybe in brackets
 # upper case anywhere; lower case only where it cannot be a word ("the answer is a bit ...")
-_LL = r"[(\[]?\s*((?-i:[A-J])(?![\w'])|[a-j](?=\s*(?:[.,;:!)\]]|$|\s+(?:or|and)\b)))"
+_LL = r"[(\[{]?\s*((?-i:[A-J])(?![\w'])|[a-j](?=\s*(?:[.,;:!)\]}]|$|\s+(?:or|and)\b)))"
 _UPPER = r"(?<![\w'])\(?\s*((?-i:[A-J]))\s*\)?(?![\w'])"  # upper case only, a word alone
 # what must not follow "is correct": a condition ("only in vacuum", "if", "unless", ...)
 _UNQUALIFIED = (r"(?![^\S\n]*,?[^\S\n]*(?:only|if|unless|provided|assuming|as\s+long\s+as|"
@@ -102,16 +102,16 @@ _WEAKER = (
 _OPTION_LINE = re.compile(r"[(\[]?\s*((?-i:[A-J]))\s*(?:[).\]]\s*[:-]?|[:-])\s*\S.{0,120}")
 # a second letter, upper case: "B or C", "(B), (C)", "(A) and also (C)" (the match of the
 # first letter ends before its closing bracket)
-_ALSO = re.compile(r"^[)\]]?\s*(?:,|/|\||\+|(?i:or|and)(?:\s+(?i:also|maybe|possibly))?|&)\s*"
+_ALSO = re.compile(r"^[)\]}]?\s*(?:,|/|\||\+|(?i:or|and)(?:\s+(?i:also|maybe|possibly))?|&)\s*"
                    + _L)
 # "Answer: B, but it could be C", "B (though it might also be D)", "B (or possibly C)",
 # "B; maybe C": a hedge names a second
-_HEDGED = re.compile(r"^[)\]]?[\s,;(]*"
+_HEDGED = re.compile(r"^[)\]}]?[\s,;(]*"
                      r"(?:(?i:but|though|although|or)\s+(?i:it|this|the\s+answer)?\s*"
                      r"(?i:could|might|may)\s+(?i:also\s+)?(?i:be\s+)?|(?i:or\s+)?"
                      r"(?i:maybe|possibly|perhaps|probably)\s+)" + _L)
 # "Answer: A (B also works)", "A; C is correct too": a second letter that is right as well
-_TOO = re.compile(r"^[)\]]?[\s,;(]*" + _L + r"\s+(?i:(?:is\s+|would\s+be\s+|could\s+be\s+)?"
+_TOO = re.compile(r"^[)\]}]?[\s,;(]*" + _L + r"\s+(?i:(?:is\s+|would\s+be\s+|could\s+be\s+)?"
                   r"(?:also\s+(?:works?|correct|valid|right|possible|acceptable)|"
                   r"(?:correct|valid|right|works?)\s+(?:too|as\s+well)))\b")
 # what stands between two answer statements that follow each other with no reasoning between
@@ -119,10 +119,10 @@ _TOO = re.compile(r"^[)\]]?[\s,;(]*" + _L + r"\s+(?i:(?:is\s+|would\s+be\s+|coul
 _RESTATED = re.compile(r"[\s\W]*(?:(?:the\s+)?(?:final\s+|correct\s+)?answer\s*(?:is\s*)?[:=-]?"
                        r"[\s\W]*)?", re.IGNORECASE)
 # "Answer: A B C D": more letters, spaces between, to the end of the line
-_LISTED = re.compile(r"[)\]]?(?:[ \t]+[(\[]?((?-i:[A-J]))[)\]]?)+[ \t]*[.;]?[ \t]*(?:\n|$)")
+_LISTED = re.compile(r"[)\]}]?(?:[ \t]+[(\[{]?((?-i:[A-J]))[)\]}]?)+[ \t]*[.;]?[ \t]*(?:\n|$)")
 
 
-_ALONE = re.compile(r"\s*[(\[]?\s*([A-Ja-j])\s*[)\]]?\s*\.?\s*")
+_ALONE = re.compile(r"\s*[(\[{]?\s*([A-Ja-j])\s*[)\]}]?\s*\.?\s*")
 
 
 # a quoted letter, "C" or 'C', and a quoted key: `{"answer": "C"}`, the form QwQ-32B's model
@@ -168,7 +168,7 @@ def _boxed_letters(text: str, letters: str) -> list[tuple[int, str]]:
     pos = 0
     for content in final_boxes(text):
         pos = text.find(content, pos)
-        m = (re.fullmatch(r"[(\[]?\s*([A-Ja-j])\s*[)\]]?\.?", content.strip())
+        m = (re.fullmatch(r"[(\[{]?\s*([A-Ja-j])\s*[)\]}]?\.?", content.strip())
              or _OPTION_LINE.fullmatch(content.strip()))
         if m and m.group(1).upper() in letters:
             out.append((pos, m.group(1).upper()))

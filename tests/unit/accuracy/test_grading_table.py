@@ -493,6 +493,7 @@ CASES = [
     ("gpqa_diamond", "C", T + "Answer: 'C'", True),
     ("gpqa_diamond", "C", T + '{"answer": "B"}', False),
     ("gpqa_diamond", "C", T + '{"answer": "(C)"}', True),
+    ("gpqa_diamond", "C", T + "Answer: {C}", True),  # the prompt's placeholder form, filled
     ("gpqa_diamond", "C", T + '{"answer": "C. 4.5 eV"}', True),
     ("gpqa_diamond", "C", T + '{"answer": "C or D"}', False),
     ("gpqa_diamond", "B", T + "A fails the units test, and C and D the symmetry.\n\nSo, B.",
