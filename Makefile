@@ -38,7 +38,8 @@ LLAMA_BUILD := $(LLAMA_CPP_VERSION)-$(shell printf '%s' '$(LLAMA_CMAKE_ARGS)' | 
 LLAMA_WHEELS ?= $(or $(HARNESS_CACHE),$(HOME)/.cache/harness)/wheels/llama-cpp-python-$(LLAMA_BUILD)
 SERVER_STAMP := $(VENV)/.server-installed-$(LLAMA_BUILD)
 
-.PHONY: setup setup-server setup-vllm bench bench-check plan report claims test test-fast lint clean-venv gpu-kit \
+.PHONY: setup setup-server setup-vllm bench bench-check plan report claims regrade test test-fast lint \
+  clean-venv gpu-kit \
   gpu-stack-test system-deps
 
 setup: $(STAMP)
@@ -107,6 +108,10 @@ report: setup
 
 claims: setup
 	$(BIN)/python -m harness claims
+
+# A finished run's logged generations graded again by today's graders, into a new run.
+regrade: setup
+	$(BIN)/python -m harness regrade $(RUN) $(ARGS)
 
 # What a lent GPU machine (Python 3.12, x86-64, no index) lacks for benchmarks/gpu_session.sh:
 # wheels of lm-eval, zeus and the rest, and tiny-random prebuilt (its tokenizer's package is

@@ -7,9 +7,7 @@ import json
 import os
 import signal
 import sys
-import threading
 from pathlib import Path
-from typing import Any
 
 from harness.cli_args import (
     at_least_zero,
@@ -18,10 +16,11 @@ from harness.cli_args import (
     plan_parser,
     positive,
     quiet_libraries,
+    regrade_parser,
     results_dir,
     split,
 )
-from harness.errors import HarnessError, Terminated
+from harness.errors import HarnessError, Terminated, raise_on_sigterm
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -64,6 +63,15 @@ def _plan(args: argparse.Namespace) -> int:
     extra = {"suite": suite_time.as_dict(timed)} if timed else {}
     print(json.dumps({**sizing.as_dict(result), **extra}, indent=2) if args.json
           else plan_table.render(result, suite_time.rows(timed, result) if timed else None))
+    return 0
+
+
+def _regrade(args: argparse.Namespace) -> int:
+    quiet_libraries()
+    from harness.regrade import regrade
+
+    for source in args.run:
+        print(f"{source}: regraded into {regrade(source, args.results_dir)}/run.json")
     return 0
 
 
@@ -226,6 +234,7 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_bench)
 
     plan_parser(sub, _plan)
+    regrade_parser(sub, _regrade)
 
     r = sub.add_parser("report", help="rebuild COMPARISON.md and comparison.csv from all runs")
     results_dir(r, "the results directory to rebuild")
@@ -254,7 +263,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn HarnessError into a message and exit code 2."""
     args = parser().parse_args(argv)
-    previous = _on_sigterm()
+    previous = raise_on_sigterm()
     try:
         if args.configs is not None:
             if not args.configs.is_dir():
@@ -275,16 +284,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-
-
-def _on_sigterm() -> Any:
-    """Make SIGTERM unwind like Ctrl-C (the main thread only can install handlers)."""
-    def handler(signum: int, frame: Any) -> None:
-        raise Terminated("terminated by SIGTERM")
-
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, handler)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The command line's value types and lists: counts, --limit, lm-eval's k=v,... lists,
---backend-arg pairs, the quieting of libraries for a bench, and the `plan` command's options
-(used by harness.cli)."""
+--backend-arg pairs, the quieting of libraries for a bench, and the `plan` and `regrade`
+commands' options (used by harness.cli)."""
 
 from __future__ import annotations
 
@@ -120,3 +120,13 @@ def plan_parser(sub: Any, func: Callable[[argparse.Namespace], int]) -> None:
                          "the newest run of the model that measured any), not at its limit")
     pl.add_argument("--json", action="store_true", help="print JSON instead of a table")
     pl.set_defaults(func=func)
+
+
+def regrade_parser(sub: Any, func: Callable[[argparse.Namespace], int]) -> None:
+    """The `regrade` command and its options, run by `func`."""
+    g = sub.add_parser("regrade", help="grade a finished run's logged generations again with "
+                                       "this harness's graders, into a new run")
+    g.add_argument("run", nargs="+", help="a run id (the tables' 'run' column) or a run "
+                                          "directory")
+    results_dir(g, "where the runs are, and the new ones go")
+    g.set_defaults(func=func)

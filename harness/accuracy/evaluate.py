@@ -40,6 +40,7 @@ class Options:
     num_fewshot: int | None = None
     seed: int | None = None
     include_path: str | None = None
+    think: dict[str, Any] | None = None  # grading's think tags as a run recorded them (regrade)
 
     def record(self) -> dict[str, Any]:
         """What run.json keeps of them (under generation.settings.lm_eval), if any."""
@@ -83,13 +84,14 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
 
     sampling = {**tasks_mod.sampling_kwargs(suite, model), **options.gen_kwargs}
     chat = model.chat if model else None
-    think = tasks_mod.think_settings(model, tokenizer, bool(
+    think = options.think or tasks_mod.think_settings(model, tokenizer, bool(
         chat is None or chat.use_chat_template or getattr(lm, "chat_only", False)))
     if getattr(lm, "stopped_short", None) is not None:  # a server's shortened budgets
         think = {**think, "stopped_short": lm.stopped_short}
     tasks: dict[str, Any] = {}
     generation: dict[str, Any] = {"settings": {**sampling, **(
-        {"lm_eval": options.record()} if options.record() else {})}}
+        {"lm_eval": options.record()} if options.record() else {}), "grading": {
+            k: v for k, v in think.items() if k in ("think_end", "think_start", "opens_think")}}}
     native: dict[str, Any] = {}  # lm-eval's own results JSON, merged over the tasks
     for entry in suite.tasks:
         if entry.max_new_tokens is None and model is not None:

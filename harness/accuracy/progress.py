@@ -13,9 +13,10 @@ import time
 from typing import Any
 
 
-def progress_for() -> Any:
-    """A rich bar on a terminal, plain periodic lines elsewhere."""
-    return BarProgress() if sys.stderr.isatty() else LineProgress()
+def progress_for(verb: str = "generating") -> Any:
+    """A rich bar on a terminal, plain periodic lines elsewhere; `verb` names the work
+    ("regrading" where logged generations are replayed)."""
+    return BarProgress(verb) if sys.stderr.isatty() else LineProgress(verb=verb)
 
 
 def _duration(seconds: float) -> str:
@@ -27,7 +28,9 @@ def _duration(seconds: float) -> str:
 class LineProgress:
     """One line per interval: `generating 120/500 (24%), 12m03s elapsed, ETA 38m10s, 850 tok/s`."""
 
-    def __init__(self, every_s: float | None = None, out: Any = None) -> None:
+    def __init__(self, every_s: float | None = None, out: Any = None,
+                 verb: str = "generating") -> None:
+        self.verb = verb
         self.every_s = every_s if every_s is not None else \
             float(os.environ.get("HARNESS_PROGRESS_EVERY", "30"))
         self.out = out or sys.stderr
@@ -38,7 +41,7 @@ class LineProgress:
         self.total, self.done, self.start_done = total, done, done
         self.t0 = self.last = time.monotonic()
         if done:
-            print(f"generating: {done} of {total} from the sample cache", file=self.out,
+            print(f"{self.verb}: {done} of {total} from the sample cache", file=self.out,
                   flush=True)
 
     def advance(self, tokens: int) -> None:
@@ -55,7 +58,7 @@ class LineProgress:
         eta = elapsed / fresh * (self.total - self.done) if fresh else None
         rate = f", {self.tokens / elapsed:,.0f} tok/s" if elapsed and self.tokens else ""
         pct = f" ({self.done / self.total:.0%})" if self.total else ""
-        print(f"generating {self.done}/{self.total}{pct}, {_duration(elapsed)} elapsed"
+        print(f"{self.verb} {self.done}/{self.total}{pct}, {_duration(elapsed)} elapsed"
               + (f", ETA {_duration(eta)}" if eta is not None else "") + rate,
               file=self.out, flush=True)
 
@@ -67,7 +70,7 @@ class LineProgress:
 class BarProgress:
     """A rich bar: done/total, elapsed, ETA and tokens/s."""
 
-    def __init__(self) -> None:
+    def __init__(self, verb: str = "generating") -> None:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -77,7 +80,7 @@ class BarProgress:
             TimeRemainingColumn,
         )
 
-        self.bar = Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(),
+        self.bar = Progress(TextColumn(verb), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                             TextColumn("{task.fields[rate]}"), transient=False)
         self.task: Any = None
@@ -91,7 +94,7 @@ class BarProgress:
     def advance(self, tokens: int) -> None:
         self.tokens += tokens
         elapsed = self.bar.tasks[0].elapsed or 0.0
-        rate = f"{self.tokens / elapsed:,.0f} tok/s" if elapsed else ""
+        rate = f"{self.tokens / elapsed:,.0f} tok/s" if elapsed and self.tokens else ""
         self.bar.update(self.task, advance=1, rate=rate)
 
     def stop(self) -> None:

@@ -164,7 +164,8 @@ def enable(lm: Any, identity: dict[str, Any], cache: SampleCache, tokenizer: Any
     """Make `lm` (an lm-eval LM) serve finished samples from `cache` and record new ones."""
     inner = lm.generate_until
 
-    count = token_counter(tokenizer) or (lambda text: 0)
+    replay = getattr(lm, "replays", False)  # logged generations served again (regrade.py)
+    count = (None if replay else token_counter(tokenizer)) or (lambda text: 0)
 
     def generate_until(requests: list[Any], disable_tqdm: bool = False) -> list[str]:
         seen: Counter[str] = Counter()
@@ -186,7 +187,7 @@ def enable(lm: Any, identity: dict[str, Any], cache: SampleCache, tokenizer: Any
             context = requests[i].args[0]
             if isinstance(context, str):
                 pending[context].append(_key(identity, *requests[i].args))
-        progress = progress_for()
+        progress = progress_for("regrading" if replay else "generating")
         progress.start(total=len(requests), done=len(requests) - len(todo))
         short = getattr(lm, "stopped_short", None)  # filled as the generations arrive
         lm.set_cache_hook(_Hook(identity, cache, progress, count, pending,

@@ -30,8 +30,8 @@ def workload(run: Run, seconds: float) -> Workload:
         basis += (f"; {reused} samples ({reused_tokens:,} output tokens) came from an earlier "
                   "run's cache and are left out")
         if unknown:
-            basis += ("; correct answers scaled to the generated share (the grader gives no "
-                      "per-generation verdict)")
+            basis += ("; correct answers scaled to the generated share (the reused samples' "
+                      "own verdicts are not known)")
     else:
         correct = run.correct_answers
     joules = run.energy.joules if run.energy else None

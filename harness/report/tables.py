@@ -37,6 +37,7 @@ def rows(runs: list[Run]) -> list[dict[str, Any]]:
         costs = run_costs(run)
         base = {
             "run": run.run_id, "status": run.status, "model": run.model.name,
+            "regraded_from": (run.regraded_from or {}).get("run_id"),
             "backend": run.backend.get("name", "?"),
             "hardware": run.hardware.label if run.hardware else "?",
             "weights": run.model.weights, "suite": run.suite.name,
@@ -158,8 +159,9 @@ def markdown(table: list[dict[str, Any]], pairs: list[dict[str, Any]],
             _fmt(r["n"]), _fmt(r["published"]),
             _fmt(100 * r["score"] - r["published"]) if r["score"] is not None and
             r["published"] is not None else "-",
-            f"measured; published: {r['published_source']}" if r["published_source"]
-            else "measured"]
+            ("measured" + (f" (generations of {r['regraded_from']}, graded again)"
+                           if r["regraded_from"] else "")
+             + (f"; published: {r['published_source']}" if r["published_source"] else ""))]
            for r in table if r["task"] != "-"]
     lines += _table(["run", "model", "hardware", "weights", "suite", "task", "score ± se", "n",
                      "published", "gap", "provenance"], acc) if acc else ["(no scores yet)"]

@@ -113,6 +113,9 @@ class Run(Record):
     workload: Workload | None = None
     rehearsal: Rehearsal | None = None
     sandbox: str | None = None  # code suites: "bubblewrap", or "weak" where accepted
+    # a regrade (harness/regrade.py): the run whose generations were graded again, when and
+    # with which grading software; that run is superseded by this one (load_runs)
+    regraded_from: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -137,7 +140,7 @@ class Run(Record):
         if settings is not None:
             out["generation"] = {"settings": settings, **out["generation"]}
         for key in ("error", "estimate", "accuracy_skipped", "workload", "rehearsal",
-                    "sandbox", "duration_s", "pid", "host"):
+                    "sandbox", "duration_s", "pid", "host", "regraded_from"):
             if out.get(key) is None:
                 out.pop(key, None)
         return out
@@ -204,8 +207,10 @@ def write_run(path: Path, run: Run) -> None:
 
 
 def load_runs(root: Path, warn: bool = True) -> list[Run]:
-    """Every readable run under root/runs, oldest first. One that cannot be read is skipped
-    with a line on stderr naming the file and why, so one bad file never breaks a report."""
+    """Every readable run under root/runs, oldest first, less those a complete regrade
+    supersedes (its generations graded again: the regrade's scores stand for them, and its
+    generations, speed and energy are theirs). One that cannot be read is skipped with a
+    line on stderr naming the file and why, so one bad file never breaks a report."""
     runs = []
     for path in sorted((root / "runs").glob("*/run.json")):
         try:
@@ -213,4 +218,6 @@ def load_runs(root: Path, warn: bool = True) -> list[Run]:
         except (OSError, RecordError, TypeError) as exc:
             if warn:
                 print(f"warning: skipped {path}: {exc}", file=sys.stderr)
-    return runs
+    superseded = {str(r.regraded_from.get("run_id")) for r in runs
+                  if r.regraded_from and r.status == "complete"}
+    return [r for r in runs if r.run_id not in superseded]

@@ -29,8 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     "fetch": COMMON | {"models", "accuracy"},
     "bench": COMMON | {"environment", "plan", "models", "perf", "accuracy", "backends",
                        "report"},
+    "regrade": COMMON | {"environment", "perf", "accuracy", "report"},
     "cli_args": {"errors", "config"},
-    "cli": COMMON | {"bench", "fetch", "plan", "report", "cli_args"},
+    "cli": COMMON | {"bench", "fetch", "plan", "regrade", "report", "cli_args"},
     "__main__": {"cli"},
     "__init__": set(),
 }

@@ -141,3 +141,16 @@ def test_write_then_load(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     runs = load_runs(tmp_path)
     assert [r.run_id for r in runs] == [good.name] and runs[0].status == "running"
     assert f"skipped {future / 'run.json'}" in capsys.readouterr().err
+
+
+def test_a_complete_regrade_stands_for_its_source(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    for run in (Run(run_id="a", status="complete"),
+                Run(run_id="b", status="complete", regraded_from={"run_id": "a"}),
+                Run(run_id="c", status="complete"),
+                Run(run_id="d", status="failed", regraded_from={"run_id": "c"})):
+        (runs / run.run_id).mkdir(parents=True)
+        write_run(runs / run.run_id / "run.json", run)
+    assert [r.run_id for r in load_runs(tmp_path)] == ["b", "c", "d"]
+    assert read_run(runs / "b" / "run.json").regraded_from == {"run_id": "a"}
+    assert "regraded_from" not in json.loads((runs / "a" / "run.json").read_text())

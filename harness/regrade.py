@@ -1,0 +1,221 @@
+"""Regrade a finished run: its logged generations scored again by this harness's graders.
+
+A 32B reasoning eval takes days of GPU time, and graders improve (a box form read wrongly,
+a letter missed). `harness regrade RUN` replays the run's generations, as its samples files
+logged them, through the same lm-eval tasks (the suite, limits, generation settings and think
+tags the run recorded) and writes what this harness makes of them into a new run directory:
+scores, per-problem results, each generation's extracted answer and verdict. Nothing is
+generated and no model is loaded; the source run is never touched. The new run keeps the
+source's generation statistics, speed, memory and energy (they describe the same
+generations), records `regraded_from` (the source's id, when, and the grading software), and
+supersedes the source in every table, claim and estimate (record.load_runs).
+
+A generation the source run graded as truncated stays truncated (it reached the token limit:
+a fact of the generation, not of the grader). The task's datasets must be readable, as for the
+bench itself (`harness fetch` or the Hugging Face cache), since lm-eval builds its problems
+from them; a problem the run logged no generation for (the task or dataset changed since)
+stops the regrade with its name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import socket
+import sys
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from lm_eval.api.model import LM
+
+from harness import environment
+from harness.accuracy import evaluate
+from harness.accuracy.metrics import texts_of
+from harness.config import configs
+from harness.errors import HarnessError
+from harness.perf import workload
+from harness.report import tables
+from harness.results import files
+from harness.results.parts import GenerationStats, TaskScore
+from harness.results.record import RecordError, Run, read_run, write_run
+
+GRADING_VERSIONS = ("harness", "harness_git_sha", "lm_eval", "math-verify", "datasets")
+
+
+class ReplayLM(LM):
+    """An lm-eval model that answers each generation request with the text a run logged for
+    that task's problem, in the order it logged them (one per repeat)."""
+
+    replays = True  # progress says "regrading", with no token rate (resume.enable)
+
+    def __init__(self, samples: dict[str, list[dict[str, Any]]], source: str) -> None:
+        super().__init__()
+        self.source = source
+        self.logged = {(task, row.get("doc_id")): deque(texts_of(row))
+                       for task, rows in samples.items() for row in rows}
+        # the generations the run graded as truncated: at the token limit, whatever grades them
+        self.stopped_short = {text for rows in samples.values() for row in rows
+                              for text, g in zip(texts_of(row), row.get("graded") or [],
+                                                 strict=False)
+                              if isinstance(g, dict) and g.get("truncated")}
+
+    @property
+    def tokenizer_name(self) -> str:
+        return "replay"
+
+    def apply_chat_template(self, chat_history: list[dict[str, str]],
+                            add_generation_prompt: bool = True) -> str:
+        """The prompt is not sent anywhere: any rendering will do."""
+        return "\n".join(str(turn.get("content", "")) for turn in chat_history)
+
+    def generate_until(self, requests: list[Any], disable_tqdm: bool = False) -> list[str]:
+        """The logged text of each request's problem, next in line."""
+        out = []
+        for req in requests:
+            queue = self.logged.get((req.task_name, req.doc_id))
+            if not queue:
+                raise HarnessError(
+                    f"Run {self.source} logged no generation for problem {req.doc_id} of task "
+                    f"{req.task_name} (or fewer than this regrade asks for): the task, its "
+                    "dataset or the suite's limits changed since it ran. Regrade with the "
+                    "task files it ran with, or run the bench again.")
+            text = queue.popleft()
+            self.cache_hook.add_partial("generate_until", req.args, text)
+            out.append(text)
+        return out
+
+    def loglikelihood(self, requests: list[Any], disable_tqdm: bool = False) -> list[Any]:
+        raise HarnessError("Only generated answers can be regraded; this task scores "
+                           "log-likelihoods, which need the model.")
+
+    loglikelihood_rolling = loglikelihood
+
+
+def run_dir(root: Path, source: str) -> Path:
+    """The directory of run `source`: a run id under root/runs, or a run directory or its
+    run.json given as a path."""
+    path = Path(source).expanduser()
+    for candidate in (path.parent if path.name == "run.json" else path, root / "runs" / source):
+        if (candidate / "run.json").is_file():
+            return candidate
+    raise HarnessError(f"No run {source!r}: give a run id from {root / 'runs'} (as in the "
+                       "tables' 'run' column) or the path of a run directory.")
+
+
+def _source(directory: Path) -> tuple[Run, dict[str, list[dict[str, Any]]]]:
+    try:
+        run = read_run(directory / "run.json")
+    except (OSError, RecordError) as exc:
+        raise HarnessError(f"{directory / 'run.json'} cannot be read as a run ({exc}).") from exc
+    if run.status != "complete":
+        raise HarnessError(f"Run {run.run_id} is {run.status}: only a complete run can be "
+                           "regraded. Run the same bench again (it resumes from the finished "
+                           "samples), then regrade that run.")
+    if not run.tasks:
+        raise HarnessError(f"Run {run.run_id} has no scores to regrade (a perf-only suite, "
+                           "or a rehearsal of random weights).")
+    samples = {}
+    for task in run.tasks:
+        path = directory / "samples" / f"{task}.jsonl"
+        try:
+            samples[task] = [json.loads(line) for line in path.read_text().splitlines()
+                             if line.strip()]
+        except (OSError, json.JSONDecodeError) as exc:
+            raise HarnessError(f"Run {run.run_id}: its samples of task {task} ({path}) "
+                               f"cannot be read ({exc}); without them there is nothing to "
+                               "regrade.") from exc
+    return run, samples
+
+
+def _suite(run: Run, include_path: str | None) -> configs.SuiteConfig:
+    """The suite the run ran: its file where it is still there, else the suite of that name."""
+    where = run.suite.path if run.suite.path and Path(run.suite.path).exists() else None
+    try:
+        return configs.get_suite(where or run.suite.name, include_path)
+    except Exception as exc:
+        raise HarnessError(f"Run {run.run_id} ran suite {run.suite.name!r} "
+                           f"({run.suite.path or 'no file recorded'}), which cannot be found "
+                           f"here ({exc}). Regrade where its suite and task files are.") from exc
+
+
+def _tokenizer(run: Run, recorded: bool) -> Any:
+    """The model's tokenizer where the run's model directory is here and the run did not
+    record its think tags (older runs: whether the chat template opens the thinking)."""
+    path = run.model.path
+    if recorded or not path or not Path(path).is_dir():
+        return None
+    try:
+        from transformers import AutoTokenizer
+
+        return AutoTokenizer.from_pretrained(path, trust_remote_code=run.model.trust_remote_code)
+    except Exception:  # noqa: BLE001 - the model's YAML says how it thinks, as a fallback
+        return None
+
+
+def _generation(old: GenerationStats | None, task: TaskScore) -> GenerationStats | None:
+    """The source's statistics of one task's generations, with what depends on the verdicts
+    made again: tokens per correct answer; the verdicts of samples reused from an earlier run
+    are no longer known (the workload then scales by the generated share)."""
+    if old is None:
+        return None
+    tokens = old.output_tokens_total
+    return dataclasses.replace(
+        old, tokens_per_correct=tokens / task.correct if tokens and task.correct else None,
+        correct_reused=None if old.samples_reused else old.correct_reused)
+
+
+def regrade(source: str, results_dir: Path | None = None) -> Path:
+    """Grade run `source` (an id or a directory) again into a new run directory; return it.
+    The comparison table is rebuilt, with the new run in place of the source."""
+    root = files.checked_root(results_dir)
+    run, samples = _source(run_dir(root, source))
+    settings = dict(run.generation_settings or {})
+    lm_eval = settings.pop("lm_eval", None) or {}
+    grading = settings.pop("grading", None)
+    options = evaluate.Options(gen_kwargs=settings, num_fewshot=lm_eval.get("num_fewshot"),
+                               seed=lm_eval.get("seed"),
+                               include_path=lm_eval.get("include_path"), think=grading)
+    suite = _suite(run, options.include_path)
+    new_dir = files.new_run_dir(root, run.model.name, run.suite.name)
+    try:
+        new = _regraded(run, samples, suite, options, new_dir)
+    except BaseException:
+        shutil.rmtree(new_dir, ignore_errors=True)  # this regrade's own, half-written
+        raise
+    write_run(new_dir / "run.json", new)
+    tables.rebuild(root)
+    return new_dir
+
+
+def _regraded(run: Run, samples: dict[str, list[dict[str, Any]]], suite: configs.SuiteConfig,
+              options: evaluate.Options, new_dir: Path) -> Run:
+    """The new run: the source with this regrade's scores, samples written to new_dir."""
+    started, t0 = files.now_iso(), time.perf_counter()
+    acc = evaluate.run(ReplayLM(samples, run.run_id), suite, configs.find_model(run.model.name),
+                       _tokenizer(run, options.think is not None), run.suite.limit,
+                       new_dir / "samples", None, options=options)
+    scores = {k: TaskScore.from_json(v) for k, v in acc["tasks"].items()}
+    if set(scores) != set(run.tasks):
+        raise HarnessError(f"Run {run.run_id} scored tasks {sorted(run.tasks)}; its suite now "
+                           f"gives {sorted(scores)}: the suite changed since it ran.")
+    versions = environment.versions()
+    new = dataclasses.replace(
+        run, run_id=new_dir.name, started_at=started, finished_at=files.now_iso(),
+        duration_s=time.perf_counter() - t0, command=tuple(files.redact_argv(sys.argv)),
+        pid=os.getpid(), host=socket.gethostname(), tasks=scores,
+        generation={k: g for k in run.tasks
+                    if (g := _generation(run.generation.get(k), scores[k])) is not None},
+        generation_settings={**(run.generation_settings or {}),
+                             "grading": acc["generation"]["settings"]["grading"]},
+        regraded_from={"run_id": run.run_id, "at": started,
+                       "versions": {k: versions.get(k) for k in GRADING_VERSIONS}})
+    if run.workload is None:
+        return new
+    work = workload.workload(new, run.workload.seconds or 0.0)
+    return dataclasses.replace(new, workload=dataclasses.replace(
+        work, bound_tokens_per_s=run.workload.bound_tokens_per_s,
+        fraction_of_bound=run.workload.fraction_of_bound, bound_basis=run.workload.bound_basis))

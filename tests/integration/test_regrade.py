@@ -1,0 +1,95 @@
+"""`harness regrade`: a finished run's logged generations graded again, into a new run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from harness import cli
+from harness.bench import BenchOptions, run_bench
+from harness.errors import HarnessError
+from harness.regrade import ReplayLM, regrade
+from harness.results.record import load_runs
+
+pytest.importorskip("torch")
+
+
+def _bench(results_dir: Path, tmp_path: Path) -> Path:
+    problems = tmp_path / "sums.jsonl"
+    problems.write_text("".join(json.dumps({"id": f"q{i}", "question": f"What is {i} + {i}?",
+                                            "answer": str(2 * i)}) + "\n" for i in range(5)))
+    return run_bench(BenchOptions(model="tiny-random", suite=str(problems), limit=3,
+                                  perf=False, batch_size=3))
+
+
+def _rewrite(run_dir: Path, texts: list[str], truncated: list[bool]) -> None:
+    """The run's logged generations replaced by known ones (what a model might have written),
+    with the verdicts an older grader might have given them."""
+    path = run_dir / "samples" / "sums.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    for row, text, cut in zip(rows, texts, truncated, strict=True):
+        row["resps"] = [[text]]
+        row["graded"] = [{"extracted": None, "truncated": cut, "correct": False}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def _digest(directory: Path) -> dict[str, str]:
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_a_run_is_graded_again_into_a_new_run(results_dir: Path, tmp_path: Path) -> None:
+    source = _bench(results_dir, tmp_path)
+    # q0 right, q1 wrong, q2 right but at the token limit when it ran (it stays truncated)
+    _rewrite(source, ["so \\boxed{0}", "\\boxed{3}", "It is \\boxed{4}."], [False, False, True])
+    before = _digest(source)
+    assert cli.main(["regrade", source.name]) == 0
+    assert _digest(source) == before  # the source run is never touched
+    (new,) = [d for d in (results_dir / "runs").iterdir() if d != source]
+    run = json.loads((new / "run.json").read_text())
+    assert run["regraded_from"]["run_id"] == source.name
+    assert run["regraded_from"]["versions"]["math-verify"]
+    task = run["tasks"]["sums"]
+    assert task["value"] == pytest.approx(2 / 3)
+    assert task["per_problem"] == {"q0": 1.0, "q1": 0.0, "q2": 1.0}
+    assert task["all_metrics"]["truncated,all"] == pytest.approx(1 / 3)
+    old = json.loads((source / "run.json").read_text())
+    assert run["generation"]["sums"]["n_generations"] == 3  # the same generations
+    assert run["generation"]["sums"]["output_tokens_total"] == \
+        old["generation"]["sums"]["output_tokens_total"]
+    assert run["generation"]["settings"]["grading"] == {
+        "think_end": None, "think_start": None, "opens_think": False}
+    graded = [json.loads(line)["graded"][0] for line in (new / "samples" / "sums.jsonl").open()]
+    assert [g["extracted"] for g in graded] == ["0", "3", "4"]
+    # the regrade stands for the source everywhere: tables, claims, estimates
+    assert [r.run_id for r in load_runs(results_dir)] == [new.name]
+    table = (results_dir / "COMPARISON.md").read_text()
+    assert f"generations of {source.name}, graded again" in table
+    assert f"| {source.name} |" not in table
+
+
+def test_a_changed_task_stops_the_regrade_and_leaves_nothing(results_dir: Path,
+                                                             tmp_path: Path) -> None:
+    source = _bench(results_dir, tmp_path)
+    path = source / "samples" / "sums.jsonl"
+    path.write_text("".join(path.read_text().splitlines(keepends=True)[:2]))  # q2 gone
+    with pytest.raises(HarnessError, match="no generation for problem 2 of task sums"):
+        regrade(source.name)
+    assert [d.name for d in (results_dir / "runs").iterdir()] == [source.name]
+
+
+def test_replayed_generations_come_in_the_order_logged() -> None:
+    class Request:
+        def __init__(self, doc_id: int) -> None:
+            self.task_name, self.doc_id, self.args = "t", doc_id, ("prompt", {})
+
+    lm = ReplayLM({"t": [{"doc_id": 0, "resps": [["a", "b"]],
+                          "graded": [{"truncated": True}, {"truncated": False}]},
+                         {"doc_id": 1, "resps": [["c"]]}]}, "run-x")
+    assert lm.generate_until([Request(0), Request(1), Request(0)]) == ["a", "c", "b"]
+    assert lm.stopped_short == {"a"}
+    with pytest.raises(HarnessError, match="Run run-x logged no generation for problem 1"):
+        lm.generate_until([Request(1)])
