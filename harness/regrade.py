@@ -94,6 +94,10 @@ class ReplayLM(LM):
 
     loglikelihood_rolling = loglikelihood
 
+    def left(self) -> int:
+        """Logged generations no request asked for (the suite now asks for fewer)."""
+        return sum(len(queue) for queue in self.logged.values())
+
 
 def run_dir(root: Path, source: str) -> Path:
     """The directory of run `source`: a run id under root/runs, or a run directory or its
@@ -132,14 +136,17 @@ def _source(directory: Path) -> tuple[Run, dict[str, list[dict[str, Any]]]]:
 
 
 def _suite(run: Run, include_path: str | None) -> configs.SuiteConfig:
-    """The suite the run ran: its file where it is still there, else the suite of that name."""
-    where = run.suite.path if run.suite.path and Path(run.suite.path).exists() else None
+    """The suite the run ran: its files where they are still there (several, comma-joined,
+    for `--suite a,b`), else the suites of those names."""
+    path = run.suite.path
+    here = bool(path) and all(Path(p).exists() for p in path.split(","))
     try:
-        return configs.get_suite(where or run.suite.name, include_path)
+        return configs.get_suite(path if here else run.suite.name.replace("+", ","),
+                                 include_path)
     except Exception as exc:
         raise HarnessError(f"Run {run.run_id} ran suite {run.suite.name!r} "
-                           f"({run.suite.path or 'no file recorded'}), which cannot be found "
-                           f"here ({exc}). Regrade where its suite and task files are.") from exc
+                           f"({path or 'no file recorded'}), which cannot be found here "
+                           f"({exc}). Regrade where its suite and task files are.") from exc
 
 
 def _tokenizer(run: Run, recorded: bool) -> Any:
@@ -195,13 +202,17 @@ def _regraded(run: Run, samples: dict[str, list[dict[str, Any]]], suite: configs
               options: evaluate.Options, new_dir: Path) -> Run:
     """The new run: the source with this regrade's scores, samples written to new_dir."""
     started, t0 = files.now_iso(), time.perf_counter()
-    acc = evaluate.run(ReplayLM(samples, run.run_id), suite, configs.find_model(run.model.name),
+    lm = ReplayLM(samples, run.run_id)
+    acc = evaluate.run(lm, suite, configs.find_model(run.model.name),
                        _tokenizer(run, options.think is not None), run.suite.limit,
                        new_dir / "samples", None, options=options)
     scores = {k: TaskScore.from_json(v) for k, v in acc["tasks"].items()}
-    if set(scores) != set(run.tasks):
-        raise HarnessError(f"Run {run.run_id} scored tasks {sorted(run.tasks)}; its suite now "
-                           f"gives {sorted(scores)}: the suite changed since it ran.")
+    if set(scores) != set(run.tasks) or lm.left():
+        raise HarnessError(f"Run {run.run_id} scored tasks {sorted(run.tasks)} on "
+                           f"{run.answers:,} generations; its suite now gives {sorted(scores)} "
+                           f"and leaves {lm.left():,} of them unasked (fewer problems or "
+                           "samples): the suite changed since it ran. Regrade with the suite "
+                           "files it ran with.")
     versions = environment.versions()
     new = dataclasses.replace(
         run, run_id=new_dir.name, started_at=started, finished_at=files.now_iso(),

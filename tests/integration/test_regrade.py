@@ -81,6 +81,30 @@ def test_a_changed_task_stops_the_regrade_and_leaves_nothing(results_dir: Path,
     assert [d.name for d in (results_dir / "runs").iterdir()] == [source.name]
 
 
+def test_a_suite_that_now_asks_for_less_stops_the_regrade(results_dir: Path,
+                                                         tmp_path: Path) -> None:
+    """Fewer problems asked than were logged would score a different run: refused."""
+    source = _bench(results_dir, tmp_path)
+    record = json.loads((source / "run.json").read_text())
+    record["suite"]["limit"] = 2  # as if the suite's limit had been lowered since
+    (source / "run.json").write_text(json.dumps(record))
+    with pytest.raises(HarnessError, match="leaves 1 of them unasked"):
+        regrade(str(source))  # a run directory works as well as an id
+
+
+def test_a_run_of_several_suites_joined_is_regraded(results_dir: Path, tmp_path: Path) -> None:
+    paths = []
+    for name, offset in (("alpha", 0), ("beta", 10)):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps({"question": f"{i} + 1?", "answer": str(i + 1)})
+                                + "\n" for i in range(offset, offset + 2)))
+        paths.append(str(path))
+    source = run_bench(BenchOptions(model="tiny-random", suite=",".join(paths), perf=False))
+    new = regrade(source.name)
+    run = json.loads((new / "run.json").read_text())
+    assert set(run["tasks"]) == {"alpha", "beta"} and run["suite"]["name"] == "alpha+beta"
+
+
 def test_replayed_generations_come_in_the_order_logged() -> None:
     class Request:
         def __init__(self, doc_id: int) -> None:
@@ -93,3 +117,4 @@ def test_replayed_generations_come_in_the_order_logged() -> None:
     assert lm.stopped_short == {"a"}
     with pytest.raises(HarnessError, match="Run run-x logged no generation for problem 1"):
         lm.generate_until([Request(1)])
+    assert lm.left() == 0
