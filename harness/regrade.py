@@ -149,6 +149,22 @@ def _suite(run: Run, include_path: str | None) -> configs.SuiteConfig:
                            f"({exc}). Regrade where its suite and task files are.") from exc
 
 
+def _jail(run: Run, suite: configs.SuiteConfig) -> str | None:
+    """How the suite's model-written programs run again: in bubblewrap, or in the weak
+    layers where the source run accepted them; None for a suite that runs no code."""
+    from harness.accuracy import sandbox, tasks
+
+    if not any(tasks.runs_code(t) for t in suite.tasks):
+        return None
+    sandbox.allow_weak(run.sandbox == "weak")
+    try:
+        mode = sandbox.check()
+        sandbox.self_test()
+    except sandbox.SandboxUnavailable as exc:
+        raise HarnessError(f"Run {run.run_id} graded model-written code. {exc}") from exc
+    return mode
+
+
 def _tokenizer(run: Run, recorded: bool) -> Any:
     """The model's tokenizer where the run's model directory is here and the run did not
     record its think tags (older runs: whether the chat template opens the thinking)."""
@@ -187,9 +203,11 @@ def regrade(source: str, results_dir: Path | None = None) -> Path:
                                seed=lm_eval.get("seed"),
                                include_path=lm_eval.get("include_path"), think=grading)
     suite = _suite(run, options.include_path)
+    jail = _jail(run, suite)  # before any directory exists
     new_dir = files.new_run_dir(root, run.model.name, run.suite.name)
     try:
-        new = _regraded(run, samples, suite, options, new_dir)
+        new = dataclasses.replace(_regraded(run, samples, suite, options, new_dir),
+                                  sandbox=jail)
     except BaseException:
         shutil.rmtree(new_dir, ignore_errors=True)  # this regrade's own, half-written
         raise

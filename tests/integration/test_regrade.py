@@ -105,6 +105,19 @@ def test_a_run_of_several_suites_joined_is_regraded(results_dir: Path, tmp_path:
     assert set(run["tasks"]) == {"alpha", "beta"} and run["suite"]["name"] == "alpha+beta"
 
 
+def test_model_written_code_runs_again_in_the_jail(results_dir: Path) -> None:
+    source = run_bench(BenchOptions(model="tiny-random", suite="humaneval", limit=2, perf=False))
+    path = source / "samples" / "humaneval.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    # the first problem answered with its canonical solution, as a model might have
+    rows[0]["resps"] = [[f"```python\n{rows[0]['doc']['prompt']}"
+                         f"{rows[0]['doc']['canonical_solution']}```"]]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    run = json.loads((regrade(source.name) / "run.json").read_text())
+    assert run["tasks"]["humaneval"]["value"] == 0.5
+    assert run["sandbox"] in ("bubblewrap", "weak")
+
+
 def test_replayed_generations_come_in_the_order_logged() -> None:
     class Request:
         def __init__(self, doc_id: int) -> None:
