@@ -13,8 +13,9 @@ supersedes the source in every table, claim and estimate (record.load_runs).
 A generation the source run graded as truncated stays truncated (it reached the token limit:
 a fact of the generation, not of the grader). The task's datasets must be readable, as for the
 bench itself (`harness fetch` or the Hugging Face cache), since lm-eval builds its problems
-from them; a problem the run logged no generation for (the task or dataset changed since)
-stops the regrade with its name.
+from them; a problem the run logged no generation for, or not the problem it logged under
+that number (lm-eval's doc hash), or fewer requests than logged generations (the task or
+dataset changed since) stops the regrade with its name. Code runs again in the jail.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class ReplayLM(LM):
         self.source = source
         self.logged = {(task, row.get("doc_id")): deque(texts_of(row))
                        for task, rows in samples.items() for row in rows}
+        self.hashes = {(task, row.get("doc_id")): row.get("doc_hash")
+                       for task, rows in samples.items() for row in rows}
         # the generations the run graded as truncated: at the token limit, whatever grades them
         self.stopped_short = {text for rows in samples.values() for row in rows
                               for text, g in zip(texts_of(row), row.get("graded") or [],
@@ -83,6 +86,13 @@ class ReplayLM(LM):
                     f"{req.task_name} (or fewer than this regrade asks for): the task, its "
                     "dataset or the suite's limits changed since it ran. Regrade with the "
                     "task files it ran with, or run the bench again.")
+            logged = self.hashes.get((req.task_name, req.doc_id))
+            if logged and logged != doc_hash(req.doc):
+                raise HarnessError(
+                    f"Problem {req.doc_id} of task {req.task_name} is not the problem run "
+                    f"{self.source} logged there: the task's dataset changed since it ran (its "
+                    "problems moved or were edited), so its generations would be graded "
+                    "against other problems' answers. Regrade with the dataset it ran on.")
             text = queue.popleft()
             self.cache_hook.add_partial("generate_until", req.args, text)
             out.append(text)
@@ -97,6 +107,14 @@ class ReplayLM(LM):
     def left(self) -> int:
         """Logged generations no request asked for (the suite now asks for fewer)."""
         return sum(len(queue) for queue in self.logged.values())
+
+
+def doc_hash(doc: Any) -> str:
+    """A problem's hash as lm-eval logs it with each sample (`doc_hash`)."""
+    from lm_eval.utils import handle_non_serializable, hash_string
+
+    return hash_string(json.dumps(doc, indent=2, default=handle_non_serializable,
+                                  ensure_ascii=False))
 
 
 def run_dir(root: Path, source: str) -> Path:

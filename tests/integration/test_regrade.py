@@ -81,6 +81,16 @@ def test_a_changed_task_stops_the_regrade_and_leaves_nothing(results_dir: Path,
     assert [d.name for d in (results_dir / "runs").iterdir()] == [source.name]
 
 
+def test_an_edited_dataset_stops_the_regrade(results_dir: Path, tmp_path: Path) -> None:
+    """Generations are never graded against another problem's answer."""
+    source = _bench(results_dir, tmp_path)
+    problems = tmp_path / "sums.jsonl"
+    lines = problems.read_text().splitlines(keepends=True)
+    problems.write_text(lines[1] + lines[0] + "".join(lines[2:]))  # q0 and q1 swapped
+    with pytest.raises(HarnessError, match="Problem 0 of task sums is not the problem"):
+        regrade(source.name)
+
+
 def test_a_suite_that_now_asks_for_less_stops_the_regrade(results_dir: Path,
                                                          tmp_path: Path) -> None:
     """Fewer problems asked than were logged would score a different run: refused."""
