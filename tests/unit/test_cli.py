@@ -38,6 +38,18 @@ def no_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(preflight, "local_gpus", lambda: (0, None))
 
 
+def test_regrade_of_a_run_that_is_not_there_or_not_finished(
+        results_dir, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    assert main(["regrade", "no-such-run"]) == 2
+    assert "No run 'no-such-run'" in capsys.readouterr().err
+    failed = results_dir / "runs" / "r1"
+    failed.mkdir(parents=True)
+    (failed / "run.json").write_text('{"schema_version": 2, "run_id": "r1", "status": "failed"}')
+    assert main(["regrade", "r1"]) == 2
+    assert "Run r1 is failed: only a complete run can be regraded" in capsys.readouterr().err
+    assert [p.name for p in (results_dir / "runs").iterdir()] == ["r1"]
+
+
 def test_gpu_model_on_cpu_machine_is_refused(capsys: pytest.CaptureFixture[str], no_gpu: None,
                                             results_dir) -> None:  # noqa: ANN001
     assert main(["bench", "--model", "qwq-32b", "--no-perf"]) == 2
