@@ -60,8 +60,8 @@ def accuracy(v: Verdict, rule: dict[str, Any], runs: list[Run], get_plan: Any) -
         suite = suites_for(tasks)
         v.settle = (f"`make bench MODEL={a} SUITE={suite}` (one GPU), and "
                     f"`make bench MODEL={b} SUITE={suite} BACKEND=vllm` on 8xH200 or "
-                    f"`make bench MODEL={b} SUITE={suite} BACKEND=openai "
-                    "ARGS='--base-url http://HOST:8000/v1'` against a served endpoint")
+                    f"`make bench MODEL={b} SUITE={suite} BACKEND=openai BASE_URL=...` "
+                    "against a served endpoint (BASE_URL: its /v1 address)")
         return
     v.verdict = combine(outcomes)
     what = (f"a - b above -{margin:g} points (non-inferiority)" if test == "non-inferiority"
