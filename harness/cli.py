@@ -68,10 +68,11 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _regrade(args: argparse.Namespace) -> int:
     quiet_libraries()
-    from harness.regrade import regrade
+    from harness.regrade import regrade, summary
 
     for source in args.run:
-        print(f"{source}: regraded into {regrade(source, args.results_dir)}/run.json")
+        new_dir = regrade(source, args.results_dir)
+        print("\n".join([f"{source}: regraded into {new_dir}/run.json", *summary(new_dir)]))
     return 0
 
 

@@ -27,15 +27,12 @@ import shutil
 import socket
 import sys
 import time
-from collections import deque
 from pathlib import Path
 from typing import Any
 
-from lm_eval.api.model import LM
-
 from harness import environment
 from harness.accuracy import evaluate
-from harness.accuracy.metrics import texts_of
+from harness.accuracy.replay import ReplayLM
 from harness.config import configs
 from harness.errors import HarnessError
 from harness.perf import workload
@@ -45,76 +42,6 @@ from harness.results.parts import GenerationStats, TaskScore
 from harness.results.record import RecordError, Run, read_run, write_run
 
 GRADING_VERSIONS = ("harness", "harness_git_sha", "lm_eval", "math-verify", "datasets")
-
-
-class ReplayLM(LM):
-    """An lm-eval model that answers each generation request with the text a run logged for
-    that task's problem, in the order it logged them (one per repeat)."""
-
-    replays = True  # progress says "regrading", with no token rate (resume.enable)
-
-    def __init__(self, samples: dict[str, list[dict[str, Any]]], source: str) -> None:
-        super().__init__()
-        self.source = source
-        self.logged = {(task, row.get("doc_id")): deque(texts_of(row))
-                       for task, rows in samples.items() for row in rows}
-        self.hashes = {(task, row.get("doc_id")): row.get("doc_hash")
-                       for task, rows in samples.items() for row in rows}
-        # the generations the run graded as truncated: at the token limit, whatever grades them
-        self.stopped_short = {text for rows in samples.values() for row in rows
-                              for text, g in zip(texts_of(row), row.get("graded") or [],
-                                                 strict=False)
-                              if isinstance(g, dict) and g.get("truncated")}
-
-    @property
-    def tokenizer_name(self) -> str:
-        return "replay"
-
-    def apply_chat_template(self, chat_history: list[dict[str, str]],
-                            add_generation_prompt: bool = True) -> str:
-        """The prompt is not sent anywhere: any rendering will do."""
-        return "\n".join(str(turn.get("content", "")) for turn in chat_history)
-
-    def generate_until(self, requests: list[Any], disable_tqdm: bool = False) -> list[str]:
-        """The logged text of each request's problem, next in line."""
-        out = []
-        for req in requests:
-            queue = self.logged.get((req.task_name, req.doc_id))
-            if not queue:
-                raise HarnessError(
-                    f"Run {self.source} logged no generation for problem {req.doc_id} of task "
-                    f"{req.task_name} (or fewer than this regrade asks for): the task, its "
-                    "dataset or the suite's limits changed since it ran. Regrade with the "
-                    "task files it ran with, or run the bench again.")
-            logged = self.hashes.get((req.task_name, req.doc_id))
-            if logged and logged != doc_hash(req.doc):
-                raise HarnessError(
-                    f"Problem {req.doc_id} of task {req.task_name} is not the problem run "
-                    f"{self.source} logged there: the task's dataset changed since it ran (its "
-                    "problems moved or were edited), so its generations would be graded "
-                    "against other problems' answers. Regrade with the dataset it ran on.")
-            text = queue.popleft()
-            self.cache_hook.add_partial("generate_until", req.args, text)
-            out.append(text)
-        return out
-
-    def loglikelihood(self, requests: list[Any], disable_tqdm: bool = False) -> list[Any]:
-        raise HarnessError("Only generated answers can be regraded; this task scores "
-                           "log-likelihoods, which need the model.")
-
-    loglikelihood_rolling = loglikelihood
-
-    def left(self) -> int:
-        """Logged generations no request asked for (the suite now asks for fewer)."""
-        return sum(len(queue) for queue in self.logged.values())
-
-
-def doc_hash(doc: Any) -> str:
-    """A problem's hash as lm-eval logs it with each sample (`doc_hash`)."""
-    from lm_eval.utils import handle_non_serializable, hash_string
-
-    return hash_string(json.dumps(doc, indent=2, default=handle_non_serializable,
-                                  ensure_ascii=False))
 
 
 def run_dir(root: Path, source: str) -> Path:
@@ -234,6 +161,41 @@ def regrade(source: str, results_dir: Path | None = None) -> Path:
     return new_dir
 
 
+def _verdicts(row: dict[str, Any], metric: str) -> list[Any]:
+    """A logged sample's verdicts: each generation's, else the problem's score."""
+    graded = row.get("graded")
+    if isinstance(graded, list) and graded:
+        return [bool(g.get("correct")) if isinstance(g, dict) else None for g in graded]
+    return [row.get(metric)]
+
+
+def _changed(old: list[dict[str, Any]], path: Path, metric: str) -> int:
+    """How many verdicts the regrade changed in one task (a problem's score where the task's
+    grader gives no verdict per generation)."""
+    new = {row.get("doc_id"): row for row in map(json.loads, path.read_text().splitlines())}
+    return sum(a != b for row in old
+               for a, b in zip(_verdicts(row, metric),
+                               _verdicts(new.get(row.get("doc_id"), {}), metric), strict=False))
+
+
+def summary(new_dir: Path) -> list[str]:
+    """One line per task of a regrade: the score before and after, and verdicts changed."""
+    new = read_run(new_dir / "run.json")
+    origin = new.regraded_from or {}
+    try:
+        old = read_run(run_dir(new_dir.parent.parent, str(origin.get("run_id"))) / "run.json")
+    except (HarnessError, OSError, RecordError):
+        return []
+    lines = []
+    for name, task in new.tasks.items():
+        before = old.tasks.get(name)
+        was = f"{100 * before.value:.1f}" if before else "-"
+        n = (origin.get("changed") or {}).get(name)
+        lines.append(f"  {name} ({task.metric}): {was} -> {100 * task.value:.1f}"
+                     + (f", {n} verdict{'s' if n != 1 else ''} changed" if n is not None else ""))
+    return lines
+
+
 def _regraded(run: Run, samples: dict[str, list[dict[str, Any]]], suite: configs.SuiteConfig,
               options: evaluate.Options, new_dir: Path) -> Run:
     """The new run: the source with this regrade's scores, samples written to new_dir."""
@@ -259,7 +221,9 @@ def _regraded(run: Run, samples: dict[str, list[dict[str, Any]]], suite: configs
         generation_settings={**(run.generation_settings or {}),
                              "grading": acc["generation"]["settings"]["grading"]},
         regraded_from={"run_id": run.run_id, "at": started,
-                       "versions": {k: versions.get(k) for k in GRADING_VERSIONS}})
+                       "versions": {k: versions.get(k) for k in GRADING_VERSIONS},
+                       "changed": {k: _changed(samples[k], new_dir / "samples" / f"{k}.jsonl",
+                                               scores[k].metric) for k in run.tasks}})
     if run.workload is None:
         return new
     work = workload.workload(new, run.workload.seconds or 0.0)

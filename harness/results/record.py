@@ -209,8 +209,9 @@ def write_run(path: Path, run: Run) -> None:
 def load_runs(root: Path, warn: bool = True) -> list[Run]:
     """Every readable run under root/runs, oldest first, less those a complete regrade
     supersedes (its generations graded again: the regrade's scores stand for them, and its
-    generations, speed and energy are theirs). One that cannot be read is skipped with a
-    line on stderr naming the file and why, so one bad file never breaks a report."""
+    generations, speed and energy are theirs), and less older regrades of the same run. One
+    that cannot be read is skipped with a line on stderr naming the file and why, so one bad
+    file never breaks a report."""
     runs = []
     for path in sorted((root / "runs").glob("*/run.json")):
         try:
@@ -218,6 +219,11 @@ def load_runs(root: Path, warn: bool = True) -> list[Run]:
         except (OSError, RecordError, TypeError) as exc:
             if warn:
                 print(f"warning: skipped {path}: {exc}", file=sys.stderr)
-    superseded = {str(r.regraded_from.get("run_id")) for r in runs
-                  if r.regraded_from and r.status == "complete"}
+    latest: dict[str, str] = {}  # source -> its newest complete regrade (runs sort by time)
+    for r in runs:
+        if r.regraded_from and r.status == "complete":
+            latest[str(r.regraded_from.get("run_id"))] = r.run_id
+    superseded = set(latest) | {r.run_id for r in runs if r.regraded_from and r.status ==
+                                "complete" and latest[str(r.regraded_from.get("run_id"))]
+                                != r.run_id}
     return [r for r in runs if r.run_id not in superseded]

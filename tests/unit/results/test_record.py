@@ -148,9 +148,11 @@ def test_a_complete_regrade_stands_for_its_source(tmp_path: Path) -> None:
     for run in (Run(run_id="a", status="complete"),
                 Run(run_id="b", status="complete", regraded_from={"run_id": "a"}),
                 Run(run_id="c", status="complete"),
-                Run(run_id="d", status="failed", regraded_from={"run_id": "c"})):
+                Run(run_id="d", status="failed", regraded_from={"run_id": "c"}),
+                Run(run_id="e", status="complete", regraded_from={"run_id": "a"})):
         (runs / run.run_id).mkdir(parents=True)
         write_run(runs / run.run_id / "run.json", run)
-    assert [r.run_id for r in load_runs(tmp_path)] == ["b", "c", "d"]
+    # a regrade stands for its source; the newest of two regrades of one run stands for both
+    assert [r.run_id for r in load_runs(tmp_path)] == ["c", "d", "e"]
     assert read_run(runs / "b" / "run.json").regraded_from == {"run_id": "a"}
     assert "regraded_from" not in json.loads((runs / "a" / "run.json").read_text())
