@@ -109,9 +109,7 @@ def final_boxes(text: str) -> list[str]:
     the first that a counterfactual brings in ("\\boxed{1}. If negative values were allowed,
     the answer would be \\boxed{-1}." is 1)."""
     spans = _box_spans(text)
-    what_if = [i > 0 and _counterfactual(text, span[0]) for i, span in enumerate(spans)]
-    if not all(what_if):
-        spans = [span for span, cf in zip(spans, what_if, strict=True) if not cf]
+    spans = spans[:1] + [span for span in spans[1:] if not _counterfactual(text, span[0])]
     first = 0
     for i in range(1, len(spans)):
         if (_CORRECTION.search(text, spans[i - 1][1], spans[i][0])
