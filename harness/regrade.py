@@ -119,7 +119,8 @@ def _tokenizer(run: Run, recorded: bool) -> Any:
     try:
         from transformers import AutoTokenizer
 
-        return AutoTokenizer.from_pretrained(path, trust_remote_code=run.model.trust_remote_code)
+        # never remote code here: a tokenizer that needs it leaves the YAML's think settings
+        return AutoTokenizer.from_pretrained(path, trust_remote_code=False)
     except Exception:  # noqa: BLE001 - the model's YAML says how it thinks, as a fallback
         return None
 

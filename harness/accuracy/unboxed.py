@@ -243,6 +243,8 @@ def _plain_equations(answer: str, last: re.Match[str]) -> str | None:
         listed.insert(0, m)
     values = dict.fromkeys(clean(m.group(2)) for m in listed)
     return ", ".join(values) if len(listed) > 1 else None
+
+
 _SCALE_AFTER = re.compile(r"\s+((?i:thousand|million|billion|trillion))s?\b")
 
 
