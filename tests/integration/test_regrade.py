@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import cli
 from harness.accuracy.replay import ReplayLM
 from harness.bench import BenchOptions, run_bench
 from harness.errors import HarnessError
-from harness.regrade import regrade
+from harness.regrade import regrade, summary
 from harness.results.record import load_runs
 
 pytest.importorskip("torch")
@@ -42,17 +41,16 @@ def _digest(directory: Path) -> dict[str, str]:
             for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
-def test_a_run_is_graded_again_into_a_new_run(results_dir: Path, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_run_is_graded_again_into_a_new_run(results_dir: Path, tmp_path: Path) -> None:
     source = _bench(results_dir, tmp_path)
     # q0 right, q1 wrong, q2 right but at the token limit when it ran (it stays truncated)
     _rewrite(source, ["so \\boxed{0}", "\\boxed{3}", "It is \\boxed{4}."], [False, False, True])
     before = _digest(source)
-    assert cli.main(["regrade", source.name]) == 0
-    out = capsys.readouterr().out
-    assert "sums (pass@1): 0.0 -> 66.7, 2 verdicts changed" in out
+    new = regrade(source.name)
+    # what `harness regrade` prints under the new run's path
+    assert summary(new) == ["  sums (pass@1): 0.0 -> 66.7, 2 verdicts changed"]
     assert _digest(source) == before  # the source run is never touched
-    (new,) = [d for d in (results_dir / "runs").iterdir() if d != source]
+    assert [d for d in (results_dir / "runs").iterdir() if d != source] == [new]
     run = json.loads((new / "run.json").read_text())
     assert run["regraded_from"]["run_id"] == source.name
     assert run["regraded_from"]["versions"]["math-verify"]
