@@ -20,6 +20,15 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("VLLM_NO_USAGE_STATS", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
+# NLTK's downloader keeps the stdout of its first import for good (a default argument):
+# first imported inside a test that captures output (capsys), it would write to that test's
+# closed stream ever after, and lm-eval's IFEval import, which tries a download, would fail
+# in whichever test came next. Imported here, it keeps the session's stream.
+try:
+    import nltk.downloader  # noqa: F401
+except ImportError:  # pragma: no cover - nltk comes with the harness's dependencies
+    pass
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _own_sample_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
