@@ -201,6 +201,14 @@ def test_a_budget_the_server_shortens_is_counted(server: str, tmp_path: Path,
     # sample cache: a rerun against a longer context generates it again
     (sample,) = [json.loads(s) for s in (run_dir / "samples" / "near.jsonl").open()]
     assert sample["truncated"] == 1.0, sample
+    # graded again, it is still short of its budget: a fact of the generation, not the grader
+    from harness.regrade import regrade
+
+    regraded = regrade(run_dir.name)
+    assert json.loads((regraded / "run.json").read_text())["generation"]["near"][
+        "stopped_by_server_context"] == 1
+    (again,) = [json.loads(s) for s in (regraded / "samples" / "near.jsonl").open()]
+    assert again["truncated"] == 1.0 and again["resps"] == sample["resps"], again
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / "models").symlink_to(models.cache_dir() / "models")
