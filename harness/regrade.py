@@ -71,8 +71,7 @@ def _source(directory: Path) -> tuple[Run, dict[str, list[dict[str, Any]]]]:
     for task in run.tasks:
         path = directory / "samples" / f"{task}.jsonl"
         try:
-            samples[task] = [json.loads(line) for line in path.read_text().splitlines()
-                             if line.strip()]
+            samples[task] = files.read_jsonl(path)
         except (OSError, json.JSONDecodeError) as exc:
             raise HarnessError(f"Run {run.run_id}: its samples of task {task} ({path}) "
                                f"cannot be read ({exc}); without them there is nothing to "
@@ -173,7 +172,7 @@ def _verdicts(row: dict[str, Any], metric: str) -> list[Any]:
 def _changed(old: list[dict[str, Any]], path: Path, metric: str) -> int:
     """How many verdicts the regrade changed in one task (a problem's score where the task's
     grader gives no verdict per generation)."""
-    new = {row.get("doc_id"): row for row in map(json.loads, path.read_text().splitlines())}
+    new = {row.get("doc_id"): row for row in files.read_jsonl(path)}
     return sum(a != b for row in old
                for a, b in zip(_verdicts(row, metric),
                                _verdicts(new.get(row.get("doc_id"), {}), metric), strict=False))

@@ -190,6 +190,12 @@ def write_jsonl(path: Path, rows: Iterable[Any]) -> None:
     _atomic_write_text(path, "".join(line + "\n" for line in lines))
 
 
+def read_jsonl(path: Path) -> list[Any]:
+    """The JSON values of a file written by write_jsonl, one per non-blank line (OSError or
+    json.JSONDecodeError where it cannot be read)."""
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
 def _jsonable(obj: Any) -> Any:
     if hasattr(obj, "item"):  # numpy / torch scalars
         return obj.item()
