@@ -44,9 +44,14 @@ def _box_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 # between two boxes, words that take the first back: "\\boxed{6}. Wait, actually it is
-# \\boxed{7}" answers 7, not the set {6, 7}
+# \\boxed{7}" answers 7, not the set {6, 7}; so do "Hold on, I miscounted", "on second
+# thought", "is not right; let me reconsider", "recounting gives"
 _CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect|error|"
-                         r"re-?check(?:ing)?|oops)\b|\bno\s*[,.!;]", re.IGNORECASE)
+                         r"re-?check(?:ing)?|oops|hmm+|reconsider(?:ing)?|hold\s+on|"
+                         r"on\s+second\s+thoughts?|scratch\s+that|not\s+(?:right|correct)|"
+                         r"double[- ]?check(?:ing)?|let\s+me\s+redo|"
+                         r"(?:mis|re-?|over|under)(?:count|calculat|comput)\w*|misread\w*)\b"
+                         r"|\bno\s*[,.!;]", re.IGNORECASE)
 
 
 # right before a box, words that reject it: "\\boxed{2}, not \\boxed{3}"
@@ -71,7 +76,8 @@ _APPROXIMATED = re.compile(r"[\s$,(]*(?:\\approx|\\simeq|\\sim|≈|(?:(?:which|t
 # an answer statement or heading between boxes: the boxes after it are the answer, those
 # before it partial results ("up to 2000 there are \\boxed{285}, so the answer is \\boxed{143}")
 _MARKER = re.compile(r"\b(?:final\s+answer|answer)\b\s*(?:\*\*\s*)?(?::|=|is\b|"
-                     r"(?:would|must|should|will)\s+be\b)|^[#*_ \t]*final\s+answer\b",
+                     r"(?:would|must|should|will)\s+be\b)|^[#*_ \t]*final\s+answer\b|"
+                     r"\bfinal\s*:",
                      re.IGNORECASE | re.MULTILINE)
 
 

@@ -117,7 +117,9 @@ def _same_text(predicted: str, gold: str) -> bool:
 
 
 def _spelled(text: str) -> str:
-    return re.sub(r"\s+|\\[,;:!]", "", _unwrapped(text)).lower()
+    """Words compared as spelled: spaces, thin spaces and case aside, "p.m." as "pm"."""
+    spelled = re.sub(r"\s+|\\[,;:!]", "", _unwrapped(text)).lower()
+    return re.sub(r"(?<![a-z])([ap])\.m\.?(?![a-z])", r"\1m", spelled)
 
 
 def _equal_by_other_reading(predicted: str, gold: str) -> bool:

@@ -149,6 +149,12 @@ _PLACE_TAIL = re.compile(r"[,;]?\s*(?:(?:which|that|this|and\s+(?:this|it))\s+)?
                          r"occurs|occurring)\s+(?:at|when|for|if)\b[^\n]{0,120}\Z", re.IGNORECASE)
 
 
+# at the end, a clause that gives the reason for the value before it in its sentence: "The
+# smallest such n is 7, since 6 fails." is 7, "so x = 3 because 2x = 6." is 3
+_REASON_TAIL = re.compile(r"(?<=[\d$})\]])[^\S\n]*[,;]?[^\S\n]+(?:since|because)\b[^\n.!?]{0,150}"
+                          r"[.!?]?\s*\Z", re.IGNORECASE)
+
+
 def last_value(answer: str) -> str | None:
     """Where nothing states the answer: the last math expression ("so we get $x = \\frac38$"),
     with those it ends a list of ("$x = 5$ or $x = -3$"), unless a number comes after it in
@@ -165,6 +171,9 @@ def last_value(answer: str) -> str | None:
         if tail is None or tail.start() == 0:
             break
         before = before[:tail.start()]
+    reason = _REASON_TAIL.search(before, max(0, len(before) - 200))
+    if reason is not None:
+        before = before[:reason.start()]
     value = (before is not answer and _last_value(before)) or _last_value(answer)
     check = _CHECK_TAIL.search(answer, max(0, len(answer) - 400))
     if check is None or check.start() == 0:

@@ -182,6 +182,14 @@ CASES = [
     ("math500", "143", T + "Up to 2000 there are $\\boxed{285}$ multiples of 7, so the answer is "
      "$\\boxed{143}$.", True),
     ("math500", "2,3", T + "The solutions are $\\boxed{2}$ and $\\boxed{3}$.", True),
+    # a box the words after it take back, however they say so
+    ("math500", "4", T + "$\\boxed{3}$ is not right; let me reconsider. Final: $\\boxed{4}$.",
+     True),
+    ("math500", "4", T + "So $\\boxed{3}$. Hmm, on second thought, it is $\\boxed{4}$.", True),
+    ("math500", "4", T + "So $\\boxed{3}$. Hold on, I miscounted: $\\boxed{4}$.", True),
+    ("math500", "3", T + "So $\\boxed{3}$. Hold on, I miscounted: $\\boxed{4}$.", False),
+    ("math500", "4", T + "So $\\boxed{3}$. Double-checking, recounting gives $\\boxed{4}$.",
+     True),
     # a box that says where the answer is reached is no part of it, unless every box does
     # a counterfactual box after the answer is no part of it
     ("math500", "1", T + "\\boxed{1}.\n\n**Note:** if negative values were allowed, the answer "
@@ -257,6 +265,8 @@ CASES = [
     ("math500", "\\text{June 20}", T + "\\boxed{\\text{June 21}}", False),
     ("math500", "\\text{11:00 a.m.}", T + "\\boxed{11:00 \\text{ a.m.}}", True),
     ("math500", "\\text{11:00 a.m.}", T + "\\boxed{11:00 \\text{ p.m.}}", False),
+    ("math500", "2:30 \\text{ p.m.}", T + "\\boxed{\\text{2:30 PM}}", True),
+    ("math500", "2:30 \\text{ p.m.}", T + "\\boxed{\\text{2:30 AM}}", False),
     ("math500", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
      T + "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}", True),
     # a vector as a column, a tuple or in angle brackets (math-verify alone: never equal)
@@ -374,6 +384,10 @@ CASES = [
     ("math500", "7", T + "The answer is 7, not 8.", True),
     ("math500", "7", T + "Answer: 7. Note that 8 would double count.", True),
     ("math500", "7", T + "The answer is 7 since 2+5 equals 7 and 9 is too big.", True),
+    # no statement, no box: a closing reason is no new value
+    ("math500", "7", T + "The smallest such $n$ is 7, since 6 fails.", True),
+    ("math500", "6", T + "The smallest such $n$ is 7, since 6 fails.", False),
+    ("math500", "3", T + "Thus x = 3 because 2x = 6.", True),
     ("math500", "7", T + "The answer is 7 (not 8).", True),
     ("math500", "7", T + "The answer is 7 (or maybe 8).", False),  # a hedge is no answer
     ("math500", "8", T + "The answer is 7 (or maybe 8).", False),
