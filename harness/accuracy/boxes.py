@@ -46,7 +46,7 @@ def _box_spans(text: str) -> list[tuple[int, int, str]]:
 # between two boxes, words that take the first back: "\\boxed{6}. Wait, actually it is
 # \\boxed{7}" answers 7, not the set {6, 7}; so do "Hold on, I miscounted", "on second
 # thought", "is not right; let me reconsider", "recounting gives"
-_CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect|error|"
+CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect|error|"
                          r"re-?check(?:ing)?|oops|hmm+|reconsider(?:ing)?|hold\s+on|"
                          r"on\s+second\s+thoughts?|scratch\s+that|not\s+(?:right|correct)|"
                          r"double[- ]?check(?:ing)?|let\s+me\s+redo|"
@@ -118,7 +118,7 @@ def final_boxes(text: str) -> list[str]:
     spans = spans[:1] + [span for span in spans[1:] if not _counterfactual(text, span[0])]
     first = 0
     for i in range(1, len(spans)):
-        if (_CORRECTION.search(text, spans[i - 1][1], spans[i][0])
+        if (CORRECTION.search(text, spans[i - 1][1], spans[i][0])
                 or _MARKER.search(text, spans[i - 1][1], spans[i][0])
                 or _TOTAL_BETWEEN.search(text, spans[i - 1][1], spans[i][0])):
             first = i

@@ -18,8 +18,10 @@ the letter, upper or lower case where the letter cannot be an English word:
   which QwQ and the R1 distills sometimes drift into, read as their plain English forms.
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
 to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).", "So, B.", "I think
-B.") count only where no answer statement, box or lone letter is there, since an explanation
-after "Answer: B" may discuss the other options, and no option said to be correct under a
+B.", "which is option C", "only D satisfies both") count only where no answer statement, box
+or lone letter is there, since an explanation after "Answer: B" may discuss the other
+options, or after a statement that the words after it take back ("The answer is B. Wait,
+no, it's D.", the words of boxes.CORRECTION), and no option said to be correct under a
 condition ("option A is correct only if ...": "only", "if", "unless", "provided",
 "assuming", "as long as", "in the case") is chosen; last of all, an answer whose last line is one
 option written out ("C. 4.5 eV", not a list of them). A final choice that names two
@@ -37,7 +39,7 @@ import re
 import unicodedata
 
 from harness.accuracy.answers import squeeze
-from harness.accuracy.boxes import final_boxes, unwrapped
+from harness.accuracy.boxes import CORRECTION, final_boxes, unwrapped
 
 _L = r"[(\[{]?\s*([A-J])\s*[)\]}]?(?![\w'])"  # an upper-case letter, maybe in brackets
 # upper case anywhere; lower case only where it cannot be a word ("the answer is a bit ...")
@@ -57,7 +59,7 @@ _STATEMENTS = (
                + _FILLER + r"(?:option\s+|choice\s+)?" + _LL, re.IGNORECASE),
     # "The correct option is D", "the best choice is C", "correct answer: (A)"
     re.compile(r"(?:correct|best|right|final)\s+(?:option|choice|answer|one)\s*"
-               r"(?:is\s*:?|:|=|would\s+be)\s*" + _LL, re.IGNORECASE),
+               r"(?:is\s*:?|:|=|would\s+be)\s*(?:option\s+|choice\s+)?" + _LL, re.IGNORECASE),
     # "Option C is correct", "choice (B) is the right one"; not "option A is correct only
     # if ...", which explains another option after the choice
     re.compile(r"(?:option|choice)\s+" + _L + r"\s+is\s+(?:the\s+)?(?:correct|right|best)"
@@ -74,9 +76,13 @@ _WEAKER = (
     # "B is correct", "(C) is the right answer", "B is the answer"
     re.compile(_UPPER + r"\s+is\s+(?:the\s+)?(?:(?:correct|right|best)\b|answer\b)"
                + _UNQUALIFIED, re.IGNORECASE),
-    # "which corresponds to choice C", "this matches option (B)"
-    re.compile(r"(?:corresponds\s+to|matches|points\s+to|consistent\s+with)\s+"
+    # "which corresponds to choice C", "this matches option (B)", "..., which is option C"
+    re.compile(r"(?:corresponds\s+to|matches|points\s+to|consistent\s+with|which\s+is)\s+"
                r"(?:option|choice|answer)\s+" + _LL, re.IGNORECASE),
+    # "Among the options, only D satisfies both", "only option (B) fits"
+    re.compile(r"\bonly\s+(?:option\s+|choice\s+)?" + _UPPER + r"\s+(?:satisfies|fits|works|"
+               r"matches|holds|survives|remains|is\s+(?:consistent|possible|valid))\b",
+               re.IGNORECASE),
     # "Option B: 4.5 eV is the answer"
     re.compile(r"(?:option|choice)\s+" + _L + r"(?:[^.\n]|\.\d){0,80}?\bis\s+the\s+"
                r"(?:correct\s+|right\s+|best\s+)?answer", re.IGNORECASE),
@@ -186,18 +192,12 @@ def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
     if boxed:
         chosen = {letter for _, letter in boxed}
         return boxed[-1][1] if len(chosen) == 1 else None
-    found: list[tuple[int, str, int]] = []  # (position, letter, end of the match)
-    for patterns in (_STATEMENTS, _WEAKER):
-        for pattern in patterns:
-            for m in pattern.finditer(text):
-                letter = m.group(1).upper()
-                if letter in letters:
-                    found.append((m.start(1), letter, m.end()))
-        if found:
-            break
+    found = _choices(text, _STATEMENTS, letters) or _choices(text, _WEAKER, letters)
     if not found:
         return _last_line_option(text, letters)
-    found.sort()
+    taken_back = CORRECTION.search(text, found[-1][2])
+    if taken_back:  # "The answer is B.\n\nWait, no — it's D.": a weaker form after it counts
+        found += [c for c in _choices(text, _WEAKER, letters) if c[0] >= taken_back.end()]
     _, letter, end = found[-1]
     also = (_ALSO.match(text[end:end + 40]) or _HEDGED.match(text[end:end + 80])
             or _TOO.match(text[end:end + 80]))
@@ -209,6 +209,14 @@ def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
             and _RESTATED.fullmatch(text[before[2]:found[-1][0]])):
         return None  # "Answer: A\nAnswer: B": two choices with nothing between them
     return letter
+
+
+def _choices(text: str, patterns: tuple[re.Pattern[str], ...], letters: str
+             ) -> list[tuple[int, str, int]]:
+    """(position, letter, end of the match) of every choice the patterns find, in order."""
+    found = [(m.start(1), m.group(1).upper(), m.end()) for pattern in patterns
+             for m in pattern.finditer(text) if m.group(1).upper() in letters]
+    return sorted(found)
 
 
 def _last_line_option(text: str, letters: str) -> str | None:

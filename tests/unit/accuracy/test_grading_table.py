@@ -517,6 +517,14 @@ CASES = [
      True),  # a conclusion that ends a line after a sentence
     ("gpqa_diamond", "B", T + "Between A and B, I think B.", True),
     ("gpqa_diamond", "A", T + "Between A and B, I think B.", False),
+    ("gpqa_diamond", "D", T + "Therefore, the correct choice is option D.", True),
+    ("gpqa_diamond", "C", T + "So I think the answer is 4.5 eV, which is option C.", True),
+    ("gpqa_diamond", "D", T + "Among the options, only D satisfies both.", True),
+    # a statement the text then takes back: the choice after the correction
+    ("gpqa_diamond", "D", T + "The answer is B.\n\nWait, no — it's D.", True),
+    ("gpqa_diamond", "B", T + "The answer is B.\n\nWait, no — it's D.", False),
+    ("gpqa_diamond", "B", T + "Answer: B\n\nOption A is wrong: it ignores spin. So it must be B.",
+     True),
     ("gpqa_diamond", "B", T + "I think A is wrong.\n\nThe answer is B.", True),
     # an explanation after the answer: an option "correct only if" is not chosen
     ("gpqa_diamond", "B", T + "Answer: B\n\nExplanation: option A is correct only if the field "
