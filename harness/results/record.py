@@ -209,9 +209,9 @@ def write_run(path: Path, run: Run) -> None:
 def load_runs(root: Path, warn: bool = True) -> list[Run]:
     """Every readable run under root/runs, oldest first, less those a complete regrade
     supersedes (its generations graded again: the regrade's scores stand for them, and its
-    generations, speed and energy are theirs), and less older regrades of the same run. One
-    that cannot be read is skipped with a line on stderr naming the file and why, so one bad
-    file never breaks a report."""
+    generations, speed and energy are theirs), and less older regrades of the same
+    generations, regrades of regrades included. One that cannot be read is skipped with a
+    line on stderr naming the file and why, so one bad file never breaks a report."""
     runs = []
     for path in sorted((root / "runs").glob("*/run.json")):
         try:
@@ -219,11 +219,21 @@ def load_runs(root: Path, warn: bool = True) -> list[Run]:
         except (OSError, RecordError, TypeError) as exc:
             if warn:
                 print(f"warning: skipped {path}: {exc}", file=sys.stderr)
-    latest: dict[str, str] = {}  # source -> its newest complete regrade (runs sort by time)
+    regrades = {r.run_id: str(r.regraded_from.get("run_id")) for r in runs
+                if r.regraded_from and r.status == "complete"}
+    latest: dict[str, str] = {}  # first source -> its newest complete regrade (runs sort by time)
     for r in runs:
-        if r.regraded_from and r.status == "complete":
-            latest[str(r.regraded_from.get("run_id"))] = r.run_id
-    superseded = set(latest) | {r.run_id for r in runs if r.regraded_from and r.status ==
-                                "complete" and latest[str(r.regraded_from.get("run_id"))]
-                                != r.run_id}
+        if r.run_id in regrades:
+            latest[_first_source(r.run_id, regrades)] = r.run_id
+    superseded = set(latest) | (set(regrades) - set(latest.values()))
     return [r for r in runs if r.run_id not in superseded]
+
+
+def _first_source(run_id: str, regrades: dict[str, str]) -> str:
+    """The run whose generations a regrade holds, through regrades of regrades (A graded again
+    as B, B as C, and A again as D: all of them A's, and the newest stands for A)."""
+    seen = {run_id}
+    while run_id in regrades and regrades[run_id] not in seen:
+        run_id = regrades[run_id]
+        seen.add(run_id)
+    return run_id

@@ -156,3 +156,18 @@ def test_a_complete_regrade_stands_for_its_source(tmp_path: Path) -> None:
     assert [r.run_id for r in load_runs(tmp_path)] == ["c", "d", "e"]
     assert read_run(runs / "b" / "run.json").regraded_from == {"run_id": "a"}
     assert "regraded_from" not in json.loads((runs / "a" / "run.json").read_text())
+
+
+def test_regrades_of_regrades_leave_only_the_newest(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    # a graded again as b, b as c, then a again as d: all four hold a's generations
+    for run in (Run(run_id="a", status="complete"),
+                Run(run_id="b", status="complete", regraded_from={"run_id": "a"}),
+                Run(run_id="c", status="complete", regraded_from={"run_id": "b"}),
+                Run(run_id="d", status="complete", regraded_from={"run_id": "a"}),
+                Run(run_id="e", status="complete", regraded_from={"run_id": "gone"})):
+        (runs / run.run_id).mkdir(parents=True)
+        write_run(runs / run.run_id / "run.json", run)
+    assert [r.run_id for r in load_runs(tmp_path)] == ["d", "e"]
+    (runs / "d" / "run.json").unlink()
+    assert [r.run_id for r in load_runs(tmp_path)] == ["c", "e"]
