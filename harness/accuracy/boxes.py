@@ -90,6 +90,25 @@ _TOTAL_BETWEEN = re.compile(_TOTAL, re.IGNORECASE)
 _TOTAL_AFTER = re.compile(r"[\s$.,]*\\?\)?[\s$]*(?:\w+\s+){0,2}?" + _TOTAL, re.IGNORECASE)
 
 
+# between boxes, a conclusion that combines values into the box after it: "\\boxed{\\frac{25}{8}},
+# so $m + n = \\boxed{33}$" is 33 (the problem asks for m + n); "x = \\boxed{2}, so
+# y = \\boxed{3}", no values combined, stays a list
+_CONCLUDING = re.compile(r"\b(?:so|thus|therefore|hence|giving|gives|then)\b", re.IGNORECASE)
+_COMBINED = re.compile(r"[\w}]\s*[-+*/^]\s*[\w\\{]")
+
+
+def _derived(between: str) -> bool:
+    """Does the text between two boxes end on a conclusion that combines values ("so $m + n
+    = ")? Checked back from the "=", so a long run of words costs linear time."""
+    equals = between.rstrip(" $")
+    if not equals.endswith("="):
+        return False
+    left = equals[max(0, len(equals) - 101):-1]
+    words = list(_CONCLUDING.finditer(left))
+    rest = left[words[-1].end():] if words else ""
+    return bool(rest) and not re.search(r"\.\s|\n", rest) and bool(_COMBINED.search(rest))
+
+
 # before a box, in its sentence: a counterfactual, "if negative values were allowed, the
 # answer would be \\boxed{-1}", "had order mattered, it would be", "otherwise, ... would be"
 _COUNTERFACTUAL = re.compile(r"(?:\bif\b[^.!?\n]{0,150}?\b(?:were|had)\b|\bhad\s+\w+\s+"
@@ -107,7 +126,8 @@ def final_boxes(text: str) -> list[str]:
     """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
     \\boxed{1}"), but only those after the last box that the text then corrects or the last
     answer statement between boxes introduces ("... \\boxed{285}, so the answer is
-    \\boxed{143}" is 143) or a total sums up ("..., so in total \\boxed{30}"), none that
+    \\boxed{143}" is 143) or a total sums up ("..., so in total \\boxed{30}") or a
+    conclusion combines ("\\boxed{\\frac{25}{8}}, so $m + n = \\boxed{33}$"), none that
     the words before it reject ("\\boxed{2}, not \\boxed{3}") or make where the answer is
     reached ("\\boxed{4}, attained at x = \\boxed{2}", with the boxes listed after it, unless
     every box is such a place: _without_places), none that only approximate the box
@@ -120,7 +140,8 @@ def final_boxes(text: str) -> list[str]:
     for i in range(1, len(spans)):
         if (CORRECTION.search(text, spans[i - 1][1], spans[i][0])
                 or _MARKER.search(text, spans[i - 1][1], spans[i][0])
-                or _TOTAL_BETWEEN.search(text, spans[i - 1][1], spans[i][0])):
+                or _TOTAL_BETWEEN.search(text, spans[i - 1][1], spans[i][0])
+                or _derived(text[spans[i - 1][1]:spans[i][0]])):
             first = i
     if len(spans) > 1 and _TOTAL_AFTER.match(text[spans[-1][1]:spans[-1][1] + 60]):
         first = len(spans) - 1

@@ -182,6 +182,9 @@ CASES = [
     ("math500", "143", T + "Up to 2000 there are $\\boxed{285}$ multiples of 7, so the answer is "
      "$\\boxed{143}$.", True),
     ("math500", "2,3", T + "The solutions are $\\boxed{2}$ and $\\boxed{3}$.", True),
+    # a conclusion that combines values into the last box: that box; a plain one, a list
+    ("aime24", "33", T + "$\\boxed{\\frac{25}{8}}$, so $m+n = \\boxed{33}$.", True),
+    ("math500", "2, 3", T + "$x = \\boxed{2}$, so $y = \\boxed{3}$.", True),
     # a box the words after it take back, however they say so
     ("math500", "4", T + "$\\boxed{3}$ is not right; let me reconsider. Final: $\\boxed{4}$.",
      True),
