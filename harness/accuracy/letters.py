@@ -57,8 +57,10 @@ _STATEMENTS = (
     # be A", "Answer: I think C"
     re.compile(r"answer\s*(?:is\s*:?|:|=|[-–—]\s|(?:would|must|should|will|has\s+to)\s+be\s*:?)\s*"
                + _FILLER + r"(?:option\s+|choice\s+)?" + _LL, re.IGNORECASE),
-    # "The correct option is D", "the best choice is C", "correct answer: (A)"
-    re.compile(r"(?:correct|best|right|final)\s+(?:option|choice|answer|one)\s*"
+    # "The correct option is D", "the best choice is C", "correct answer: (A)", "the most
+    # plausible option is C", "the remaining option is B"
+    re.compile(r"(?:correct|best|right|final|plausible|likely|appropriate|accurate|valid|"
+               r"remaining)\s+(?:option|choice|answer|one)\s*"
                r"(?:is\s*:?|:|=|would\s+be)\s*(?:option\s+|choice\s+)?" + _LL, re.IGNORECASE),
     # "Option C is correct", "choice (B) is the right one"; not "option A is correct only
     # if ...", which explains another option after the choice
@@ -83,9 +85,10 @@ _WEAKER = (
     re.compile(r"\bonly\s+(?:option\s+|choice\s+)?" + _UPPER + r"\s+(?:satisfies|fits|works|"
                r"matches|holds|survives|remains|is\s+(?:consistent|possible|valid))\b",
                re.IGNORECASE),
-    # "Option B: 4.5 eV is the answer"
-    re.compile(r"(?:option|choice)\s+" + _L + r"(?:[^.\n]|\.\d){0,80}?\bis\s+the\s+"
-               r"(?:correct\s+|right\s+|best\s+)?answer", re.IGNORECASE),
+    # "Option B: 4.5 eV is the answer", "Choice C: 12 is correct"
+    re.compile(r"(?:option|choice)\s+" + _L + r"(?:[^.\n]|\.\d){0,80}?\bis\s+(?:the\s+)?"
+               r"(?:(?:correct|right|best)\b|(?:correct\s+|right\s+|best\s+)?answer\b)"
+               + _UNQUALIFIED, re.IGNORECASE),
     # "So it must be D.", "this has to be (C)"
     re.compile(r"\b(?:it|this|that)\s+(?:must|should|has\s+to|would)\s+be\s+" + _LL,
                re.IGNORECASE),
@@ -98,7 +101,8 @@ _WEAKER = (
     re.compile(r"^[^\n()]{0,30}?\(\s*((?-i:[A-J]))\s*\)\s*\.?\s*$", re.MULTILINE),
     # ... also where it ends a line after a sentence: "C is wrong. Therefore B."
     re.compile(r"(?:^[^\S\n]*|(?<=[.!?;])[^\S\n]+)(?:so|thus|hence|therefore)[^\S\n]*[,:]?[^\S\n]*"
-               r"((?-i:[A-J]))[^\S\n]*[.!]?[^\S\n]*$", re.IGNORECASE | re.MULTILINE),
+               r"(?:option\s+|choice\s+)?((?-i:[A-J]))[^\S\n]*[.!]?[^\S\n]*$",
+               re.IGNORECASE | re.MULTILINE),
     # "Between A and B, I think B.": a belief that ends a line on a letter
     re.compile(r"\bI\s+(?:think|believe|guess|would\s+say|'d\s+say)\s+(?:it(?:'s|\s+is)\s+)?"
                r"(?:option\s+|choice\s+)?\(?((?-i:[A-J]))\)?[.!]?[^\S\n]*$",

@@ -523,6 +523,10 @@ CASES = [
     ("gpqa_diamond", "D", T + "Therefore, the correct choice is option D.", True),
     ("gpqa_diamond", "C", T + "So I think the answer is 4.5 eV, which is option C.", True),
     ("gpqa_diamond", "D", T + "Among the options, only D satisfies both.", True),
+    ("gpqa_diamond", "B", T + "Therefore, option B.", True),
+    ("gpqa_diamond", "C", T + "The most plausible option is C.", True),
+    ("gpqa_diamond", "B", T + "After eliminating A, C and D, the remaining option is B.", True),
+    ("gpqa_diamond", "C", T + "Choice C: 12 is correct.", True),
     # a statement the text then takes back: the choice after the correction
     ("gpqa_diamond", "D", T + "The answer is B.\n\nWait, no — it's D.", True),
     ("gpqa_diamond", "B", T + "The answer is B.\n\nWait, no — it's D.", False),
