@@ -11,11 +11,13 @@ generations), records `regraded_from` (the source's id, when, and the grading so
 supersedes the source in every table, claim and estimate (record.load_runs).
 
 A generation the source run graded as truncated stays truncated (it reached the token limit:
-a fact of the generation, not of the grader). The task's datasets must be readable, as for the
-bench itself (`harness fetch` or the Hugging Face cache), since lm-eval builds its problems
-from them; a problem the run logged no generation for, or not the problem it logged under
-that number (lm-eval's doc hash), or fewer requests than logged generations (the task or
-dataset changed since) stops the regrade with its name. Code runs again in the jail.
+a fact of the generation, not of the grader). The problems are the ones the run logged with
+its generations (each sample's doc, already processed: process_docs is not run again), so no
+dataset is read and a dataset edited since changes nothing; a few-shot task, a task lm-eval
+knows by name, or samples files missing a problem read the dataset instead, as the bench
+does. A problem the run logged no generation for, or not the problem it logged under that
+number (lm-eval's doc hash), or fewer requests than logged generations (the task or dataset
+changed since) stops the regrade with its name. Code runs again in the jail.
 """
 
 from __future__ import annotations
@@ -144,9 +146,12 @@ def regrade(source: str, results_dir: Path | None = None) -> Path:
     settings = dict(run.generation_settings or {})
     lm_eval = settings.pop("lm_eval", None) or {}
     grading = settings.pop("grading", None)
+    docs = {task: d for task, rows in samples.items() if (d := logged_docs(rows)) is not None
+            and len(d) == (run.tasks[task].n_docs or len(d))}  # every problem it scored
     options = evaluate.Options(gen_kwargs=settings, num_fewshot=lm_eval.get("num_fewshot"),
                                seed=lm_eval.get("seed"),
-                               include_path=lm_eval.get("include_path"), think=grading)
+                               include_path=lm_eval.get("include_path"), think=grading,
+                               docs=docs)
     suite = _suite(run, options.include_path)
     jail = _jail(run, suite)  # before any directory exists
     new_dir = files.new_run_dir(root, run.model.name, run.suite.name)
@@ -159,6 +164,16 @@ def regrade(source: str, results_dir: Path | None = None) -> Path:
     write_run(new_dir / "run.json", new)
     tables.rebuild(root)
     return new_dir
+
+
+def logged_docs(rows: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """A task's problems as the run logged them, in order, where they are all there (doc ids
+    0, 1, 2, ... each with its doc); None otherwise (the dataset is read instead)."""
+    ordered = sorted(rows, key=lambda row: row.get("doc_id", -1))
+    if ([row.get("doc_id") for row in ordered] != list(range(len(ordered)))
+            or not all(isinstance(row.get("doc"), dict) for row in ordered)):
+        return None
+    return [row["doc"] for row in ordered]
 
 
 def _verdicts(row: dict[str, Any], metric: str) -> list[Any]:

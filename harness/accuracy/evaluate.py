@@ -41,6 +41,7 @@ class Options:
     seed: int | None = None
     include_path: str | None = None
     think: dict[str, Any] | None = None  # grading's think tags as a run recorded them (regrade)
+    docs: dict[str, list[dict[str, Any]]] | None = None  # a run's logged problems (regrade)
 
     def record(self) -> dict[str, Any]:
         """What run.json keeps of them (under generation.settings.lm_eval), if any."""
@@ -99,6 +100,9 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
         if "max_gen_toks" in options.gen_kwargs:  # the user's --gen_kwargs win
             entry = dataclasses.replace(entry, max_new_tokens=options.gen_kwargs["max_gen_toks"])
         spec = tasks_mod.task_spec(entry, sampling, think, tokenizer, rehearse)
+        if (isinstance(spec, dict) and spec.get("task") in (options.docs or {})
+                and not (options.num_fewshot or spec.get("num_fewshot"))):
+            spec = tasks_mod.from_logged_docs(spec, options.docs[spec["task"]])
         manager = task_manager(options.include_path, tasks_mod.needs_index(spec))
         _check_context(lm, spec, entry)
         usage_before = dict(getattr(lm, "usage", None) or {})

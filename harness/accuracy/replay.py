@@ -57,9 +57,11 @@ class ReplayLM(LM):
             if logged and logged != doc_hash(req.doc):
                 raise HarnessError(
                     f"Problem {req.doc_id} of task {req.task_name} is not the problem run "
-                    f"{self.source} logged there: the task's dataset changed since it ran (its "
-                    "problems moved or were edited), so its generations would be graded "
-                    "against other problems' answers. Regrade with the dataset it ran on.")
+                    f"{self.source} logged there (its doc does not match the logged "
+                    "doc_hash: the samples file was edited, or the task's dataset changed "
+                    "since it ran), so its generations would be graded against other "
+                    "problems' answers. Regrade the run's own samples files, or with the "
+                    "dataset it ran on.")
             text = queue.popleft()
             self.cache_hook.add_partial("generate_until", req.args, text)
             out.append(text)

@@ -135,6 +135,32 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
     return cfg
 
 
+def from_logged_docs(cfg: dict[str, Any], docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """A task config whose problems are `docs`, as a run logged them (harness regrade), in
+    place of its dataset: those docs are already processed, so process_docs is not run again
+    (GPQA's shuffle of the options would give other letters), and no dataset is read."""
+    cfg = dict(cfg)
+    for key in ("process_docs", "dataset_name", "training_split", "validation_split",
+                "fewshot_split", "fewshot_config"):
+        cfg.pop(key, None)
+    cfg["dataset_kwargs"] = {}
+    cfg["custom_dataset"] = functools.partial(_docs_dataset, docs)
+    cfg["test_split"] = "test"
+    # lm-eval's advice on passing --metadata to a custom dataset means nothing here
+    logging.getLogger("lm_eval.api.task").addFilter(_no_metadata_advice)
+    return cfg
+
+
+def _no_metadata_advice(record: logging.LogRecord) -> bool:
+    return "Custom kwargs can be passed" not in str(record.msg)
+
+
+def _docs_dataset(docs: list[dict[str, Any]], **_metadata: Any) -> dict[str, Any]:
+    import datasets
+
+    return {"test": datasets.Dataset.from_list(docs)}
+
+
 def runs_code(entry: TaskEntry) -> bool:
     """Whether a suite entry runs model-written programs (its YAML's metadata.runs_code)."""
     path = Path(entry.task) if entry.task.endswith((".yaml", ".yml")) else \

@@ -10,6 +10,7 @@ import pytest
 
 from harness.accuracy.replay import ReplayLM
 from harness.bench import BenchOptions, run_bench
+from harness.config.configs import CONFIGS
 from harness.errors import HarnessError
 from harness.regrade import regrade, summary
 from harness.results.record import load_runs
@@ -84,14 +85,45 @@ def test_a_changed_task_stops_the_regrade_and_leaves_nothing(results_dir: Path,
     assert [d.name for d in (results_dir / "runs").iterdir()] == [source.name]
 
 
-def test_an_edited_dataset_stops_the_regrade(results_dir: Path, tmp_path: Path) -> None:
-    """Generations are never graded against another problem's answer."""
+def test_the_problems_are_those_the_run_logged(results_dir: Path, tmp_path: Path) -> None:
+    """The regrade reads no dataset: the logged problems stand, edited or gone since."""
     source = _bench(results_dir, tmp_path)
+    _rewrite(source, ["\\boxed{0}", "\\boxed{2}", "\\boxed{4}"], [False] * 3)
     problems = tmp_path / "sums.jsonl"
     lines = problems.read_text().splitlines(keepends=True)
     problems.write_text(lines[1] + lines[0] + "".join(lines[2:]))  # q0 and q1 swapped
+    run = json.loads((regrade(source.name) / "run.json").read_text())
+    assert run["tasks"]["sums"]["per_problem"] == {"q0": 1.0, "q1": 1.0, "q2": 1.0}
+
+
+def test_a_task_whose_dataset_is_gone_is_regraded(results_dir: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps({"question": f"{i} + {i}?", "answer": str(2 * i)})
+                            + "\n" for i in range(4)))
+    task = tmp_path / "doubles.yaml"
+    task.write_text((CONFIGS / "tasks" / "gsm_mini.yaml").read_text()
+                    .replace("task: gsm_mini", "task: doubles")
+                    .replace("data/gsm_mini.jsonl", str(data)))
+    source = run_bench(BenchOptions(model="tiny-random", suite=str(task), limit=3, perf=False,
+                                    batch_size=3))
+    data.unlink()  # a dataset no longer in the cache, or the hub unreachable
+    run = json.loads((regrade(source.name) / "run.json").read_text())
+    old = json.loads((source / "run.json").read_text())
+    assert run["tasks"]["doubles"]["n_docs"] == 3
+    assert run["tasks"]["doubles"]["value"] == old["tasks"]["doubles"]["value"]
+
+
+def test_a_logged_problem_that_is_not_the_one_hashed_stops_the_regrade(
+        results_dir: Path, tmp_path: Path) -> None:
+    """Generations are never graded against another problem's answer."""
+    source = _bench(results_dir, tmp_path)
+    path = source / "samples" / "sums.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    rows[0]["doc"]["answer"] = "7"  # the samples file edited by hand
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with pytest.raises(HarnessError, match="Problem 0 of task sums is not the problem"):
         regrade(source.name)
+    assert [d.name for d in (results_dir / "runs").iterdir()] == [source.name]
 
 
 def test_a_suite_that_now_asks_for_less_stops_the_regrade(results_dir: Path,
