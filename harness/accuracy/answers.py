@@ -48,13 +48,18 @@ class Split:
 
 def split_reasoning(text: str, think_end: str | None = "</think>",
                     think_start: str | None = "<think>", opens_think: bool = True) -> Split:
-    """Split at the last `think_end`. Without one, the generation is truncated if thinking
-    was open (the template opened it, or the text has `think_start`); otherwise (a model that
-    answered without thinking, or no think tags configured) all of it is the answer."""
+    """Split at the last `think_end`, or at the one before it where nothing but space follows
+    the last (a stray closing tag after the answer: "...</think> \\boxed{7}</think>"). Without
+    one, the generation is truncated if thinking was open (the template opened it, or the
+    text has `think_start`); otherwise (a model that answered without thinking, or no think
+    tags configured) all of it is the answer."""
     if not think_end:
         return Split("", text, False)
     idx = text.rfind(think_end)
     if idx >= 0:
+        before = text.rfind(think_end, 0, idx) if not text[idx + len(think_end):].strip() else -1
+        if before >= 0:
+            return Split(text[:before], text[before + len(think_end):idx], False)
         return Split(text[:idx], text[idx + len(think_end):], False)
     if opens_think or (think_start and think_start in text):
         return Split(text, "", True)

@@ -185,6 +185,9 @@ CASES = [
     # a conclusion that combines values into the last box: that box; a plain one, a list
     ("aime24", "33", T + "$\\boxed{\\frac{25}{8}}$, so $m+n = \\boxed{33}$.", True),
     ("math500", "2, 3", T + "$x = \\boxed{2}$, so $y = \\boxed{3}$.", True),
+    # a stray closing tag after the answer: the answer before it
+    ("math500", "7", "Thinking.</think>\n\nSo $\\boxed{7}$.</think>", True),
+    ("math500", "7", "Thinking \\boxed{7}.</think>\n\n", False),
     # a box the words after it take back, however they say so
     ("math500", "4", T + "$\\boxed{3}$ is not right; let me reconsider. Final: $\\boxed{4}$.",
      True),
