@@ -117,8 +117,10 @@ def _same_text(predicted: str, gold: str) -> bool:
 
 
 def _spelled(text: str) -> str:
-    """Words compared as spelled: spaces, thin spaces and case aside, "p.m." as "pm"."""
-    spelled = re.sub(r"\s+|\\[,;:!]", "", _unwrapped(text)).lower()
+    """Words compared as spelled: spaces, thin spaces and case aside, "p.m." as "pm", and a
+    plural of a longer word as its singular ("no solutions", "Tuesdays"; not "odds", "less")."""
+    words = re.sub(r"(?<=[a-z]{3}[a-rt-z])s\b", "", _unwrapped(text).lower())
+    spelled = re.sub(r"\s+|\\[,;:!]", "", words)
     return re.sub(r"(?<![a-z])([ap])\.m\.?(?![a-z])", r"\1m", spelled)
 
 

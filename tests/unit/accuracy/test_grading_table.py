@@ -273,6 +273,8 @@ CASES = [
     ("math500", "\\text{11:00 a.m.}", T + "\\boxed{11:00 \\text{ p.m.}}", False),
     ("math500", "2:30 \\text{ p.m.}", T + "\\boxed{\\text{2:30 PM}}", True),
     ("math500", "2:30 \\text{ p.m.}", T + "\\boxed{\\text{2:30 AM}}", False),
+    ("math500", "\\text{no solution}", T + "\\boxed{\\text{No solutions}}", True),
+    ("math500", "\\text{odd}", T + "\\boxed{\\text{odds}}", False),
     ("math500", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
      T + "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}", True),
     # a vector as a column, a tuple or in angle brackets (math-verify alone: never equal)
