@@ -169,8 +169,11 @@ def regrade(source: str, results_dir: Path | None = None) -> Path:
 def logged_docs(rows: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """A task's problems as the run logged them, in order, where they are all there (doc ids
     0, 1, 2, ... each with its doc); None otherwise (the dataset is read instead)."""
-    ordered = sorted(rows, key=lambda row: row.get("doc_id", -1))
-    if ([row.get("doc_id") for row in ordered] != list(range(len(ordered)))
+    ids = [row.get("doc_id") for row in rows]
+    if not all(isinstance(i, int) for i in ids):
+        return None
+    ordered = sorted(rows, key=lambda row: row["doc_id"])
+    if ([row["doc_id"] for row in ordered] != list(range(len(ordered)))
             or not all(isinstance(row.get("doc"), dict) for row in ordered)):
         return None
     return [row["doc"] for row in ordered]

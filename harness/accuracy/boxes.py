@@ -47,11 +47,11 @@ def _box_spans(text: str) -> list[tuple[int, int, str]]:
 # \\boxed{7}" answers 7, not the set {6, 7}; so do "Hold on, I miscounted", "on second
 # thought", "is not right; let me reconsider", "recounting gives"
 CORRECTION = re.compile(r"\b(?:wait|actually|correction|mistake|wrong|incorrect|error|"
-                         r"re-?check(?:ing)?|oops|hmm+|reconsider(?:ing)?|hold\s+on|"
-                         r"on\s+second\s+thoughts?|scratch\s+that|not\s+(?:right|correct)|"
-                         r"double[- ]?check(?:ing)?|let\s+me\s+redo|"
-                         r"(?:mis|re-?|over|under)(?:count|calculat|comput)\w*|misread\w*)\b"
-                         r"|\bno\s*[,.!;]", re.IGNORECASE)
+                        r"re-?check(?:ing)?|oops|hmm+|reconsider(?:ing)?|hold\s+on|"
+                        r"on\s+second\s+thoughts?|scratch\s+that|not\s+(?:right|correct)|"
+                        r"double[- ]?check(?:ing)?|let\s+me\s+redo|"
+                        r"(?:mis|re-?|over|under)(?:count|calculat|comput)\w*|misread\w*)\b"
+                        r"|\bno\s*[,.!;]", re.IGNORECASE)
 
 
 # right before a box, words that reject it: "\\boxed{2}, not \\boxed{3}"

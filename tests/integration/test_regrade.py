@@ -12,7 +12,7 @@ from harness.accuracy.replay import ReplayLM
 from harness.bench import BenchOptions, run_bench
 from harness.config.configs import CONFIGS
 from harness.errors import HarnessError
-from harness.regrade import regrade, summary
+from harness.regrade import logged_docs, regrade, summary
 from harness.results.record import load_runs
 
 pytest.importorskip("torch")
@@ -176,3 +176,11 @@ def test_replayed_generations_come_in_the_order_logged() -> None:
     with pytest.raises(HarnessError, match="Run run-x logged no generation for problem 1"):
         lm.generate_until([Request(1)])
     assert lm.left() == 0
+
+
+def test_logged_problems_are_used_only_where_all_are_there() -> None:
+    rows = [{"doc_id": 1, "doc": {"q": "b"}}, {"doc_id": 0, "doc": {"q": "a"}}]
+    assert logged_docs(rows) == [{"q": "a"}, {"q": "b"}]  # in doc order
+    assert logged_docs(rows[:1]) is None  # problem 0 missing: the dataset is read
+    assert logged_docs([{"doc_id": None, "doc": {}}]) is None
+    assert logged_docs([{"doc_id": 0}]) is None  # no doc logged
