@@ -100,13 +100,15 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text))
 
 
-def extract_math(answer: str) -> str | None:
+def extract_math(answer: str, place_asked: bool = False) -> str | None:
     """The final answer of a math problem's answer part: its boxes (several different ones
     joined into one comma-separated answer), else a stated answer, else the display formula
     under a "Final Answer" heading, else the last math expression or number. The fallbacks
-    are used only where the answer part holds no box."""
+    are used only where the answer part holds no box. Where the question asks where an
+    extremum is reached (`place_asked`: boxes.asks_for_place), the place is the answer, not
+    the value reached there."""
     answer = latex_symbols(squeeze(answer))
-    found = [box_clean(b) for b in final_boxes(answer) if b]
+    found = [box_clean(b) for b in final_boxes(answer, place_asked) if b]
     late = _final_statement_after_boxes(answer) if found else None
     if late is not None:
         return late
@@ -119,7 +121,7 @@ def extract_math(answer: str) -> str | None:
     stated = stated_answer(answer)
     if stated is not None:
         return stated
-    return headed_display(answer) or last_value(answer)
+    return headed_display(answer) or last_value(answer, place_asked)
 
 
 def _final_statement_after_boxes(answer: str) -> str | None:

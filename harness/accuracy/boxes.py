@@ -122,7 +122,25 @@ def _counterfactual(text: str, start: int) -> bool:
     return _COUNTERFACTUAL.search(text, max(0, start - 300), start) is not None
 
 
-def final_boxes(text: str) -> list[str]:
+# a question that asks where an extremum is reached, not its value: "For what value of $x$
+# is ... a minimum?", "At which point does ... attain its maximum?", "Find the value of $x$
+# that minimizes ...": there the boxes of the place are the answer
+_ASKS_PLACE = re.compile(
+    r"\b(?:for|at)\s+(?:what|which)\s+(?:\w+\s+){0,3}?(?:values?|points?|numbers?|integers?|"
+    r"\$?[a-z]\$?)\b[^.?]{0,150}?\b(?:minimum|maximum|minimi[sz]ed|maximi[sz]ed|smallest|"
+    r"largest|greatest|least)\b|\b(?:what|which)\s+(?:\w+\s+){0,2}?values?\s+of\s+\$?\\?\w+"
+    r"\$?\s+(?:minimi[sz]es|maximi[sz]es)\b|\bfind\s+(?:the\s+)?(?:values?|points?)\s+"
+    r"(?:of\s+\$?\\?\w+\$?\s+)?(?:that|which|where|at\s+which|for\s+which)\s+[^.?]{0,80}?"
+    r"(?:minimi[sz]|maximi[sz]|minimum|maximum)", re.IGNORECASE)
+
+
+def asks_for_place(question: str) -> bool:
+    """Does the question ask where an extremum is reached ("For what value of $x$ is f
+    smallest?"), so that a box the answer marks as that place is the answer?"""
+    return _ASKS_PLACE.search(question[:2000]) is not None
+
+
+def final_boxes(text: str, place_asked: bool = False) -> list[str]:
     """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
     \\boxed{1}"), but only those after the last box that the text then corrects or the last
     answer statement between boxes introduces ("... \\boxed{285}, so the answer is
@@ -148,7 +166,7 @@ def final_boxes(text: str) -> list[str]:
     kept = [span for i, span in enumerate(spans[first:], first)
             if i == first or not _APPROXIMATED.fullmatch(text, spans[i - 1][1], span[0])]
     kept = [span for span in kept if not _REJECTED.search(text[max(0, span[0] - 40):span[0]])]
-    return [content for _, _, content in _without_places(text, kept)]
+    return [content for _, _, content in _without_places(text, kept, place_asked)]
 
 
 # between two boxes of one list: "$x = \\boxed{2}$ and $y = \\boxed{3}$", "\\boxed{2}, \\boxed{3}"
@@ -158,19 +176,21 @@ _LISTED = re.compile(r"[\s$,;]*(?:(?:and|or)\b[\s$]*)?(?:\\?[A-Za-z]+(?:_\{?\w+\
                      re.IGNORECASE)
 
 
-def _without_places(text: str, spans: list[tuple[int, int, str]]
+def _without_places(text: str, spans: list[tuple[int, int, str]], place_asked: bool = False
                     ) -> list[tuple[int, int, str]]:
     """`spans` less the lists of boxes that say where the answer is reached ("\\boxed{4},
     attained at $x = \\boxed{2}$ and $y = \\boxed{3}$" is 4): a list whose first box has such
     words before it, where some other list has none ("where $m = \\boxed{2}$ and $b =
-    \\boxed{3}$" alone stays the answer)."""
+    \\boxed{3}$" alone stays the answer). Where the question asks for the place
+    (`place_asked`: asks_for_place), the lists of places are the answer instead."""
     runs: list[list[tuple[int, int, str]]] = []
     for span in spans:
         if runs and _LISTED.fullmatch(text, runs[-1][-1][1], span[0]):
             runs[-1].append(span)
         else:
             runs.append([span])
-    answers = [run for run in runs if not _WHERE.search(text[max(0, run[0][0] - 40):run[0][0]])]
+    places = [bool(_WHERE.search(text[max(0, run[0][0] - 40):run[0][0]])) for run in runs]
+    answers = [run for run, place in zip(runs, places, strict=True) if place == place_asked]
     return [span for run in (answers or runs) for span in run]
 
 

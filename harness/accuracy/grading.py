@@ -14,6 +14,7 @@ from typing import Any
 
 from harness.accuracy import lcb
 from harness.accuracy.answers import cut, extract_math, flat_results
+from harness.accuracy.boxes import asks_for_place
 from harness.accuracy.code_blocks import extract_code
 from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.letters import extract_letter, option_named
@@ -37,10 +38,12 @@ def grade_math(doc: dict[str, Any], texts: list[str], answer_field: str = "answe
                **think: Any) -> list[dict[str, Any]]:
     """Per generation: the answer extracted after </think>, truncation, and the verdict."""
     gold = _gold_math(doc, answer_field)
+    question = next((str(doc[k]) for k in ("problem", "Problem", "question") if doc.get(k)), "")
+    place_asked = asks_for_place(question)  # "For what value of $x$ is f smallest?"
     out = []
     for text in texts:
         split, truncated = cut(text, **think)
-        picked = None if split.truncated else extract_math(split.answer)
+        picked = None if split.truncated else extract_math(split.answer, place_asked)
         out.append({"extracted": picked, "truncated": truncated,
                     "correct": picked is not None and math_equal(picked, gold)})
     return out

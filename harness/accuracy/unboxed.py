@@ -155,18 +155,19 @@ _REASON_TAIL = re.compile(r"(?<=[\d$})\]])[^\S\n]*[,;]?[^\S\n]+(?:since|because)
                           r"[.!?]?\s*\Z", re.IGNORECASE)
 
 
-def last_value(answer: str) -> str | None:
+def last_value(answer: str, place_asked: bool = False) -> str | None:
     """Where nothing states the answer: the last math expression ("so we get $x = \\frac38$"),
     with those it ends a list of ("$x = 5$ or $x = -3$"), unless a number comes after it in
     the text, else the last number, with the LaTeX word it is part of where it is one
     ("we get \\frac{3}{8}."), leaving out a last clause that only says where it is reached
-    ("..., attained at $x = 2$."), where a value comes before that clause, and a closing check
+    ("..., attained at $x = 2$."), where a value comes before that clause and the question
+    does not ask for that place (`place_asked`), and a closing check
     that names the value before it ("The result is 12. Note that 12 = 3 * 4." is 12, not 4;
     "Check: ..." that concludes, "So n = 3", is read). One variable's values listed in plain
     text ("So x = 5 or x = -3.") are all of them. A bare number scan would take 8 from
     \\frac{3}{8}."""
     before = answer
-    for _ in range(3):  # "..., attained at $x = 2$, achieved at $y = 3$": a few, never all
+    for _ in range(0 if place_asked else 3):  # "..., attained at $x = 2$, at $y = 3$": a few
         tail = _PLACE_TAIL.search(before, max(0, len(before) - 200))
         if tail is None or tail.start() == 0:
             break

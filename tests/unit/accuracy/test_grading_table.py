@@ -648,3 +648,24 @@ GPQA_DOC = {"choice_a": "2.1 eV", "choice_b": "$4.5$ eV", "choice_c": "9 eV",
 def test_an_option_named_by_its_text_is_that_option(text: str, correct: bool) -> None:
     out = grader("gpqa_diamond")(GPQA_DOC, [[text]], **R1)
     assert out["pass@1"] == float(correct)
+
+
+PLACE = "For what value of $x$ is $x^2 - 4x + 8$ a minimum?"
+VALUE = "What is the minimum value of $x^2 - 4x + 8$?"
+BOTH = "The minimum value is $\\boxed{4}$, attained at $x = \\boxed{2}$."
+
+
+@pytest.mark.parametrize("problem,gold,text,correct", [
+    (PLACE, "2", T + BOTH, True),  # the question asks where: the place is the answer
+    (VALUE, "4", T + BOTH, True),
+    (PLACE, "4", T + BOTH, False),
+    (PLACE, "2", T + "The minimum occurs at $x = \\boxed{2}$, where it is $\\boxed{4}$.", True),
+    (PLACE, "2", T + "The minimum value is 4, attained at $x = 2$.", True),
+    (VALUE, "4", T + "The minimum value is 4, attained at $x = 2$.", True),
+    ("What value of $t$ maximizes $h(t) = -t^2 + 6t$?", "3",
+     T + "The maximum $\\boxed{9}$ occurs at $t = \\boxed{3}$.", True),
+])
+def test_the_question_says_whether_the_place_or_the_value_is_asked(
+        problem: str, gold: str, text: str, correct: bool) -> None:
+    out = grader("math500")({"problem": problem, "answer": gold}, [[text]], **R1)
+    assert out["pass@1"] == float(correct)
