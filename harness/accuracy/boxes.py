@@ -136,8 +136,11 @@ _ASKS_PLACE = re.compile(
 
 def asks_for_place(question: str) -> bool:
     """Does the question ask where an extremum is reached ("For what value of $x$ is f
-    smallest?"), so that a box the answer marks as that place is the answer?"""
-    return _ASKS_PLACE.search(question[:2000]) is not None
+    smallest?"), so that a box the answer marks as that place is the answer? Only its last
+    sentence is read, the one that asks ("Let $x$ be the number for which f is smallest.
+    What is f(x)?" asks for the value)."""
+    asked = re.split(r"(?<=[.?!])\s+(?=[A-Z])", question.strip()[-2000:])[-1]
+    return _ASKS_PLACE.search(asked) is not None
 
 
 def final_boxes(text: str, place_asked: bool = False) -> list[str]:

@@ -664,6 +664,9 @@ BOTH = "The minimum value is $\\boxed{4}$, attained at $x = \\boxed{2}$."
     (VALUE, "4", T + "The minimum value is 4, attained at $x = 2$.", True),
     ("What value of $t$ maximizes $h(t) = -t^2 + 6t$?", "3",
      T + "The maximum $\\boxed{9}$ occurs at $t = \\boxed{3}$.", True),
+    # only the sentence that asks counts
+    ("Let $x_0$ be the number for which $x^2 - 4x + 8$ is smallest. What is its value there?",
+     "4", T + BOTH, True),
 ])
 def test_the_question_says_whether_the_place_or_the_value_is_asked(
         problem: str, gold: str, text: str, correct: bool) -> None:
