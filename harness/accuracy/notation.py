@@ -97,10 +97,19 @@ def _column_as_tuple(m: re.Match[str]) -> str:
     return "(" + ", ".join(entries) + ")" if len(entries) > 1 and all(entries) else m.group()
 
 
+# set-builder notation over one variable, "\\{x \\mid x > 0\\}" or
+# "\\{x \\in \\mathbb{R} : x \\ne 1\\}", is the set its condition describes, which math-verify
+# compares with an interval as a relation ("x > 0"), not as written (a set of one relation)
+_SET_BUILDER = re.compile(r"\\\{\s*([a-zA-Z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?"
+                          r"(?:\\mid|\\vert|\||:|\\colon)\s*((?:[^{}|]|\{[^{}]*\})*?\1"
+                          r"(?:[^{}|]|\{[^{}]*\})*?)\s*\\\}")
+
+
 def readable(text: str) -> str:
     """`text` with the notations above written so that math-verify reads their value."""
     if len(text) > _LONGEST:
         return text
+    text = _SET_BUILDER.sub(r"\2", text.strip()) if "\\{" in text else text
     text = _COLUMN.sub(_column_as_tuple, _TRIG_DEGREES.sub(_in_radians, latex_symbols(text)))
     text = _ANGLE_BRACKETS.sub(lambda m: "(" if m.group() == "\\langle" else ")", text)
     text = _REPEATING.sub(_repeating_as_fraction, text)

@@ -38,6 +38,11 @@ CASES = [
     # the same set written as an inequality (math-verify's allow_set_relation_comp)
     ("math500", "[-2,7]", T + "So \\boxed{-2 \\le x \\le 7}.", True),
     ("math500", "[-2,7]", T + "So \\boxed{-2 < x \\le 7}.", False),
+    # set-builder notation: the set its condition describes
+    ("math500", "(0,\\infty)", T + "\\boxed{\\{x \\mid x > 0\\}}", True),
+    ("math500", "(0,\\infty)", T + "\\boxed{\\{x \\in \\mathbb{R} : x > 1\\}}", False),
+    ("math500", "(-\\infty,0)\\cup(1,\\infty)",
+     T + "\\boxed{\\{x \\mid x < 0 \\text{ or } x > 1\\}}", True),
     ("math500", "(-\\infty,3]", T + "\\boxed{x \\leq 3}", True),
     ("math500", "(-\\infty,3]", T + "\\boxed{x < 3}", False),
     ("math500", "(-\\infty,0)\\cup(0,\\infty)", T + "\\boxed{x \\neq 0}", True),
