@@ -100,6 +100,9 @@ def _math_equal(predicted: str, gold: str) -> bool:
     union = _relations_as_set(pred_parsed[0])
     if union is not None and verify(gold_parsed[0], union, timeout_seconds=5):
         return True
+    union = _relations_as_set(gold_parsed[0])  # a gold written as relations, the same way
+    if union is not None and verify(union, pred_parsed[0], timeout_seconds=5):
+        return True
     return (_equal_as_complex(gold_parsed[0], pred_parsed[0])
             or _equal_by_other_reading(predicted, gold))
 

@@ -41,7 +41,10 @@ _EMPHASIS = re.compile(r"\\(?:mathbf|boldsymbol|bm|pmb|textbf|underline)(?![A-Za
 
 # Unicode math that math-verify does not read (it reads π, ≤ and °): as LaTeX
 _SYMBOLS = {"∞": r"\infty ", "·": r"\cdot ", "×": r"\times ", "÷": r"\div ", "±": r"\pm ",
-            "≠": r"\neq ", "−": "-", "²": "^2", "³": "^3"}
+            "≠": r"\neq ", "−": "-", "²": "^2", "³": "^3",
+            # vulgar fractions ("½ cup"), braced so that "1½" stays a mixed number
+            "½": r"\frac{1}{2}", "⅓": r"\frac{1}{3}", "⅔": r"\frac{2}{3}", "¼": r"\frac{1}{4}",
+            "¾": r"\frac{3}{4}", "⅕": r"\frac{1}{5}", "⅛": r"\frac{1}{8}"}
 _ROOT = re.compile(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\{[^{}]*\}|\([^()]*\))")
 # i and e in roman type: math-verify reads `\mathrm{i}` as a unit and drops it (1+2\mathrm{i}
 # read as 3, 2\mathrm{e} as 2)

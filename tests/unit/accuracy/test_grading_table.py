@@ -38,6 +38,14 @@ CASES = [
     # the same set written as an inequality (math-verify's allow_set_relation_comp)
     ("math500", "[-2,7]", T + "So \\boxed{-2 \\le x \\le 7}.", True),
     ("math500", "[-2,7]", T + "So \\boxed{-2 < x \\le 7}.", False),
+    # a gold written as relations: the set they describe, as an answer's are
+    ("math500", "x \\le 2 \\text{ or } x \\ge 3", T + "\\boxed{(-\\infty, 2] \\cup [3, \\infty)}",
+     True),
+    ("math500", "x \\le 2 \\text{ or } x \\ge 3", T + "\\boxed{(-\\infty, 2) \\cup [3, \\infty)}",
+     False),
+    # Unicode vulgar fractions
+    ("math500", "\\frac{3}{2}", T + "It takes $\\boxed{1½}$ hours.", True),
+    ("math500", "0.75", T + "So the answer is ¾.", True),
     # set-builder notation: the set its condition describes
     ("math500", "(0,\\infty)", T + "\\boxed{\\{x \\mid x > 0\\}}", True),
     ("math500", "(0,\\infty)", T + "\\boxed{\\{x \\in \\mathbb{R} : x > 1\\}}", False),
