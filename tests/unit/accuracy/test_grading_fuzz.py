@@ -64,3 +64,17 @@ def test_random_answers_always_get_a_letter_verdict() -> None:
            "choice_d": ""}
     out = grading.process_mc(doc, [_answers(1, 200)], **R1)
     assert 0.0 <= out["pass@1"] <= 1.0
+
+
+def test_a_degenerate_answer_is_compared_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """math-verify's parse spends seconds on thousands of characters of junk: never called."""
+    def parse(text: str) -> tuple[object, ...]:
+        raise AssertionError(f"parsed {len(text)} characters")
+
+    monkeypatch.setattr(equivalence, "_parse", parse)
+    equivalence.math_equal.cache_clear()
+    try:
+        out = grading.process_math({"answer": "7"}, [["</think>Answer:" + "(1," * 400]], **R1)
+        assert out["pass@1"] == 0.0
+    finally:
+        equivalence.math_equal.cache_clear()
