@@ -91,10 +91,14 @@ _TOTAL_AFTER = re.compile(r"[\s$.,]*\\?\)?[\s$]*(?:\w+\s+){0,2}?" + _TOTAL, re.I
 
 
 # between boxes, a conclusion that combines values into the box after it: "\\boxed{\\frac{25}{8}},
-# so $m + n = \\boxed{33}$" is 33 (the problem asks for m + n); "x = \\boxed{2}, so
+# so $m + n = \\boxed{33}$" is 33 (the problem asks for m + n), "area \\boxed{12}, perimeter
+# \\boxed{14}, so the ratio is $\\frac{12}{14} = \\boxed{\\frac67}$" is 6/7; "x = \\boxed{2}, so
 # y = \\boxed{3}", no values combined, stays a list
 _CONCLUDING = re.compile(r"\b(?:so|thus|therefore|hence|giving|gives|then)\b", re.IGNORECASE)
-_COMBINED = re.compile(r"[\w}]\s*[-+*/^]\s*[\w\\{]")
+# values combined: an operator between them, a LaTeX command with an argument ("\\frac{12}{14}
+# ="), or a number ("2 \\cdot 7 ="); a subscript is no number ("so $x_2 = $" names a value)
+_COMBINED = re.compile(r"[\w}]\s*[-+*/^]\s*[\w\\{]|\\[A-Za-z]+\s*\{|\d")
+_SUBSCRIPT = re.compile(r"_\s*(?:\{[^{}]*\}|\w)")
 
 
 def _derived(between: str) -> bool:
@@ -106,7 +110,8 @@ def _derived(between: str) -> bool:
     left = equals[max(0, len(equals) - 101):-1]
     words = list(_CONCLUDING.finditer(left))
     rest = left[words[-1].end():] if words else ""
-    return bool(rest) and not re.search(r"\.\s|\n", rest) and bool(_COMBINED.search(rest))
+    return (bool(rest) and not re.search(r"\.\s|\n", rest)
+            and bool(_COMBINED.search(_SUBSCRIPT.sub("", rest))))
 
 
 # before a box, in its sentence: a counterfactual, "if negative values were allowed, the

@@ -198,6 +198,9 @@ CASES = [
     # a conclusion that combines values into the last box: that box; a plain one, a list
     ("aime24", "33", T + "$\\boxed{\\frac{25}{8}}$, so $m+n = \\boxed{33}$.", True),
     ("math500", "2, 3", T + "$x = \\boxed{2}$, so $y = \\boxed{3}$.", True),
+    ("math500", "\\frac67", T + "Area: $\\boxed{12}$. Perimeter: $\\boxed{14}$.\n\nSo the ratio "
+     "is $\\frac{12}{14} = \\boxed{\\frac{6}{7}}$.", True),
+    ("math500", "2, 3", T + "$x_1 = \\boxed{2}$, so $x_2 = \\boxed{3}$.", True),
     # a stray closing tag after the answer: the answer before it
     ("math500", "7", "Thinking.</think>\n\nSo $\\boxed{7}$.</think>", True),
     ("math500", "7", "Thinking \\boxed{7}.</think>\n\n", False),
