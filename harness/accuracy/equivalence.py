@@ -128,9 +128,11 @@ def _same_text(predicted: str, gold: str) -> bool:
 
 
 def _spelled(text: str) -> str:
-    """Words compared as spelled: spaces, thin spaces and case aside, "p.m." as "pm", and a
-    plural of a longer word as its singular ("no solutions", "Tuesdays"; not "odds", "less")."""
-    words = re.sub(r"(?<=[a-z]{3}[a-rt-z])s\b", "", _unwrapped(text).lower())
+    """Words compared as spelled: spaces, thin spaces, case and a leading article aside ("an
+    ellipse"), "p.m." as "pm", and a plural of a longer word as its singular ("no
+    solutions", "Tuesdays"; not "odds", "less")."""
+    words = re.sub(r"^(?:an?|the)\s+(?=[a-z])", "", _unwrapped(text).lower())
+    words = re.sub(r"(?<=[a-z]{3}[a-rt-z])s\b", "", words)
     spelled = re.sub(r"\s+|\\[,;:!]", "", words)
     return re.sub(r"(?<![a-z])([ap])\.m\.?(?![a-z])", r"\1m", spelled)
 
