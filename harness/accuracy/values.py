@@ -109,12 +109,39 @@ def _modulus_dropped(value: str) -> str:
 _SCALE = re.compile(r"\s*((?i:thousand|million|billion|trillion))s?\b")
 
 
+# two-letter units: any other lone two-letter word after a number is a product of two
+# variables ("2 ab", "4 xy"), which stays as written
+_SHORT_UNITS = frozenset("cm mm km nm um kg mg ft in yd mi lb oz hr ms ns ml mL am pm eV kW "
+                         "MW Hz GB MB kB Pa".split())
+
+
+# a number, its unit and the unit's power in prose: "12 cm^2", "9.8 m/s^2", "$12$ cm$^2$";
+# group 1 is what stays (a two-letter word that is no unit, "3 xy^2", keeps its power)
+_UNIT_POWER = re.compile(r"(\d\$?[^\S\n]+(?:\\text\{\s*)?"
+                         r"(?:(?P<unit>[A-Za-z]{2,8})|[A-Za-z]/[A-Za-z])\}?)"
+                         r"[^\S\n]*(?:\$\^\{?[23]\}?\$|\^\{?[23]\}?)(?![\w{])")
+
+
+def unit_powers_dropped(text: str) -> str:
+    """`text` without the power of a unit after a number ("12 cm^2" as "12 cm"), so that the
+    power is never read as the last number in it."""
+    def drop(m: re.Match[str]) -> str:
+        unit = m.group("unit")
+        if unit and len(unit) == 2 and unit not in _SHORT_UNITS:
+            return m.group(0)
+        return m.group(1)
+    return _UNIT_POWER.sub(drop, text) if "^" in text else text
+
+
 def _unit_words_dropped(value: str) -> str:
     value = _modulus_dropped(value)
     # "\\text{4 inches}": the same inside a text wrapper (math-verify: 4*i*n*c*h*e*s)
     wrapped = WRAPPER.fullmatch(value)
     words = _NUMBER_THEN_WORDS.fullmatch(wrapped.group(1).strip() if wrapped else value)
     if not words:
+        return value
+    after = re.sub(r"\^\{?[23]\}?|[²³]", "", words.group(0)[words.end(1):]).strip()
+    if re.fullmatch(r"[A-Za-z]{2}", after) and after not in _SHORT_UNITS:
         return value
     scale = _SCALE.match(words.group(0), words.end(1))
     return words.group(1) + (f"\\text{{ {scale.group(1).lower()}}}" if scale else "")

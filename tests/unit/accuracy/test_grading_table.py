@@ -399,6 +399,14 @@ CASES = [
     ("math500", "5", T + "The answer is 5 and 6.", False),
     ("math500", "7", T + "The answer is 7 cm^2.", True),  # a unit with its power
     ("math500", "9.8", T + "Final answer: 9.8 m/s^{2}", True),
+    # unstated: the unit's power is not the last number
+    ("math500", "12", T + "So the area of the square is 12 cm^2.", True),
+    ("math500", "12", T + "So the area of the square is $12$ cm$^2$.", True),
+    ("math500", "9.8", T + "Its acceleration is 9.8 m/s^2.", True),
+    # a two-letter word that is no unit is a product of variables
+    ("math500", "4xy", T + "\\boxed{4 xy}", True),
+    ("math500", "4", T + "\\boxed{4 xy}", False),
+    ("math500", "4", T + "\\boxed{4 cm}", True),
     ("math500", "4", T + "\\boxed{\\text{4 inches}}", True),  # the words inside \\text{}
     ("math500", "5", T + "\\boxed{\\text{5 or 6}}", False),
     ("math500", "\\frac{1}{2}", T + "\\boxed{\\frac{1}{2}.}", True),  # a full stop in the box
