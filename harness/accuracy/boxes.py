@@ -101,12 +101,23 @@ _COMBINED = re.compile(r"[\w}]\s*[-+*/^]\s*[\w\\{]|\\[A-Za-z]+\s*\{|\d")
 _SUBSCRIPT = re.compile(r"_\s*(?:\{[^{}]*\}|\w)")
 
 
+# between boxes, a conclusion that names the values before it as one tuple: "$a = \\boxed{-2}$
+# and $b = \\boxed{1}$, i.e. $(a, b) = \\boxed{(-2, 1)}$" is the pair
+_NAME = r"\\?[A-Za-z]+(?:_\{?\w+\}?)?"
+_AS_TUPLE = re.compile(r"(?:\b(?:so|thus|therefore|hence|giving|gives|namely|that\s+is)|"
+                       r"\bi\.\s?e\.)[\s,:$]*(?:\\left)?\(\s*" + _NAME + r"(?:\s*,\s*" + _NAME
+                       + r")+\s*(?:\\right)?\)\s*\Z", re.IGNORECASE)
+
+
 def _derived(between: str) -> bool:
     """Does the text between two boxes end on a conclusion that combines values ("so $m + n
-    = ")? Checked back from the "=", so a long run of words costs linear time."""
+    = ") or names them as one tuple ("i.e. $(a, b) = ")? Checked back from the "=", so a
+    long run of words costs linear time."""
     equals = between.rstrip(" $")
     if not equals.endswith("="):
         return False
+    if _AS_TUPLE.search(equals, max(0, len(equals) - 101), len(equals) - 1):
+        return True
     left = equals[max(0, len(equals) - 101):-1]
     words = list(_CONCLUDING.finditer(left))
     rest = left[words[-1].end():] if words else ""

@@ -201,6 +201,12 @@ CASES = [
     ("math500", "\\frac67", T + "Area: $\\boxed{12}$. Perimeter: $\\boxed{14}$.\n\nSo the ratio "
      "is $\\frac{12}{14} = \\boxed{\\frac{6}{7}}$.", True),
     ("math500", "2, 3", T + "$x_1 = \\boxed{2}$, so $x_2 = \\boxed{3}$.", True),
+    # a conclusion that names the boxes before it as one tuple: the tuple
+    ("math500", "(-2,1)", T + "So $a = \\boxed{-2}$ and $b = \\boxed{1}$, i.e. $(a, b) = "
+     "\\boxed{(-2, 1)}$.", True),
+    ("math500", "(6,31,-1)", T + "$p = \\boxed{6}$, $q = \\boxed{31}$, $r = \\boxed{-1}$, so "
+     "$\\left(p, q, r\\right) = \\boxed{(6, 31, -1)}$.", True),
+    ("math500", "(1,2,3)", T + "$x = \\boxed{1}$, and $(y, z) = \\boxed{(2, 3)}$.", False),
     # a stray closing tag after the answer: the answer before it
     ("math500", "7", "Thinking.</think>\n\nSo $\\boxed{7}$.</think>", True),
     ("math500", "7", "Thinking \\boxed{7}.</think>\n\n", False),
