@@ -11,9 +11,10 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
   `\\underline{7}`, `\\color{red}{7}`) dropped: math-verify reads `\\mathbf{5}` but not one
   with a command inside, nor the others; and braces around the whole answer (`{(1, 2)}`);
 - a vector written as a matrix of one column (`\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}`,
-  MATH's way) or in angle brackets (`\\langle 2, -1 \\rangle`) as the tuple of its entries,
-  `(2, -1)`, the way a model may write it (math-verify alone finds a matrix and a tuple never
-  equal, and does not read angle brackets);
+  MATH's way), of one row (`\\begin{pmatrix} 2 & -1 \\end{pmatrix}`) or in angle brackets
+  (`\\langle 2, -1 \\rangle`) as the tuple of its entries, `(2, -1)`, the way a model may
+  write it (math-verify alone finds a matrix and a tuple never equal, and does not read
+  angle brackets);
 - a trigonometric function of degrees (`\\sin 60^\\circ`, `\\cos(30°)`) with its angle in
   radians: math-verify drops the degree sign, so that `\\sin 60^\\circ` was sin(60 radians).
 `latex_symbols` writes Unicode math as LaTeX ("12√3", "∞", "2·3"), and i and e in roman type
@@ -87,17 +88,21 @@ def _in_radians(m: re.Match[str]) -> str:
     return f"{m.group(1)}{power}\\left({radians(m.group(4))}\\right)"
 
 
-# a matrix of one column, MATH's way of writing a vector
-_COLUMN = re.compile(r"\\begin\{([pbBvV]?matrix)\}([^&{}]*(?:\{[^{}]*\}[^&{}]*)*)\\end\{\1\}")
+# a matrix of one column, MATH's way of writing a vector, or of one row
+_COLUMN = re.compile(r"\\begin\{([pbBvV]?matrix)\}([^{}]*(?:\{[^{}]*\}[^{}]*)*?)\\end\{\1\}")
 
 
 _ANGLE_BRACKETS = re.compile(r"\\[lr]angle(?![A-Za-z])")  # <2, -1>, a vector too
 
 
 def _column_as_tuple(m: re.Match[str]) -> str:
-    entries = [e.strip() for e in m.group(2).split("\\\\")]
-    entries = entries[:-1] if entries and not entries[-1] else entries  # a final "\\"
-    return "(" + ", ".join(entries) + ")" if len(entries) > 1 and all(entries) else m.group()
+    rows = [e.strip() for e in m.group(2).split("\\\\")]
+    rows = rows[:-1] if rows and not rows[-1] else rows  # a final "\\"
+    if len(rows) == 1 and "&" in rows[0]:  # one row: "-7 & 16 & 5"
+        rows = [e.strip() for e in rows[0].split("&")]
+    elif any("&" in row for row in rows):  # a matrix of several columns stays one
+        return m.group()
+    return "(" + ", ".join(rows) + ")" if len(rows) > 1 and all(rows) else m.group()
 
 
 # set-builder notation over one variable, "\\{x \\mid x > 0\\}" or

@@ -304,6 +304,10 @@ CASES = [
     ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", T + "\\boxed{\\langle 2, -1 \\rangle}",
      True),
     ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", T + "\\boxed{(-1, 2)}", False),
+    ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}",
+     T + "\\boxed{\\begin{pmatrix} 2 & -1 \\end{pmatrix}}", True),  # one row: the same tuple
+    ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}",
+     T + "\\boxed{\\begin{pmatrix} -1 & 2 \\end{pmatrix}}", False),
     ("math500", "\\begin{pmatrix} 2 & 0 \\\\ 0 & 2 \\end{pmatrix}",
      T + "\\boxed{\\begin{bmatrix} 2 & 0 \\\\ 0 & 2 \\end{bmatrix}}", True),
     ("math500", "\\begin{pmatrix} 2 & 0 \\\\ 0 & 2 \\end{pmatrix}", T + "\\boxed{(2, 0, 0, 2)}",
