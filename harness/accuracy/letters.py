@@ -9,9 +9,9 @@ the letter, upper or lower case where the letter cannot be an English word:
 - a statement: "Answer: B", "The answer is: B", "**Answer**: B", "Final answer: (D)",
   "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
   choice is **C**.", "Option C is correct", "The answer is for sure D", "B is correct",
-  "B is the answer", "I choose B", "which corresponds to choice C", "Option B: 4.5 eV is
-  the answer", "So it must be D", "It's B.", "Answer: 2 (option B)", "Answer - B", "So, B.",
-  "C is wrong. Therefore B.", "Between A and B, I think B.";
+  "B is the answer", "I choose B", "which corresponds to choice C", "..., i.e. option A",
+  "Option B: 4.5 eV is the answer", "So it must be D", "It's B.", "Answer: 2 (option B)",
+  "Answer - B", "So, B.", "C is wrong. Therefore B.", "Between A and B, I think B.";
 - a line that is only the letter: "C", "(C)", "C)", or a short line ending in one: "Thus, (D).";
   an answer that is only the letter may be lower case ("a", "(b)"): it cannot be a word there.
 - full-width forms ("Answer：Ｄ") and Chinese answer words ("答案是 C", "正确答案：B", "故选 D"),
@@ -78,9 +78,11 @@ _WEAKER = (
     # "B is correct", "(C) is the right answer", "B is the answer"
     re.compile(_UPPER + r"\s+is\s+(?:the\s+)?(?:(?:correct|right|best)\b|answer\b)"
                + _UNQUALIFIED, re.IGNORECASE),
-    # "which corresponds to choice C", "this matches option (B)", "..., which is option C"
-    re.compile(r"(?:corresponds\s+to|matches|points\s+to|consistent\s+with|which\s+is)\s+"
-               r"(?:option|choice|answer)\s+" + _LL, re.IGNORECASE),
+    # "which corresponds to choice C", "this matches option (B)", "..., which is option C",
+    # "..., i.e. option A"
+    re.compile(r"(?:corresponds\s+to|matches|points\s+to|consistent\s+with|which\s+is|"
+               r"\bi\.\s?e\.,?|\bthat\s+is,|\bnamely,?)\s+(?:option|choice|answer)\s+" + _LL,
+               re.IGNORECASE),
     # "Among the options, only D satisfies both", "only option (B) fits"
     re.compile(r"\bonly\s+(?:option\s+|choice\s+)?" + _UPPER + r"\s+(?:satisfies|fits|works|"
                r"matches|holds|survives|remains|is\s+(?:consistent|possible|valid))\b",
@@ -269,4 +271,5 @@ _MEASURE = re.compile(r"(-?\d+(?:\.\d+)?)(?:\\,|\\;|~)?(?:\\text\{|\\mathrm\{)?[
 def _normal(text: str) -> str:
     """An option's or a statement's text for comparison."""
     text = unwrapped(text).replace("$", "").replace("\\(", "").replace("\\)", "")
+    text = re.sub(r"([\^_])\{([^{}]+)\}", r"\1\2", text)  # "10^{-4}" as "10^-4"
     return re.sub(r"\s+", "", text).rstrip(".").lower()

@@ -562,6 +562,7 @@ CASES = [
     ("gpqa_diamond", "D", T + "Therefore, the correct choice is option D.", True),
     ("gpqa_diamond", "C", T + "So I think the answer is 4.5 eV, which is option C.", True),
     ("gpqa_diamond", "D", T + "Among the options, only D satisfies both.", True),
+    ("gpqa_diamond", "A", T + "The difference must exceed $10^{-4}$ eV, i.e. option A.", True),
     ("gpqa_diamond", "B", T + "Therefore, option B.", True),
     ("gpqa_diamond", "C", T + "The most plausible option is C.", True),
     ("gpqa_diamond", "B", T + "After eliminating A, C and D, the remaining option is B.", True),
@@ -682,6 +683,14 @@ GPQA_DOC = {"choice_a": "2.1 eV", "choice_b": "$4.5$ eV", "choice_c": "9 eV",
 def test_an_option_named_by_its_text_is_that_option(text: str, correct: bool) -> None:
     out = grader("gpqa_diamond")(GPQA_DOC, [[text]], **R1)
     assert out["pass@1"] == float(correct)
+
+
+def test_an_option_named_in_latex_is_that_option() -> None:
+    doc = {"choice_a": "10^-4 eV", "choice_b": "10^-8 eV", "choice_c": "10^-11 eV",
+           "choice_d": "10^-9 eV", "gold": "A"}
+    for text, correct in (("Answer: $10^{-4}$ eV", True), ("Answer: $10^{-8}$ eV", False)):
+        out = grader("gpqa_diamond")(doc, [[T + text]], **R1)
+        assert out["pass@1"] == float(correct), text
 
 
 PLACE = "For what value of $x$ is $x^2 - 4x + 8$ a minimum?"
