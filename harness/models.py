@@ -98,7 +98,9 @@ def resolve(name: str, weights: str = "real", local: bool = True) -> ResolvedMod
         return ResolvedModel(name=path.stem, path=str(out), revision=None,
                              origin=f"GGUF file {path.resolve()}, dequantized", dtype="float32")
     if name.startswith((".", "/", "~")) or path.suffix == ".gguf":
-        raise ModelError(f"No model at {name!r}: {path.resolve()} does not exist. Check the "
+        found = ("is a file, neither a model directory nor a .gguf file" if path.is_file()
+                 else "does not exist")
+        raise ModelError(f"No model at {name!r}: {path.resolve()} {found}. Check the "
                          "path (a directory written by save_pretrained or a hub snapshot, or "
                          "a .gguf file), or pass a model name from `harness models` or a hub "
                          "id org/name.")

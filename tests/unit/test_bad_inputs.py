@@ -106,6 +106,8 @@ CASES = [
     ("model-yaml-missing", ["bench", "--model", "some.yaml"], r"Model YAML some.yaml does not"),
     ("model-dir-missing", ["bench", "--model", "{d}/no-such-dir"], r"No model at .*does not exi"),
     ("model-gguf-missing", ["bench", "--model", "weights.gguf"], r"No model at 'weights.gguf'"),
+    ("model-path-a-file", ["bench", "--model", "{d}/notjson.json"],
+     r"No model at .*is a file, neither a model directory nor a .gguf file"),
     ("model-yaml-type", ["bench", "--model", "{d}/lots.yaml"],
      r"max_new_tokens: expected a whole number, got 'lots'"),
     ("model-yaml-bool", ["bench", "--model", "{d}/maybe.yaml"],
