@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from harness.accuracy.values import NUMBER, clean, last_number, unit_powers_dropped
+from harness.accuracy.values import NUMBER, clean, last_number, mixed_as_latex, unit_powers_dropped
 
 # "The final answer is X", "Answer: X", "**Final Answer:** X": a statement, not a heading
 # ("**Final Answer**" alone on its line) and not prose ("To answer this, ...").
@@ -166,7 +166,8 @@ def last_value(answer: str, place_asked: bool = False) -> str | None:
     "Check: ..." that concludes, "So n = 3", is read). One variable's values listed in plain
     text ("So x = 5 or x = -3.") are all of them. A bare number scan would take 8 from
     \\frac{3}{8}."""
-    answer = unit_powers_dropped(answer)  # "12 cm^2": the 2 is no value
+    # "12 cm^2": the 2 is no value; "1 1/2 hours": one value, not 1/2
+    answer = mixed_as_latex(unit_powers_dropped(answer))
     before = answer
     for _ in range(0 if place_asked else 3):  # "..., attained at $x = 2$, at $y = 3$": a few
         tail = _PLACE_TAIL.search(before, max(0, len(before) - 200))

@@ -45,14 +45,30 @@ def clean(value: str) -> str:
         value = re.sub(r"[.;,:]+$", "", value).strip()  # sentence end, never a decimal point
         value = _QUOTED.sub(r"\1", value).strip("$").strip()
         value = re.sub(r"^\\[(\[]|\\[)\]]$", "", value).strip()
-    return _unit_words_dropped(_digit_groups_joined(value))
+    return _unit_words_dropped(mixed_as_latex(_digit_groups_joined(value)))
 
 
 def box_clean(content: str) -> str:
     """A box's content as an answer: a full stop or comma the model put inside the box
     ("\\boxed{\\frac{1}{2}.}") dropped (math-verify fails on it), never LaTeX's "\\;"."""
     content = re.sub(r"(?<!\\)[.,;]+$", "", content.strip()).strip()
-    return _unit_words_dropped(_digit_groups_joined(boxed_hedge_spelled(content)))
+    return _unit_words_dropped(mixed_as_latex(_digit_groups_joined(
+        boxed_hedge_spelled(content))))
+
+
+# a mixed number in plain text, "1 1/2", which math-verify reads as 1 * 1/2
+_MIXED = re.compile(r"(?<![\d.,/^_{])(\d{1,9})[ \u00a0](\d{1,9})/(\d{1,9})(?![\d/.])")
+
+
+def mixed_as_latex(text: str) -> str:
+    """`text` with each plain mixed number ("1 1/2", its fraction below 1) as LaTeX's
+    `1\\frac{1}{2}`, which math-verify reads as 3/2."""
+    def latex(m: re.Match[str]) -> str:
+        whole, top, bottom = m.groups()
+        if not 0 < int(top) < int(bottom):
+            return m.group()
+        return f"{whole}\\frac{{{top}}}{{{bottom}}}"
+    return _MIXED.sub(latex, text) if "/" in text else text
 
 
 def last_number(answer: str) -> str | None:

@@ -409,6 +409,11 @@ CASES = [
     ("math500", "5", T + "The answer is 5 and 6.", False),
     ("math500", "7", T + "The answer is 7 cm^2.", True),  # a unit with its power
     ("math500", "9.8", T + "Final answer: 9.8 m/s^{2}", True),
+    # a mixed number in plain text is one value, boxed, stated or last
+    ("math500", "137 \\frac{1}{2}", T + "\\boxed{137 1/2}", True),
+    ("math500", "\\frac{3}{2}", T + "The answer is 1 1/2 hours.", True),
+    ("math500", "\\frac{3}{2}", T + "So it takes 1 1/2 hours.", True),
+    ("math500", "\\frac{1}{2}", T + "So it takes 1 1/2 hours.", False),
     # unstated: the unit's power is not the last number
     ("math500", "12", T + "So the area of the square is 12 cm^2.", True),
     ("math500", "12", T + "So the area of the square is $12$ cm$^2$.", True),
