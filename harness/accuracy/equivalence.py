@@ -4,10 +4,12 @@ Gold answers are never normalised by hand: each is parsed by math-verify as LaTe
 written in the dataset (tuples, intervals, sets, unions, several roots, `\\text{}` answers,
 degrees, percents and thousands separators are all its business); only notations it
 misreads are respelled first, on either side, keeping their value (accuracy/notation.py
-names them). A predicted answer is parsed the same way, and an inequality predicted for an
-interval gold is compared as the set it describes
-(`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's allow_set_relation_comp; "x < 0 or x > 1"
-is the union of the two). A gold that names option letters (MATH's multiple-choice
+names them). Two numbers written with their bases ("52_8", "(2516)_8", "4210_{5}") are
+compared by value, since math-verify drops a subscript ("52_9" was "52_8"); a number without
+one against a gold with one is math-verify's (the base the question asked for). A predicted
+answer is parsed the same way, and an inequality predicted for an interval gold is compared
+as the set it describes (`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's
+allow_set_relation_comp; "x < 0 or x > 1" is the union of the two). A gold that names option letters (MATH's multiple-choice
 answers: `\\text{(C)}`, `\\text{A, C}`) is compared as the set of letters the prediction
 names ("C", "(C) 42", "C, A"), which math-verify reads as different strings. If
 math-verify cannot parse one of the two, the verdict is an exact string match of the two, so
@@ -93,6 +95,9 @@ def _math_equal(predicted: str, gold: str) -> bool:
         return predicted.strip() == gold.strip()
     if _same_text(predicted, gold):  # "\\text{June } 20" and "\\text{June 20}"
         return True
+    based = _in_base(predicted), _in_base(gold)
+    if None not in based:  # "52_8" and "52_9": math-verify drops both subscripts
+        return based[0] == based[1]
     options = _option_letters(gold)
     if options is not None:  # "\\text{(C)}", "\\text{A, C}": the letters chosen, as a set
         lettered = lettered_option(predicted)  # "\\textbf{(C)}\\ 42": its letter
@@ -113,6 +118,20 @@ def _math_equal(predicted: str, gold: str) -> bool:
         return True
     return (_equal_as_complex(gold_parsed[0], pred_parsed[0])
             or _equal_by_other_reading(predicted, gold))
+
+
+# a whole number with its base as a subscript: "52_8", "4210_{5}", "(2516)_8", "1A_{16}"
+_BASED = re.compile(r"\(?(\d[0-9A-Za-z]{0,63})\)?_\{?(\d{1,2})\}?")
+
+
+def _in_base(text: str) -> int | None:
+    """The value of a number written with its base ("52_8": 42), or None where it is not
+    written so, or its digits are no number in that base."""
+    m = _BASED.fullmatch(unwrapped(text).strip())
+    try:
+        return int(m.group(1), int(m.group(2))) if m else None
+    except ValueError:
+        return None
 
 
 _TEXT = re.compile(r"\\(?:text|textrm|textbf|mathrm|mbox)\s*\{")

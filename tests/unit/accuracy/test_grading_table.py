@@ -409,6 +409,11 @@ CASES = [
     ("math500", "5", T + "The answer is 5 and 6.", False),
     ("math500", "7", T + "The answer is 7 cm^2.", True),  # a unit with its power
     ("math500", "9.8", T + "Final answer: 9.8 m/s^{2}", True),
+    # numbers with their bases: by value; without one, the base the question asked for
+    ("math500", "52_8", T + "\\boxed{52_9}", False),
+    ("math500", "52_8", T + "\\boxed{(52)_8}", True),
+    ("math500", "52_8", T + "\\boxed{52}", True),
+    ("math500", "4210_{5}", T + "\\boxed{4210_5}", True),
     # a mixed number in plain text is one value, boxed, stated or last
     ("math500", "137 \\frac{1}{2}", T + "\\boxed{137 1/2}", True),
     ("math500", "\\frac{3}{2}", T + "The answer is 1 1/2 hours.", True),
