@@ -9,11 +9,11 @@ compared by value, since math-verify drops a subscript ("52_9" was "52_8"); a nu
 one against a gold with one is math-verify's (the base the question asked for). A predicted
 answer is parsed the same way, and an inequality predicted for an interval gold is compared
 as the set it describes (`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's
-allow_set_relation_comp; "x < 0 or x > 1" is the union of the two). A gold that names option letters (MATH's multiple-choice
-answers: `\\text{(C)}`, `\\text{A, C}`) is compared as the set of letters the prediction
-names ("C", "(C) 42", "C, A"), which math-verify reads as different strings. If
-math-verify cannot parse one of the two, the verdict is an exact string match of the two, so
-an unparseable answer is never passed by accident.
+allow_set_relation_comp; "x < 0 or x > 1" is the union of the two). A gold that names option
+letters (MATH's multiple-choice answers: `\\text{(C)}`, `\\text{A, C}`) is compared as the
+set of letters the prediction names ("C", "(C) 42", "C, A"), which math-verify reads as
+different strings. If math-verify cannot parse one of the two, the verdict is an exact
+string match of the two, so an unparseable answer is never passed by accident.
 
 math-verify reads `i` as a symbol, real or not by how the answer is spaced (a lone `i`, as in
 `2 i` or `\\frac45 i`, makes every symbol of the answer non-real; `2i` does not), so `2 i`

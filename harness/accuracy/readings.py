@@ -40,7 +40,8 @@ _POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 # "3e5", "1.2E-4": a program's scientific notation (math-verify: 3 * e * 5)
 _SCIENTIFIC = re.compile(r"\s*([-−]?\d+(?:\.\d+)?)[eE]([-+]?\d+)\s*")
 # "(C) 12", "\\textbf{(C)}\\ 12": one option letter in brackets, then its value
-_OPTION_VALUE = re.compile(r"\(([A-J])\)\s*(\S.*)", re.S)
+# (a second value after a comma, slash or "or" is a list or a hedge, no option's value)
+_OPTION_VALUE = re.compile(r"\(([A-J])\)\s*(?![,;/|]|(?i:or|and)\b)(\S.*)", re.S)
 # a whole answer that is an angle in degrees: "60^\\circ", "22.5°", "90 \\text{ degrees}"
 _DEGREES = re.compile(r"\s*" + _NUMERAL + r"\s*(?:" + DEGREE_MARK + r"|(?:\\[,;: ]\s*)?"
                       r"(?:\\(?:text|mbox|mathrm)\s*\{\s*degrees?\s*\}|degrees?))\s*")

@@ -329,6 +329,9 @@ CASES = [
     ("math500", "\\text{(C)}", T + "\\boxed{\\textbf{(C)}\\ 42}", True),
     ("math500", "\\text{(C)}", T + "\\boxed{(D)\\ 42}", False),
     ("math500", "\\text{(C)}", T + "\\boxed{(C)\\ 5, (D)\\ 6}", False),
+    # a letter and a second value beside it is a list or a hedge, not the option's value
+    ("math500", "\\text{(C)}", T + "\\boxed{\\text{(C)}} or \\boxed{0}", False),
+    ("math500", "\\text{(C)}", T + "\\boxed{\\text{(C)}, 0}", False),
     # AMC's way of answering, the option and its value, against a gold written as the value
     ("math500", "12", T + "\\boxed{\\mathbf{(C)}\\ 12}", True),
     ("math500", "12", T + "The answer is $\\textbf{(C)}~12$.", True),
