@@ -412,6 +412,9 @@ CASES = [
     ("math500", "5", T + "The answer is 5 and 6.", False),
     ("math500", "7", T + "The answer is 7 cm^2.", True),  # a unit with its power
     ("math500", "9.8", T + "Final answer: 9.8 m/s^{2}", True),
+    # an exact value and the decimal that rounds it, in one box: the exact value
+    ("math500", "\\frac{3}{56}", T + "\\boxed{\\frac{3}{56} = 0.0536}", True),
+    ("math500", "\\frac{3}{56}", T + "\\boxed{\\frac{3}{56} = 0.5}", False),
     # numbers with their bases: by value; without one, the base the question asked for
     ("math500", "52_8", T + "\\boxed{52_9}", False),
     ("math500", "52_8", T + "\\boxed{(52)_8}", True),
