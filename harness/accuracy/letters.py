@@ -40,6 +40,7 @@ import unicodedata
 
 from harness.accuracy.answers import squeeze
 from harness.accuracy.boxes import CORRECTION, final_boxes, unwrapped
+from harness.accuracy.notation import readable
 
 _L = r"[(\[{]?\s*([A-J])\s*[)\]}]?(?![\w'])"  # an upper-case letter, maybe in brackets
 # upper case anywhere; lower case only where it cannot be a word ("the answer is a bit ...")
@@ -271,5 +272,8 @@ _MEASURE = re.compile(r"(-?\d+(?:\.\d+)?)(?:\\,|\\;|~)?(?:\\text\{|\\mathrm\{)?[
 def _normal(text: str) -> str:
     """An option's or a statement's text for comparison."""
     text = unwrapped(text).replace("$", "").replace("\\(", "").replace("\\)", "")
+    text = readable(re.sub(r"\\[ ,;:!]|~", " ", text))  # LaTeX's spaces; "\\frac\\pi2" braced
+    text = re.sub(r"\\[dt]frac(?![A-Za-z])", r"\\frac", text)
+    text = re.sub(r"\\frac\s*(\w)\s*(\w)", r"\\frac{\1}{\2}", text)  # "\\frac12" as "\\frac{1}{2}"
     text = re.sub(r"([\^_])\{([^{}]+)\}", r"\1\2", text)  # "10^{-4}" as "10^-4"
     return re.sub(r"\s+", "", text).rstrip(".").lower()

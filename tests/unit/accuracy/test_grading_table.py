@@ -702,11 +702,15 @@ def test_an_option_named_by_its_text_is_that_option(text: str, correct: bool) ->
 
 
 def test_an_option_named_in_latex_is_that_option() -> None:
-    doc = {"choice_a": "10^-4 eV", "choice_b": "10^-8 eV", "choice_c": "10^-11 eV",
+    doc = {"choice_a": "10^-4 eV", "choice_b": "10^-8 eV", "choice_c": "$\\frac{1}{2}$ mol",
            "choice_d": "10^-9 eV", "gold": "A"}
-    for text, correct in (("Answer: $10^{-4}$ eV", True), ("Answer: $10^{-8}$ eV", False)):
+    for text, correct in (("Answer: $10^{-4}$ eV", True), ("Answer: $10^{-8}$ eV", False),
+                          ("\\boxed{10^{-4}\\ \\text{eV}}", True), ("Answer: 10^{-4}~eV", True)):
         out = grader("gpqa_diamond")(doc, [[T + text]], **R1)
         assert out["pass@1"] == float(correct), text
+    boxed = T + "\\boxed{\\dfrac12 \\text{ mol}}"
+    out = grader("gpqa_diamond")(dict(doc, gold="C"), [[boxed]], **R1)
+    assert out["pass@1"] == 1.0
 
 
 PLACE = "For what value of $x$ is $x^2 - 4x + 8$ a minimum?"
