@@ -19,7 +19,7 @@ from typing import Any
 from harness import environment, models
 from harness.accuracy import evaluate, nltk_data, rehearsal
 from harness.accuracy import tasks as task_specs
-from harness.backends import REMOTE, backend_args, load_backend
+from harness.backends import REMOTE, backend_args, check_installed, load_backend
 from harness.backends.vllm_context import sized_args
 from harness.config import configs
 from harness.config.checks import check_limit
@@ -90,6 +90,7 @@ def run_bench(opts: BenchOptions) -> Path:
     known = configs.find_model(opts.model)
     backend_name = opts.backend or (known.backend.default if known else "hf")
     args = backend_args(backend_name, known, opts.backend_args)
+    check_installed(backend_name)  # a missing engine stops here, with no run directory
     suite = get_suite(opts.suite, lm_options.include_path) if opts.suite is not None else None
     # Before anything is resolved or downloaded: a model that needs a cluster stops here.
     preflight.check_gpus(known, backend_name, args, opts.device)

@@ -119,6 +119,14 @@ def check_name(name: str) -> None:
             "to make).")
 
 
+def check_installed(name: str) -> None:
+    """A HarnessError naming the install command where the backend's engine is missing
+    (the backend module's own `check_installed`), before a run directory is made."""
+    check = getattr(_module(name), "check_installed", None)
+    if check is not None:
+        check()
+
+
 def _module(name: str) -> Any:
     # the backend's own module, never its engine: those import their engine lazily
     return importlib.import_module(REGISTRY[name].partition(":")[0])

@@ -45,6 +45,12 @@ INSTALL = ("The vllm backend needs vLLM, which is not installed in this environm
            "--backend openai against a running vLLM server.")
 
 
+def check_installed() -> None:
+    """HarnessError(INSTALL) where vLLM is not installed."""
+    if importlib.util.find_spec("vllm") is None:
+        raise HarnessError(INSTALL)
+
+
 def _coerce(key: str, value: Any) -> Any:
     kind = ARGS[key]
     if kind is bool and isinstance(value, str):
@@ -148,8 +154,7 @@ class VLLMBackend:
     def __init__(self, model: ResolvedModel, device: str = "auto", batch_size: int = 8,
                  dtype: str | None = None, context_basis: str | None = None,
                  **args: Any) -> None:
-        if importlib.util.find_spec("vllm") is None:
-            raise HarnessError(INSTALL)
+        check_installed()
         import torch
 
         from harness.perf import bounds

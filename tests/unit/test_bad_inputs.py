@@ -272,3 +272,17 @@ def test_a_model_yaml_path_is_accepted(tmp_path: Path, capsys: pytest.CaptureFix
     assert json.loads(capsys.readouterr().out)["params_total"] == 3220032
     resolved = models.resolve(str(copy))
     assert resolved.config is not None and resolved.config.path == str(copy)
+
+
+def test_a_missing_engine_stops_before_any_run_directory(results_dir: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "vllm" else real(name, *a))
+    assert cli.main(TINY + ["--backend", "vllm"]) not in (0, None)
+    assert "needs vLLM, which is not installed" in " ".join(capsys.readouterr().err.split())
+    assert not list((results_dir / "runs").glob("*/run.json"))
