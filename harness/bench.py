@@ -90,10 +90,10 @@ def run_bench(opts: BenchOptions) -> Path:
     known = configs.find_model(opts.model)
     backend_name = opts.backend or (known.backend.default if known else "hf")
     args = backend_args(backend_name, known, opts.backend_args)
-    check_installed(backend_name)  # a missing engine stops here, with no run directory
     suite = get_suite(opts.suite, lm_options.include_path) if opts.suite is not None else None
     # Before anything is resolved or downloaded: a model that needs a cluster stops here.
     preflight.check_gpus(known, backend_name, args, opts.device)
+    check_installed(backend_name)  # a missing engine stops here, with no run directory
     model = models.resolve(opts.model, weights=opts.weights, local=backend_name not in REMOTE)
     if backend_name == "hf":  # weights larger than the memory they go to stop here
         from harness.backends import hf
