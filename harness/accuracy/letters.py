@@ -244,9 +244,11 @@ _STATED_TEXT = re.compile(r"answer\s*(?:is\s*:?|:)\s*(\S[^\n]*)", re.IGNORECASE)
 
 def option_named(answer: str, options: dict[str, str]) -> str | None:
     """Where no letter is chosen: the letter of the option whose text the answer states
-    ("Answer: 4.5 eV", "\\boxed{4.5 eV}"; compared without case, spaces, math delimiters or a
-    final full stop), or whose number it states where the option is a number and its unit
-    ("Answer: 4.5" for "4.5 eV"). None unless exactly one option is named so."""
+    ("Answer: 4.5 eV", "\\boxed{4.5 eV}"; compared without case, spaces, LaTeX's spacing,
+    math delimiters, braces around a power ("10^{-4}" is "10^-4"), the spelling of a fraction
+    ("\\dfrac12" is "\\frac{1}{2}") or a final full stop), or whose number it states where the
+    option is a number and its unit ("Answer: 4.5" for "4.5 eV"). None unless exactly one
+    option is named so."""
     text = _plain(answer)
     stated = [m.group(1) for m in _STATED_TEXT.finditer(text)]
     candidates = final_boxes(text)[-1:] + stated[-1:]
