@@ -107,25 +107,46 @@ def process_mc(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = ()
                   sum(g["truncated"] for g in graded), ks)
 
 
-def process_ifeval(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
-                   **think: Any) -> dict[str, Any]:
-    """IFEval graded on the answer only: the reasoning may break any instruction it likes.
-    A truncated generation follows no instruction. The answer is stripped first, as a chat
-    API's response is: after </think> it starts with blank lines, and IFEval's loose
-    accuracy drops the response's first line (an intro such as "Sure, here it is:"), which
-    would then be an empty one."""
+def grade_ifeval(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
+    """Per generation: lm-eval's IFEval checks on the answer only (the reasoning may break any
+    instruction it likes), the instructions it did not follow (strict), truncation, and the
+    verdict (prompt-level strict: every instruction followed). A truncated generation
+    follows no instruction. The answer is stripped first, as a chat API's response is: after
+    </think> it starts with blank lines, and IFEval's loose accuracy drops the response's
+    first line (an intro such as "Sure, here it is:"), which would then be an empty one."""
     from lm_eval.tasks.ifeval.utils import process_results
 
-    split, truncated = cut(flat_results(results)[0], **think)
-    if split.truncated:
-        n = len(doc["instruction_id_list"])
-        out: dict[str, Any] = {"prompt_level_strict_acc": False,
-                               "inst_level_strict_acc": [False] * n,
-                               "prompt_level_loose_acc": False,
-                               "inst_level_loose_acc": [False] * n}
-    else:
-        out = process_results(doc, [split.answer.strip()])
-    out["truncated"] = float(truncated)
+    ids = list(doc.get("instruction_id_list") or [])
+    out = []
+    for text in texts:
+        split, truncated = cut(text, **think)
+        if split.truncated:
+            checks: dict[str, Any] = {"prompt_level_strict_acc": False,
+                                      "inst_level_strict_acc": [False] * len(ids),
+                                      "prompt_level_loose_acc": False,
+                                      "inst_level_loose_acc": [False] * len(ids)}
+        else:
+            checks = process_results(doc, [split.answer.strip()])
+        out.append({"truncated": truncated, "correct": bool(checks["prompt_level_strict_acc"]),
+                    "not_followed": [i for i, ok in zip(ids, checks["inst_level_strict_acc"],
+                                                        strict=False) if not ok],
+                    "checks": checks})
+    return out
+
+
+def process_ifeval(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),
+                   **think: Any) -> dict[str, Any]:
+    """IFEval over every sample of a prompt (grade_ifeval): prompt-level accuracies are the
+    mean over the samples, instruction-level lists hold each sample's instructions in turn
+    (so their aggregate is the mean over samples too), and `truncated` is the share cut."""
+    graded = grade_ifeval(doc, flat_results(results), **think)
+    out: dict[str, Any] = {}
+    for level in ("strict", "loose"):
+        out[f"prompt_level_{level}_acc"] = sum(
+            float(g["checks"][f"prompt_level_{level}_acc"]) for g in graded) / len(graded)
+        out[f"inst_level_{level}_acc"] = [bool(ok) for g in graded
+                                          for ok in g["checks"][f"inst_level_{level}_acc"]]
+    out["truncated"] = sum(float(g["truncated"]) for g in graded) / len(graded)
     return out
 
 
@@ -168,7 +189,7 @@ def process_code(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = 
 
 def explain(process: Any, doc: dict[str, Any], texts: list[str]) -> list[dict[str, Any]] | None:
     """What a grading function (as bound by the harness) saw in each generation, for the
-    samples file; None for graders without a per-generation verdict (IFEval, lm-eval's)."""
+    samples file; None for graders without a per-generation verdict (lm-eval's own)."""
     func = getattr(process, "func", process)
     kwargs = {k: v for k, v in getattr(process, "keywords", {}).items() if k != "ks"}
     if func is process_math:
@@ -179,6 +200,9 @@ def explain(process: Any, doc: dict[str, Any], texts: list[str]) -> list[dict[st
         return grade_mc(doc, texts, **kwargs)
     if func is process_code:
         return grade_code(doc, texts, **kwargs)
+    if func is process_ifeval:
+        return [{k: v for k, v in g.items() if k != "checks"}
+                for g in grade_ifeval(doc, texts, **kwargs)]
     if func is lcb.process_results:
         return lcb.grade(doc, texts, **kwargs)
     return None

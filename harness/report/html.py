@@ -110,11 +110,19 @@ def _entries(row: dict[str, Any], run: Run, task: str) -> list[dict[str, Any]]:
             "run": run.run_id, "model": run.model.name, "weights": run.model.weights,
             "task": task, "doc": row.get("doc_id"), "sample": i,
             "prompt": _clip(str(prompt)), "target": str(row.get("target", "")),
-            "text": _clip(str(text)), "extracted": g.get("extracted"),
+            "text": _clip(str(text)), "extracted": _extracted(g),
             "verdict": "correct" if verdict else "wrong" if verdict is not None
             else "not graded per generation",
             "truncated": bool(g.get("truncated"))})
     return out
+
+
+def _extracted(graded: dict[str, Any]) -> Any:
+    """What the grader took from a generation; for IFEval, the instructions it broke."""
+    if isinstance(graded.get("not_followed"), list):
+        broken = graded["not_followed"]
+        return "not followed: " + ", ".join(map(str, broken)) if broken else "all followed"
+    return graded.get("extracted")
 
 
 def write(root: Path, runs: list[Run]) -> Path:

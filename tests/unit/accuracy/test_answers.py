@@ -167,17 +167,42 @@ def test_multiple_choice_and_ifeval_on_the_answer_only() -> None:
     # the reasoning is full of commas; only the answer after </think> is checked
     graded = grading.process_ifeval(ifeval_doc, [["Hmm, well, ok, so</think>A reply with none"]],
                                     **R1)
-    assert graded["prompt_level_strict_acc"] is True and graded["truncated"] == 0.0
+    assert graded["prompt_level_strict_acc"] == 1.0 and graded["truncated"] == 0.0
     graded = grading.process_ifeval(ifeval_doc, [["never closed and no commas either"]], **R1)
-    assert graded["prompt_level_strict_acc"] is False and graded["truncated"] == 1.0
+    assert graded["prompt_level_strict_acc"] == 0.0 and graded["truncated"] == 1.0
     # loose accuracy drops an intro line: the first line of the answer, not the blank line
     # that follows </think>
     lower = {"key": 2, "prompt": "Reply in lowercase letters only.",
              "instruction_id_list": ["change_case:english_lowercase"], "kwargs": [{}]}
     graded = grading.process_ifeval(lower, [["ok</think>\n\nSure! Here it is:\nall lowercase"]],
                                     **R1)
-    assert graded["prompt_level_strict_acc"] is False
-    assert graded["prompt_level_loose_acc"] is True
+    assert graded["prompt_level_strict_acc"] == 0.0
+    assert graded["prompt_level_loose_acc"] == 1.0
+
+
+def test_ifeval_grades_every_sample() -> None:
+    doc = {"key": 3, "prompt": "Reply in lowercase letters only, without any commas.",
+           "instruction_id_list": ["change_case:english_lowercase", "punctuation:no_comma"],
+           "kwargs": [{}, {}]}
+    gens = ["</think>all lowercase and no commas", "</think>Capital, and a comma",
+            "</think>lowercase, with a comma", "never closed"]
+    out = grading.process_ifeval(doc, [gens], **R1)
+    # one of four samples follows both instructions; 3 of the 8 instructions are followed
+    assert out["prompt_level_strict_acc"] == 0.25 and out["truncated"] == 0.25
+    assert out["inst_level_strict_acc"] == [True, True, False, False, True, False,
+                                            False, False]
+    assert grading.agg_inst_level_acc([out["inst_level_strict_acc"]]) == 3 / 8
+    graded = grading.explain(functools.partial(grading.process_ifeval, **R1), doc, gens)
+    assert [g["correct"] for g in graded] == [True, False, False, False]
+    assert graded[1]["not_followed"] == ["change_case:english_lowercase", "punctuation:no_comma"]
+    assert graded[2]["not_followed"] == ["punctuation:no_comma"]
+    assert graded[3] == {"truncated": True, "correct": False,
+                         "not_followed": doc["instruction_id_list"]}
+    # the sample browser shows the broken instructions where other tasks show the answer
+    from harness.report.html import _extracted
+
+    assert _extracted(graded[0]) == "all followed"
+    assert _extracted(graded[2]) == "not followed: punctuation:no_comma"
 
 
 def test_pass_at_k_by_hand() -> None:
@@ -203,7 +228,6 @@ def test_pass_at_k_is_reported_for_the_k_asked() -> None:
     graded = grading.explain(functools.partial(grading.process_math, ks=(2,), **R1),
                              {"answer": "5"}, gens)
     assert graded[0] == {"extracted": "5", "truncated": False, "correct": True}
-    assert grading.explain(grading.process_ifeval, {}, gens) is None
 
 
 @pytest.mark.parametrize("text,math,letter", [

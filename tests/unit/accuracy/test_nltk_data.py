@@ -98,6 +98,6 @@ def test_sentence_instructions_grade_with_punkt(punkt_stub: Path) -> None:
     nltk_data.ensure(get_suite("quick"))
     ok = grading.process_ifeval(SENTENCES, [["Many. Long. Sentences. here</think>Fine. "
                                              "VERY short."]], **R1)
-    assert ok["prompt_level_strict_acc"] is True
+    assert ok["prompt_level_strict_acc"] == 1.0
     long = grading.process_ifeval(SENTENCES, [["</think>One. Two. THREE."]], **R1)
     assert long["inst_level_strict_acc"] == [False, True]
