@@ -1,10 +1,9 @@
 """One bench run: resolve the model, run the suite through lm-eval, time it, write run.json.
 
 Data flows one way: config -> model + backend -> accuracy and perf (+ monitor) -> run.json
--> report. The run directory is created first and run.json is written as "running", then
-replaced atomically with the final record ("complete", or "failed" with the error), so an
-interrupted run is visible for what it is.
-"""
+-> report. The run directory is created first, with run.json "running", then replaced
+atomically by the final record ("complete", or "failed" with the error): an interrupted
+run is visible for what it is."""
 
 from __future__ import annotations
 
@@ -101,8 +100,9 @@ def run_bench(opts: BenchOptions) -> Path:
         hf.check_fit(model, opts.device, args.get("dtype"), args.get("device_map"))
     suite = suite or get_suite(default_suite(model))
     jail, jail_python = _sandbox(suite, opts)  # before any weight is loaded
-    if opts.weights != "random":  # IFEval's grader needs punkt_tab: stop now, not at the end
-        nltk_data.ensure(suite)
+    task_specs.check_entries(suite, lm_options.include_path)
+    if opts.weights != "random":
+        nltk_data.ensure(suite)  # IFEval's grader needs punkt_tab: stop now, not at the end
     run_dir = files.new_run_dir(root, model.name, suite.name)
     base = _base_record(run_dir, opts, suite, model, backend_name)
     if jail_python:  # the Python that runs model-written code

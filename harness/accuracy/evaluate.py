@@ -99,7 +99,8 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             entry = dataclasses.replace(entry, max_new_tokens=model.generation.max_new_tokens)
         if "max_gen_toks" in options.gen_kwargs:  # the user's --gen_kwargs win
             entry = dataclasses.replace(entry, max_new_tokens=options.gen_kwargs["max_gen_toks"])
-        spec = tasks_mod.task_spec(entry, sampling, think, tokenizer, rehearse)
+        spec = tasks_mod.task_spec(entry, sampling, think, tokenizer, rehearse,
+                                   options.include_path)
         if (isinstance(spec, dict) and spec.get("task") in (options.docs or {})
                 and not (options.num_fewshot or spec.get("num_fewshot"))):
             spec = tasks_mod.from_logged_docs(spec, options.docs[spec["task"]])

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from harness.accuracy import foreign
 from harness.accuracy.answers import TokenLimit
 from harness.config.configs import ModelConfig, SuiteConfig, TaskEntry
 from harness.config.places import task_yaml
@@ -74,15 +75,19 @@ def template_opens_think(tokenizer: Any, think_start: str | None) -> bool | None
 
 def task_spec(entry: TaskEntry, sampling: dict[str, Any],
               think: dict[str, Any] | None = None,
-              tokenizer: Any = None, rehearse: bool = False) -> str | dict[str, Any]:
+              tokenizer: Any = None, rehearse: bool = False,
+              include_path: str | None = None) -> str | dict[str, Any]:
     """The lm-eval task spec for one suite entry: a config dict, or a registered name.
 
-    A project task YAML (or any task YAML path) is loaded with lm-eval's loader; relative
-    data files become absolute; the suite's samples, token limit and sampling are applied;
-    the model's think tags are bound to the grading function, and with a tokenizer the
-    token limit too (a generation that reaches it is truncated, think tags or not). A .jsonl
-    path becomes a math task of its own (fields question, answer, optional id). With
-    `rehearse`, the task is rewritten for a rehearsal (harness.accuracy.rehearsal).
+    A project task YAML, any task YAML path, or the YAML of a task lm-eval knows by name is
+    loaded with lm-eval's loader; relative data files become absolute; the suite's samples,
+    token limit and sampling are applied; the model's think tags are bound to the harness's
+    grading function, and with a tokenizer the token limit too (a generation that reaches it
+    is truncated, think tags or not); lm-eval's own graders get the answer part only
+    (foreign.py). A .jsonl path becomes a math task of its own (fields question, answer,
+    optional id). With `rehearse`, the task is rewritten for a rehearsal
+    (harness.accuracy.rehearsal). Only lm-eval's groups, tags and Python task classes stay
+    names.
     """
     if entry.task.endswith(".jsonl"):
         path = Path(entry.task)
@@ -92,6 +97,8 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
     else:
         path = Path(entry.task) if entry.task.endswith((".yaml", ".yml")) else \
             task_yaml(entry.task)
+        if not path.exists() and not entry.task.endswith((".yaml", ".yml")):
+            path = foreign.task_yaml(entry.task, include_path) or path
         if not path.exists():
             if entry.task.endswith((".yaml", ".yml")):
                 raise HarnessError(f"Task file {entry.task} does not exist.")
@@ -100,7 +107,7 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
                     f"Task {entry.task} is one of lm-eval's own, and a rehearsal rewrites a "
                     "task's generation settings, which it can do only for a task YAML or a "
                     ".jsonl file: copy the task's YAML from lm-eval and name its path.")
-            return entry.task
+            return foreign.by_name(entry)
         from lm_eval.tasks._yaml_loader import load_yaml
 
         cfg = copy.deepcopy(load_yaml(path))
@@ -108,6 +115,12 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
     if isinstance(files, dict):
         cfg["dataset_kwargs"]["data_files"] = {
             split: _data_file(f, path.parent) for split, f in files.items()}
+    if cfg.get("output_type", "generate_until") != "generate_until":
+        if rehearse:
+            raise HarnessError(f"Task {entry.task} is scored by log-likelihood, not by "
+                               "generated answers, so a rehearsal has nothing to time: leave "
+                               "it out of the rehearsed suite.")
+        return cfg  # no generation settings, samples or think tags
     gen = dict(cfg.get("generation_kwargs") or {})
     gen.update(sampling)
     if not gen.get("do_sample", False):
@@ -118,11 +131,14 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
     cfg["generation_kwargs"] = gen
     if entry.samples > 1:
         cfg["repeats"] = entry.samples
+    ours = foreign.takes_think(cfg.get("process_results"))
+    if not ours:
+        cfg = foreign.answer_only(cfg, entry, think)
     if rehearse:
         from harness.accuracy import rehearsal
 
         return rehearsal.task(cfg, entry)
-    if think is not None and callable(cfg.get("process_results")):
+    if think is not None and ours:
         ks = tuple(k for k in entry.pass_at if k > 1)
         short = think.get("stopped_short")
         think = {k: v for k, v in think.items() if k != "stopped_short"}
@@ -133,6 +149,15 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
             {"metric": f"pass@{k}", "aggregation": "mean", "higher_is_better": True}
             for k in ks]
     return cfg
+
+
+def check_entries(suite: SuiteConfig, include_path: str | None = None) -> None:
+    """Build every task config of `suite` once, so that a task it cannot run as asked (more
+    samples than lm-eval's own grader takes, foreign.py) stops the bench before the model
+    loads, not after the tasks before it have run."""
+    for entry in suite.tasks:
+        if not entry.task.endswith(".jsonl"):
+            task_spec(entry, {}, include_path=include_path)
 
 
 def from_logged_docs(cfg: dict[str, Any], docs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -53,11 +53,18 @@ def test_a_task_from_an_include_path(tmp_path: Path, results_dir: Path) -> None:
     assert cli.main(["bench", "--model", "tiny-random", "--suite", "my_local_math",
                      "--no-perf"]) == 2  # unknown without the include path
     assert cli.main(["bench", "--model", "tiny-random", "--suite", "my_local_math",
-                     "--include_path", str(tasks), "--no-perf"]) == 0
+                     "--include_path", str(tasks), "--no-perf", "--gen_kwargs",
+                     "max_gen_toks=5,top_k=3,temperature=0.5"]) == 0
     (run_dir,) = (results_dir / "runs").iterdir()
     run = json.loads((run_dir / "run.json").read_text())
     assert run["tasks"]["my_local_math"]["n_docs"] == 3
     assert run["generation"]["settings"]["lm_eval"]["include_path"] == str(tasks)
+    # the settings run.json records are the ones the task ran with: a task lm-eval knows by
+    # name runs from its YAML, with the suite's and --gen_kwargs' settings applied
+    native = json.loads((run_dir / "lm_eval_results.json").read_text())
+    ran = native["configs"]["my_local_math"]["generation_kwargs"]
+    assert (ran["max_gen_toks"], ran["top_k"], ran["temperature"]) == (5, 3, 0.5)
+    assert run["generation"]["my_local_math"]["max_new_tokens"] == 5
 
 
 def test_gen_kwargs_are_checked_before_anything_loads(results_dir: Path,

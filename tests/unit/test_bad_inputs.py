@@ -35,6 +35,8 @@ def write_files(d: Path) -> None:
         "architectures": ["MambaForCausalLM"], "model_type": "mamba", "hidden_size": 768,
         "num_hidden_layers": 24, "vocab_size": 50280, "state_size": 16}))
     (d / "afile").write_text("x")
+    (d / "fours.yaml").write_text("name: fours\ndescription: x\ntasks:\n"
+                                  "  - {task: gsm_mini, samples: 4}\n")
     base = MODEL_YAML.read_text()
     (d / "lots.yaml").write_text(base.replace("max_new_tokens: 32", 'max_new_tokens: "lots"'))
     (d / "maybe.yaml").write_text(base.replace("needs_gpu: false", "needs_gpu: maybe"))
@@ -166,6 +168,9 @@ CASES = [
     ("include-path-missing", TINY + ["--include_path", "{d}/nowhere"], r"not a directory"),
     ("configs-missing", ["--configs", "{d}/nowhere", "models"], r"--configs.*not a directory"),
     ("jsonl-nan-answer", TINY + ["--suite", "{d}/nan.jsonl"], r"'answer' must be"),
+    # lm-eval's own grader takes one sample: more would be generated and thrown away
+    ("samples-for-lm-evals-grader", TINY + ["--suite", "{d}/fours.yaml"],
+     r"lm-eval's own grader.*4 samples.*Set `samples: 1`"),
     ("hf-attention-typo", TINY + ["--backend-arg", "attn_implementation=spda"],
      r"Did you mean 'sdpa'"),
     ("fetch-model-typo", ["fetch", "--model", "qwq-23b"], r"Did you mean 'qwq-32b'"),

@@ -10,21 +10,80 @@ import pytest
 from harness.accuracy import answers, evaluate, tasks
 from harness.config import configs, suites
 from harness.config.configs import TaskEntry
+from harness.errors import HarnessError
 
 
 def test_project_task_gets_absolute_data_path_and_overrides() -> None:
-    spec = tasks.task_spec(TaskEntry(task="gsm_mini", samples=4, max_new_tokens=99),
-                              {"do_sample": True, "temperature": 0.6})
+    spec = tasks.task_spec(TaskEntry(task="gsm_mini", max_new_tokens=99),
+                           {"do_sample": True, "temperature": 0.6})
     assert isinstance(spec, dict)
     data = Path(spec["dataset_kwargs"]["data_files"]["test"])
     assert data.is_absolute() and data.exists()
     assert spec["generation_kwargs"]["max_gen_toks"] == 99
     assert spec["generation_kwargs"]["temperature"] == 0.6
-    assert spec["repeats"] == 4
+    spec = tasks.task_spec(TaskEntry(task="aime24", samples=4), {})
+    assert isinstance(spec, dict) and spec["repeats"] == 4
 
 
-def test_lm_eval_task_names_pass_through() -> None:
-    assert tasks.task_spec(TaskEntry(task="hellaswag"), {}) == "hellaswag"
+R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": True}
+
+
+def _filtered(spec: dict[str, Any], resps: list[list[str]]) -> dict[str, list[Any]]:
+    """Each of the task's filter pipelines applied to `resps`, as lm-eval applies them."""
+    from lm_eval.filters import build_filter_ensemble
+
+    out = {}
+    for pipeline in spec["filter_list"]:
+        ensemble = build_filter_ensemble(pipeline["name"], [
+            [f["function"], {k: v for k, v in f.items() if k != "function"}]
+            for f in pipeline["filter"]])
+        got: Any = resps
+        for step in ensemble.filters:
+            got = step().apply(got, [{}] * len(resps))
+        out[pipeline["name"]] = list(got)
+    return out
+
+
+def test_lm_evals_own_task_runs_under_the_suites_settings_on_the_answer_only() -> None:
+    """A task lm-eval knows by name runs from its YAML: the suite's token limit and the model
+    card's sampling reach it (by name it kept lm-eval's own: greedy, 256 new tokens for many
+    tasks), and its filters see the answer after </think>, never the reasoning."""
+    spec = tasks.task_spec(TaskEntry(task="gsm8k_cot_zeroshot", max_new_tokens=1000),
+                           {"do_sample": True, "temperature": 0.6}, R1)
+    assert isinstance(spec, dict) and spec["task"] == "gsm8k_cot_zeroshot"
+    assert spec["generation_kwargs"]["max_gen_toks"] == 1000
+    assert spec["generation_kwargs"]["temperature"] == 0.6
+    got = _filtered(spec, [["The answer is 12. No, wait.</think>So The answer is 7."],
+                           ["The answer is 12. Still thinking"]])
+    assert got["strict-match"] == ["7", "[invalid]"]  # the thinking never closed: no answer
+    assert got["flexible-extract"] == ["7.", "[invalid]"]  # its metric drops the "."
+    # a task without filters gets lm-eval's take_first after the answer-only step
+    spec = tasks.task_spec(TaskEntry(task="minerva_math500"), {}, R1)
+    assert isinstance(spec, dict)
+    assert _filtered(spec, [["x = 3?</think>$x = 4$", "2nd"]])["none"] == ["$x = 4$"]
+    # lm-eval's grading functions take no think tags: none are bound to them
+    path = Path(tasks.foreign.task_yaml("aime24") or "")
+    spec = tasks.task_spec(TaskEntry(task=str(path)), {}, R1)
+    assert isinstance(spec, dict) and not tasks.foreign.takes_think(spec["process_results"])
+    assert spec["process_results"]({"Answer": "5"}, ["\\boxed{5}"])["exact_match"] == 1
+
+
+def test_lm_evals_own_graders_take_one_sample() -> None:
+    """Their filters keep the first generation: more samples would be thrown away."""
+    for entry in (TaskEntry(task="gsm8k_cot_zeroshot", samples=4),
+                  TaskEntry(task="gsm_mini", samples=2),
+                  TaskEntry(task="mmlu", samples=2)):
+        with pytest.raises(HarnessError, match=r"samples: 1.*configs/tasks/"):
+            tasks.task_spec(entry, {}, R1)
+
+
+def test_groups_run_by_name_and_say_what_they_ignore(caplog: pytest.LogCaptureFixture) -> None:
+    tasks.foreign._warned.clear()  # said once per process
+    assert tasks.task_spec(TaskEntry(task="mmlu"), {}, R1) == "mmlu"
+    assert "samples, token limit and sampling settings do not reach it" in caplog.text
+    spec = tasks.task_spec(TaskEntry(task="hellaswag", max_new_tokens=99), {"do_sample": True})
+    assert isinstance(spec, dict)  # scored by log-likelihood: no generation settings
+    assert "max_gen_toks" not in (spec.get("generation_kwargs") or {})
 
 
 def test_only_names_and_groups_wait_for_lm_evals_index() -> None:
@@ -32,7 +91,7 @@ def test_only_names_and_groups_wait_for_lm_evals_index() -> None:
     to build on 2 cores); a registered name or a group of names needs it."""
     for name in ("gsm_mini", "aime24", "math500", "gpqa_diamond", "ifeval", "humaneval"):
         assert not tasks.needs_index(tasks.task_spec(TaskEntry(task=name), {}))
-    assert tasks.needs_index("hellaswag")
+    assert tasks.needs_index("mmlu")
     assert tasks.needs_index({"group": "mine", "task": ["gsm8k", "hellaswag"]})
     assert tasks.needs_index({"task": ["gsm8k", "hellaswag"]})
     light = suites.task_manager(None, defaults=False)

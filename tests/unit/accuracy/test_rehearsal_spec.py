@@ -26,7 +26,9 @@ def test_a_rehearsed_task_runs_to_its_limit_and_grades_nothing() -> None:
 
 
 def test_a_rehearsal_refuses_what_it_cannot_rewrite() -> None:
-    with pytest.raises(HarnessError, match="lm-eval's own"):
+    with pytest.raises(HarnessError, match="lm-eval's own"):  # a group: runs by name only
+        task_spec(TaskEntry(task="mmlu"), {}, rehearse=True)
+    with pytest.raises(HarnessError, match="log-likelihood.*nothing to time"):
         task_spec(TaskEntry(task="hellaswag"), {}, rehearse=True)
     with pytest.raises(HarnessError, match="no token limit"):
         rehearsal.task({"task": "x", "generation_kwargs": {}}, TaskEntry(task="x"))

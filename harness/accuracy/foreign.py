@@ -1,0 +1,110 @@
+"""lm-eval's own tasks under the suite's protocol: a task name lm-eval knows, or a task YAML
+whose grader is not one of the harness's.
+
+A task name is run from its YAML (found in lm-eval's task index), so the suite's token limit,
+the model card's sampling and --gen_kwargs apply to it as to the project's tasks; passed to
+lm-eval by name, the task kept its own settings (lm-eval's default of 256 new tokens and
+greedy decoding for many), while run.json recorded the suite's. Groups, tags and tasks
+written as Python classes can only run by name: a warning says which settings they ignore.
+
+Such a task grades the answer only: a filter step put first in each of its filter pipelines
+hands its grader the text after the model's last think tag, and nothing (an empty answer)
+for a generation whose thinking never closed, so reasoning is never graded as the answer.
+Its grader sees one generation per problem (lm-eval's filters end by taking the first), so
+more than one sample per problem, and pass@k, are refused for it: they would be generated
+and then thrown away.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from pathlib import Path
+from typing import Any
+
+from harness.accuracy.answers import split_reasoning
+from harness.config.configs import TaskEntry
+from harness.errors import HarnessError
+
+log = logging.getLogger(__name__)
+
+THINK_KEYS = ("think_end", "think_start", "opens_think")
+
+
+def task_yaml(name: str, include_path: str | None = None) -> Path | None:
+    """The YAML of a single task lm-eval knows by `name`; None for a group, a tag, a task
+    written as a Python class, or a name it does not know."""
+    from harness.config.suites import task_manager
+
+    entry = task_manager(include_path).task_index.get(name)
+    path = getattr(entry, "yaml_path", None)
+    kind = getattr(getattr(entry, "kind", None), "name", "")
+    if kind != "TASK" or path is None or "class" in (getattr(entry, "cfg", None) or {}):
+        return None
+    return Path(path)
+
+
+_warned: set[str] = set()
+
+
+def by_name(entry: TaskEntry) -> str:
+    """A task that runs by name: say (once) what of the suite it cannot take."""
+    if entry.task not in _warned:
+        _warned.add(entry.task)
+        log.warning("%s runs as lm-eval defines it (a group, a tag or a Python task class): the "
+                    "suite's samples, token limit and sampling settings do not reach it, and "
+                    "a generated answer is graded whole, reasoning included.", entry.task)
+    if entry.samples > 1 or any(k > 1 for k in entry.pass_at):
+        raise HarnessError(_ONE_SAMPLE.format(task=entry.task, samples=entry.samples))
+    return entry.task
+
+
+def takes_think(process_results: Any) -> bool:
+    """Whether a task's grading function is one of the harness's: it takes the think tags."""
+    if not callable(process_results):
+        return False
+    try:
+        params = inspect.signature(process_results).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind is p.VAR_KEYWORD or p.name == "think_end" for p in params)
+
+
+_ONE_SAMPLE = ("Task {task} is graded by lm-eval's own grader, which scores one generation "
+               "per problem (its filters take the first), so {samples} samples per problem, "
+               "or pass@k, would be generated and thrown away. Set `samples: 1` and drop "
+               "`pass_at` for it, or use a task whose grader is the harness's (configs/tasks/, "
+               "a .jsonl problem file) for pass@1 over several samples.")
+
+
+def answer_only(cfg: dict[str, Any], entry: TaskEntry, think: dict[str, Any] | None
+                ) -> dict[str, Any]:
+    """`cfg` (lm-eval's task config, not the harness's grader) with the answer-only filter
+    first in each filter pipeline; refused with more than one sample per problem."""
+    if entry.samples > 1 or any(k > 1 for k in entry.pass_at):
+        raise HarnessError(_ONE_SAMPLE.format(task=entry.task, samples=entry.samples))
+    tags = {k: v for k, v in (think or {}).items() if k in THINK_KEYS}
+    if not tags.get("think_end") or cfg.get("output_type", "generate_until") != "generate_until":
+        return cfg
+    step = {"function": AnswerOnly, "think": tags}
+    pipelines = cfg.get("filter_list") or [{"name": "none",
+                                            "filter": [{"function": "take_first"}]}]
+    cfg["filter_list"] = [{**p, "filter": [step, *list(p.get("filter") or [])]}
+                          for p in pipelines]
+    return cfg
+
+
+class AnswerOnly:
+    """A filter step (lm-eval's Filter interface): each generation's answer part, "" where its
+    thinking never closed."""
+
+    def __init__(self, think: dict[str, Any]) -> None:
+        self.think = think
+
+    def apply(self, resps: list[list[str]], docs: list[dict[str, Any]]) -> list[list[str]]:
+        """The answer of every generation of every problem, in order."""
+        out = []
+        for group in resps:
+            splits = [split_reasoning(str(text), **self.think) for text in group]
+            out.append(["" if s.truncated else s.answer for s in splits])
+        return out
