@@ -7,8 +7,8 @@ code that runs beside the tests can read their expected values (from the program
 or from the caller's frame) or replace what compares them. All pass under HumanEval's own
 harness. Here the model's code runs in a second process inside the same jail and the tests
 call it through a pipe: only values marshal can carry cross (numbers, strings, bytes, None,
-and tuples, lists, sets and dicts of them), so an object of the model's own class is an
-error, and the tests' process holds the expected values; it is undumpable, so the code (same
+and tuples, lists, sets and dicts of them; NumPy scalars as the numbers they equal), so an
+object of the model's own class is an error, and the tests' process holds the expected values; it is undumpable, so the code (same
 user id) cannot read them from its memory either. Every canonical solution of the 164
 passes this way.
 """
@@ -64,8 +64,24 @@ def _harness_remote(child_source, timeout=None):
 """
 
 # The model's side: its code, then a loop that answers the calls. A result marshal cannot
-# carry (an object of the model's own class, say one equal to everything) is an error.
+# carry (an object of the model's own class, say one equal to everything) is an error. NumPy
+# scalars, alone or inside lists, tuples, sets and dicts, cross as the Python numbers they
+# equal (np.float64(2.0) == 2.0 passes under HumanEval's and LiveCodeBench's own graders,
+# and numpy code returns them): `.item()` can only give a plain value, which the tests'
+# side then compares as any other. NumPy arrays are not made lists (their `==` gives no
+# verdict under those graders either); marshal sends their buffer, as bytes.
 CHILD_LOOP = """
+
+def _harness_plain(value):
+    kind = type(value)
+    if kind in (list, tuple, set, frozenset):
+        return kind(_harness_plain(v) for v in value)
+    if kind is dict:
+        return {_harness_plain(k): _harness_plain(v) for k, v in value.items()}
+    if kind.__module__ == "numpy" and kind.__name__ != "ndarray" and hasattr(value, "item"):
+        return value.item()
+    return value
+
 
 def _harness_serve(function):
     import marshal, os, sys
@@ -81,8 +97,11 @@ def _harness_serve(function):
             data = marshal.dumps(("error", f"{type(exc).__name__}: {str(exc)[:300]}"))
         else:
             try:
-                data = marshal.dumps(("ok", result))
-            except ValueError:
+                try:
+                    data = marshal.dumps(("ok", result))
+                except ValueError:
+                    data = marshal.dumps(("ok", _harness_plain(result)))
+            except Exception:  # noqa: BLE001 (the model's own .item() may raise anything)
                 data = marshal.dumps(("error", f"returned a {type(result).__name__}, "
                                                "not a plain value"))
         up.write(len(data).to_bytes(8, "big") + data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from typing import Any
 
 import pytest
 
@@ -170,6 +171,10 @@ def test_exiting_at_import_time_fails_too() -> None:
     "import builtins\nbuiltins.type = lambda value: bool\n\nclass Yes:\n"
     "    def __eq__(self, other):\n        return True\n\n"
     "def has_close_elements(numbers, threshold):\n    return Yes()\n",
+    # one that passes itself off as a NumPy scalar
+    "class Yes:\n    __module__ = 'numpy'\n    def __eq__(self, other):\n        return True\n"
+    "    def item(self):\n        return self\n\n"
+    "def has_close_elements(numbers, threshold):\n    return [Yes()]\n",
 ])
 def test_results_that_equal_anything_fail(code: str) -> None:
     """`candidate(x) == expected` passes for such objects, under HumanEval's own harness too;
@@ -177,6 +182,28 @@ def test_results_that_equal_anything_fail(code: str) -> None:
     doc = problems()["HumanEval/0"]
     (graded,) = grading.grade_code(doc, [f"</think>```python\n{code}```"], **R1)
     assert not graded["correct"] and "not a plain value" in graded["output_tail"]
+
+
+def test_numpy_scalars_cross_as_the_numbers_they_equal() -> None:
+    """np.float64(2.0) == 2.0 passes under HumanEval's own harness, and numpy code returns such
+    scalars, alone or in a list: they cross as Python numbers. Arrays do not become lists
+    (their `==` is an array, no verdict, under HumanEval's harness too)."""
+    import marshal
+
+    import numpy as np
+
+    from harness.accuracy.programs import CHILD_LOOP
+
+    space: dict[str, Any] = {}
+    exec(CHILD_LOOP, space)
+    plain = space["_harness_plain"]
+    got = plain([np.int64(3), (np.float64(0.5), np.bool_(True)), {np.str_("k"): np.int32(1)}])
+    assert got == [3, (0.5, True), {"k": 1}]
+    assert [type(v) for v in (got[0], *got[1])] == [int, float, bool]
+    marshal.dumps(got)
+    array = np.array([1, 2])
+    assert plain(array) is array  # marshal sends its buffer as bytes, equal to no list
+    assert marshal.loads(marshal.dumps(array)) != [1, 2]
 
 
 @pytest.mark.parametrize("peek", ["open(__file__).read()", "open('main.py').read()",
