@@ -10,6 +10,10 @@ written as Python classes can only run by name: a warning says which settings th
 Such a task grades the answer only: a filter step put first in each of its filter pipelines
 hands its grader the text after the model's last think tag, and nothing (an empty answer)
 for a generation whose thinking never closed, so reasoning is never graded as the answer.
+For a model that thinks, the task's stop strings are dropped, except end tokens such as
+"</s>" or "<|im_end|>": they were written to stop a base model before it starts the next
+few-shot question ("Q:", "Problem:"), and thinking writes such words, which would end the
+generation inside its reasoning (the model's end-of-sequence token still stops it).
 Its grader sees one generation per problem (lm-eval's filters end by taking the first), so
 more than one sample per problem, and pass@k, are refused for it: they would be generated
 and then thrown away.
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +34,7 @@ from harness.errors import HarnessError
 log = logging.getLogger(__name__)
 
 THINK_KEYS = ("think_end", "think_start", "opens_think")
+SPECIAL = re.compile(r"<[^<>\s]+>")  # "</s>", "<|im_end|>": an end token, never in reasoning
 
 
 def task_yaml(name: str, include_path: str | None = None) -> Path | None:
@@ -80,12 +86,22 @@ _ONE_SAMPLE = ("Task {task} is graded by lm-eval's own grader, which scores one 
 def answer_only(cfg: dict[str, Any], entry: TaskEntry, think: dict[str, Any] | None
                 ) -> dict[str, Any]:
     """`cfg` (lm-eval's task config, not the harness's grader) with the answer-only filter
-    first in each filter pipeline; refused with more than one sample per problem."""
+    first in each filter pipeline and, for a thinking model, no stop strings but end
+    tokens; refused with more than one sample per problem."""
     if entry.samples > 1 or any(k > 1 for k in entry.pass_at):
         raise HarnessError(_ONE_SAMPLE.format(task=entry.task, samples=entry.samples))
     tags = {k: v for k, v in (think or {}).items() if k in THINK_KEYS}
     if not tags.get("think_end") or cfg.get("output_type", "generate_until") != "generate_until":
         return cfg
+    gen = dict(cfg.get("generation_kwargs") or {})
+    until = gen.get("until") or []
+    until = [until] if isinstance(until, str) else list(until)
+    kept = [stop for stop in until if SPECIAL.fullmatch(str(stop))]
+    if kept != until:
+        log.info("%s: stop strings %s dropped for a thinking model (its reasoning may write "
+                 "them); special tokens kept: %s", entry.task,
+                 [s for s in until if s not in kept], kept)
+        cfg["generation_kwargs"] = {**gen, "until": kept}
     step = {"function": AnswerOnly, "think": tags}
     pipelines = cfg.get("filter_list") or [{"name": "none",
                                             "filter": [{"function": "take_first"}]}]

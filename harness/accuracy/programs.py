@@ -8,9 +8,9 @@ or from the caller's frame) or replace what compares them. All pass under HumanE
 harness. Here the model's code runs in a second process inside the same jail and the tests
 call it through a pipe: only values marshal can carry cross (numbers, strings, bytes, None,
 and tuples, lists, sets and dicts of them; NumPy scalars as the numbers they equal), so an
-object of the model's own class is an error, and the tests' process holds the expected values; it is undumpable, so the code (same
-user id) cannot read them from its memory either. Every canonical solution of the 164
-passes this way.
+object of the model's own class is an error, and the tests' process holds the expected
+values; it is undumpable, so the code (same user id) cannot read them from its memory
+either. Every canonical solution of the 164 passes this way.
 """
 
 from __future__ import annotations

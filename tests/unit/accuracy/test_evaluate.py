@@ -53,13 +53,17 @@ def test_lm_evals_own_task_runs_under_the_suites_settings_on_the_answer_only() -
     assert isinstance(spec, dict) and spec["task"] == "gsm8k_cot_zeroshot"
     assert spec["generation_kwargs"]["max_gen_toks"] == 1000
     assert spec["generation_kwargs"]["temperature"] == 0.6
+    # its stop strings were for a base model's next "Q:"; thinking writes such words
+    assert spec["generation_kwargs"]["until"] == ["</s>", "<|im_end|>"]
+    plain = tasks.task_spec(TaskEntry(task="gsm8k_cot_zeroshot"), {}, {"think_end": None})
+    assert plain["generation_kwargs"]["until"] == ["Q:", "</s>", "<|im_end|>"]  # no thinking
     got = _filtered(spec, [["The answer is 12. No, wait.</think>So The answer is 7."],
                            ["The answer is 12. Still thinking"]])
     assert got["strict-match"] == ["7", "[invalid]"]  # the thinking never closed: no answer
     assert got["flexible-extract"] == ["7.", "[invalid]"]  # its metric drops the "."
     # a task without filters gets lm-eval's take_first after the answer-only step
     spec = tasks.task_spec(TaskEntry(task="minerva_math500"), {}, R1)
-    assert isinstance(spec, dict)
+    assert isinstance(spec, dict) and spec["generation_kwargs"]["until"] == []
     assert _filtered(spec, [["x = 3?</think>$x = 4$", "2nd"]])["none"] == ["$x = 4$"]
     # lm-eval's grading functions take no think tags: none are bound to them
     path = Path(tasks.foreign.task_yaml("aime24") or "")
