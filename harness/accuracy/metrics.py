@@ -12,7 +12,10 @@ import numpy
 from harness.accuracy.answers import split_reasoning
 from harness.errors import HarnessError
 
-HEADLINE = ("pass@1", "prompt_level_strict_acc", "exact_match", "acc")
+# The metric a task's score is, first found in this order. math_verify before exact_match:
+# lm-eval's minerva_math tasks report both, and their exact_match looks only for "The final
+# answer is X" (their few-shot format), so it scores a boxed answer 0.
+HEADLINE = ("pass@1", "prompt_level_strict_acc", "math_verify", "exact_match", "acc")
 
 
 def task_metrics(name: str, metrics: dict[str, Any], samples: list[dict[str, Any]],

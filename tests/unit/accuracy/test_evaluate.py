@@ -231,3 +231,14 @@ def test_the_chat_template_says_whether_the_prompt_opens_thinking(
     assert "where its YAML says template_opens_think: true" in caplog.text
     broken = tokenizer_with_template("{{ raise_exception('needs tools') }}")
     assert tasks.think_settings(qwq, broken, templated=True)["opens_think"] is True
+
+
+def test_the_headline_metric_prefers_equivalence_to_string_match() -> None:
+    """lm-eval's minerva_math reports exact_match (its few-shot "The final answer is X"
+    format only) and math_verify: the score is math_verify."""
+    from harness.accuracy.metrics import task_metrics
+
+    metrics = {"exact_match,none": 0.1, "exact_match_stderr,none": 0.01,
+               "math_verify,none": 0.8, "math_verify_stderr,none": 0.02}
+    got = task_metrics("minerva_math500", metrics, [], {})
+    assert (got["metric"], got["value"], got["stderr"]) == ("math_verify", 0.8, 0.02)
