@@ -80,7 +80,9 @@ _ONE_SAMPLE = ("Task {task} is graded by lm-eval's own grader, which scores one 
                "per problem (its filters take the first), so {samples} samples per problem, "
                "or pass@k, would be generated and thrown away. Set `samples: 1` and drop "
                "`pass_at` for it, or use a task whose grader is the harness's (configs/tasks/, "
-               "a .jsonl problem file) for pass@1 over several samples.")
+               "a .jsonl problem file) for pass@1 over several samples. A task whose own "
+               "YAML sets `repeats` (lm-eval's self-consistency tasks) keeps them at "
+               "samples: 1.")
 
 
 def answer_only(cfg: dict[str, Any], entry: TaskEntry, think: dict[str, Any] | None
