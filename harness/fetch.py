@@ -19,6 +19,7 @@ from harness.accuracy.evaluate import dataset_error
 from harness.config import configs
 from harness.config.checks import check_hub_id, did_you_mean
 from harness.config.configs import TaskEntry
+from harness.config.places import task_yaml
 from harness.config.suites import task_manager
 from harness.errors import HarnessError
 
@@ -58,12 +59,13 @@ def fetch_model(name: str) -> str:
 def fetch_task(entry: TaskEntry) -> str:
     """Download the dataset of one suite task into the datasets cache."""
     spec: Any = tasks.task_spec(entry, {})
-    if isinstance(spec, str):  # a task lm-eval knows: building it downloads its data
+    if isinstance(spec, str) or _lm_evals_own(entry):
+        # a task lm-eval knows by name: building it downloads its data, however it loads it
         try:
-            task_manager().load_task_or_group([spec])
+            task_manager().load_task_or_group([entry.task])
         except Exception as exc:
-            raise dataset_error(spec, exc) from exc
-        return f"{spec}: lm-eval task data cached"
+            raise dataset_error(entry.task, exc) from exc
+        return f"{entry.task}: lm-eval task data cached"
     files = str((spec.get("dataset_kwargs") or {}).get("data_files", ""))
     if spec.get("dataset_path") == "json" and "://" not in files:
         return f"{spec['task']}: local file, nothing to download"
@@ -77,6 +79,12 @@ def fetch_task(entry: TaskEntry) -> str:
     name = spec["dataset_path"] + (f" ({spec['dataset_name']})" if spec.get("dataset_name")
                                    else "")
     return f"{spec['task']}: {name} cached"
+
+
+def _lm_evals_own(entry: TaskEntry) -> bool:
+    """Whether a suite entry names one of lm-eval's tasks (no project task, YAML or file)."""
+    return (not entry.task.endswith((".yaml", ".yml", ".jsonl"))
+            and not task_yaml(entry.task).exists())
 
 
 def fetch(model: str | None, suite: str | None) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from harness import fetch
+from harness.config.configs import TaskEntry
 from harness.errors import HarnessError
 
 
@@ -71,3 +72,17 @@ def test_fetch_prepares_models_built_here() -> None:
     line = fetch.fetch_model("tiny-random")
     path = Path(line.split(" -> ")[1])
     assert line.startswith("tiny-random: prepared") and (path / "config.json").is_file()
+
+
+def test_a_task_lm_eval_knows_is_fetched_by_lm_eval(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It runs from its YAML (under the suite's settings), but its data comes the way lm-eval
+    loads it (custom loaders, process_docs downloads and all)."""
+    loaded: list[Any] = []
+
+    class Manager:
+        def load_task_or_group(self, names: list[str]) -> None:
+            loaded.append(names)
+
+    monkeypatch.setattr(fetch, "task_manager", lambda: Manager())
+    line = fetch.fetch_task(TaskEntry(task="gsm8k_cot_zeroshot"))
+    assert loaded == [["gsm8k_cot_zeroshot"]] and line.endswith("lm-eval task data cached")
