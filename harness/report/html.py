@@ -109,12 +109,20 @@ def _entries(row: dict[str, Any], run: Run, task: str) -> list[dict[str, Any]]:
         out.append({
             "run": run.run_id, "model": run.model.name, "weights": run.model.weights,
             "task": task, "doc": row.get("doc_id"), "sample": i,
-            "prompt": _clip(str(prompt)), "target": str(row.get("target", "")),
+            "prompt": _clip(str(prompt)), "target": _reference(row),
             "text": _clip(str(text)), "extracted": _extracted(g),
             "verdict": "correct" if verdict else "wrong" if verdict is not None
             else "not graded per generation",
             "truncated": bool(g.get("truncated"))})
     return out
+
+
+def _reference(row: dict[str, Any]) -> str:
+    """The gold answer; for IFEval (whose target is a placeholder 0), its instructions."""
+    doc = row.get("doc") if isinstance(row.get("doc"), dict) else {}
+    if isinstance(doc.get("instruction_id_list"), list):
+        return "instructions: " + ", ".join(map(str, doc["instruction_id_list"]))
+    return str(row.get("target", ""))
 
 
 def _extracted(graded: dict[str, Any]) -> Any:

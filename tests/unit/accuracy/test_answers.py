@@ -199,10 +199,13 @@ def test_ifeval_grades_every_sample() -> None:
     assert graded[3] == {"truncated": True, "correct": False,
                          "not_followed": doc["instruction_id_list"]}
     # the sample browser shows the broken instructions where other tasks show the answer
-    from harness.report.html import _extracted
+    from harness.report.html import _extracted, _reference
 
     assert _extracted(graded[0]) == "all followed"
     assert _extracted(graded[2]) == "not followed: punctuation:no_comma"
+    assert _reference({"doc": doc, "target": 0}) == ("instructions: change_case:english_lowercase"
+                                                     ", punctuation:no_comma")
+    assert _reference({"doc": {"answer": "5"}, "target": "5"}) == "5"
 
 
 def test_pass_at_k_by_hand() -> None:
