@@ -61,11 +61,19 @@ def rows(runs: list[Run]) -> list[dict[str, Any]]:
             label = f"{name} (weak sandbox)" if run.sandbox == "weak" else name
             gen = run.generation.get(name)
             label += "".join(f" ({part})" for part in (gen.shortfalls() if gen else []))
-            out.append({**base, "task": label, "metric": t.metric, "score": t.value,
+            out.append({**base, "task": label, "metric": _metric(t), "score": t.value,
                         "stderr": t.stderr, "n": t.n_docs,
                         "published": pub.value if pub else None,
                         "published_source": pub.source if pub else ""})
     return out
+
+
+def _metric(task: TaskScore) -> str:
+    """The score's metric, with its filter where the task reports that metric under several
+    (lm-eval's gsm8k: strict-match and flexible-extract)."""
+    filters = {k.partition(",")[2] for k in task.all_metrics
+               if k.partition(",")[0] == task.metric and "_stderr" not in k}
+    return f"{task.metric} ({task.filter})" if task.filter and len(filters) > 1 else task.metric
 
 
 def paired(runs: list[Run]) -> list[dict[str, Any]]:

@@ -246,3 +246,15 @@ def test_fields_of_the_wrong_shape_never_break_a_report(tmp_path: Path,
     assert good.name in {r["run"] for r in table}
     assert "\\\\boxed{1}" in (tmp_path / "report.html").read_text()
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_metric_names_its_filter_where_the_task_has_several() -> None:
+    from harness.results.parts import TaskScore
+
+    two = TaskScore(metric="exact_match", value=0.1, filter="strict-match", all_metrics={
+        "exact_match,strict-match": 0.1, "exact_match_stderr,strict-match": 0.01,
+        "exact_match,flexible-extract": 0.7, "exact_match_stderr,flexible-extract": 0.02})
+    assert tables._metric(two) == "exact_match (strict-match)"
+    one = TaskScore(metric="pass@1", value=0.5, filter="all",
+                    all_metrics={"pass@1,all": 0.5, "pass@1_stderr,all": 0.1})
+    assert tables._metric(one) == "pass@1"
