@@ -151,10 +151,17 @@ def unit_powers_dropped(text: str) -> str:
     return _UNIT_POWER.sub(drop, text) if "^" in text else text
 
 
+# an ordinal, alone or naming what it ranks: "2nd", "3rd place", "21st" (math-verify: 2*n*d)
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)(?:[^\S\n]+[A-Za-z][A-Za-z ]*)?")
+
+
 def _unit_words_dropped(value: str) -> str:
     value = _modulus_dropped(value)
     # "\\text{4 inches}": the same inside a text wrapper (math-verify: 4*i*n*c*h*e*s)
     wrapped = WRAPPER.fullmatch(value)
+    ordinal = _ORDINAL.fullmatch(wrapped.group(1).strip() if wrapped else value)
+    if ordinal:
+        return ordinal.group(1)
     words = _NUMBER_THEN_WORDS.fullmatch(wrapped.group(1).strip() if wrapped else value)
     if not words:
         return value

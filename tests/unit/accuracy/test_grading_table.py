@@ -407,6 +407,10 @@ CASES = [
     # variables: 18*d*o*l*l*a*r*s)
     ("math500", "18", T + "Final Answer: 18 dollars", True),
     ("math500", "18", T + "Janet makes \\boxed{18 dollars} a day.", True),
+    ("math500", "2", T + "She finishes \\boxed{2nd}.", True),  # an ordinal is its number
+    ("math500", "3", T + "\\boxed{\\text{3rd place}}", True),
+    ("math500", "21", T + "\\boxed{21st}", True),
+    ("math500", "2", T + "\\boxed{12th}", False),
     ("math500", "8", T + "The answer is 8 km/h.", True),
     ("math500", "10", T + "The answer is 10 meters squared", True),
     ("math500", "5", T + "The answer is 5 and 6.", False),
