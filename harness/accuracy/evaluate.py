@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.accuracy import tasks as tasks_mod
+from harness.accuracy import verdicts
 from harness.accuracy.grading import explain
 from harness.accuracy.metrics import (  # noqa: F401  (generation_stats: part of this API)
     cuts_prompts,
@@ -70,6 +71,16 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
     `rehearse`, the suite runs as a rehearsal (harness.accuracy.rehearsal): every generation
     to its limit, no scores, stand-in prompts where a dataset is unavailable. lm-eval's own
     results JSON of all the tasks is written beside run.json (lm_eval_results.json)."""
+    try:
+        return _run(lm, suite, model, tokenizer, limit, samples_dir, identity, rehearse,
+                    options)
+    finally:
+        verdicts.drop()
+
+
+def _run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
+         limit: float | None, samples_dir: Path, identity: dict[str, Any] | None,
+         rehearse: bool, options: Options) -> dict[str, Any]:
     from lm_eval import simple_evaluate
 
     from harness.accuracy import resume
@@ -95,6 +106,7 @@ def run(lm: Any, suite: SuiteConfig, model: ModelConfig | None, tokenizer: Any,
             k: v for k, v in think.items() if k in ("think_end", "think_start", "opens_think")}}}
     native: dict[str, Any] = {}  # lm-eval's own results JSON, merged over the tasks
     for entry in suite.tasks:
+        verdicts.keep()  # each generation graded once, for the score and the samples file
         if entry.max_new_tokens is None and model is not None:
             entry = dataclasses.replace(entry, max_new_tokens=model.generation.max_new_tokens)
         if "max_gen_toks" in options.gen_kwargs:  # the user's --gen_kwargs win

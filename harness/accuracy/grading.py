@@ -20,6 +20,7 @@ from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.letters import extract_letter, option_named
 from harness.accuracy.programs import code_program
 from harness.accuracy.stats import scores
+from harness.accuracy.verdicts import remembered
 
 Think = dict[str, Any]  # think_end, think_start, opens_think, at_limit
 
@@ -34,6 +35,7 @@ def _gold_math(doc: dict[str, Any], field: str) -> str:
     return str(doc[field]).split("####")[-1].strip()
 
 
+@remembered
 def grade_math(doc: dict[str, Any], texts: list[str], answer_field: str = "answer",
                **think: Any) -> list[dict[str, Any]]:
     """Per generation: the answer extracted after </think>, truncation, and the verdict."""
@@ -82,6 +84,7 @@ def process_gpqa_docs(dataset: Any) -> Any:
     return dataset.map(shuffle)
 
 
+@remembered
 def grade_mc(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
     """Per generation: the letter extracted after </think> (where it names none, the letter
     of the option whose text it states: "Answer: 4.5 eV"), truncation, and the verdict."""
@@ -107,6 +110,7 @@ def process_mc(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = ()
                   sum(g["truncated"] for g in graded), ks)
 
 
+@remembered
 def grade_ifeval(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
     """Per generation: lm-eval's IFEval checks on the answer only (the reasoning may break any
     instruction it likes), the instructions it did not follow (strict), truncation, and the
@@ -156,6 +160,7 @@ def agg_inst_level_acc(items: list[list[bool]]) -> float:
     return sum(flat) / len(flat) if flat else 0.0
 
 
+@remembered
 def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
     """Per generation: the code extracted after </think>, truncation, the sandbox's verdict."""
     from harness.accuracy.sandbox import Limits, run_many

@@ -38,6 +38,7 @@ from harness.accuracy.code_blocks import extract_code
 from harness.accuracy.programs import CHILD_LOOP, PARENT
 from harness.accuracy.sandbox import Limits, run_program
 from harness.accuracy.stats import scores
+from harness.accuracy.verdicts import remembered
 
 WINDOW = ("2024-08-01", "2025-02-01")  # DeepSeek-R1 paper: 2024-08 to 2025-01
 
@@ -208,6 +209,7 @@ def run_tests(code: str, doc: dict[str, Any], limits: Limits = TEST_LIMITS) -> t
     return True, "all tests passed"
 
 
+@remembered
 def grade(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
     """Per generation: the code after </think>, truncation, verdict and the first failure."""
     out = []
