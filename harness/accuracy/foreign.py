@@ -14,6 +14,8 @@ For a model that thinks, the task's stop strings are dropped, except end tokens 
 "</s>" or "<|im_end|>": they were written to stop a base model before it starts the next
 few-shot question ("Q:", "Problem:"), and thinking writes such words, which would end the
 generation inside its reasoning (the model's end-of-sequence token still stops it).
+lm-eval's code tasks (marked unsafe_code: they run model-written code on the host) are
+refused: the harness runs such code only in its jail (sandbox.py).
 Its grader sees one generation per problem (lm-eval's filters end by taking the first), so
 more than one sample per problem, and pass@k, are refused for it: they would be generated
 and then thrown away.
@@ -65,6 +67,19 @@ def by_name(entry: TaskEntry) -> str:
     return entry.task
 
 
+def check_safe(path: Path, entry: TaskEntry) -> None:
+    """Refuse a task YAML that lm-eval marks unsafe_code, read before its functions are
+    imported (lm-eval's code metric loads `evaluate`'s code_eval on import)."""
+    from lm_eval.tasks._yaml_loader import load_yaml
+
+    if load_yaml(path, resolve_func=False).get("unsafe_code"):
+        raise HarnessError(
+            f"Task {entry.task} is one of lm-eval's code tasks, which run model-written code "
+            "on this machine outside any sandbox (lm-eval marks them unsafe_code). The "
+            "harness runs such code only in its jail: use SUITE=humaneval or SUITE=code "
+            "(HumanEval and LiveCodeBench, graded in bubblewrap).")
+
+
 def takes_think(process_results: Any) -> bool:
     """Whether a task's grading function is one of the harness's: it takes the think tags."""
     if not callable(process_results):
@@ -89,7 +104,7 @@ def answer_only(cfg: dict[str, Any], entry: TaskEntry, think: dict[str, Any] | N
                 ) -> dict[str, Any]:
     """`cfg` (lm-eval's task config, not the harness's grader) with the answer-only filter
     first in each filter pipeline and, for a thinking model, no stop strings but end
-    tokens; refused with more than one sample per problem."""
+    tokens; refused with more than one sample per problem, or code run outside the jail."""
     if entry.samples > 1 or any(k > 1 for k in entry.pass_at):
         raise HarnessError(_ONE_SAMPLE.format(task=entry.task, samples=entry.samples))
     tags = {k: v for k, v in (think or {}).items() if k in THINK_KEYS}

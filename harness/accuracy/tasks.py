@@ -110,6 +110,7 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
             return foreign.by_name(entry)
         from lm_eval.tasks._yaml_loader import load_yaml
 
+        foreign.check_safe(path, entry)
         cfg = copy.deepcopy(load_yaml(path))
     files = (cfg.get("dataset_kwargs") or {}).get("data_files")
     if isinstance(files, dict):

@@ -171,6 +171,8 @@ CASES = [
     # lm-eval's own grader takes one sample: more would be generated and thrown away
     ("samples-for-lm-evals-grader", TINY + ["--suite", "{d}/fours.yaml"],
      r"lm-eval's own grader.*4 samples.*Set `samples: 1`"),
+    # lm-eval's code tasks run model-written code on the host: refused, the jail is the way
+    ("lm-evals-unsafe-code-task", TINY + ["--suite", "mbpp"], r"outside any sandbox"),
     ("hf-attention-typo", TINY + ["--backend-arg", "attn_implementation=spda"],
      r"Did you mean 'sdpa'"),
     ("fetch-model-typo", ["fetch", "--model", "qwq-23b"], r"Did you mean 'qwq-32b'"),

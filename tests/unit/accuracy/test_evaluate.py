@@ -81,6 +81,12 @@ def test_lm_evals_own_graders_take_one_sample() -> None:
             tasks.task_spec(entry, {}, R1)
 
 
+def test_lm_evals_code_tasks_are_refused_they_run_code_outside_the_jail() -> None:
+    for name in ("mbpp", "humaneval_instruct"):
+        with pytest.raises(HarnessError, match=r"outside any sandbox.*SUITE=humaneval"):
+            tasks.task_spec(TaskEntry(task=name), {}, R1)
+
+
 def test_groups_run_by_name_and_say_what_they_ignore(caplog: pytest.LogCaptureFixture) -> None:
     tasks.foreign._warned.clear()  # said once per process
     assert tasks.task_spec(TaskEntry(task="mmlu"), {}, R1) == "mmlu"
