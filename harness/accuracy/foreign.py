@@ -62,8 +62,7 @@ def by_name(entry: TaskEntry) -> str:
         log.warning("%s runs as lm-eval defines it (a group, a tag or a Python task class): the "
                     "suite's samples, token limit and sampling settings do not reach it, and "
                     "a generated answer is graded whole, reasoning included.", entry.task)
-    if entry.samples > 1 or any(k > 1 for k in entry.pass_at):
-        raise HarnessError(_ONE_SAMPLE.format(task=entry.task, samples=entry.samples))
+    one_sample(entry)
     return entry.task
 
 
@@ -100,15 +99,20 @@ _ONE_SAMPLE = ("Task {task} is graded by lm-eval's own grader, which scores one 
                "samples: 1.")
 
 
-def answer_only(cfg: dict[str, Any], entry: TaskEntry, think: dict[str, Any] | None
-                ) -> dict[str, Any]:
-    """`cfg` (lm-eval's task config, not the harness's grader) with the answer-only filter
-    first in each filter pipeline and, for a thinking model, no stop strings but end
-    tokens; refused with more than one sample per problem, or code run outside the jail."""
+def one_sample(entry: TaskEntry) -> None:
+    """Refuse more than one sample per problem (or pass@k) for a grader that takes one."""
     if entry.samples > 1 or any(k > 1 for k in entry.pass_at):
         raise HarnessError(_ONE_SAMPLE.format(task=entry.task, samples=entry.samples))
+
+
+def answer_only(cfg: dict[str, Any], entry: TaskEntry, think: dict[str, Any] | None
+                ) -> dict[str, Any]:
+    """`cfg` (a generated-answer task of lm-eval's, not the harness's grader) with the
+    answer-only filter first in each filter pipeline and, for a thinking model, no stop
+    strings but end tokens; refused with more than one sample per problem."""
+    one_sample(entry)
     tags = {k: v for k, v in (think or {}).items() if k in THINK_KEYS}
-    if not tags.get("think_end") or cfg.get("output_type", "generate_until") != "generate_until":
+    if not tags.get("think_end"):
         return cfg
     gen = dict(cfg.get("generation_kwargs") or {})
     until = gen.get("until") or []

@@ -104,9 +104,10 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
                 raise HarnessError(f"Task file {entry.task} does not exist.")
             if rehearse:
                 raise HarnessError(
-                    f"Task {entry.task} is one of lm-eval's own, and a rehearsal rewrites a "
-                    "task's generation settings, which it can do only for a task YAML or a "
-                    ".jsonl file: copy the task's YAML from lm-eval and name its path.")
+                    f"Task {entry.task} is one of lm-eval's own that runs only by name (a "
+                    "group, a tag or a Python task class), and a rehearsal rewrites a task's "
+                    "generation settings, which it can do only for a single task's YAML or a "
+                    ".jsonl file: name its tasks one by one, or their YAML paths.")
             return foreign.by_name(entry)
         from lm_eval.tasks._yaml_loader import load_yaml
 
@@ -121,7 +122,8 @@ def task_spec(entry: TaskEntry, sampling: dict[str, Any],
             raise HarnessError(f"Task {entry.task} is scored by log-likelihood, not by "
                                "generated answers, so a rehearsal has nothing to time: leave "
                                "it out of the rehearsed suite.")
-        return cfg  # no generation settings, samples or think tags
+        foreign.one_sample(entry)  # no generation settings, samples or think tags
+        return cfg
     gen = dict(cfg.get("generation_kwargs") or {})
     gen.update(sampling)
     if not gen.get("do_sample", False):

@@ -43,8 +43,9 @@ _IDS = ("task_id", "question_id", "unique_id", "id", "key")
 
 def _problem(doc: dict[str, Any]) -> str:
     for name in _IDS:
-        if isinstance(doc.get(name), (str, int)) and not isinstance(doc.get(name), bool):
-            return f"{name}={doc[name]}"
+        value = doc.get(name)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return f"{name}={value}"
     text = json.dumps(doc, sort_keys=True, default=str)
     return hashlib.sha256(text.encode(errors="replace")).hexdigest()
 
