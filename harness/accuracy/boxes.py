@@ -1,4 +1,5 @@
-"""The boxes of an answer part: which \\boxed{} (or \\fbox{}) values make its final answer.
+"""The boxes of an answer part: which \\boxed{} (\\fbox{}, \\framebox{}) values make its final
+answer.
 
 Several boxes are one answer (a set or tuple: "\\boxed{-2} and \\boxed{1}"), except that a box
 the text then takes back ("\\boxed{6}. Wait, actually it is \\boxed{7}") and a box the words
@@ -22,15 +23,19 @@ def unwrapped(text: str) -> str:
 
 
 def boxes(text: str) -> list[str]:
-    """Contents of every \\boxed{...} (or \\fbox{...}) in order, nested braces included; a box
-    that never closes is left out."""
+    """Contents of every \\boxed{...} (\\fbox{...}, \\framebox{...}) in order, nested braces
+    included; a box that never closes is left out."""
     return [content for _, _, content in _box_spans(text)]
+
+
+# \\boxed{}, \\fbox{} and \\framebox[width][position]{}: the same box in LaTeX
+_BOX = re.compile(r"\\(?:boxed|fbox|framebox(?:\s*\[[^\]\[{}]{0,40}\]){0,2})\s*\{")
 
 
 def _box_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, content) of every closed box, in order. One pass over the braces: a
     degenerate answer of thousands of unclosed boxes must not take quadratic time."""
-    opens = {m.end() - 1: m.start() for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text)}
+    opens = {m.end() - 1: m.start() for m in _BOX.finditer(text)}
     stack: list[tuple[int, int | None]] = []
     found: list[tuple[int, int, str]] = []
     for m in re.finditer(r"[{}]", text):

@@ -17,6 +17,8 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
   angle brackets);
 - a trigonometric function of degrees (`\\sin 60^\\circ`, `\\cos(30°)`) with its angle in
   radians: math-verify drops the degree sign, so that `\\sin 60^\\circ` was sin(60 radians).
+- letters that end an answer and are variables (`2ab`, `\\frac{1}{2} b h`) each in braces:
+  math-verify drops them as a unit, so that `\\frac{1}{2} b h` was 1/2.
 `latex_symbols` writes Unicode math as LaTeX ("12√3", "∞", "2·3"), and i and e in roman type
 as plain i and e (math-verify drops `\\mathrm{i}` as a unit, so 1+2\\mathrm{i} was 3), and a
 number in a text wrapper as the number (`\\text{033}` was the string "033", not 33): on a
@@ -27,6 +29,8 @@ parsed (a gold `1 - \\frac{1}{\\mathrm{e}}` was read as 0 until then).
 from __future__ import annotations
 
 import re
+
+from harness.accuracy.values import SHORT_UNITS
 
 # 0.\overline{54}, 1.2\dot{3}, .\bar{6}: digits, a point, digits, then the repeating ones
 _REPEATING = re.compile(r"(?<![\d.])(\d{0,100})\.(\d{0,100})\\(?:overline|bar|dot)\s*"
@@ -123,7 +127,43 @@ def readable(text: str) -> str:
     text = _REPEATING.sub(_repeating_as_fraction, text)
     text = text.replace("\\varnothing", "\\emptyset")
     text = _braced_arguments(_emphasis_dropped(text)) if "\\" in text else text
-    return _outer_group_dropped(text)
+    return _variables_kept(_outer_group_dropped(text))
+
+
+# the letters that end an answer, in words of one or two ("2ab", "\\frac{1}{2} b h", after a
+# digit, a brace or a space): math-verify drops them as a unit from a list that holds letters
+# variables are named by and patterns such as "b ." that match any letter after a space, so
+# that `\\frac{1}{2} b h` was 1/2 and `\\frac{1}{3}\\pi r^2 h` a cone without its height
+_LAST_LETTERS = re.compile(r"(?:(?<=[\d}])|(?<=\s))(?:[A-Za-z]{1,2}(?![A-Za-z])\s*)+$")
+_ORDINAL_ENDS = frozenset({"st", "nd", "rd", "th"})
+_SPACED_UNITS = frozenset("msgh")  # "5 m", "3 s", "10 g", "2 h" after a number alone
+
+
+def _variables_kept(text: str) -> str:
+    """`text` with the letters that end it in braces of their own (`2{a}{b}`, the same
+    product) where math-verify would drop them as a unit but they are variables. A unit stays
+    as it is: a short unit (`5cm`, `3 kg`), an ordinal's ending, or one of m, s, g, h after a
+    space and a number with no variable in it (`5\\sqrt{2} m`, `x = 2 h`)."""
+    last = _LAST_LETTERS.search(text)
+    if not last or not _dropped_as_unit(text):
+        return text
+    head, words = text[:last.start()], last.group().split()
+    if len(words) == 1:
+        word = words[0]
+        value = _CONTROL_WORD.sub("", re.split(r"=|\\approx", head)[-1])  # its variables
+        if (word.lower() in SHORT_UNITS or word in _ORDINAL_ENDS
+                or (word in _SPACED_UNITS and head[-1:].isspace()
+                    and not re.search("[A-Za-z]", value))):
+            return text
+    return head + re.sub(r"[A-Za-z]", lambda m: f"{{{m.group()}}}", last.group())
+
+
+def _dropped_as_unit(text: str) -> bool:
+    """Whether math-verify's own normalisation drops something from `text` as a unit."""
+    from latex2sympy2_extended import NormalizationConfig, normalize_latex
+
+    return (normalize_latex(text, NormalizationConfig(units=True, boxed="none"))
+            != normalize_latex(text, NormalizationConfig(units=False, boxed="none")))
 
 
 def _outer_group_dropped(text: str) -> str:

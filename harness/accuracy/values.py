@@ -129,8 +129,8 @@ _SCALE = re.compile(r"\s*((?i:thousand|million|billion|trillion))s?\b")
 
 # two-letter units: any other lone two-letter word after a number is a product of two
 # variables ("2 ab", "4 xy"), which stays as written
-_SHORT_UNITS = frozenset("cm mm km nm um kg mg ft in yd mi lb oz hr ms ns ml am pm ev kw mw hz "
-                         "gb mb kb pa".split())  # compared in lower case: "2 PM", "5 GB"
+SHORT_UNITS = frozenset("cm mm km nm um kg mg ft in yd mi lb oz hr ms ns ml am pm ev kw mw hz "
+                        "cc dm gm yr gb mb kb pa".split())  # compared in lower case: "2 PM", "5 GB"
 
 
 # a number, its unit and the unit's power in prose: "12 cm^2", "9.8 m/s^2", "$12$ cm$^2$";
@@ -145,7 +145,7 @@ def unit_powers_dropped(text: str) -> str:
     power is never read as the last number in it."""
     def drop(m: re.Match[str]) -> str:
         unit = m.group("unit")
-        if unit and len(unit) == 2 and unit.lower() not in _SHORT_UNITS:
+        if unit and len(unit) == 2 and unit.lower() not in SHORT_UNITS:
             return m.group(0)
         return m.group(1)
     return _UNIT_POWER.sub(drop, text) if "^" in text else text
@@ -166,7 +166,7 @@ def _unit_words_dropped(value: str) -> str:
     if not words:
         return value
     after = re.sub(r"\^\{?[23]\}?|[²³]", "", words.group(0)[words.end(1):]).strip()
-    if re.fullmatch(r"[A-Za-z]{2}", after) and after.lower() not in _SHORT_UNITS:
+    if re.fullmatch(r"[A-Za-z]{2}", after) and after.lower() not in SHORT_UNITS:
         return value
     scale = _SCALE.match(words.group(0), words.end(1))
     return words.group(1) + (f"\\text{{ {scale.group(1).lower()}}}" if scale else "")

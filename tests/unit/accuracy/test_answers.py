@@ -52,6 +52,8 @@ def test_no_think_tags_configured_or_none_opened() -> None:
     ("\\boxed{\\frac{1}{\\sqrt{2}}}", "\\frac{1}{\\sqrt{2}}"),
     ("\\boxed{ {a,b} }", "{a,b}"),
     ("\\fbox{9}", "9"),
+    ("\\framebox{9}", "9"),
+    ("\\framebox[1.5cm][c]{\\frac{1}{2}}", "\\frac{1}{2}"),  # its width and position
     ("\\boxed{unclosed", None),
     ("no box at all", None),
 ])

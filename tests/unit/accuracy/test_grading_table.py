@@ -438,6 +438,26 @@ CASES = [
     ("math500", "4", T + "\\boxed{4 xy}", False),
     ("math500", "4", T + "\\boxed{4 cm}", True),
     ("math500", "4", T + "\\boxed{\\text{4 inches}}", True),  # the words inside \\text{}
+    # letters that end an answer are variables, which math-verify alone drops as a unit:
+    # "ab", "t", "h", "c" and "s" are in its list (a cone's volume was pi r^2 / 3)
+    ("math500", "2", T + "\\boxed{2ab}", False),
+    ("math500", "2ab", T + "\\boxed{2 a b}", True),
+    ("math500", "2", T + "\\boxed{2 a b}", False),  # "a ." in its list is a pattern
+    ("math500", "\\frac{1}{2}", T + "\\boxed{\\frac{1}{2} b h}", False),
+    ("math500", "\\frac{bh}{2}", T + "\\boxed{\\frac{1}{2} b h}", True),
+    ("math500", "2", T + "\\boxed{2t}", False),
+    ("math500", "2t", T + "\\boxed{2t}", True),
+    ("math500", "\\frac{1}{3}\\pi r^2", T + "\\boxed{\\frac{1}{3}\\pi r^2 h}", False),
+    ("math500", "\\frac{1}{3}\\pi r^2 h", T + "\\boxed{\\frac{\\pi r^2 h}{3}}", True),
+    ("math500", "x^2+3", T + "\\boxed{x^2 + 3c}", False),
+    ("math500", "\\sqrt{3}", T + "\\boxed{\\sqrt{3}s}", False),
+    ("math500", "\\frac{s}{2}", T + "\\boxed{\\frac{1}{2}s}", True),
+    # ... and a unit after a number alone is still a unit
+    ("math500", "5", T + "\\boxed{5 m}", True),
+    ("math500", "5", T + "\\boxed{x = 5 s}", True),
+    ("math500", "5\\sqrt{2}", T + "\\boxed{5\\sqrt{2} m}", True),
+    ("math500", "5", T + "\\boxed{5cm}", True),
+    ("math500", "3", T + "\\boxed{3 yr}", True),
     ("math500", "5", T + "\\boxed{\\text{5 or 6}}", False),
     ("math500", "\\frac{1}{2}", T + "\\boxed{\\frac{1}{2}.}", True),  # a full stop in the box
     ("math500", "x", T + "\\boxed{x\\;}", True),

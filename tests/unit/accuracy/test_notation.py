@@ -26,6 +26,13 @@ from harness.accuracy.notation import readable
     ("1 - \\frac{1}{\\mathrm{e}}", "1 - \\frac{1}{e}"),  # a gold's roman e, read as a unit
     ("3 + 2\\text{i}", "3 + 2i"),
     ("2√3", "2\\sqrt{3}"),
+    # letters math-verify would drop as a unit, where they are variables
+    ("2ab", "2{a}{b}"),
+    ("\\frac{1}{2} b h", "\\frac{1}{2} {b} {h}"),
+    ("\\frac{1}{3}\\pi r^2 h", "\\frac{1}{3}\\pi r^2 {h}"),
+    ("\\sqrt{3}s", "\\sqrt{3}{s}"),
+    ("x = 2 t", "x = 2 {t}"),
+    ("2x + 5 m", "2x + 5 {m}"),  # a variable before it: m is one too
 ])
 def test_a_misread_notation_is_written_out(text: str, expected: str) -> None:
     assert readable(text) == expected
@@ -36,6 +43,8 @@ def test_a_misread_notation_is_written_out(text: str, expected: str) -> None:
     "\\sqrt12", "\\frac{1}{2}", "\\sqrt{x+1}", "3.25", "\\frac{", "\\frac", "\\sqrt[3",
     "\\fraction", "0.5\\overline", "\\frac12}", "\\mathbf 5", "\\underline{", "\\mathbfx{5}",
     "{1}{2}", "\\{1, 2\\}",
+    # units after a number alone, an ordinal, and letters math-verify keeps
+    "5 m", "x = 5 s", "5\\sqrt{2} h", "5cm", "3 kg", "12 \\text{ cm}^2", "21st", "2xy", "1+2i",
 ])
 def test_everything_else_is_left_as_written(text: str) -> None:
     assert readable(text) == text
