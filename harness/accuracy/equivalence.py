@@ -45,7 +45,7 @@ import re
 from typing import Any
 
 from harness.accuracy.boxes import unwrapped
-from harness.accuracy.notation import readable
+from harness.accuracy.notation import readable, variables_kept
 from harness.accuracy.readings import lettered_option, other_reading
 
 # an answer statement's trailing unit or words do not make a parse fail: "42 apples" is 42
@@ -56,7 +56,7 @@ _LEADING_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\
 def _parse(text: str) -> tuple[Any, ...]:
     from math_verify import parse
 
-    text = readable(text.strip())
+    text = variables_kept(readable(text.strip()))
     if not text:
         return ()
     for wrapped in (f"${text}$", f"\\boxed{{{text}}}"):

@@ -17,8 +17,9 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
   angle brackets);
 - a trigonometric function of degrees (`\\sin 60^\\circ`, `\\cos(30°)`) with its angle in
   radians: math-verify drops the degree sign, so that `\\sin 60^\\circ` was sin(60 radians).
-- letters that end an answer and are variables (`2ab`, `\\frac{1}{2} b h`) each in braces:
-  math-verify drops them as a unit, so that `\\frac{1}{2} b h` was 1/2.
+- (`variables_kept`, for math-verify's parse only) letters that end an answer and are
+  variables (`2ab`, `\\frac{1}{2} b h`) each in braces: math-verify drops them as a unit, so
+  that `\\frac{1}{2} b h` was 1/2.
 `latex_symbols` writes Unicode math as LaTeX ("12√3", "∞", "2·3"), and i and e in roman type
 as plain i and e (math-verify drops `\\mathrm{i}` as a unit, so 1+2\\mathrm{i} was 3), and a
 number in a text wrapper as the number (`\\text{033}` was the string "033", not 33): on a
@@ -127,7 +128,7 @@ def readable(text: str) -> str:
     text = _REPEATING.sub(_repeating_as_fraction, text)
     text = text.replace("\\varnothing", "\\emptyset")
     text = _braced_arguments(_emphasis_dropped(text)) if "\\" in text else text
-    return _variables_kept(_outer_group_dropped(text))
+    return _outer_group_dropped(text)
 
 
 # the letters that end an answer, in words of one or two ("2ab", "\\frac{1}{2} b h", after a
@@ -139,7 +140,7 @@ _ORDINAL_ENDS = frozenset({"st", "nd", "rd", "th"})
 _SPACED_UNITS = frozenset("msgh")  # "5 m", "3 s", "10 g", "2 h" after a number alone
 
 
-def _variables_kept(text: str) -> str:
+def variables_kept(text: str) -> str:
     """`text` with the letters that end it in braces of their own (`2{a}{b}`, the same
     product) where math-verify would drop them as a unit but they are variables. A unit stays
     as it is: a short unit (`5cm`, `3 kg`), an ordinal's ending, or one of m, s, g, h after a
