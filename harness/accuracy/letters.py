@@ -238,8 +238,10 @@ def _last_line_option(text: str, letters: str) -> str | None:
     return last.group(1)
 
 
-# "Answer: 4.5 eV", "The answer is 4.5 eV.": the stated text, to the end of its line
-_STATED_TEXT = re.compile(r"answer\s*(?:is\s*:?|:)\s*(\S[^\n]*)", re.IGNORECASE)
+# "Answer: 4.5 eV", "The answer is 4.5 eV.", "the answer would be 4.5 eV": the stated text,
+# to the end of its line
+_STATED_TEXT = re.compile(r"answer\s*(?:(?:is|(?:would|should|must)\s+be)\s*:?|:)\s*(\S[^\n]*)",
+                          re.IGNORECASE)
 
 
 def option_named(answer: str, options: dict[str, str]) -> str | None:

@@ -711,6 +711,9 @@ GPQA_DOC = {"choice_a": "2.1 eV", "choice_b": "$4.5$ eV", "choice_c": "9 eV",
 @pytest.mark.parametrize("text,correct", [
     (T + "Answer: 4.5 eV", True),  # the option's text, not its letter
     (T + "The answer is $4.5$ eV.", True),
+    (T + "So the answer would be $4.5$ eV.", True),
+    (T + "The answer must be 4.5 eV", True),
+    (T + "The answer would be 4.5 eV if it were free; it is bound.", False),
     (T + "\\boxed{4.5\\text{ eV}}", True),
     (T + "Answer: 2.1 eV", False),
     (T + "Answer: 4.5", True),  # the number of an option that is a number and its unit
