@@ -51,6 +51,12 @@ _SYMBOLS = {"∞": r"\infty ", "·": r"\cdot ", "×": r"\times ", "÷": r"\div "
             # vulgar fractions ("½ cup"), braced so that "1½" stays a mixed number
             "½": r"\frac{1}{2}", "⅓": r"\frac{1}{3}", "⅔": r"\frac{2}{3}", "¼": r"\frac{1}{4}",
             "¾": r"\frac{3}{4}", "⅕": r"\frac{1}{5}", "⅛": r"\frac{1}{8}"}
+# full-width digits and signs, as a model writing Chinese may put them ("２", "－５")
+_FULL_WIDTH = str.maketrans({chr(0xFF10 + d): str(d) for d in range(10)}
+                            | {"－": "-", "＋": "+", "．": ".", "／": "/"})
+# an en or figure dash against a number where no range can be ("–5", "x = –5", "(–2, 3)"): a
+# minus sign; "1–5" and a dash in prose ("the answer – 42") stay
+_DASH_MINUS = re.compile(r"(?<![\w)\]}])[–‒](?=[\d.\\])")
 _ROOT = re.compile(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\{[^{}]*\}|\([^()]*\))")
 # i and e in roman type: math-verify reads `\mathrm{i}` as a unit and drops it (1+2\mathrm{i}
 # read as 3, 2\mathrm{e} as 2)
@@ -62,11 +68,12 @@ _TEXT_NUMBER = re.compile(r"\\(?:text|textrm|textnormal|mathrm)\s*\{\s*(-?\d+(?:
 
 
 def latex_symbols(text: str) -> str:
-    """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, and `\\mathrm{i}`,
-    `\\mathrm{e}` as i, e, and `\\text{033}` as 033."""
+    """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, `\\mathrm{i}`, `\\mathrm{e}`
+    as i, e, `\\text{033}` as 033, full-width digits ("２") as digits and a dash before a
+    number ("–5") as a minus sign."""
     text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)
     text = _OTHER_I.sub("i", _ROMAN.sub(lambda m: m.group(1) or m.group(2), text))
-    text = _TEXT_NUMBER.sub(r"\1", text)
+    text = _TEXT_NUMBER.sub(r"\1", _DASH_MINUS.sub("-", text.translate(_FULL_WIDTH)))
     return re.sub("[" + "".join(_SYMBOLS) + "]", lambda m: _SYMBOLS[m.group()], text)
 
 

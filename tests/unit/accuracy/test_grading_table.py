@@ -440,6 +440,12 @@ CASES = [
     ("math500", "4", T + "\\boxed{\\text{4 inches}}", True),  # the words inside \\text{}
     # letters that end an answer are variables, which math-verify alone drops as a unit:
     # "ab", "t", "h", "c" and "s" are in its list (a cone's volume was pi r^2 / 3)
+    # full-width digits, and an en dash against a number as its minus sign
+    ("math500", "10", T + "\\boxed{１０}", True),
+    ("math500", "2", T + "The answer is ２.", True),
+    ("math500", "-5", T + "\\boxed{–5}", True),
+    ("math500", "-5", T + "So x = –5", True),
+    ("math500", "(-2,3)", T + "\\boxed{(–2, 3)}", True),
     ("math500", "2", T + "\\boxed{2ab}", False),
     ("math500", "2ab", T + "\\boxed{2 a b}", True),
     ("math500", "2", T + "\\boxed{2 a b}", False),  # "a ." in its list is a pattern

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.accuracy.notation import readable, variables_kept
+from harness.accuracy.notation import latex_symbols, readable, variables_kept
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -74,3 +74,12 @@ def test_letters_math_verify_would_drop_as_a_unit_are_kept_as_variables(
 ])
 def test_a_unit_after_a_number_alone_and_letters_math_verify_keeps_are_left(text: str) -> None:
     assert variables_kept(text) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("２０２４", "2024"), ("－５", "-5"), ("x = –5", "x = -5"), ("(–2, 3)", "(-2, 3)"),
+    ("–\\frac{1}{2}", "-\\frac{1}{2}"),
+    ("1–5", "1–5"), ("a–b", "a–b"), ("the answer – 42", "the answer – 42"),  # ranges, prose
+])
+def test_full_width_digits_and_a_dash_against_a_number(text: str, expected: str) -> None:
+    assert latex_symbols(text) == expected
