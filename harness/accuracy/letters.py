@@ -24,7 +24,7 @@ options, or after a statement that the words after it take back ("The answer is 
 no, it's D.", the words of boxes.CORRECTION), and no option said to be correct under a
 condition ("option A is correct only if ...": "only", "if", "unless", "provided",
 "assuming", "as long as", "in the case") is chosen; last of all, an answer whose last line is one
-option written out ("C. 4.5 eV", not a list of them). A final choice that names two
+option written out ("C. 4.5 eV", not a list of them, nor of letters: "(A)(B)(C)(D)"). A final choice that names two
 different letters ("Answer: B or C", "Answer: A B C D", "Answer: B, but it could be C",
 "Answer: B (or possibly C)", "Answer: A|B", "A (B also works)", two boxes with different
 letters, two answer statements with different letters and nothing between them) is no choice:
@@ -135,6 +135,12 @@ _RESTATED = re.compile(r"[\s\W]*(?:(?:the\s+)?(?:final\s+|correct\s+)?answer\s*(
 _LISTED = re.compile(r"[)\]}]?(?:[ \t]+[(\[{]?((?-i:[A-J]))[)\]}]?)+[ \t]*[.;]?[ \t]*(?:\n|$)")
 
 
+# after a letter, another where its option's text would be: "(A)(B)(C)(D)", "A. B. C. D.",
+# "(A) or (B)", "A) B)", which list letters and choose none
+_ANOTHER_LETTER = re.compile(r"[)\].:-]?[\s,;/|&]*(?:(?i:or|and)\s+)?[(\[]?\s*[A-J]\s*"
+                             r"(?:[)\].:,;]|$)")
+
+
 _ALONE = re.compile(r"\s*[(\[{]?\s*([A-Ja-j])\s*[)\]}]?\s*\.?\s*")
 
 
@@ -231,7 +237,7 @@ def _last_line_option(text: str, letters: str) -> str | None:
     before is not one too (a list of the options, which chooses nothing)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     last = _OPTION_LINE.fullmatch(lines[-1]) if lines else None
-    if not last or last.group(1) not in letters:
+    if not last or last.group(1) not in letters or _ANOTHER_LETTER.match(lines[-1], last.end(1)):
         return None
     if len(lines) > 1 and _OPTION_LINE.fullmatch(lines[-2]):
         return None

@@ -573,6 +573,11 @@ CASES = [
     ("gpqa_diamond", "B", T + "Option B: 4.5 eV is the answer.", True),
     ("gpqa_diamond", "D", T + "Only the last one conserves charge.\n\nThus, (D).", True),
     ("gpqa_diamond", "C", T + "Only one conserves charge:\n\n**C. 4.5 eV**", True),
+    # a last line that lists letters chooses none
+    ("gpqa_diamond", "A", T + "(A)(B)(C)(D)", False),
+    ("gpqa_diamond", "A", T + "A. B. C. D.", False),
+    ("gpqa_diamond", "A", T + "It is one of these:\n(A) or (B)", False),
+    ("gpqa_diamond", "C", T + "So the sphere is\n\nC. A solid sphere", True),
     ("gpqa_diamond", "C", T + "The options:\nA) 1 eV\nB) 2 eV\nC) 3 eV", False),  # a list
     ("gpqa_diamond", "B", T + "**Answer:** B\n\n**Why:** A is correct only in vacuum; here the"
      " medium matters.", True),
