@@ -23,9 +23,10 @@ or lone letter is there, since an explanation after "Answer: B" may discuss the 
 options, or after a statement that the words after it take back ("The answer is B. Wait,
 no, it's D.", the words of boxes.CORRECTION), and no option said to be correct under a
 condition ("option A is correct only if ...": "only", "if", "unless", "provided",
-"assuming", "as long as", "in the case") is chosen; last of all, an answer whose last line is one
-option written out ("C. 4.5 eV", not a list of them, nor of letters: "(A)(B)(C)(D)"). A final choice that names two
-different letters ("Answer: B or C", "Answer: A B C D", "Answer: B, but it could be C",
+"assuming", "as long as", "in the case") is chosen; last of all, an answer whose last line is
+one option written out ("C. 4.5 eV", not a list of them, nor of letters: "(A)(B)(C)(D)"). A
+final choice that names two different letters ("Answer: B or C", "Answer: A B C D", "Answer:
+A; B", "Answer: A–D", "Answer: A (and B)", "Answer: B, but it could be C",
 "Answer: B (or possibly C)", "Answer: A|B", "A (B also works)", two boxes with different
 letters, two answer statements with different letters and nothing between them) is no choice:
 it scores as wrong, unless the text between them takes the first back ("\\boxed{B}. Wait,
@@ -115,8 +116,11 @@ _WEAKER = (
 _OPTION_LINE = re.compile(r"[(\[]?\s*((?-i:[A-J]))\s*(?:[).\]]\s*[:-]?|[:-])\s*\S.{0,120}")
 # a second letter, upper case: "B or C", "(B), (C)", "(A) and also (C)" (the match of the
 # first letter ends before its closing bracket)
-_ALSO = re.compile(r"^[)\]}]?\s*(?:,|/|\||\+|(?i:or|and)(?:\s+(?i:also|maybe|possibly))?|&)\s*"
-                   + _L)
+_ALSO = re.compile(r"^[)\]}]?\s*\(?\s*(?:,|/|\||\+|(?i:or|and)(?:\s+(?i:also|maybe|possibly))?|&)"
+                   r"\s*" + _L)
+# "Answer: A–D", "A through D": a range of letters, to the end of its statement
+_RANGE = re.compile(r"^[)\]}]?[^\S\n]*(?:[-–—]|(?i:through|to))[^\S\n]*[(\[]?((?-i:[A-J]))[)\]]?"
+                    r"[^\S\n]*[.;]?[^\S\n]*(?:\n|$)")
 # "Answer: B, but it could be C", "B (though it might also be D)", "B (or possibly C)",
 # "B; maybe C": a hedge names a second
 _HEDGED = re.compile(r"^[)\]}]?[\s,;(]*"
@@ -125,14 +129,15 @@ _HEDGED = re.compile(r"^[)\]}]?[\s,;(]*"
                      r"(?i:maybe|possibly|perhaps|probably)\s+)" + _L)
 # "Answer: A (B also works)", "A; C is correct too": a second letter that is right as well
 _TOO = re.compile(r"^[)\]}]?[\s,;(]*" + _L + r"\s+(?i:(?:is\s+|would\s+be\s+|could\s+be\s+)?"
-                  r"(?:also\s+(?:works?|correct|valid|right|possible|acceptable)|"
+                  r"(?:also\s+(?:works?|correct|valid|right|possible|acceptable|true)|"
                   r"(?:correct|valid|right|works?)\s+(?:too|as\s+well)))\b")
 # what stands between two answer statements that follow each other with no reasoning between
 # them ("Answer: A\nAnswer: B"): markup and the second statement's own words
 _RESTATED = re.compile(r"[\s\W]*(?:(?:the\s+)?(?:final\s+|correct\s+)?answer\s*(?:is\s*)?[:=-]?"
                        r"[\s\W]*)?", re.IGNORECASE)
-# "Answer: A B C D": more letters, spaces between, to the end of the line
-_LISTED = re.compile(r"[)\]}]?(?:[ \t]+[(\[{]?((?-i:[A-J]))[)\]}]?)+[ \t]*[.;]?[ \t]*(?:\n|$)")
+# "Answer: A B C D", "Answer: A; B": more letters, spaces between, to the end of the line
+_LISTED = re.compile(r"[)\]}]?(?:(?:[ \t]*;[ \t]*|[ \t]+)[(\[{]?((?-i:[A-J]))[)\]}]?)+"
+                     r"[ \t]*[.;]?[ \t]*(?:\n|$)")
 
 
 # after a letter, another where its option's text would be: "(A)(B)(C)(D)", "A. B. C. D.",
@@ -214,7 +219,7 @@ def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
     _, letter, end = found[-1]
     also = (_ALSO.match(text[end:end + 40]) or _HEDGED.match(text[end:end + 80])
             or _TOO.match(text[end:end + 80]))
-    listed = _LISTED.match(text[end:end + 40])
+    listed = _LISTED.match(text[end:end + 40]) or _RANGE.match(text[end:end + 40])
     if (also and also.group(1).upper() != letter) or listed:
         return None  # "Answer: B or C", "Answer: A B C D", "B, but it could be C": no choice
     before = found[-2] if len(found) > 1 else None

@@ -550,6 +550,13 @@ CASES = [
     ("gpqa_diamond", "C", T + "\\boxed{B}\n\nWait, B ignores the spin: \\boxed{C}", True),
     ("gpqa_diamond", "B", T + "Answer: B, C", False),
     ("gpqa_diamond", "A", T + "Answer: A|B|C|D", False),
+    ("gpqa_diamond", "A", T + "Answer: A; B", False),
+    ("gpqa_diamond", "A", T + "Answer: A–D", False),  # a range of letters
+    ("gpqa_diamond", "A", T + "Answer: A through D", False),
+    ("gpqa_diamond", "A", T + "Answer: A (and B)", False),
+    ("gpqa_diamond", "A", T + "Answer: A\n(B is also true)", False),
+    ("gpqa_diamond", "A", T + "Answer: A - B is wrong since it breaks parity.", True),
+    ("gpqa_diamond", "A", T + "Answer: A; B and C fail the symmetry test.", True),
     ("gpqa_diamond", "A", T + "Answer: A+B", False),
     ("gpqa_diamond", "A", T + "Answer: A (B also works)", False),
     ("gpqa_diamond", "A", T + "Answer: A; C is correct too.", False),
