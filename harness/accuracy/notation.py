@@ -152,7 +152,7 @@ def variables_kept(text: str) -> str:
     product) where math-verify would drop them as a unit but they are variables. A unit stays
     as it is: a short unit (`5cm`, `3 kg`), an ordinal's ending, or one of m, s, g, h after a
     space and a number with no variable in it (`5\\sqrt{2} m`, `x = 2 h`)."""
-    last = _LAST_LETTERS.search(text)
+    last = _LAST_LETTERS.search(text) if len(text) <= _LONGEST else None
     if not last or not _dropped_as_unit(text):
         return text
     head, words = text[:last.start()], last.group().split()
