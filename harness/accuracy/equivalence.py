@@ -68,12 +68,14 @@ def _parse(text: str) -> tuple[Any, ...]:
 
 
 @functools.lru_cache(maxsize=65536)
-def math_equal(predicted: str | None, gold: str) -> bool:
-    """True when math-verify finds the two answers equivalent (1/2 = 0.5 = \\frac{2}{4})."""
+def math_equal(predicted: str | None, gold: str, angles: bool = True) -> bool:
+    """True when math-verify finds the two answers equivalent (1/2 = 0.5 = \\frac{2}{4});
+    `angles`: an angle in degrees may equal one in radians (False where the question asked
+    for one unit: readings.angle_unit_asked)."""
     if predicted is None or not predicted.strip():
         return False
     try:
-        return _math_equal(predicted, gold)
+        return _math_equal(predicted, gold, angles)
     except Exception as exc:  # noqa: BLE001 - a verdict for every answer, whatever sympy does
         # a grading error must not lose a run after its last generation: the pair is compared
         # as written, as an unparseable answer is, and the log names it
@@ -88,7 +90,7 @@ def math_equal(predicted: str | None, gold: str) -> bool:
 LONGEST_ANSWER = 1000
 
 
-def _math_equal(predicted: str, gold: str) -> bool:
+def _math_equal(predicted: str, gold: str, angles: bool) -> bool:
     from math_verify import verify
 
     if len(predicted) > LONGEST_ANSWER:
@@ -120,7 +122,7 @@ def _math_equal(predicted: str, gold: str) -> bool:
     if exact is not None and verify(gold_parsed[0], exact, timeout_seconds=5):
         return True
     return (_equal_as_complex(gold_parsed[0], pred_parsed[0])
-            or _equal_by_other_reading(predicted, gold))
+            or _equal_by_other_reading(predicted, gold, angles))
 
 
 def _exact_of_rounded(parsed: Any) -> Any:
@@ -177,12 +179,12 @@ def _spelled(text: str) -> str:
     return re.sub(r"(?<![a-z])([ap])\.m\.?(?![a-z])", r"\1m", spelled)
 
 
-def _equal_by_other_reading(predicted: str, gold: str) -> bool:
+def _equal_by_other_reading(predicted: str, gold: str, angles: bool) -> bool:
     """Where one side has a second reading (readings.py: a percent, a scale word, number
-    words, scientific notation), that reading against the other side."""
-    pred_other, gold_other = other_reading(predicted), other_reading(gold)
-    return bool((pred_other and math_equal(pred_other, gold))
-                or (gold_other and math_equal(predicted, gold_other)))
+    words, scientific notation, an angle in degrees), that reading against the other side."""
+    pred_other, gold_other = other_reading(predicted, angles), other_reading(gold, angles)
+    return bool((pred_other and math_equal(pred_other, gold, angles))
+                or (gold_other and math_equal(predicted, gold_other, angles)))
 
 
 def _equal_as_complex(gold: Any, predicted: Any) -> bool:

@@ -19,6 +19,7 @@ from harness.accuracy.code_blocks import extract_code
 from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.letters import extract_letter, option_named
 from harness.accuracy.programs import code_program
+from harness.accuracy.readings import angle_unit_asked
 from harness.accuracy.stats import scores
 from harness.accuracy.verdicts import remembered
 
@@ -35,19 +36,33 @@ def _gold_math(doc: dict[str, Any], field: str) -> str:
     return str(doc[field]).split("####")[-1].strip()
 
 
+def _question(doc: dict[str, Any]) -> str:
+    return next((str(doc[k]) for k in ("problem", "Problem", "question") if doc.get(k)), "")
+
+
+def _angles(doc: dict[str, Any]) -> bool:
+    """Whether an angle in degrees may equal one in radians: not where the question asks for
+    one unit ("Express your answer in radians.")."""
+    return angle_unit_asked(_question(doc)) is None
+
+
+def _right(doc: dict[str, Any], answer_field: str) -> Any:
+    """Whether an extracted answer equals the gold."""
+    gold, angles = _gold_math(doc, answer_field), _angles(doc)
+    return lambda picked: picked is not None and math_equal(picked, gold, angles)
+
+
 @remembered
 def grade_math(doc: dict[str, Any], texts: list[str], answer_field: str = "answer",
                **think: Any) -> list[dict[str, Any]]:
     """Per generation: the answer extracted after </think>, truncation, and the verdict."""
-    gold = _gold_math(doc, answer_field)
-    question = next((str(doc[k]) for k in ("problem", "Problem", "question") if doc.get(k)), "")
-    place_asked = asks_for_place(question)  # "For what value of $x$ is f smallest?"
+    right = _right(doc, answer_field)
+    place_asked = asks_for_place(_question(doc))  # "For what value of $x$ is f smallest?"
     out = []
     for text in texts:
         split, truncated = cut(text, **think)
         picked = None if split.truncated else extract_math(split.answer, place_asked)
-        out.append({"extracted": picked, "truncated": truncated,
-                    "correct": picked is not None and math_equal(picked, gold)})
+        out.append({"extracted": picked, "truncated": truncated, "correct": right(picked)})
     return out
 
 
@@ -55,8 +70,9 @@ def process_math(doc: dict[str, Any], results: list[str], answer_field: str = "a
                  ks: tuple[int, ...] = (), **think: Any) -> dict[str, float]:
     """Grade n generations of a math problem with math-verify."""
     graded = grade_math(doc, flat_results(results), answer_field, **think)
-    gold = _gold_math(doc, answer_field)
-    cons = consensus_score([g["extracted"] for g in graded], lambda v: math_equal(v, gold))
+    angles = _angles(doc)
+    cons = consensus_score([g["extracted"] for g in graded], _right(doc, answer_field),
+                           same=lambda a, b: math_equal(a, b, angles))
     return scores([float(g["correct"]) for g in graded], cons,
                   sum(g["truncated"] for g in graded), ks)
 

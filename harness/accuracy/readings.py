@@ -14,8 +14,10 @@ of two a reader could take, equivalence.py also tries the other.
 - "all real numbers": the interval of them.
 - An angle in degrees: math-verify reads `60^\\circ` as 60 (right where degrees were asked
   and 60 answered); it is \\frac{\\pi}{3} radians as well, so a gold in radians and an answer
-  marked in degrees (or the other way round) that name the same angle agree. A bare 60 is
-  never \\frac{\\pi}{3}: without its mark a number is no angle in degrees.
+  marked in degrees (or the other way round) that name the same angle agree, unless the
+  question asks for one unit ("in radians", "the degree measure": `angle_unit_asked`), where
+  an answer in the other fails, as it does for MATH's own grader. A bare 60 is never
+  \\frac{\\pi}{3}: without its mark a number is no angle in degrees.
 - A lettered option with its value, "\\textbf{(C)}\\ 12" (AMC's way): the value, 12, for a gold
   written as a value (a gold written as a letter is matched by letter in equivalence.py).
 """
@@ -48,10 +50,26 @@ _DEGREES = re.compile(r"\s*" + _NUMERAL + r"\s*(?:" + DEGREE_MARK + r"|(?:\\[,;:
 _ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
 
 
-def other_reading(text: str) -> str | None:
+# a question that names the unit of its angle: "Express your answer in radians.", "the degree
+# measure of", "how many degrees", "Convert ... to degrees"
+_UNIT_ASKED = re.compile(r"\b(?:in|to)\s+(degrees|radians)\b|\b(degree|radian)\s+measure\b|"
+                         r"\b(?:how\s+many|number\s+of)\s+(degrees|radians)\b", re.IGNORECASE)
+
+
+def angle_unit_asked(question: str) -> str | None:
+    """"degree" or "radian" where the question asks for its answer in one (the last it
+    names: "an angle given in degrees ... in radians" asks radians), else None."""
+    found = list(_UNIT_ASKED.finditer(question))
+    if not found:
+        return None
+    unit = next(g for g in found[-1].groups() if g)
+    return unit.lower().rstrip("s")
+
+
+def other_reading(text: str, angles: bool = True) -> str | None:
     """"18\\%" as "\\frac{18}{100}", "2\\text{ million}" as "2\\times10^{6}", "five" as "5",
     "3e5" as "3\\times10^{5}", "all real numbers" as the interval, "60^\\circ" as
-    "\\frac{60\\pi}{180}"; None where the text is none of these."""
+    "\\frac{60\\pi}{180}" (unless not `angles`); None where the text is none of these."""
     percent, scaled = _PERCENT.fullmatch(text), _SCALED.fullmatch(text)
     m = percent or scaled
     if m is None:
@@ -60,7 +78,7 @@ def other_reading(text: str) -> str | None:
         option = lettered_option(text)
         if option:
             return option[1]
-        degrees = _DEGREES.fullmatch(text)
+        degrees = _DEGREES.fullmatch(text) if angles else None
         if degrees:
             return radians(degrees.group(1).replace(",", "").replace("−", "-"))
         scientific = _SCIENTIFIC.fullmatch(text)

@@ -780,3 +780,31 @@ def test_the_question_says_whether_the_place_or_the_value_is_asked(
         problem: str, gold: str, text: str, correct: bool) -> None:
     out = grader("math500")({"problem": problem, "answer": gold}, [[text]], **R1)
     assert out["pass@1"] == float(correct)
+
+
+RADIANS = "Compute $\\arcsin 1$. Express your answer in radians."
+DEGREES = "Find the degree measure of the angle between the two lines."
+
+
+@pytest.mark.parametrize("problem,gold,text,correct", [
+    # the question asks for one unit: an answer in the other fails, as for MATH's grader
+    (RADIANS, "\\frac{\\pi}{2}", T + "\\boxed{90^\\circ}", False),
+    (RADIANS, "\\frac{\\pi}{2}", T + "\\boxed{\\frac{\\pi}{2}}", True),
+    (DEGREES, "90^\\circ", T + "\\boxed{\\frac{\\pi}{2}}", False),
+    (DEGREES, "90^\\circ", T + "\\boxed{90}", True),
+    ("Convert $\\frac{\\pi}{3}$ radians to degrees.", "60^\\circ", T + "\\boxed{\\frac{\\pi}{3}}",
+     False),
+    ("How many degrees are in each angle?", "60", T + "\\boxed{60^\\circ}", True),
+    # no unit asked: the same angle in either unit
+    ("Compute $\\arcsin 1$.", "\\frac{\\pi}{2}", T + "\\boxed{90^\\circ}", True),
+])
+def test_an_angle_in_the_unit_the_question_did_not_ask_for_is_wrong(
+        problem: str, gold: str, text: str, correct: bool) -> None:
+    out = grader("math500")({"problem": problem, "answer": gold}, [[text]], **R1)
+    assert out["pass@1"] == float(correct)
+
+
+def test_the_vote_keeps_the_two_units_apart_where_one_was_asked() -> None:
+    texts = [T + "\\boxed{90^\\circ}", T + "\\boxed{90^\\circ}", T + "\\boxed{\\frac{\\pi}{2}}"]
+    out = grader("math500")({"problem": RADIANS, "answer": "\\frac{\\pi}{2}"}, [texts], **R1)
+    assert out["pass@1"] == 1 / 3 and out["cons@n"] == 0.0
