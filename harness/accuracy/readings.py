@@ -11,7 +11,7 @@ of two a reader could take, equivalence.py also tries the other.
   word_to_num (which lm-eval installs, and Qwen's grader calls): it skips words it does not
   know and adds what is left, so "five apples" is 5, "five six" 11 and "nineteen ninety" 109.
 - Scientific notation as programs write it: "3e5", "1.2E-4" (math-verify: 3 * e * 5).
-- "all real numbers": the interval of them.
+- "all real numbers": the interval of them; "infinity", "negative infinity": the infinities.
 - An angle in degrees: math-verify reads `60^\\circ` as 60 (right where degrees were asked
   and 60 answered); it is \\frac{\\pi}{3} radians as well, so a gold in radians and an answer
   marked in degrees (or the other way round) that name the same angle agree, unless the
@@ -47,6 +47,8 @@ _OPTION_VALUE = re.compile(r"\(([A-J])\)\s*(?![,;/|]|(?i:or|and)\b)(\S.*)", re.S
 # a whole answer that is an angle in degrees: "60^\\circ", "22.5°", "90 \\text{ degrees}"
 _DEGREES = re.compile(r"\s*" + _NUMERAL + r"\s*(?:" + DEGREE_MARK + r"|(?:\\[,;: ]\s*)?"
                       r"(?:\\(?:text|mbox|mathrm)\s*\{\s*degrees?\s*\}|degrees?))\s*")
+# infinity in words: "infinity", "\\text{positive infinity}", "negative infinity"
+_INFINITY = re.compile(r"(?i)(?:(positive|plus)\s+|(negative|minus)\s+)?infinity")
 _ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
 
 
@@ -68,13 +70,17 @@ def angle_unit_asked(question: str) -> str | None:
 
 def other_reading(text: str, angles: bool = True) -> str | None:
     """"18\\%" as "\\frac{18}{100}", "2\\text{ million}" as "2\\times10^{6}", "five" as "5",
-    "3e5" as "3\\times10^{5}", "all real numbers" as the interval, "60^\\circ" as
-    "\\frac{60\\pi}{180}" (unless not `angles`); None where the text is none of these."""
+    "3e5" as "3\\times10^{5}", "all real numbers" as the interval, "infinity" as `\\infty`,
+    "60^\\circ" as "\\frac{60\\pi}{180}" (unless not `angles`); None where the text is none
+    of these."""
     percent, scaled = _PERCENT.fullmatch(text), _SCALED.fullmatch(text)
     m = percent or scaled
     if m is None:
         if _ALL_REALS.fullmatch(unwrapped(text).strip().rstrip(".")):
             return "(-\\infty, \\infty)"
+        infinity = _INFINITY.fullmatch(unwrapped(text).strip().rstrip("."))
+        if infinity:
+            return "-\\infty" if infinity.group(2) else "\\infty"
         option = lettered_option(text)
         if option:
             return option[1]

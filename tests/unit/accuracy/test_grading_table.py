@@ -440,6 +440,10 @@ CASES = [
     ("math500", "4", T + "\\boxed{\\text{4 inches}}", True),  # the words inside \\text{}
     # letters that end an answer are variables, which math-verify alone drops as a unit:
     # "ab", "t", "h", "c" and "s" are in its list (a cone's volume was pi r^2 / 3)
+    # infinity in words
+    ("math500", "\\infty", T + "\\boxed{\\text{infinity}}", True),
+    ("math500", "-\\infty", T + "Final Answer: negative infinity", True),
+    ("math500", "\\infty", T + "\\boxed{\\text{negative infinity}}", False),
     # full-width digits, and an en dash against a number as its minus sign
     ("math500", "10", T + "\\boxed{１０}", True),
     ("math500", "2", T + "The answer is ２.", True),
