@@ -115,9 +115,9 @@ _WEAKER = (
 # "C. 4.5 eV", "(B) 4.5 eV", "C: 4.5 eV": the letter, then the option's text
 _OPTION_LINE = re.compile(r"[(\[]?\s*((?-i:[A-J]))\s*(?:[).\]]\s*[:-]?|[:-])\s*\S.{0,120}")
 # a second letter, upper case: "B or C", "(B), (C)", "(A) and also (C)" (the match of the
-# first letter ends before its closing bracket)
+# first letter ends before its closing bracket); not one said to be wrong: "B (and C is wrong)"
 _ALSO = re.compile(r"^[)\]}]?\s*\(?\s*(?:,|/|\||\+|(?i:or|and)(?:\s+(?i:also|maybe|possibly))?|&)"
-                   r"\s*" + _L)
+                   r"\s*" + _L + r"(?!\s+(?i:is|are)\s+(?:not\b|wrong|incorrect|false|ruled))")
 # "Answer: A–D", "A through D": a range of letters, to the end of its statement
 _RANGE = re.compile(r"^[)\]}]?[^\S\n]*(?:[-–—]|(?i:through|to))[^\S\n]*[(\[]?((?-i:[A-J]))[)\]]?"
                     r"[^\S\n]*[.;]?[^\S\n]*(?:\n|$)")

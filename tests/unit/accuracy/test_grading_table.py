@@ -561,6 +561,8 @@ CASES = [
     ("gpqa_diamond", "A", T + "Answer: A\n(B is also true)", False),
     ("gpqa_diamond", "A", T + "Answer: A - B is wrong since it breaks parity.", True),
     ("gpqa_diamond", "A", T + "Answer: A; B and C fail the symmetry test.", True),
+    ("gpqa_diamond", "B", T + "Answer: B (and C is wrong: it breaks parity)", True),
+    ("gpqa_diamond", "B", T + "Answer: B, C is incorrect", True),
     ("gpqa_diamond", "A", T + "Answer: A+B", False),
     ("gpqa_diamond", "A", T + "Answer: A (B also works)", False),
     ("gpqa_diamond", "A", T + "Answer: A; C is correct too.", False),
