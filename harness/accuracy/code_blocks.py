@@ -11,7 +11,8 @@ ends its line (Markdown's rule), so a fence inside a string of the code closes n
 (LiveCodeBench's own extraction cuts `print("```")` there); an indented fence
 (inside a Markdown list item) has its indentation taken off every line of its block, as
 Markdown reads it (Python refuses top-level code that starts indented, and LiveCodeBench's
-own extraction leaves it so).
+own extraction leaves it so). A HumanEval answer that fences nothing is read around its
+function (`unfenced_code`), as EvalPlus's sanitizer reads raw text.
 """
 
 from __future__ import annotations
@@ -112,3 +113,44 @@ def extract_code(answer: str, language: str = "python", defines: str | None = No
     ordered = ([[b for b in group if wanted(b)] for group in (tagged, plain)]
                if wanted else []) + [tagged, plain]
     return next((group[-1] for group in ordered if group), None)
+
+
+# a top-level line that can be Python where no fence marks the code: a definition, an import,
+# a decorator, a comment, an assignment, a main guard (prose starts otherwise, or fails to
+# parse and is cut off below)
+_CODE_LINE = re.compile(r"(?:(?:async\s+)?def\s|class\s|import\s+[\w.]|from\s+[\w.]+\s+import\b|@|#"
+                        r"|if\s+__name__\b|[A-Za-z_][\w.]*\s*(?::[^=\n]+)?=(?!=))")
+# no answer's code runs longer: a degenerate answer costs at most this many parses
+_MOST_LINES = 400
+
+
+def unfenced_code(answer: str, defines: str) -> str | None:
+    """Where an answer fences no code: the lines around its last top-level `def defines(`
+    that are code (definitions, imports, assignments before it; its body and what follows
+    up to the first line of prose), cut back from the end until they parse, as EvalPlus's
+    sanitizer reads raw text. None where no such function parses."""
+    import ast
+
+    lines = answer.splitlines()
+    heads = [i for i, line in enumerate(lines)
+             if re.match(rf"(?:async\s+)?def\s+{re.escape(defines)}\s*\(", line)]
+    if not heads:
+        return None
+    start = end = heads[-1]
+    while start > 0 and _is_code(lines[start - 1]):
+        start -= 1
+    while end + 1 < len(lines) and _is_code(lines[end + 1]):
+        end += 1
+    for first in dict.fromkeys((start, heads[-1])):  # with what came before, then without
+        for last in range(min(end, first + _MOST_LINES), heads[-1], -1):
+            code = "\n".join(lines[first:last + 1]).strip("\n") + "\n"
+            try:
+                ast.parse(code)
+            except (SyntaxError, ValueError):
+                continue
+            return code if defines_function(code, defines) else None
+    return None
+
+
+def _is_code(line: str) -> bool:
+    return not line.strip() or line[:1] in " \t" or _CODE_LINE.match(line) is not None

@@ -15,7 +15,7 @@ from typing import Any
 from harness.accuracy import lcb
 from harness.accuracy.answers import cut, extract_math, flat_results
 from harness.accuracy.boxes import asks_for_place
-from harness.accuracy.code_blocks import extract_code
+from harness.accuracy.code_blocks import blocks, extract_code, unfenced_code
 from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.letters import extract_letter, option_named
 from harness.accuracy.programs import code_program
@@ -182,8 +182,7 @@ def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict
     from harness.accuracy.sandbox import Limits, run_many
 
     cuts = [cut(text, **think) for text in texts]
-    codes = [None if s.truncated else extract_code(s.answer, defines=doc["entry_point"])
-             for s, _ in cuts]
+    codes = [None if s.truncated else _code(s.answer, doc["entry_point"]) for s, _ in cuts]
     runnable = [i for i, c in enumerate(codes) if c]
     outcomes = run_many([code_program(doc, codes[i] or "") for i in runnable],
                         Limits(wall_s=10.0, cpu_s=10), must_finish=True)
@@ -196,6 +195,14 @@ def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict
                     "status": outcome.status if outcome else "no code",
                     "output_tail": outcome.stdout[-500:] if outcome else ""})
     return out
+
+
+def _code(answer: str, entry: str) -> str | None:
+    """The solution's fenced block; where the answer fences nothing, its code as written
+    around `def entry(` (EvalPlus reads raw text so; LiveCodeBench, whose own extraction
+    needs a fence, keeps to fences: lcb.py)."""
+    return extract_code(answer, defines=entry) or (None if blocks(answer)
+                                                   else unfenced_code(answer, entry))
 
 
 def process_code(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),

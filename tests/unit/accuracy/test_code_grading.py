@@ -113,6 +113,9 @@ MAKE_PALINDROME = '''def make_palindrome(string: str) -> str:
                     "    print(has_close_elements([float(x) for x in input().split()], 1))\n```"),
     # the prompt's helper function used, not repeated
     ("HumanEval/10", f"```python\n{MAKE_PALINDROME}```"),
+    # no fence at all: the code as written between the prose (EvalPlus reads raw text so)
+    ("HumanEval/0", f"Here is the solution:\n\nfrom typing import List\n\n{HAS_CLOSE}\n"
+                    "It compares every pair.\nNote: n = len(numbers), so O(n^2)."),
 ])
 def test_correct_solutions_in_common_shapes_pass(task_id: str, answer: str) -> None:
     """Shapes EvalPlus's sanitizer accepts: the solution is judged, not its surroundings."""
@@ -278,3 +281,23 @@ def test_the_code_cannot_read_the_tests_from_their_memory() -> None:
     doc = problems()["HumanEval/0"]
     (graded,) = grading.grade_code(doc, [f"</think>```python\n{MEMORY_CHEAT}```"], **R1)
     assert not graded["correct"] and "PermissionError" in graded["output_tail"], graded
+
+
+@pytest.mark.parametrize("answer,code", [
+    (f"Solution:\n{HAS_CLOSE}\nIt compares every pair.", HAS_CLOSE),
+    # the last definition, without the prose and the wrong one before it
+    (f"def has_close_elements(a, b):\n    return False\n\nWait, fix:\n\n{HAS_CLOSE}", HAS_CLOSE),
+    (f"import math\n{HAS_CLOSE}\nThat is all.", f"import math\n{HAS_CLOSE}"),
+    ("def has_close_elements(numbers, threshold):\n    return (\n\nOops", None),  # no parse
+    ("Compare every pair of numbers.", None),
+    ("def has_close_elements(x, y):\n" + "    (\n" * 5000, None),  # degenerate: bounded
+])
+def test_unfenced_code_is_read_around_the_function(answer: str, code: str | None) -> None:
+    assert code_blocks.unfenced_code(answer, "has_close_elements") == code
+
+
+def test_an_answer_with_fences_is_never_read_unfenced() -> None:
+    doc = problems()["HumanEval/0"]
+    answer = f"{HAS_CLOSE}\n```text\nsample output\n```"  # a fence, none of it Python
+    (graded,) = grading.grade_code(doc, [f"</think>{answer}"], **R1)
+    assert graded["status"] == "no code"
