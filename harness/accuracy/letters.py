@@ -132,9 +132,10 @@ _TOO = re.compile(r"^[)\]}]?[\s,;(]*" + _L + r"\s+(?i:(?:is\s+|would\s+be\s+|cou
                   r"(?:also\s+(?:works?|correct|valid|right|possible|acceptable|true)|"
                   r"(?:correct|valid|right|works?)\s+(?:too|as\s+well)))\b")
 # what stands between two answer statements that follow each other with no reasoning between
-# them ("Answer: A\nAnswer: B"): markup and the second statement's own words
-_RESTATED = re.compile(r"[\s\W]*(?:(?:the\s+)?(?:final\s+|correct\s+)?answer\s*(?:is\s*)?[:=-]?"
-                       r"[\s\W]*)?", re.IGNORECASE)
+# them ("Answer: A\nAnswer: B", "Option A is correct. Option B is correct."): markup and the
+# second statement's own words
+_RESTATED = re.compile(r"[\s\W]*(?:(?:the\s+)?(?:final\s+|correct\s+)?(?:answer|option|choice)\s*"
+                       r"(?:is\s*)?[:=-]?[\s\W]*)?", re.IGNORECASE)
 # "Answer: A B C D", "Answer: A; B": more letters, spaces between, to the end of the line
 _LISTED = re.compile(r"[)\]}]?(?:(?:[ \t]*;[ \t]*|[ \t]+)[(\[{]?((?-i:[A-J]))[)\]}]?)+"
                      r"[ \t]*[.;]?[ \t]*(?:\n|$)")

@@ -570,6 +570,9 @@ CASES = [
     # answer statements one after another, nothing between them: no choice, not the last
     ("gpqa_diamond", "D", T + "Answer: A\nAnswer: B\nAnswer: C\nAnswer: D", False),
     ("gpqa_diamond", "B", T + "Answer: A\n\n**Answer:** B", False),
+    ("gpqa_diamond", "B", T + "Option A is correct. Option B is correct.", False),
+    ("gpqa_diamond", "B", T + "Answer: A. Option B is correct.", False),
+    ("gpqa_diamond", "B", T + "Option A is wrong: it breaks parity. Option B is correct.", True),
     ("gpqa_diamond", "B", T + "The answer is B.\n\nAnswer: B", True),
     ("gpqa_diamond", "B", T + "Answer: A\n\nNo: A ignores the spin.\n\nAnswer: B", True),
     ("gpqa_diamond", "B", T + "The answer is B, a classic case of resonance.", True),
