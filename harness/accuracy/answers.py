@@ -100,15 +100,17 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text))
 
 
-def extract_math(answer: str, place_asked: bool = False) -> str | None:
+def extract_math(answer: str, place_asked: bool = False, asked: frozenset[str] = frozenset()
+                 ) -> str | None:
     """The final answer of a math problem's answer part: its boxes (several different ones
     joined into one comma-separated answer), else a stated answer, else the display formula
     under a "Final Answer" heading, else the last math expression or number. The fallbacks
     are used only where the answer part holds no box. Where the question asks where an
     extremum is reached (`place_asked`: boxes.asks_for_place), the place is the answer, not
-    the value reached there."""
+    the value reached there; of boxes each named by a word, the one the question `asked`
+    (labels.asked_words) names."""
     answer = latex_symbols(squeeze(answer))
-    found = [box_clean(b) for b in final_boxes(answer, place_asked) if b]
+    found = [box_clean(b) for b in final_boxes(answer, place_asked, asked) if b]
     late = _final_statement_after_boxes(answer) if found else None
     if late is not None:
         return late

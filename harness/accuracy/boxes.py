@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from harness.accuracy.labels import asked_box
+
 # LaTeX's text and font wrappers around an answer or a letter: \\text{(C)}, \\mathrm{A}
 WRAPPER = re.compile(r"\\(?:text|textrm|textbf|mathrm|mathbf|mbox)\s*\{([^{}]*)\}")
 
@@ -164,7 +166,8 @@ def asks_for_place(question: str) -> bool:
     return _ASKS_PLACE.search(asked) is not None
 
 
-def final_boxes(text: str, place_asked: bool = False) -> list[str]:
+def final_boxes(text: str, place_asked: bool = False, asked: frozenset[str] = frozenset()
+                ) -> list[str]:
     """The boxes of the final answer: every box (several are one answer, "\\boxed{-2} and
     \\boxed{1}"), but only those after the last box that the text then corrects or the last
     answer statement between boxes introduces ("... \\boxed{285}, so the answer is
@@ -175,7 +178,9 @@ def final_boxes(text: str, place_asked: bool = False) -> list[str]:
     every box is such a place: _without_places), none that only approximate the box
     before them ("\\boxed{2\\sqrt{2}} \\approx \\boxed{2.83}" is 2\\sqrt{2}), and none after
     the first that a counterfactual brings in ("\\boxed{1}. If negative values were allowed,
-    the answer would be \\boxed{-1}." is 1)."""
+    the answer would be \\boxed{-1}." is 1); of boxes each named by a word, the one whose
+    word the question `asked` (labels.asked_box: "the area is \\boxed{12}, the perimeter is
+    \\boxed{14}" answers "What is the area?" with 12)."""
     spans = _box_spans(text)
     spans = spans[:1] + [span for span in spans[1:] if not _counterfactual(text, span[0])]
     first = 0
@@ -190,7 +195,8 @@ def final_boxes(text: str, place_asked: bool = False) -> list[str]:
     kept = [span for i, span in enumerate(spans[first:], first)
             if i == first or not _APPROXIMATED.fullmatch(text, spans[i - 1][1], span[0])]
     kept = [span for span in kept if not _REJECTED.search(text[max(0, span[0] - 40):span[0]])]
-    return [content for _, _, content in _without_places(text, kept, place_asked)]
+    kept = asked_box(text, _without_places(text, kept, place_asked), asked)
+    return [content for _, _, content in kept]
 
 
 # between two boxes of one list: "$x = \\boxed{2}$ and $y = \\boxed{3}$", "\\boxed{2}, \\boxed{3}"

@@ -17,6 +17,7 @@ from harness.accuracy.answers import cut, extract_math, flat_results
 from harness.accuracy.boxes import asks_for_place
 from harness.accuracy.code_blocks import blocks, extract_code, unfenced_code
 from harness.accuracy.equivalence import consensus_score, math_equal
+from harness.accuracy.labels import asked_words
 from harness.accuracy.letters import extract_letter, option_named
 from harness.accuracy.programs import code_program
 from harness.accuracy.readings import angle_unit_asked
@@ -56,12 +57,13 @@ def _right(doc: dict[str, Any], answer_field: str) -> Any:
 def grade_math(doc: dict[str, Any], texts: list[str], answer_field: str = "answer",
                **think: Any) -> list[dict[str, Any]]:
     """Per generation: the answer extracted after </think>, truncation, and the verdict."""
-    right = _right(doc, answer_field)
-    place_asked = asks_for_place(_question(doc))  # "For what value of $x$ is f smallest?"
+    right, question = _right(doc, answer_field), _question(doc)
+    place_asked = asks_for_place(question)  # "For what value of $x$ is f smallest?"
+    asked = asked_words(question)  # "What is the area?": the box named "area"
     out = []
     for text in texts:
         split, truncated = cut(text, **think)
-        picked = None if split.truncated else extract_math(split.answer, place_asked)
+        picked = None if split.truncated else extract_math(split.answer, place_asked, asked)
         out.append({"extracted": picked, "truncated": truncated, "correct": right(picked)})
     return out
 

@@ -290,3 +290,16 @@ def test_a_generation_a_server_stopped_short_is_at_its_limit() -> None:
     short.add("Once upon a time")  # filled while the task generates, after the limit is made
     assert limit("Once upon a time") and not limit("The end.")
     assert not TokenLimit(None, 400)("anything")
+
+
+@pytest.mark.parametrize("question,words", [
+    ("A circle has area $25\\pi$. Find its radius.", {"find", "its", "radius"}),
+    ("Compute the sum. Express your answer as a common fraction.", {"compute", "the", "sum"}),
+    ("The sides are 3 and 4; what is the area of the rectangle?",
+     {"the", "sides", "are", "and", "what", "is", "area", "of", "rectangle"}),
+    ("Let $x = 5$.", {"let"}),  # no sentence asks: the whole question
+])
+def test_asked_words_come_from_the_sentence_that_asks(question: str, words: set[str]) -> None:
+    from harness.accuracy.labels import asked_words
+
+    assert asked_words(question) == words

@@ -817,3 +817,29 @@ def test_the_vote_keeps_the_two_units_apart_where_one_was_asked() -> None:
     texts = [T + "\\boxed{90^\\circ}", T + "\\boxed{90^\\circ}", T + "\\boxed{\\frac{\\pi}{2}}"]
     out = grader("math500")({"problem": RADIANS, "answer": "\\frac{\\pi}{2}"}, [texts], **R1)
     assert out["pass@1"] == 1 / 3 and out["cons@n"] == 0.0
+
+
+NAMED = "The area is $\\boxed{12}$ square units and the perimeter is $\\boxed{14}$ units."
+
+
+@pytest.mark.parametrize("problem,gold,text,correct", [
+    # boxes each named by a word: the one the question asks for is the answer
+    ("A rectangle has sides 3 and 4. What is its area?", "12", T + NAMED, True),
+    ("A rectangle has sides 3 and 4. What is its perimeter?", "14", T + NAMED, True),
+    ("A rectangle has sides 3 and 4. What is its area?", "14", T + NAMED, False),
+    ("A circle has area $25\\pi$. Find its radius.", "5",
+     T + "The radius is $\\boxed{5}$, and its area is $\\boxed{25\\pi}$ as given.", True),
+    ("What is the length of the hypotenuse?", "5",
+     T + "The length of the hypotenuse is $\\boxed{5}$ and the area is $\\boxed{6}$.", True),
+    # both asked, none asked, or boxes named by no word of their own: the boxes stay one answer
+    ("A rectangle has sides 3 and 4. Find its area and perimeter.", "12, 14", T + NAMED, True),
+    ("A rectangle has sides 3 and 4. What is its diagonal?", "12", T + NAMED, False),
+    ("What is the area?", "12", T + "The answer is $\\boxed{12}$ and the value is $\\boxed{14}$.",
+     False),
+    ("If $x+y=7$ and $x-y=-1$, what is $x$?", "3", T + "So $x = \\boxed{3}$ and $y = \\boxed{4}$.",
+     False),
+])
+def test_of_boxes_named_by_words_the_one_the_question_asks_for_is_the_answer(
+        problem: str, gold: str, text: str, correct: bool) -> None:
+    out = grader("math500")({"problem": problem, "answer": gold}, [[text]], **R1)
+    assert out["pass@1"] == float(correct)
