@@ -5,7 +5,8 @@ perimeter is \\boxed{14} units." Several boxes are otherwise one answer (boxes.f
 list such as "\\boxed{-2} and \\boxed{1}"), so that answer to "What is the area?" read as the
 pair (12, 14) and scored wrong, where a grader that takes the last box would read 14 and
 score it wrong too. Here, where every box of the final answer is named by a word of its own
-("the area is", "perimeter $=$", "the length of the side is"), and exactly one of those words
+("the area is", "perimeter $=$", "the length of the side is"; after a word that names
+nothing, what it is of: "the number of ways is" names ways), and exactly one of those words
 is in the sentence of the question that asks ("What is the area of the rectangle?", "Find
 its radius."), that box is the answer. Boxes named by a variable (`x = \\boxed{3}`), by no
 word, or by a word that says nothing ("the answer is", "the value is") keep the rule of
@@ -17,9 +18,10 @@ from __future__ import annotations
 import re
 
 # the word that names a box, right before it in its sentence: "the area is", "perimeter =",
-# "the length of the shorter side is", "radius: "
-_NAMED = re.compile(r"\b([A-Za-z]{2,})(?:\s+of\s+(?:the\s+)?[^.$=\n]{0,40}?)?\s*"
-                    r"(?:is|are|equals|=|:)\s*\$*\s*(?:\\\(|\\\[)?\s*\Z", re.IGNORECASE)
+# "the length of the shorter side is", "radius: "; after a word that names nothing, what it
+# is of ("the number of ways is": ways)
+_NAMED = re.compile(r"\b([A-Za-z]{2,})(?:\s+of\s+(?:the\s+)?(?:([A-Za-z]{2,})\b)?[^.$=\n]{0,40}?)?"
+                    r"\s*(?:is|are|equals|=|:)\s*\$*\s*(?:\\\(|\\\[)?\s*\Z", re.IGNORECASE)
 # words that name no quantity of their own
 _EMPTY = frozenset("answer answers value values result results it this that which there "
                    "number total final solution solutions".split())
@@ -40,8 +42,11 @@ def _name(text: str, start: int, before: int) -> str | None:
     window = text[max(before, start - 80):start]
     window = re.split(r"(?<=[.!?])\s|\n", window)[-1]
     m = _NAMED.search(window)
-    word = m.group(1).lower() if m else None
-    return None if word in _EMPTY else word
+    if not m:
+        return None
+    word = m.group(1).lower()  # "the number of ways is": ways
+    word = (m.group(2) or "").lower() if word in _EMPTY else word
+    return word if word and word not in _EMPTY else None
 
 
 def asked_box(text: str, spans: list[tuple[int, int, str]], asked: frozenset[str]

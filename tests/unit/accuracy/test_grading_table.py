@@ -831,6 +831,9 @@ NAMED = "The area is $\\boxed{12}$ square units and the perimeter is $\\boxed{14
      T + "The radius is $\\boxed{5}$, and its area is $\\boxed{25\\pi}$ as given.", True),
     ("What is the length of the hypotenuse?", "5",
      T + "The length of the hypotenuse is $\\boxed{5}$ and the area is $\\boxed{6}$.", True),
+    ("What is the probability that both are red?", "\\frac{1}{3}",
+     T + "The number of ways is $\\boxed{12}$ and the probability is $\\boxed{\\frac13}$.",
+     True),
     # both asked, none asked, or boxes named by no word of their own: the boxes stay one answer
     ("A rectangle has sides 3 and 4. Find its area and perimeter.", "12, 14", T + NAMED, True),
     ("A rectangle has sides 3 and 4. What is its diagonal?", "12", T + NAMED, False),
