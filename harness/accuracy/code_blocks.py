@@ -17,6 +17,7 @@ function (`unfenced_code`), as EvalPlus's sanitizer reads raw text.
 
 from __future__ import annotations
 
+import ast
 import re
 
 # an opening fence and its tag: "```python", "~~~py", "Here it is:```python3"
@@ -129,8 +130,6 @@ def unfenced_code(answer: str, defines: str) -> str | None:
     that are code (definitions, imports, assignments before it; its body and what follows
     up to the first line of prose), cut back from the end until they parse, as EvalPlus's
     sanitizer reads raw text. None where no such function parses."""
-    import ast
-
     lines = answer.splitlines()
     heads = [i for i, line in enumerate(lines)
              if re.match(rf"(?:async\s+)?def\s+{re.escape(defines)}\s*\(", line)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
 from typing import Any
 
 from harness.accuracy import lcb
@@ -47,7 +48,7 @@ def _angles(doc: dict[str, Any]) -> bool:
     return angle_unit_asked(_question(doc)) is None
 
 
-def _right(doc: dict[str, Any], answer_field: str) -> Any:
+def _right(doc: dict[str, Any], answer_field: str) -> Callable[[str | None], bool]:
     """Whether an extracted answer equals the gold."""
     gold, angles = _gold_math(doc, answer_field), _angles(doc)
     return lambda picked: picked is not None and math_equal(picked, gold, angles)

@@ -33,6 +33,7 @@ _ASKING = re.compile(r"[^.?!\n]*\?|(?:^|(?<=[.!\n]))\s*(?:find|compute|determine
 def asked_words(question: str) -> frozenset[str]:
     """The words of the question's last asking sentence, in lower case (of the whole question
     where no sentence asks)."""
+    question = question[-2000:]  # the asking is at the end (as boxes.asks_for_place reads)
     asking = _ASKING.findall(question)
     return frozenset(re.findall(r"[a-z]{2,}", (asking[-1] if asking else question).lower()))
 
