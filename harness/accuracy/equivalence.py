@@ -45,6 +45,7 @@ import re
 from typing import Any
 
 from harness.accuracy.boxes import unwrapped
+from harness.accuracy.clock import same_time
 from harness.accuracy.notation import readable, variables_kept
 from harness.accuracy.readings import lettered_option, other_reading
 
@@ -68,14 +69,16 @@ def _parse(text: str) -> tuple[Any, ...]:
 
 
 @functools.lru_cache(maxsize=65536)
-def math_equal(predicted: str | None, gold: str, angles: bool = True) -> bool:
+def math_equal(predicted: str | None, gold: str, angles: bool = True,
+               times: bool = False) -> bool:
     """True when math-verify finds the two answers equivalent (1/2 = 0.5 = \\frac{2}{4});
     `angles`: an angle in degrees may equal one in radians (False where the question asked
-    for one unit: readings.angle_unit_asked)."""
+    for one unit: readings.angle_unit_asked); `times`: the question asks for a time of day,
+    so "9:30" is a time, not a ratio (clock.time_asked)."""
     if predicted is None or not predicted.strip():
         return False
     try:
-        return _math_equal(predicted, gold, angles)
+        return _math_equal(predicted, gold, angles, times)
     except Exception as exc:  # noqa: BLE001 - a verdict for every answer, whatever sympy does
         # a grading error must not lose a run after its last generation: the pair is compared
         # as written, as an unparseable answer is, and the log names it
@@ -90,13 +93,16 @@ def math_equal(predicted: str | None, gold: str, angles: bool = True) -> bool:
 LONGEST_ANSWER = 1000
 
 
-def _math_equal(predicted: str, gold: str, angles: bool) -> bool:
+def _math_equal(predicted: str, gold: str, angles: bool, times: bool) -> bool:
     from math_verify import verify
 
     if len(predicted) > LONGEST_ANSWER:
         return predicted.strip() == gold.strip()
     if _same_text(predicted, gold):  # "\\text{June } 20" and "\\text{June 20}"
         return True
+    timed = same_time(predicted, gold, times)  # "4 a.m." is not "4 p.m.", nor 3:10 "9:30"
+    if timed is not None:
+        return timed
     based = _in_base(predicted), _in_base(gold)
     if None not in based:  # "52_8" and "52_9": math-verify drops both subscripts
         return based[0] == based[1]
@@ -122,7 +128,7 @@ def _math_equal(predicted: str, gold: str, angles: bool) -> bool:
     if exact is not None and verify(gold_parsed[0], exact, timeout_seconds=5):
         return True
     return (_equal_as_complex(gold_parsed[0], pred_parsed[0])
-            or _equal_by_other_reading(predicted, gold, angles))
+            or _equal_by_other_reading(predicted, gold, angles, times))
 
 
 def _exact_of_rounded(parsed: Any) -> Any:
@@ -179,12 +185,12 @@ def _spelled(text: str) -> str:
     return re.sub(r"(?<![a-z])([ap])\.m\.?(?![a-z])", r"\1m", spelled)
 
 
-def _equal_by_other_reading(predicted: str, gold: str, angles: bool) -> bool:
+def _equal_by_other_reading(predicted: str, gold: str, angles: bool, times: bool) -> bool:
     """Where one side has a second reading (readings.py: a percent, a scale word, number
     words, scientific notation, an angle in degrees), that reading against the other side."""
     pred_other, gold_other = other_reading(predicted, angles), other_reading(gold, angles)
-    return bool((pred_other and math_equal(pred_other, gold, angles))
-                or (gold_other and math_equal(predicted, gold_other, angles)))
+    return bool((pred_other and math_equal(pred_other, gold, angles, times))
+                or (gold_other and math_equal(predicted, gold_other, angles, times)))
 
 
 def _equal_as_complex(gold: Any, predicted: Any) -> bool:

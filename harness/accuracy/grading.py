@@ -16,6 +16,7 @@ from typing import Any
 from harness.accuracy import lcb
 from harness.accuracy.answers import cut, extract_math, flat_results
 from harness.accuracy.boxes import asks_for_place
+from harness.accuracy.clock import time_asked
 from harness.accuracy.code_blocks import blocks, extract_code, unfenced_code
 from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.labels import asked_words
@@ -48,10 +49,16 @@ def _angles(doc: dict[str, Any]) -> bool:
     return angle_unit_asked(_question(doc)) is None
 
 
+def _same(doc: dict[str, Any]) -> Callable[[str, str], bool]:
+    """math_equal as the question reads it: the unit of angle asked, a time of day asked."""
+    angles, times = _angles(doc), time_asked(_question(doc))
+    return lambda a, b: math_equal(a, b, angles, times)
+
+
 def _right(doc: dict[str, Any], answer_field: str) -> Callable[[str | None], bool]:
     """Whether an extracted answer equals the gold."""
-    gold, angles = _gold_math(doc, answer_field), _angles(doc)
-    return lambda picked: picked is not None and math_equal(picked, gold, angles)
+    gold, same = _gold_math(doc, answer_field), _same(doc)
+    return lambda picked: picked is not None and same(picked, gold)
 
 
 @remembered
@@ -73,9 +80,8 @@ def process_math(doc: dict[str, Any], results: list[str], answer_field: str = "a
                  ks: tuple[int, ...] = (), **think: Any) -> dict[str, float]:
     """Grade n generations of a math problem with math-verify."""
     graded = grade_math(doc, flat_results(results), answer_field, **think)
-    angles = _angles(doc)
     cons = consensus_score([g["extracted"] for g in graded], _right(doc, answer_field),
-                           same=lambda a, b: math_equal(a, b, angles))
+                           same=_same(doc))
     return scores([float(g["correct"]) for g in graded], cons,
                   sum(g["truncated"] for g in graded), ks)
 

@@ -69,8 +69,9 @@ _TEXT_NUMBER = re.compile(r"\\(?:text|textrm|textnormal|mathrm)\s*\{\s*(-?\d+(?:
 
 def latex_symbols(text: str) -> str:
     """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, `\\mathrm{i}`, `\\mathrm{e}`
-    as i, e, `\\text{033}` as 033, full-width digits ("２") as digits and a dash before a
-    number ("–5") as a minus sign."""
+    as i, e, `\\text{033}` as 033, full-width digits ("２") as digits, a dash before a
+    number ("–5") as a minus sign and a braced colon ("9{:}30", "3\\colon 2") as a colon."""
+    text = text.replace("{:}", ":").replace("\\colon", ":")
     text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)
     text = _OTHER_I.sub("i", _ROMAN.sub(lambda m: m.group(1) or m.group(2), text))
     text = _TEXT_NUMBER.sub(r"\1", _DASH_MINUS.sub("-", text.translate(_FULL_WIDTH)))

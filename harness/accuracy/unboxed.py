@@ -226,6 +226,9 @@ def _last_value(answer: str) -> str | None:
     start = max(answer.rfind(" ", 0, start), answer.rfind("\n", 0, start)) + 1
     end += len(re.match(r"\S*", answer[end:end + 200]).group())
     word = clean(answer[start:end]) if end - start <= 200 else ""
+    joined = _COLON_JOINED.search(answer, max(0, start - 12), numbers[-1].end() + 8)
+    if joined and joined.start() <= numbers[-1].start() and joined.end() >= numbers[-1].end():
+        return re.sub(r"\s+", " ", joined.group())  # "3:2", "9:30 a.m.", "4 PM": the whole
     # "25π square units" is 25π (math-verify reads π); "or 37.5%." keeps its percent, whose
     # other reading is 0.375 (readings.py)
     if re.search(r"[\\{}^π%]", word):
@@ -257,6 +260,10 @@ def _plain_equations(answer: str, last: re.Match[str]) -> str | None:
     return ", ".join(values) if len(listed) > 1 else None
 
 
+# a ratio or a time written in plain text ("3:2", "1:2:3", "9:30 a.m.", "4 PM"), whose last
+# number alone would be 2, 30 or 4
+_COLON_JOINED = re.compile(r"(?<![\d:.,])\d{1,4}(?::\d{1,4})+(?![\d:])(?:\s?[ap]\.?m\b\.?)?|"
+                           r"(?<![\d:.,])\d{1,2}\s?[ap]\.?m\b\.?", re.IGNORECASE)
 _SCALE_AFTER = re.compile(r"\s+((?i:thousand|million|billion|trillion))s?\b")
 
 

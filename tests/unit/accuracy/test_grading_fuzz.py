@@ -45,7 +45,7 @@ def test_random_answers_always_get_a_math_verdict(gold: str,
 
 def test_an_error_inside_math_equal_is_a_string_comparison_and_a_warning(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    def broken(predicted: str, gold: str, angles: bool) -> bool:
+    def broken(predicted: str, gold: str, angles: bool, times: bool) -> bool:
         raise AttributeError("'str' object has no attribute 'xreplace'")
 
     monkeypatch.setattr(equivalence, "_math_equal", broken)

@@ -43,6 +43,13 @@ CASES = [
      True),
     ("math500", "x \\le 2 \\text{ or } x \\ge 3", T + "\\boxed{(-\\infty, 2) \\cup [3, \\infty)}",
      False),
+    # a ratio or a time in plain text is whole, not its last number
+    ("math500", "3:2", T + "So the ratio of red to blue marbles is 3:2.", True),
+    ("math500", "2", T + "So the ratio of red to blue marbles is 3:2.", False),
+    ("math500", "9:30 \\text{ a.m.}", T + "The train arrives at 9:30 a.m.", True),
+    ("math500", "30", T + "The train arrives at 9:30 a.m.", False),
+    ("math500", "4 \\text{ p.m.}", T + "So they meet at 4 a.m.", False),
+    ("math500", "4 \\text{ p.m.}", T + "So they meet at **4 PM**.", True),
     # Unicode vulgar fractions
     ("math500", "\\frac{3}{2}", T + "It takes $\\boxed{1½}$ hours.", True),
     ("math500", "0.75", T + "So the answer is ¾.", True),
@@ -811,6 +818,29 @@ def test_an_angle_in_the_unit_the_question_did_not_ask_for_is_wrong(
         problem: str, gold: str, text: str, correct: bool) -> None:
     out = grader("math500")({"problem": problem, "answer": gold}, [[text]], **R1)
     assert out["pass@1"] == float(correct)
+
+
+TRAIN = "A train leaves at 7:50 a.m. and travels for 100 minutes. At what time does it arrive?"
+
+
+@pytest.mark.parametrize("problem,gold,text,correct", [
+    (TRAIN, "9:30 \\text{ a.m.}", T + "It arrives at \\boxed{9:30 \\text{ AM}}.", True),
+    (TRAIN, "9:30 \\text{ a.m.}", T + "\\boxed{9:30 \\text{ p.m.}}", False),
+    (TRAIN, "9:30 \\text{ a.m.}", T + "\\boxed{9:30}", True),
+    (TRAIN, "9:30", T + "\\boxed{3:10}", False),  # a ratio equal to 9:30, not the time
+    ("What is the ratio of $a$ to $b$?", "3:10", T + "\\boxed{9:30}", True),
+])
+def test_a_time_of_day_is_compared_as_a_time(problem: str, gold: str, text: str,
+                                             correct: bool) -> None:
+    out = grader("math500")({"problem": problem, "answer": gold}, [[text]], **R1)
+    assert out["pass@1"] == float(correct)
+
+
+def test_the_vote_keeps_morning_and_evening_apart() -> None:
+    texts = [T + "\\boxed{4 \\text{ a.m.}}", T + "\\boxed{4 \\text{ a.m.}}",
+             T + "\\boxed{4 \\text{ p.m.}}"]
+    out = grader("math500")({"problem": TRAIN, "answer": "4 \\text{ p.m.}"}, [texts], **R1)
+    assert out["pass@1"] == 1 / 3 and out["cons@n"] == 0.0
 
 
 def test_the_vote_keeps_the_two_units_apart_where_one_was_asked() -> None:
