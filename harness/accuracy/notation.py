@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from harness.accuracy.values import SHORT_UNITS
+from harness.accuracy.values import GROUP_SPACE, SHORT_UNITS
 
 # 0.\overline{54}, 1.2\dot{3}, .\bar{6}: digits, a point, digits, then the repeating ones
 _REPEATING = re.compile(r"(?<![\d.])(\d{0,100})\.(\d{0,100})\\(?:overline|bar|dot)\s*"
@@ -57,6 +57,10 @@ _FULL_WIDTH = str.maketrans({chr(0xFF10 + d): str(d) for d in range(10)}
 # an en or figure dash against a number where no range can be ("–5", "x = –5", "(–2, 3)"): a
 # minus sign; "1–5" and a dash in prose ("the answer – 42") stay
 _DASH_MINUS = re.compile(r"(?<![\w)\]}])[–‒](?=[\d.\\])")
+# a number with thousands separators as a whole argument ("\\frac{20,000}{\\pi}", "2^{1,000}"):
+# math-verify reads it as a pair and gives up, or drops it; not a set ("\\{1,000\\}") and
+# not a subscript, which may index a row and a column
+_BRACED_THOUSANDS = re.compile(r"(?<![\\_])\{\s*(-?\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?)\s*\}")
 _ROOT = re.compile(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\{[^{}]*\}|\([^()]*\))")
 # i and e in roman type: math-verify reads `\mathrm{i}` as a unit and drops it (1+2\mathrm{i}
 # read as 3, 2\mathrm{e} as 2)
@@ -70,8 +74,12 @@ _TEXT_NUMBER = re.compile(r"\\(?:text|textrm|textnormal|mathrm)\s*\{\s*(-?\d+(?:
 def latex_symbols(text: str) -> str:
     """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, `\\mathrm{i}`, `\\mathrm{e}`
     as i, e, `\\text{033}` as 033, full-width digits ("２") as digits, a dash before a
-    number ("–5") as a minus sign and a braced colon ("9{:}30", "3\\colon 2") as a colon."""
+    number ("–5") as a minus sign, a braced colon ("9{:}30", "3\\colon 2") as a colon, LaTeX
+    spaces between digit groups (`10\\,000\\pi`; math-verify: 10 * 0 * pi) dropped and a braced
+    number's thousands separators (`\\frac{20,000}{\\pi}`, `\\frac{20{,}000}{\\pi}`) too."""
     text = text.replace("{:}", ":").replace("\\colon", ":")
+    text = _BRACED_THOUSANDS.sub(lambda m: "{" + re.sub(r"\{,\}|,", "", m.group(1)) + "}",
+                                 GROUP_SPACE.sub("", text))
     text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)
     text = _OTHER_I.sub("i", _ROMAN.sub(lambda m: m.group(1) or m.group(2), text))
     text = _TEXT_NUMBER.sub(r"\1", _DASH_MINUS.sub("-", text.translate(_FULL_WIDTH)))

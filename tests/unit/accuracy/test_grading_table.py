@@ -50,6 +50,11 @@ CASES = [
     ("math500", "30", T + "The train arrives at 9:30 a.m.", False),
     ("math500", "4 \\text{ p.m.}", T + "So they meet at 4 a.m.", False),
     ("math500", "4 \\text{ p.m.}", T + "So they meet at **4 PM**.", True),
+    # digit groups inside LaTeX, in the answer or the gold
+    ("math500", "\\frac{20000}{\\pi}", T + "\\boxed{\\frac{20,000}{\\pi}}", True),
+    ("math500", "\\frac{20000}{\\pi}", T + "\\boxed{\\frac{20{,}000}{\\pi}}", True),
+    ("math500", "10\\,000\\pi", T + "\\boxed{10000\\pi}", True),
+    ("math500", "10\\,000\\pi", T + "\\boxed{0}", False),
     # Unicode vulgar fractions
     ("math500", "\\frac{3}{2}", T + "It takes $\\boxed{1½}$ hours.", True),
     ("math500", "0.75", T + "So the answer is ¾.", True),

@@ -83,3 +83,14 @@ def test_a_unit_after_a_number_alone_and_letters_math_verify_keeps_are_left(text
 ])
 def test_full_width_digits_and_a_dash_against_a_number(text: str, expected: str) -> None:
     assert latex_symbols(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("\\frac{20,000}{\\pi}", "\\frac{20000}{\\pi}"), ("2^{1,000}", "2^{1000}"),
+    ("\\frac{20{,}000}{\\pi}", "\\frac{20000}{\\pi}"), ("\\sqrt{1,000,000}", "\\sqrt{1000000}"),
+    ("10\\,000\\pi", "10000\\pi"), ("9{:}30", "9:30"), ("3\\colon 2", "3: 2"),
+    # a set, a subscript and an interval keep their commas
+    ("\\{1,000\\}", "\\{1,000\\}"), ("a_{1,100}", "a_{1,100}"), ("(1,000)", "(1,000)"),
+])
+def test_digit_groups_inside_latex_and_braced_colons(text: str, expected: str) -> None:
+    assert latex_symbols(text) == expected
