@@ -133,12 +133,15 @@ def _derived(between: str) -> bool:
 
 
 # before a box, in its sentence: a counterfactual, "if negative values were allowed, the
-# answer would be \\boxed{-1}", "had order mattered, it would be", "otherwise, ... would be"
+# answer would be \\boxed{-1}", "had order mattered, it would be", "otherwise, ... would be",
+# "if we counted ordered pairs, it'd be"
 _COUNTERFACTUAL = re.compile(r"(?:\bif\b[^.!?\n]{0,150}?\b(?:were|had)\b|\bhad\s+\w+\s+"
                              r"(?:been|mattered|meant|asked|intended|wanted)\b|\botherwise\b|"
                              r"\bif\s+(?:the\s+)?(?:question|problem)\s+(?:meant|intended|asked|"
-                             r"wanted)\b|\bif\s+instead\b)[^.!?\n]{0,150}?\bwould\b[^.!?\n]{0,80}\Z",
-                             re.IGNORECASE)
+                             r"wanted)\b|\bif\s+instead\b|\bif\s+(?:we|one|you)\s+(?:also\s+)?"
+                             r"(?:consider(?:ed)?|count(?:ed)?|includ(?:e|ed)|allow(?:ed)?|"
+                             r"ignor(?:e|ed)|assum(?:e|ed))\b)"
+                             r"[^.!?\n]{0,150}?(?:\bwould\b|'d\b)[^.!?\n]{0,80}\Z", re.IGNORECASE)
 
 
 def _counterfactual(text: str, start: int) -> bool:

@@ -238,6 +238,10 @@ CASES = [
      "would be \\boxed{-1}.", False),
     ("math500", "6", T + "The answer is \\boxed{6}. Had order mattered, it would be \\boxed{12}.",
      True),
+    ("aime24", "73", T + "$\\boxed{73}$. But wait, if we consider ordered pairs, it'd be "
+     "$\\boxed{146}$. However, the question asks for unordered ones, so $\\boxed{73}$.", True),
+    ("math500", "6", T + "\\boxed{6}. If we counted the empty set too, it would be \\boxed{7}.",
+     True),
     ("math500", "12", T + "If the question meant ordered pairs, the answer would be "
      "\\boxed{12}.", True),  # the only box: its answer
     ("math500", "4", T + "The minimum value is $\\boxed{4}$, attained at $x = \\boxed{2}$.",
