@@ -50,6 +50,7 @@ _DEGREES = re.compile(r"\s*" + _NUMERAL + r"\s*(?:" + DEGREE_MARK + r"|(?:\\[,;:
 # infinity in words: "infinity", "\\text{positive infinity}", "negative infinity"
 _INFINITY = re.compile(r"(?i)(?:(positive|plus)\s+|(negative|minus)\s+)?infinity")
 _ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
+_NO_SOLUTION = re.compile(r"(?i)(?:there\s+(?:is|are)\s+)?no\s+(?:real\s+)?solutions?")
 
 
 # a question that names the unit of its angle: "Express your answer in radians.", "the degree
@@ -70,14 +71,16 @@ def angle_unit_asked(question: str) -> str | None:
 
 def other_reading(text: str, angles: bool = True) -> str | None:
     """"18\\%" as "\\frac{18}{100}", "2\\text{ million}" as "2\\times10^{6}", "five" as "5",
-    "3e5" as "3\\times10^{5}", "all real numbers" as the interval, "infinity" as `\\infty`,
-    "60^\\circ" as "\\frac{60\\pi}{180}" (unless not `angles`); None where the text is none
-    of these."""
+    "3e5" as "3\\times10^{5}", "all real numbers" as the interval, "no solution" as the empty
+    set, "infinity" as `\\infty`, "60^\\circ" as "\\frac{60\\pi}{180}" (unless not `angles`);
+    None where the text is none of these."""
     percent, scaled = _PERCENT.fullmatch(text), _SCALED.fullmatch(text)
     m = percent or scaled
     if m is None:
         if _ALL_REALS.fullmatch(unwrapped(text).strip().rstrip(".")):
             return "(-\\infty, \\infty)"
+        if _NO_SOLUTION.fullmatch(unwrapped(text).strip().rstrip(".")):
+            return "\\emptyset"
         infinity = _INFINITY.fullmatch(unwrapped(text).strip().rstrip("."))
         if infinity:
             return "-\\infty" if infinity.group(2) else "\\infty"

@@ -55,6 +55,9 @@ CASES = [
     ("math500", "\\frac{20000}{\\pi}", T + "\\boxed{\\frac{20{,}000}{\\pi}}", True),
     ("math500", "10\\,000\\pi", T + "\\boxed{10000\\pi}", True),
     ("math500", "10\\,000\\pi", T + "\\boxed{0}", False),
+    ("math500", "\\text{no solution}", T + "\\boxed{\\emptyset}", True),
+    ("math500", "\\emptyset", T + "There is \\boxed{\\text{no real solution}}.", True),
+    ("math500", "0", T + "\\boxed{\\text{no solution}}", False),
     # Unicode vulgar fractions
     ("math500", "\\frac{3}{2}", T + "It takes $\\boxed{1½}$ hours.", True),
     ("math500", "0.75", T + "So the answer is ¾.", True),
