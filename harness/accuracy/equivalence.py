@@ -6,9 +6,11 @@ degrees, percents and thousands separators are all its business); only notations
 misreads are respelled first, on either side, keeping their value (accuracy/notation.py
 names them). Two numbers written with their bases ("52_8", "(2516)_8", "4210_{5}") are
 compared by value, since math-verify drops a subscript ("52_9" was "52_8"); a number without
-one against a gold with one is math-verify's (the base the question asked for). A predicted
-answer is parsed the same way, and an inequality predicted for an interval gold is compared
-as the set it describes (`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's
+one against a gold with one is math-verify's (the base the question asked for). Values
+given to variables out of the order of their names ("y = -2, x = 1") are put in that order
+first, on either side (readings.assignments_in_order): math-verify pairs them as written. A
+predicted answer is parsed the same way, and an inequality predicted for an interval gold is
+compared as the set it describes (`-2 \\le x \\le 7` is `[-2, 7]`: math-verify's
 allow_set_relation_comp; "x < 0 or x > 1" is the union of the two). A gold that names option
 letters (MATH's multiple-choice answers: `\\text{(C)}`, `\\text{A, C}`) is compared as the
 set of letters the prediction names ("C", "(C) 42", "C, A"), which math-verify reads as
@@ -47,7 +49,7 @@ from typing import Any
 from harness.accuracy.boxes import unwrapped
 from harness.accuracy.clock import same_time
 from harness.accuracy.notation import readable, variables_kept
-from harness.accuracy.readings import lettered_option, other_reading
+from harness.accuracy.readings import assignments_in_order, lettered_option, other_reading
 
 # an answer statement's trailing unit or words do not make a parse fail: "42 apples" is 42
 _LEADING_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?")
@@ -57,7 +59,7 @@ _LEADING_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\
 def _parse(text: str) -> tuple[Any, ...]:
     from math_verify import parse
 
-    text = variables_kept(readable(text.strip()))
+    text = assignments_in_order(variables_kept(readable(text.strip())))
     if not text:
         return ()
     for wrapped in (f"${text}$", f"\\boxed{{{text}}}"):

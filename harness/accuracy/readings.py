@@ -144,3 +144,46 @@ def spelled_number(text: str) -> str | None:
     if last is None or (words and words[-1] == "and"):
         return None
     return str(sign * (total + group))
+
+
+# "y = -2", "x_1 = 3": one variable given a value, a part of a list of such
+_ASSIGNMENT = re.compile(r"\s*([A-Za-z](?:_\{?\w{1,3}\}?)?)\s*=\s*([^=]+?)\s*")
+
+
+def assignments_in_order(text: str) -> str:
+    """"x = 1, y = -2" for "y = -2, x = 1": a list of values given to distinct variables,
+    sorted by the variable's name, where the list was written in another order; else `text`.
+    math-verify pairs such values in the order written, so "y = -2, x = 1" was (-2, 1) for
+    the gold (1, -2) of "the ordered pair (x, y)", and "y = 1, x = -2" right for it."""
+    if text.count("=") < 2 or len(text) > 300:
+        return text
+    parts = _top_level_split(text)
+    found = [_ASSIGNMENT.fullmatch(p) for p in parts]
+    if not all(found) or len(found) < 2:
+        return text
+    names = [m.group(1).replace("{", "").replace("}", "") for m in found if m]
+    if len(set(names)) < len(names) or names == sorted(names, key=_by_name):
+        return text
+    pairs = sorted(zip(names, found, strict=True), key=lambda pair: _by_name(pair[0]))
+    return ", ".join(f"{m.group(1)} = {m.group(2)}" for _, m in pairs if m)
+
+
+def _by_name(name: str) -> tuple[str, int]:
+    """A variable's place: by letter, then by the number of its subscript (x_2 before x_10)."""
+    digits = re.sub(r"\D", "", name)
+    return re.sub(r"\d", "", name), int(digits) if digits else -1
+
+
+def _top_level_split(text: str) -> list[str]:
+    """`text` split at the commas (and "and") outside brackets and braces."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [q for p in parts for q in re.split(r"\\text\{\s*and\s*\}|\band\b", p) if q.strip()]

@@ -58,6 +58,11 @@ CASES = [
     ("math500", "\\text{no solution}", T + "\\boxed{\\emptyset}", True),
     ("math500", "\\emptyset", T + "There is \\boxed{\\text{no real solution}}.", True),
     ("math500", "0", T + "\\boxed{\\text{no solution}}", False),
+    # values given to variables out of alphabetical order: in that order too
+    ("math500", "(1,-2)", T + "\\boxed{y = -2, x = 1}", True),
+    ("math500", "(1,-2)", T + "\\boxed{y = 1, x = -2}", False),
+    ("math500", "(1,-2)", T + "\\boxed{x = -2, y = 1}", False),
+    ("math500", "(\\frac{1}{2}, 3)", T + "\\boxed{b = 3 \\text{ and } a = \\frac{1}{2}}", True),
     # Unicode vulgar fractions
     ("math500", "\\frac{3}{2}", T + "It takes $\\boxed{1½}$ hours.", True),
     ("math500", "0.75", T + "So the answer is ¾.", True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.accuracy.notation import latex_symbols, readable, variables_kept
+from harness.accuracy.readings import assignments_in_order
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -94,3 +95,16 @@ def test_full_width_digits_and_a_dash_against_a_number(text: str, expected: str)
 ])
 def test_digit_groups_inside_latex_and_braced_colons(text: str, expected: str) -> None:
     assert latex_symbols(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("y = -2, x = 1", "x = 1, y = -2"),
+    ("b = 3 \\text{ and } a = \\frac{1}{2}", "a = \\frac{1}{2}, b = 3"),
+    ("x_{10} = 3, x_2 = 4", "x_2 = 4, x_{10} = 3"),
+    ("x = 1, y = -2", "x = 1, y = -2"),  # in order already: as written
+    ("y = 1 or y = 2", "y = 1 or y = 2"), ("x = 1, x = 2", "x = 1, x = 2"),
+    ("(x, y) = (1, -2)", "(x, y) = (1, -2)"), ("y \\le 2, x = 1", "y \\le 2, x = 1"),
+])
+def test_values_given_to_variables_are_read_in_the_order_of_the_variables(
+        text: str, expected: str) -> None:
+    assert assignments_in_order(text) == expected
