@@ -2,8 +2,9 @@
 
 math-verify reads "9:30" as the ratio 9/30 (so "3:10" equalled it) and drops "a.m." and
 "p.m." as units (so "4 a.m." equalled "4 p.m."). Where either side says a.m. or p.m. (or
-noon, midnight, o'clock), or the question asks for a time and both sides are written
-hours:minutes, the two are compared as times instead:
+noon, midnight, o'clock), or the question asks for a time and one side is written
+hours:minutes (the other may be a bare hour: "10" for "10:00"), the two are compared as
+times instead:
 - both fix the hour of the day (a.m./p.m., or a 24-hour clock past 12, as in "16:00"): the
   same minute of the day;
 - one of them does not ("4", "9:30" with no a.m. or p.m.): the same minute on a 12-hour
@@ -82,7 +83,7 @@ def same_time(predicted: str, gold: str, asked: bool = False) -> bool | None:
     a, b = clock(predicted), clock(gold)
     if a is None or b is None:
         return None
-    if not (a.marked or b.marked or (asked and a.colon and b.colon)):
+    if not (a.marked or b.marked or (asked and (a.colon or b.colon))):
         return None
     day = a.of_day(), b.of_day()
     if None not in day:

@@ -40,6 +40,8 @@ def test_what_is_no_time_is_none(text: str) -> None:
     ("9:30 \\text{ p.m.}", "9:30", False, True),
     ("12:00 \\text{ a.m.}", "12 \\text{ noon}", False, False),
     ("3:2", "1.5", True, None),  # not a time: one-digit minutes
+    ("10:00", "10", True, True), ("9", "9:30", True, False),  # a bare hour where one is asked
+    ("10:00", "10", False, None),
 ])
 def test_two_times_are_the_same_minute(predicted: str, gold: str, asked: bool,
                                        verdict: bool | None) -> None:
