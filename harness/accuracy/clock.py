@@ -67,7 +67,7 @@ def clock(text: str) -> Clock | None:
         if hour != "12" or minute:
             return None
         half = _SPOKEN[word][1]
-    if half and not 1 <= int(hour) <= 12 or int(hour) > 24:
+    if (half and not 1 <= int(hour) <= 12) or int(hour) > 24:
         return None
     return Clock(int(hour), int(minute or 0), half, bool(half or oclock), minute is not None)
 

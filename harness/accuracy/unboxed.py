@@ -226,9 +226,9 @@ def _last_value(answer: str) -> str | None:
     start = max(answer.rfind(" ", 0, start), answer.rfind("\n", 0, start)) + 1
     end += len(re.match(r"\S*", answer[end:end + 200]).group())
     word = clean(answer[start:end]) if end - start <= 200 else ""
-    joined = _COLON_JOINED.search(answer, max(0, start - 12), numbers[-1].end() + 8)
-    if joined and joined.start() <= numbers[-1].start() and joined.end() >= numbers[-1].end():
-        return re.sub(r"\s+", " ", joined.group())  # "3:2", "9:30 a.m.", "4 PM": the whole
+    for joined in _COLON_JOINED.finditer(answer, max(0, start - 12), numbers[-1].end() + 8):
+        if joined.start() <= numbers[-1].start() and joined.end() >= numbers[-1].end():
+            return re.sub(r"\s+", " ", joined.group())  # "3:2", "9:30 a.m.", "4 PM": whole
     # "25π square units" is 25π (math-verify reads π); "or 37.5%." keeps its percent, whose
     # other reading is 0.375 (readings.py)
     if re.search(r"[\\{}^π%]", word):
