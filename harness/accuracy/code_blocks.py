@@ -116,6 +116,17 @@ def extract_code(answer: str, language: str = "python", defines: str | None = No
     return next((group[-1] for group in ordered if group), None)
 
 
+def around(answer: str, code: str, language: str = "python") -> list[str]:
+    """The answer's other blocks that may be `language` (tagged so, or untagged and closed),
+    as `extract_code` reads them, around the block `code`: those before it, nearest first,
+    then those after it."""
+    tags = _ALIASES.get(language, (language,))
+    found = [_content(answer, at, block) for tag, block, closed, at in blocks(answer)
+             if tag.lower() in tags or (not tag and closed)]
+    at = max((i for i, block in enumerate(found) if block == code), default=len(found))
+    return found[:at][::-1] + found[at + 1:]
+
+
 # a top-level line that can be Python where no fence marks the code: a definition, an import,
 # a decorator, a comment, an assignment, a main guard (prose starts otherwise, or fails to
 # parse and is cut off below)

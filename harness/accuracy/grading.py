@@ -17,8 +17,9 @@ from harness.accuracy import lcb
 from harness.accuracy.answers import cut, extract_math, flat_results
 from harness.accuracy.boxes import asks_for_place
 from harness.accuracy.clock import time_asked
-from harness.accuracy.code_blocks import blocks, extract_code, unfenced_code
+from harness.accuracy.code_blocks import around, blocks, extract_code, unfenced_code
 from harness.accuracy.equivalence import consensus_score, math_equal
+from harness.accuracy.helpers import with_helpers
 from harness.accuracy.labels import asked_words
 from harness.accuracy.letters import extract_letter, option_named
 from harness.accuracy.programs import code_program
@@ -207,11 +208,14 @@ def grade_code(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict
 
 
 def _code(answer: str, entry: str) -> str | None:
-    """The solution's fenced block; where the answer fences nothing, its code as written
-    around `def entry(` (EvalPlus reads raw text so; LiveCodeBench, whose own extraction
-    needs a fence, keeps to fences: lcb.py)."""
-    return extract_code(answer, defines=entry) or (None if blocks(answer)
-                                                   else unfenced_code(answer, entry))
+    """The solution's fenced block, with the helpers it calls from the answer's other blocks
+    (helpers.py); where the answer fences nothing, its code as written around `def entry(`
+    (EvalPlus reads raw text so; LiveCodeBench, whose own extraction needs a fence, keeps to
+    fences: lcb.py)."""
+    code = extract_code(answer, defines=entry)
+    if code:
+        return with_helpers(code, around(answer, code))
+    return None if blocks(answer) else unfenced_code(answer, entry)
 
 
 def process_code(doc: dict[str, Any], results: list[str], ks: tuple[int, ...] = (),

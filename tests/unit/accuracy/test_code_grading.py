@@ -113,6 +113,12 @@ MAKE_PALINDROME = '''def make_palindrome(string: str) -> str:
                     "    print(has_close_elements([float(x) for x in input().split()], 1))\n```"),
     # the prompt's helper function used, not repeated
     ("HumanEval/10", f"```python\n{MAKE_PALINDROME}```"),
+    # a helper in a block of its own before the solution, and its import in another
+    ("HumanEval/0", "First, the import and a helper:\n```python\nfrom itertools import "
+                    "combinations\n```\n```python\ndef close(a, b, t):\n    return abs(a - b) < t"
+                    "\n\nprint(close(1, 2, 3))\n```\nThen the function:\n```python\n"
+                    "def has_close_elements(numbers, threshold):\n    return any(close(a, b, "
+                    "threshold) for a, b in combinations(numbers, 2))\n```"),
     # no fence at all: the code as written between the prose (EvalPlus reads raw text so)
     ("HumanEval/0", f"Here is the solution:\n\nfrom typing import List\n\n{HAS_CLOSE}\n"
                     "It compares every pair.\nNote: n = len(numbers), so O(n^2)."),
@@ -301,3 +307,13 @@ def test_an_answer_with_fences_is_never_read_unfenced() -> None:
     answer = f"{HAS_CLOSE}\n```text\nsample output\n```"  # a fence, none of it Python
     (graded,) = grading.grade_code(doc, [f"</think>{answer}"], **R1)
     assert graded["status"] == "no code"
+
+
+def test_a_helper_from_another_block_does_not_pass_a_wrong_solution() -> None:
+    doc = problems()["HumanEval/0"]
+    answer = ("```python\ndef close(a, b, t):\n    return False\n```\n```python\n"
+              "def has_close_elements(numbers, threshold):\n    return any(close(a, b, "
+              "threshold) for a in numbers for b in numbers)\n```")
+    (graded,) = grading.grade_code(doc, [f"</think>{answer}"], **R1)
+    assert not graded["correct"] and graded["status"] == "failed"
+    assert graded["extracted"].startswith("def close(a, b, t):")
