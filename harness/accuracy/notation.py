@@ -61,6 +61,17 @@ _DASH_MINUS = re.compile(r"(?<![\w)\]}])[–‒](?=[\d.\\])")
 # math-verify reads it as a pair and gives up, or drops it; not a set ("\\{1,000\\}") and
 # not a subscript, which may index a row and a column
 _BRACED_THOUSANDS = re.compile(r"(?<![\\_])\{\s*(-?\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?)\s*\}")
+# siunitx: "\\num{1000}" is 1000, "\\SI{5}{\\meter}" and "\\qty{5}{m}" are 5 and a unit
+_SIUNITX = re.compile(r"\\(?:num|SI|qty)\s*\{([^{}]*)\}(?:\s*\{((?:[^{}]|\{[^{}]*\})*)\})?")
+
+
+def _siunitx_written_out(m: re.Match[str]) -> str:
+    """A siunitx number as its number, and its unit's macros as words in a text wrapper."""
+    unit = re.sub(r"\\([A-Za-z]+)", r" \1", m.group(2) or "").replace("{", "").replace("}", "")
+    unit = " ".join(unit.split())
+    return m.group(1) + (f"\\text{{ {unit}}}" if unit else "")
+
+
 _ROOT = re.compile(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\{[^{}]*\}|\([^()]*\))")
 # i and e in roman type: math-verify reads `\mathrm{i}` as a unit and drops it (1+2\mathrm{i}
 # read as 3, 2\mathrm{e} as 2)
@@ -75,9 +86,12 @@ def latex_symbols(text: str) -> str:
     """`text` with "12√3", "√(x+1)", "∞", "2·3" written as LaTeX, `\\mathrm{i}`, `\\mathrm{e}`
     as i, e, `\\text{033}` as 033, full-width digits ("２") as digits, a dash before a
     number ("–5") as a minus sign, a braced colon ("9{:}30", "3\\colon 2") as a colon, LaTeX
-    spaces between digit groups (`10\\,000\\pi`; math-verify: 10 * 0 * pi) dropped and a braced
-    number's thousands separators (`\\frac{20,000}{\\pi}`, `\\frac{20{,}000}{\\pi}`) too."""
+    spaces between digit groups (`10\\,000\\pi`; math-verify: 10 * 0 * pi) dropped, a braced
+    number's thousands separators (`\\frac{20,000}{\\pi}`, `\\frac{20{,}000}{\\pi}`) too, and
+    siunitx's `\\num{1000}`, `\\SI{5}{\\meter}` as 1000 and `5\\text{ meter}`."""
     text = text.replace("{:}", ":").replace("\\colon", ":")
+    if "\\num" in text or "\\SI" in text or "\\qty" in text:
+        text = _SIUNITX.sub(_siunitx_written_out, text)
     text = _BRACED_THOUSANDS.sub(lambda m: "{" + re.sub(r"\{,\}|,", "", m.group(1)) + "}",
                                  GROUP_SPACE.sub("", text))
     text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)

@@ -63,6 +63,9 @@ CASES = [
     ("math500", "(1,-2)", T + "\\boxed{y = 1, x = -2}", False),
     ("math500", "(1,-2)", T + "\\boxed{x = -2, y = 1}", False),
     ("math500", "(\\frac{1}{2}, 3)", T + "\\boxed{b = 3 \\text{ and } a = \\frac{1}{2}}", True),
+    ("math500", "1000", T + "\\boxed{\\num{1000}}", True),
+    ("math500", "5", T + "The rod is \\boxed{\\SI{5}{\\meter}} long.", True),
+    ("math500", "5", T + "\\boxed{\\SI{6}{\\meter}}", False),
     # Unicode vulgar fractions
     ("math500", "\\frac{3}{2}", T + "It takes $\\boxed{1½}$ hours.", True),
     ("math500", "0.75", T + "So the answer is ¾.", True),

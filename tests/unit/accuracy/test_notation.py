@@ -90,6 +90,8 @@ def test_full_width_digits_and_a_dash_against_a_number(text: str, expected: str)
     ("\\frac{20,000}{\\pi}", "\\frac{20000}{\\pi}"), ("2^{1,000}", "2^{1000}"),
     ("\\frac{20{,}000}{\\pi}", "\\frac{20000}{\\pi}"), ("\\sqrt{1,000,000}", "\\sqrt{1000000}"),
     ("10\\,000\\pi", "10000\\pi"), ("9{:}30", "9:30"), ("3\\colon 2", "3: 2"),
+    ("\\num{1000}", "1000"), ("\\SI{5}{\\meter}", "5\\text{ meter}"),
+    ("\\qty{9.8}{\\meter\\per\\second}", "9.8\\text{ meter per second}"),
     # a set, a subscript and an interval keep their commas
     ("\\{1,000\\}", "\\{1,000\\}"), ("a_{1,100}", "a_{1,100}"), ("(1,000)", "(1,000)"),
 ])
