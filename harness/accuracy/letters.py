@@ -7,7 +7,7 @@ the letter, upper or lower case where the letter cannot be an English word:
 - JSON or quotes: `{"answer": "C"}` (QwQ-32B's model card asks for this form), "Answer: 'C'",
   `{"answer": "(C)"}`, `{"answer": "C. 4.5 eV"}`;
 - a statement: "Answer: B", "The answer is: B", "**Answer**: B", "Final answer: (D)",
-  "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
+  "Final: B", "The answer must be A", "Answer: I think C", "The correct option is D.", "The best
   choice is **C**.", "Option C is correct", "The answer is for sure D", "B is correct",
   "B is the answer", "I choose B", "which corresponds to choice C", "..., i.e. option A",
   "Option B: 4.5 eV is the answer", "So it must be D", "It's B.", "Answer: 2 (option B)",
@@ -18,20 +18,20 @@ the letter, upper or lower case where the letter cannot be an English word:
   which QwQ and the R1 distills sometimes drift into, read as their plain English forms.
 The last explicit choice wins; the weaker forms ("B is correct", "I choose B", "corresponds
 to choice C", "it must be D", "It's B.", "(option B)", "Thus, (D).", "So, B.", "I think
-B.", "which is option C", "only D satisfies both") count only where no answer statement, box
-or lone letter is there, since an explanation after "Answer: B" may discuss the other
-options, or after a statement that the words after it take back ("The answer is B. Wait,
-no, it's D.", the words of boxes.CORRECTION), and no option said to be correct under a
-condition ("option A is correct only if ...": "only", "if", "unless", "provided",
-"assuming", "as long as", "in the case") is chosen; last of all, an answer whose last line is
-one option written out ("C. 4.5 eV", not a list of them, nor of letters: "(A)(B)(C)(D)"). A
-final choice that names two different letters ("Answer: B or C", "Answer: A B C D", "Answer:
-A; B", "Answer: A–D", "Answer: A (and B)", "Answer: B, but it could be C",
-"Answer: B (or possibly C)", "Answer: A|B", "A (B also works)", two boxes with different
-letters, two answer statements with different letters and nothing between them) is no choice:
-it scores as wrong, unless the text between them takes the first back ("\\boxed{B}. Wait,
-actually it is \\boxed{C}" chooses C) or states the answer ("\\boxed{A} fails, so the answer
-is \\boxed{C}"; boxes.final_boxes).
+B.", "which is option C", "..., i.e. B.", "only D satisfies both") count only where no
+answer statement, box or lone letter is there, since an explanation after "Answer: B" may
+discuss the other options, or after a statement that the words after it take back ("The
+answer is B. Wait, no, it's D.", the words of boxes.CORRECTION), and no option said to be
+correct under a condition ("option A is correct only if ...": "only", "if", "unless",
+"provided", "assuming", "as long as", "in the case") is chosen; last of all, an answer
+whose last line is one option written out ("C. 4.5 eV", not a list of them, nor of
+letters: "(A)(B)(C)(D)"). A final choice that names two different letters ("Answer: B or
+C", "Answer: A B C D", "Answer: A; B", "Answer: A–D", "Answer: A (and B)", "Answer: B, but
+it could be C", "Answer: B (or possibly C)", "Answer: A|B", "A (B also works)", two boxes
+with different letters, two answer statements with different letters and nothing between
+them) is no choice: it scores as wrong, unless the text between them takes the first back
+("\\boxed{B}. Wait, actually it is \\boxed{C}" chooses C) or states the answer ("\\boxed{A}
+fails, so the answer is \\boxed{C}"; boxes.final_boxes).
 """
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ _STATEMENTS = (
                + _UNQUALIFIED, re.IGNORECASE),
     # a line that is only a letter
     re.compile(r"^\s*" + _L + r"[.)]?\s*$", re.MULTILINE),
+    re.compile(r"\bfinal\s*(?:\*\*\s*)?:\s*(?:\*\*\s*)?" + _FILLER  # "Final: B", "**Final:** C"
+               + r"(?:option\s+|choice\s+)?" + _LL, re.IGNORECASE),
 )
 # Weaker forms, used only where none of the above is in the answer part: an explanation
 # after "Answer: B" may well say "A is correct for ..., but".
@@ -85,6 +87,9 @@ _WEAKER = (
     re.compile(r"(?:corresponds\s+to|matches|points\s+to|consistent\s+with|which\s+is|"
                r"\bi\.\s?e\.,?|\bthat\s+is,|\bnamely,?)\s+(?:option|choice|answer)\s+" + _LL,
                re.IGNORECASE),
+    # "the correct option is 4.5 eV, i.e. B.": "i.e." and a letter alone, ending its line
+    re.compile(r"(?:\bi\.\s?e\.,?|\bthat\s+is,|\bnamely,?)[^\S\n]+\(?((?-i:[A-J]))\)?[.!]?"
+               r"[^\S\n]*$", re.IGNORECASE | re.MULTILINE),
     # "Among the options, only D satisfies both", "only option (B) fits"
     re.compile(r"\bonly\s+(?:option\s+|choice\s+)?" + _UPPER + r"\s+(?:satisfies|fits|works|"
                r"matches|holds|survives|remains|is\s+(?:consistent|possible|valid))\b",

@@ -685,6 +685,10 @@ CASES = [
     ("gpqa_diamond", "C", T + "Answer: C (A and B fail the units test)", True),
     ("gpqa_diamond", "B", T + "Answer: B\nA is ruled out by symmetry.", True),
     ("gpqa_diamond", "B", T + "Answer: 2 (option B)\n\nAnswer: C", False),
+    ("gpqa_diamond", "B", T + "Final: B", True),
+    ("gpqa_diamond", "B", T + "**Final:** (B)\n\nA and C ignore the spin.", True),
+    ("gpqa_diamond", "B", T + "So the correct option is 4.5 eV, i.e. B.", True),
+    ("gpqa_diamond", "B", T + "So the correct option is 4.5 eV, i.e. D.", False),
     ("gpqa_diamond", "B", "Answer: B\nHmm, or is it", False),  # unclosed thinking
     ("gpqa_diamond", "D", "I recall D is right.</think>\n\nI am not sure.", False),
 ]
