@@ -22,9 +22,10 @@ from harness.accuracy.boxes import unwrapped
 # "9:30", "9{:}30", "9\\colon 30", "4 p.m.", "4pm", "11:40 A.M.", "12 noon", "4 o'clock"
 _TIME = re.compile(r"(\d{1,2})(?::([0-5]\d))?\s*(?:(a|p)\.?\s*m\.?|(noon|midnight)|(o'?clock))?")
 _SPOKEN = {"noon": (12, "p"), "midnight": (12, "a")}
-# a question that asks for a time of day, not an angle between a clock's hands
-_ASKS = re.compile(r"\bwhat\s+time\b|\bat\s+what\s+time\b|\btime\s+of\s+(?:the\s+)?day\b|"
-                   r"\b(?:[ap]\.m\.)|\bo'?clock\b", re.IGNORECASE)
+# a question that asks for a time of day, not an angle between a clock's hands; "a.m." in
+# lower case only, since "A.M.-G.M." is the inequality
+_ASKS = re.compile(r"(?i:\bwhat\s+time\b|\btime\s+of\s+(?:the\s+)?day\b|\bo'?clock\b)|"
+                   r"\b[ap]\.m\.")
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ def test_two_times_are_the_same_minute(predicted: str, gold: str, asked: bool,
     ("It is 3 p.m. in London. What is the hour in Tokyo?", True),
     ("What is the angle between the hands of a clock at 2:30?", False),
     ("What is the ratio of boys to girls? Express it as a:b.", False),
+    ("By the A.M.-G.M. inequality, find the least ratio $x:y$.", False),
 ])
 def test_a_question_asking_for_a_time(question: str, asked: bool) -> None:
     assert time_asked(question) is asked
