@@ -33,6 +33,7 @@ from harness.accuracy.boxes import (
     hedge_after_last_box,
 )
 from harness.accuracy.notation import latex_symbols
+from harness.accuracy.readings import spelled_at_end
 from harness.accuracy.unboxed import headed_display, last_value, prose_words, stated_answer
 from harness.accuracy.values import box_clean, clean
 
@@ -123,7 +124,9 @@ def extract_math(answer: str, place_asked: bool = False, asked: frozenset[str] =
     stated = stated_answer(answer)
     if stated is not None:
         return stated
-    return headed_display(answer) or last_value(answer, place_asked)
+    found = headed_display(answer) or last_value(answer, place_asked)
+    # "The number of such pairs is seventy-three.": no digit anywhere, a number in words
+    return found if found is not None or re.search(r"\d", answer) else spelled_at_end(answer)
 
 
 def _final_statement_after_boxes(answer: str) -> str | None:

@@ -146,6 +146,19 @@ def spelled_number(text: str) -> str | None:
     return str(sign * (total + group))
 
 
+# the words that end an answer's last sentence after "is", "are", "equals", "was", "be"
+_LAST_WORDS = re.compile(r"\b(?:is|are|equals|was|be)\s+((?:[A-Za-z]+[^\S\n-]*-?[^\S\n]*){1,8}?)"
+                         r"[^\S\n]*[.!]?[*_\s]*\Z", re.IGNORECASE)
+
+
+def spelled_at_end(answer: str) -> str | None:
+    """A number in words that ends the answer's last sentence ("The number of such pairs is
+    seventy-three."), as digits; None where the words there are no number. For an answer
+    part with no digit at all, where nothing else is read."""
+    m = _LAST_WORDS.search(answer[-300:])
+    return spelled_number(m.group(1)) if m else None
+
+
 # "y = -2", "x_1 = 3": one variable given a value, a part of a list of such
 _ASSIGNMENT = re.compile(r"\s*([A-Za-z](?:_\{?\w{1,3}\}?)?)\s*=\s*([^=]+?)\s*")
 

@@ -66,6 +66,10 @@ CASES = [
     ("math500", "1000", T + "\\boxed{\\num{1000}}", True),
     ("math500", "5", T + "The rod is \\boxed{\\SI{5}{\\meter}} long.", True),
     ("math500", "5", T + "\\boxed{\\SI{6}{\\meter}}", False),
+    # no digit anywhere: a number in words that ends the last sentence
+    ("aime24", "73", T + "So the number of such pairs is seventy-three.", True),
+    ("aime24", "73", T + "So the number of such pairs is seventy-two.", False),
+    ("math500", "0", T + "This is a nice problem.", False),
     # Unicode vulgar fractions
     ("math500", "\\frac{3}{2}", T + "It takes $\\boxed{1½}$ hours.", True),
     ("math500", "0.75", T + "So the answer is ¾.", True),
