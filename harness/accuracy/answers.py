@@ -32,6 +32,7 @@ from harness.accuracy.boxes import (
     final_boxes,
     hedge_after_last_box,
 )
+from harness.accuracy.chinese import in_english
 from harness.accuracy.notation import latex_symbols
 from harness.accuracy.readings import spelled_at_end
 from harness.accuracy.unboxed import headed_display, last_value, prose_words, stated_answer
@@ -110,7 +111,7 @@ def extract_math(answer: str, place_asked: bool = False, asked: frozenset[str] =
     extremum is reached (`place_asked`: boxes.asks_for_place), the place is the answer, not
     the value reached there; of boxes each named by a word, the one the question `asked`
     (labels.asked_words) names."""
-    answer = latex_symbols(squeeze(answer))
+    answer = latex_symbols(squeeze(in_english(answer)))
     found = [box_clean(b) for b in final_boxes(answer, place_asked, asked) if b]
     late = _final_statement_after_boxes(answer) if found else None
     if late is not None:

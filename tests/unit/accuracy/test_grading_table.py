@@ -70,6 +70,11 @@ CASES = [
     ("aime24", "73", T + "So the number of such pairs is seventy-three.", True),
     ("aime24", "73", T + "So the number of such pairs is seventy-two.", False),
     ("math500", "0", T + "This is a nice problem.", False),
+    # Chinese answer words and punctuation, which QwQ and the R1 distills drift into
+    ("math500", "5", T + "答案是5，不是6。", True),
+    ("math500", "6", T + "答案是5，不是6。", False),
+    ("math500", "5", T + "因此，答案是 5。验证：5+1=6。", True),
+    ("math500", "\\frac{1}{2}", T + "最终答案：$\\frac{1}{2}$", True),
     # Unicode vulgar fractions
     ("math500", "\\frac{3}{2}", T + "It takes $\\boxed{1½}$ hours.", True),
     ("math500", "0.75", T + "So the answer is ¾.", True),
