@@ -22,9 +22,13 @@ PIECES = [
     "−", "\x00", "😀", "''", '"', "therefore", "The volume is", "\\\\", "&", "\\begin{pmatrix}",
     "\\end{pmatrix}", "\\le", "<", "\\neq", "\\{", "\\}", "2i", "\\mathbf{", "\\color{red}",
     "\\dot{6}", "\\varnothing", "Wait, actually", "not", "</think>",
+    # times, ratios, Chinese answer words, siunitx, digit groups, assignments (2026-12-07)
+    ":", "{:}", "30", "a.m.", "PM", "noon", "答案是", "，", "。", "不是", "\\num{", "\\SI{",
+    "{,}", "\\,", "y=", "x=", "seventy-three", "if we consider", "it'd be",
 ]
 GOLDS = ["1000", "\\frac12", "(1,2)", "3", "2000000", "i", "1+2i", "\\text{(C)}", "18\\%",
-         "[-2,7]", "(-\\infty,0)\\cup(0,\\infty)", "\\text{Evelyn}", "0.\\overline{3}"]
+         "[-2,7]", "(-\\infty,0)\\cup(0,\\infty)", "\\text{Evelyn}", "0.\\overline{3}",
+         "4 \\text{ p.m.}", "9:30", "3:2", "\\text{no solution}"]
 R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": False}
 
 
