@@ -266,8 +266,8 @@ def option_named(answer: str, options: dict[str, str]) -> str | None:
     ("Answer: 4.5 eV", "\\boxed{4.5 eV}"; compared without case, spaces, LaTeX's spacing,
     math delimiters, braces around a power ("10^{-4}" is "10^-4"), the spelling of a fraction
     ("\\dfrac12" is "\\frac{1}{2}") or a final full stop), or whose number it states where the
-    option is a number and its unit ("Answer: 4.5" for "4.5 eV"). None unless exactly one
-    option is named so."""
+    option is a number and its unit if any ("Answer: 4.5" for "4.5 eV", "3.0" for "3"). None
+    unless exactly one option is named so."""
     text = _plain(answer)
     stated = [m.group(1) for m in _STATED_TEXT.finditer(text)]
     candidates = final_boxes(text)[-1:] + stated[-1:]
@@ -275,7 +275,7 @@ def option_named(answer: str, options: dict[str, str]) -> str | None:
         key = _normal(candidate)
         hits = {letter for letter, option in options.items() if option and _normal(option) == key}
         if not hits and re.fullmatch(r"-?\d+(?:\.\d+)?", key):
-            # "Answer: 4.5" for an option "4.5 eV": the option's number, with its unit only
+            # "Answer: 4.5" for "4.5 eV", "3.0" for "3": the option's number, its unit only
             hits = {letter for letter, option in options.items()
                     if (m := _MEASURE.fullmatch(_normal(option or "")))
                     and float(m.group(1)) == float(key)}
@@ -284,10 +284,10 @@ def option_named(answer: str, options: dict[str, str]) -> str | None:
     return None
 
 
-# an option that is one number and its unit (a square or cube allowed): "4.5ev", "12kg/m^3"
-# once normalised (no spaces); never "2\\times10^3m"
-_MEASURE = re.compile(r"(-?\d+(?:\.\d+)?)(?:\\,|\\;|~)?(?:\\text\{|\\mathrm\{)?[a-zµμ°Ω%/]"
-                      r"(?:[^\d]|\^\{?[23]\}?)*")
+# an option that is one number, and its unit if any (a square or cube allowed): "3", "4.5ev",
+# "12kg/m^3" once normalised (no spaces); never "2\\times10^3m"
+_MEASURE = re.compile(r"(-?\d+(?:\.\d+)?)(?:(?:\\,|\\;|~)?(?:\\text\{|\\mathrm\{)?[a-zµμ°Ω%/]"
+                      r"(?:[^\d]|\^\{?[23]\}?)*)?")
 
 
 def _normal(text: str) -> str:

@@ -909,3 +909,12 @@ def test_of_boxes_named_by_words_the_one_the_question_asks_for_is_the_answer(
         problem: str, gold: str, text: str, correct: bool) -> None:
     out = grader("math500")({"problem": problem, "answer": gold}, [[text]], **R1)
     assert out["pass@1"] == float(correct)
+
+
+@pytest.mark.parametrize("text,correct", [
+    (T + "\\boxed{3.0}", True), (T + "Answer: 3", True), (T + "\\boxed{3.5}", False),
+])
+def test_an_option_that_is_a_number_is_named_by_its_value(text: str, correct: bool) -> None:
+    doc = {"choice_a": "1", "choice_b": "2", "choice_c": "3", "choice_d": "12 m/s", "gold": "C"}
+    out = grader("gpqa_diamond")(doc, [[text]], **R1)
+    assert out["pass@1"] == float(correct)
