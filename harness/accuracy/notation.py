@@ -3,7 +3,8 @@
 Each rewrite keeps the value and changes only the spelling, so it applies to both sides:
 - a repeating decimal (`0.\\overline{54}`, `0.1\\dot{6}`) as its exact fraction: math-verify
   reads it as its whole part, 0, so that any two repeating decimals and 0 were equal;
-- `\\varnothing` as `\\emptyset` (math-verify: a symbol named varnothing);
+- `\\varnothing` as `\\emptyset` (math-verify: a symbol named varnothing), and the invisible
+  delimiters `\\left.`, `\\right.` dropped (math-verify: no parse);
 - TeX's unbraced arguments after a control word (`\\frac\\pi2`, `\\dfrac\\pi{4}`,
   `\\sqrt\\pi`) braced: math-verify splits them into `\\frac{\\}{p}i2`, which does not parse,
   so the verdict fell back to comparing strings.
@@ -157,6 +158,8 @@ def readable(text: str) -> str:
     text = _ANGLE_BRACKETS.sub(lambda m: "(" if m.group() == "\\langle" else ")", text)
     text = _REPEATING.sub(_repeating_as_fraction, text)
     text = text.replace("\\varnothing", "\\emptyset")
+    if "\\left." in text:  # "\\right." whose stop a box's cleaning took as a full stop too
+        text = re.sub(r"\\left\.|\\right(?:\.|\s*$)", "", text)
     text = _braced_arguments(_emphasis_dropped(text)) if "\\" in text else text
     return _outer_group_dropped(text)
 

@@ -160,14 +160,20 @@ def spelled_at_end(answer: str) -> str | None:
 
 
 # "y = -2", "x_1 = 3": one variable given a value, a part of a list of such
+_VALUE_FIRST = re.compile(r"\s*([^=]{1,200}?)\s*=\s*([A-Za-z](?:_\{?\w{1,3}\}?)?)\s*")
 _ASSIGNMENT = re.compile(r"\s*([A-Za-z](?:_\{?\w{1,3}\}?)?)\s*=\s*([^=]+?)\s*")
 
 
 def assignments_in_order(text: str) -> str:
     """"x = 1, y = -2" for "y = -2, x = 1": a list of values given to distinct variables,
-    sorted by the variable's name, where the list was written in another order; else `text`.
+    sorted by the variable's name, where the list was written in another order; "n = 5" for
+    "5 = n" (math-verify takes an equation's right side, n); else `text`.
     math-verify pairs such values in the order written, so "y = -2, x = 1" was (-2, 1) for
     the gold (1, -2) of "the ordered pair (x, y)", and "y = 1, x = -2" right for it."""
+    flipped = _VALUE_FIRST.fullmatch(text)
+    if flipped and re.search(r"\d", flipped.group(1)) and not re.search(
+            r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", flipped.group(1))):
+        return f"{flipped.group(2)} = {flipped.group(1)}"
     if text.count("=") < 2 or len(text) > 300:
         return text
     parts = _top_level_split(text)

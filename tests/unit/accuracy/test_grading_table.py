@@ -58,6 +58,9 @@ CASES = [
     ("math500", "\\text{no solution}", T + "\\boxed{\\emptyset}", True),
     ("math500", "\\emptyset", T + "There is \\boxed{\\text{no real solution}}.", True),
     ("math500", "0", T + "\\boxed{\\text{no solution}}", False),
+    ("math500", "5", T + "\\boxed{5 = n}", True),
+    ("math500", "5", T + "\\boxed{6 = n}", False),
+    ("math500", "\\frac{1}{2}", T + "\\boxed{\\left. \\frac{1}{2} \\right.}", True),
     # values given to variables out of alphabetical order: in that order too
     ("math500", "(1,-2)", T + "\\boxed{y = -2, x = 1}", True),
     ("math500", "(1,-2)", T + "\\boxed{y = 1, x = -2}", False),

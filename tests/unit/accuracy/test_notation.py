@@ -27,6 +27,7 @@ from harness.accuracy.readings import assignments_in_order
     ("1 - \\frac{1}{\\mathrm{e}}", "1 - \\frac{1}{e}"),  # a gold's roman e, read as a unit
     ("3 + 2\\text{i}", "3 + 2i"),
     ("2√3", "2\\sqrt{3}"),
+    ("\\left. \\frac{1}{2} \\right.", " \\frac{1}{2} "),
 ])
 def test_a_misread_notation_is_written_out(text: str, expected: str) -> None:
     assert readable(text) == expected
@@ -104,6 +105,7 @@ def test_digit_groups_inside_latex_and_braced_colons(text: str, expected: str) -
     ("b = 3 \\text{ and } a = \\frac{1}{2}", "a = \\frac{1}{2}, b = 3"),
     ("x_{10} = 3, x_2 = 4", "x_2 = 4, x_{10} = 3"),
     ("x = 1, y = -2", "x = 1, y = -2"),  # in order already: as written
+    ("5 = n", "n = 5"), ("\\frac{1}{2} = p", "p = \\frac{1}{2}"), ("x + 1 = y", "x + 1 = y"),
     ("y = 1 or y = 2", "y = 1 or y = 2"), ("x = 1, x = 2", "x = 1, x = 2"),
     ("(x, y) = (1, -2)", "(x, y) = (1, -2)"), ("y \\le 2, x = 1", "y \\le 2, x = 1"),
 ])
