@@ -41,6 +41,7 @@ import unicodedata
 
 from harness.accuracy.answers import squeeze
 from harness.accuracy.boxes import CORRECTION, final_boxes, unwrapped
+from harness.accuracy.chinese import letters_in_english
 from harness.accuracy.notation import readable
 
 _L = r"[(\[{]?\s*([A-J])\s*[)\]}]?(?![\w'])"  # an upper-case letter, maybe in brackets
@@ -166,26 +167,12 @@ _QUOTED_OPTION = re.compile(r"([\"'“”](?i:answer)[\"'“”]\s*:\s*)[\"'“�
                             r"(?:\s+[^\"'“”‘’\n]{0,200})?[\"'“”‘’]")
 
 
-# a statement in Chinese, which QwQ and the R1 distills drift into: "答案是 C", "正确答案：B",
-# "答案选 D", "正确选项是 C", "选项 D", "故选 D" (the full-width colon and letters are made
-# plain by NFKC first)
-_CHINESE = ((re.compile(r"(?:正确|最终)?答案\s*(?:是|为|应该?是|(?:应该?)?选(?!项))"),
-             " answer is "),
-            (re.compile(r"(?:正确|最终)?答案"), " answer"),
-            (re.compile(r"(?:正确|最终)选项\s*(?:是|为|应该?是)"), " correct option is "),
-            (re.compile(r"选项"), " option "),
-            # a conclusion's choice, "故选C", "所以选D" (a bare 选 may be negated: "不选A")
-            (re.compile(r"(?:所以|因此|故|因而|综上所述?)[，,]?\s*(?:应该?)?选择?"),
-             " the answer is "))
-
-
 def _plain(answer: str) -> str:
     """The answer without markup around letters: bold, quotes, math delimiters, text
     wrappers; full-width forms ("Answer：Ｄ") as plain ones and Chinese answer words as
     English."""
     text = unicodedata.normalize("NFKC", answer).replace("**", "").replace("__", "")
-    for pattern, english in _CHINESE:
-        text = pattern.sub(english, text)
+    text = letters_in_english(text)
     text = _QUOTED_OPTION.sub(lambda m: m.group(1) + (m.group(2) or m.group(3) or m.group(4)),
                               text)
     text = _QUOTED_KEY.sub(r"\1:", _QUOTED_LETTER.sub(r"\1", text))

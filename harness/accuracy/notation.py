@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from harness.accuracy.values import GROUP_SPACE, SHORT_UNITS
+from harness.accuracy.values import SHORT_UNITS
 
 # 0.\overline{54}, 1.2\dot{3}, .\bar{6}: digits, a point, digits, then the repeating ones
 _REPEATING = re.compile(r"(?<![\d.])(\d{0,100})\.(\d{0,100})\\(?:overline|bar|dot)\s*"
@@ -61,6 +61,9 @@ _DASH_MINUS = re.compile(r"(?<![\w)\]}])[–‒](?=[\d.\\])")
 # a number with thousands separators as a whole argument ("\\frac{20,000}{\\pi}", "2^{1,000}"):
 # math-verify reads it as a pair and gives up, or drops it; not a set ("\\{1,000\\}") and
 # not a subscript, which may index a row and a column
+# "10\\,000", "1~000": LaTeX spaces between groups of three digits, which math-verify reads
+# as a product (10 * 000); applied before an answer is taken and to both sides
+_GROUP_SPACE = re.compile(r"(?<=\d)(?:\\[,;: ]|~)(?=\d{3}(?!\d))")
 _BRACED_THOUSANDS = re.compile(r"(?<![\\_])\{\s*(-?\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?)\s*\}")
 # siunitx: "\\num{1000}" is 1000, "\\SI{5}{\\meter}" and "\\qty{5}{m}" are 5 and a unit
 _SIUNITX = re.compile(r"\\(?:num|SI|qty)\s*\{([^{}]*)\}(?:\s*\{((?:[^{}]|\{[^{}]*\})*)\})?")
@@ -94,7 +97,7 @@ def latex_symbols(text: str) -> str:
     if "\\num" in text or "\\SI" in text or "\\qty" in text:
         text = _SIUNITX.sub(_siunitx_written_out, text)
     text = _BRACED_THOUSANDS.sub(lambda m: "{" + re.sub(r"\{,\}|,", "", m.group(1)) + "}",
-                                 GROUP_SPACE.sub("", text))
+                                 _GROUP_SPACE.sub("", text))
     text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("{}()") + "}", text)
     text = _OTHER_I.sub("i", _ROMAN.sub(lambda m: m.group(1) or m.group(2), text))
     text = _TEXT_NUMBER.sub(r"\1", _DASH_MINUS.sub("-", text.translate(_FULL_WIDTH)))

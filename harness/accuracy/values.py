@@ -80,9 +80,6 @@ def last_number(answer: str) -> str | None:
     return re.sub(r"[ \u2009\u202f\u00a0]", "", numbers[-1].replace("−", "-")) if numbers else None
 
 
-# "10\\,000", "1~000": LaTeX spaces between groups of three digits, which math-verify reads
-# as a product (10 * 000)
-GROUP_SPACE = re.compile(r"(?<=\d)(?:\\[,;: ]|~)(?=\d{3}(?!\d))")
 # "10 000", "1 000 000" (SI digit groups). Whole numbers only: "2 3" stays.
 _SPACED_GROUPS = re.compile(r"(?<![\d.,])" + _SI_GROUPS + r"(?:\.\d+)?(?![\d.,])")
 
@@ -93,7 +90,6 @@ _ASSIGNED_THOUSANDS = re.compile(r"([A-Za-z](?:_\{?\w+\}?)?\s*=\s*)(-?\d{1,3}(?:
 
 
 def _digit_groups_joined(value: str) -> str:
-    value = GROUP_SPACE.sub("", value)
     value = _SPACED_GROUPS.sub(lambda m: re.sub(r"[^\d.]", "", m.group()), value)
     assigned = _ASSIGNED_THOUSANDS.fullmatch(value)
     if assigned:
