@@ -18,6 +18,8 @@ Each rewrite keeps the value and changes only the spelling, so it applies to bot
   angle brackets);
 - a trigonometric function of degrees (`\\sin 60^\\circ`, `\\cos(30°)`) with its angle in
   radians: math-verify drops the degree sign, so that `\\sin 60^\\circ` was sin(60 radians).
+- sets of reals as models write them (set-builder notation, `\\mathbb{R}^+`, `]1, 5[`) as
+  the intervals they are (sets.py);
 - (`variables_kept`, for math-verify's parse only) letters that end an answer and are
   variables (`2ab`, `\\frac{1}{2} b h`) each in braces: math-verify drops them as a unit, so
   that `\\frac{1}{2} b h` was 1/2.
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import re
 
+from harness.accuracy.sets import sets_written_out
 from harness.accuracy.values import SHORT_UNITS
 
 # 0.\overline{54}, 1.2\dot{3}, .\bar{6}: digits, a point, digits, then the repeating ones
@@ -144,19 +147,11 @@ def _column_as_tuple(m: re.Match[str]) -> str:
     return "(" + ", ".join(rows) + ")" if len(rows) > 1 and all(rows) else m.group()
 
 
-# set-builder notation over one variable, "\\{x \\mid x > 0\\}" or
-# "\\{x \\in \\mathbb{R} : x \\ne 1\\}", is the set its condition describes, which math-verify
-# compares with an interval as a relation ("x > 0"), not as written (a set of one relation)
-_SET_BUILDER = re.compile(r"\\\{\s*([a-zA-Z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?"
-                          r"(?:\\mid|\\vert|\||:|\\colon)\s*((?:[^{}|]|\{[^{}]*\})*?\1"
-                          r"(?:[^{}|]|\{[^{}]*\})*?)\s*\\\}")
-
-
 def readable(text: str) -> str:
     """`text` with the notations above written so that math-verify reads their value."""
     if len(text) > _LONGEST:
         return text
-    text = _SET_BUILDER.sub(r"\2", text.strip()) if "\\{" in text else text
+    text = sets_written_out(text.strip())
     text = _COLUMN.sub(_column_as_tuple, _TRIG_DEGREES.sub(_in_radians, latex_symbols(text)))
     text = _ANGLE_BRACKETS.sub(lambda m: "(" if m.group() == "\\langle" else ")", text)
     text = _REPEATING.sub(_repeating_as_fraction, text)
