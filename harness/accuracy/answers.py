@@ -33,6 +33,7 @@ from harness.accuracy.boxes import (
     hedge_after_last_box,
 )
 from harness.accuracy.chinese import in_english
+from harness.accuracy.labels import asked_value
 from harness.accuracy.notation import latex_symbols
 from harness.accuracy.readings import spelled_at_end
 from harness.accuracy.unboxed import headed_display, last_value, prose_words, stated_answer
@@ -123,8 +124,8 @@ def extract_math(answer: str, place_asked: bool = False, asked: frozenset[str] =
     if any(boxes(answer)):
         return None  # every box it wrote, it rejected ("it is not \\boxed{3}")
     stated = stated_answer(answer)
-    if stated is not None:
-        return stated
+    if stated is not None:  # "Answer: 9/64, so m+n = 73." for "Find $m+n$.": 73
+        return asked_value(answer, asked) or stated
     found = headed_display(answer) or last_value(answer, place_asked)
     # "The number of such pairs is seventy-three.": no digit anywhere, a number in words
     return found if found is not None or re.search(r"\d", answer) else spelled_at_end(answer)

@@ -298,6 +298,10 @@ def test_a_generation_a_server_stopped_short_is_at_its_limit() -> None:
     ("The sides are 3 and 4; what is the area of the rectangle?",
      {"the", "sides", "are", "and", "what", "is", "area", "of", "rectangle"}),
     ("Let $x = 5$.", {"let"}),  # no sentence asks: the whole question
+    # the expression a sentence asks for itself, as a name of its own
+    ("The probability is $\\frac{m}{n}$. Find $m + n$.", {"find", "$m+n"}),
+    ("What is the value of \\(x^{2} + y\\)?", {"what", "is", "the", "value", "of", "$x^2+y"}),
+    ("Find $x$ if $x + 1 = 3$.", {"find", "if"}),  # a condition follows: no expression asked
 ])
 def test_asked_words_come_from_the_sentence_that_asks(question: str, words: set[str]) -> None:
     from harness.accuracy.labels import asked_words

@@ -25,10 +25,14 @@ PIECES = [
     # times, ratios, Chinese answer words, siunitx, digit groups, assignments (2026-12-07)
     ":", "{:}", "30", "a.m.", "PM", "noon", "答案是", "，", "。", "不是", "\\num{", "\\SI{",
     "{,}", "\\,", "y=", "x=", "seventy-three", "if we consider", "it'd be",
+    # sets of reals, expressions the question asks for (2026-12-07)
+    "\\mathbb{R}", "^+", "_{\\geq 0}", "\\backslash", "m+n", "m + n =", ", so", "ℝ",
 ]
 GOLDS = ["1000", "\\frac12", "(1,2)", "3", "2000000", "i", "1+2i", "\\text{(C)}", "18\\%",
          "[-2,7]", "(-\\infty,0)\\cup(0,\\infty)", "\\text{Evelyn}", "0.\\overline{3}",
-         "4 \\text{ p.m.}", "9:30", "3:2", "\\text{no solution}"]
+         "4 \\text{ p.m.}", "9:30", "3:2", "\\text{no solution}", "(0,\\infty)", "[1,5)"]
+# questions whose asking the graders read: none, an expression asked, a word asked
+QUESTIONS = ["", "The probability is $\\frac{m}{n}$. Find $m+n$.", "What is the area?"]
 R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": False}
 
 
@@ -42,7 +46,8 @@ def test_random_answers_always_get_a_math_verdict(gold: str,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     texts = _answers(GOLDS.index(gold), 40)
     with caplog.at_level(logging.WARNING, logger=equivalence.__name__):
-        out = grading.process_math({"answer": gold}, [texts], **R1)
+        doc = {"answer": gold, "problem": QUESTIONS[GOLDS.index(gold) % len(QUESTIONS)]}
+        out = grading.process_math(doc, [texts], **R1)
     assert 0.0 <= out["pass@1"] <= 1.0
     assert not caplog.records, caplog.records[0].getMessage() if caplog.records else ""
 

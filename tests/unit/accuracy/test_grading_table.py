@@ -922,8 +922,32 @@ NAMED = "The area is $\\boxed{12}$ square units and the perimeter is $\\boxed{14
     ("A rectangle has sides 3 and 4. What is its diagonal?", "12", T + NAMED, False),
     ("What is the area?", "12", T + "The answer is $\\boxed{12}$ and the value is $\\boxed{14}$.",
      False),
+    ("If $x+y=7$ and $x-y=-1$, what is $x + y$?", "7",
+     T + "So $x = \\boxed{3}$ and $y = \\boxed{4}$.", False),
+    # boxes named by expressions: the one the question asks for itself
     ("If $x+y=7$ and $x-y=-1$, what is $x$?", "3", T + "So $x = \\boxed{3}$ and $y = \\boxed{4}$.",
+     True),
+    ("If $x+y=7$ and $x-y=-1$, what is $x$?", "3", T + "So $x = \\boxed{3}$ or $x = \\boxed{4}$.",
      False),
+    ("The probability is $\\frac{m}{n}$ for coprime $m$ and $n$. Find $m+n$.", "73",
+     T + "The probability is $\\boxed{\\frac{9}{64}}$ and $m + n = \\boxed{73}$.", True),
+    ("The probability is $\\frac{m}{n}$ for coprime $m$ and $n$. Find $m+n$.", "73",
+     T + "$\\boxed{\\frac{9}{64}}$ \\\\ $m+n = 9 + 64 = \\boxed{73}$", True),
+    ("The probability is $\\frac{m}{n}$ for coprime $m$ and $n$. Find $m+n$.", "73",
+     T + "The probability is $\\boxed{\\frac{9}{64}}$ and $m \\cdot n = \\boxed{576}$.", False),
+    ("Find the remainder when $N$ is divided by $1000$.", "104",
+     T + "$N = \\boxed{5104}$, so the remainder is $\\boxed{104}$.", True),
+    ("Find $Q+R$.", "699",
+     T + "$Q = \\boxed{5}$, $R = \\boxed{694}$, so $Q + R = \\boxed{699}$.", True),
+    # no box: a stated answer that the line then carries on to the asked expression
+    ("The probability is $\\frac{m}{n}$ for coprime $m$ and $n$. Find $m+n$.", "73",
+     T + "**Answer:** $\\frac{9}{64}$, so $m+n = 9 + 64 = 73$.", True),
+    ("The probability is $\\frac{m}{n}$ for coprime $m$ and $n$. Find $m+n$.", "73",
+     T + "Answer: 9/64, so m + n = 73", True),
+    ("The probability is $\\frac{m}{n}$ for coprime $m$ and $n$. Find $m+n$.", "73",
+     T + "Answer: 9/64, so m n = 576", False),
+    ("The probability is $\\frac{m}{n}$ for coprime $m$ and $n$. What is it?", "\\frac{9}{64}",
+     T + "Answer: 9/64, so m + n = 73", True),
 ])
 def test_of_boxes_named_by_words_the_one_the_question_asks_for_is_the_answer(
         problem: str, gold: str, text: str, correct: bool) -> None:
