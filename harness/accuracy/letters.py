@@ -3,7 +3,7 @@
 Accepted forms, in the answer part only (after the last </think>), with or without
 parentheses, brackets or braces, bold, `$...$`, `\\text{}`, `\\mathrm{}` or `\\textbf{}` around
 the letter, upper or lower case where the letter cannot be an English word:
-- a box: `\\boxed{C}`, `\\boxed{\\text{(C)}}`, `\\boxed{B. 4.5 eV}`;
+- a box: `\\boxed{C}`, `\\boxed{\\text{(C)}}`, `\\boxed{B. 4.5 eV}`, `\\boxed{B (4.5 eV)}`;
 - JSON or quotes: `{"answer": "C"}` (QwQ-32B's model card asks for this form), "Answer: 'C'",
   `{"answer": "(C)"}`, `{"answer": "C. 4.5 eV"}`;
 - a statement: "Answer: B", "The answer is: B", "**Answer**: B", "Final answer: (D)",
@@ -61,9 +61,9 @@ _STATEMENTS = (
     re.compile(r"answer\s*(?:is\s*:?|:|=|[-–—]\s|(?:would|must|should|will|has\s+to)\s+be\s*:?)\s*"
                + _FILLER + r"(?:option\s+|choice\s+)?" + _LL, re.IGNORECASE),
     # "The correct option is D", "the best choice is C", "correct answer: (A)", "the most
-    # plausible option is C", "the remaining option is B"
+    # plausible option is C", "the remaining option is B", "Selected option: B"
     re.compile(r"(?:correct|best|right|final|plausible|likely|appropriate|accurate|valid|"
-               r"remaining)\s+(?:option|choice|answer|one)\s*"
+               r"remaining|selected|chosen)\s+(?:option|choice|answer|one)\s*"
                r"(?:is\s*:?|:|=|would\s+be)\s*(?:option\s+|choice\s+)?" + _LL, re.IGNORECASE),
     # "Option C is correct", "choice (B) is the right one"; not "option A is correct only
     # if ...", which explains another option after the choice
@@ -153,6 +153,10 @@ _ANOTHER_LETTER = re.compile(r"[)\].:-]?[\s,;/|&]*(?:(?i:or|and)\s+)?[(\[]?\s*[A
                              r"(?:[)\].:,;]|$)")
 
 
+# a box's letter and then its option's text in brackets: "B (4.5 eV)", "B \\text{ (4.5 eV)}";
+# not "B (or C)", "B (C also works)", which name another letter
+_LETTER_THEN_TEXT = re.compile(r"\s*((?-i:[A-J]))\s*\(\s*(?![^()]*\b[A-J]\b)[^()\s][^()]{0,120}\)"
+                               r"\s*")
 _ALONE = re.compile(r"\s*[(\[{]?\s*([A-Ja-j])\s*[)\]}]?\s*\.?\s*")
 
 
@@ -186,7 +190,7 @@ def _boxed_letters(text: str, letters: str) -> list[tuple[int, str]]:
     for content in final_boxes(text):
         pos = text.find(content, pos)
         m = (re.fullmatch(r"[(\[{]?\s*([A-Ja-j])\s*[)\]}]?\.?", content.strip())
-             or _OPTION_LINE.fullmatch(content.strip()))
+             or _OPTION_LINE.fullmatch(content.strip()) or _LETTER_THEN_TEXT.fullmatch(content))
         if m and m.group(1).upper() in letters:
             out.append((pos, m.group(1).upper()))
     return out

@@ -563,6 +563,10 @@ CASES = [
     ("aime24", 204, T + "Final answer: 204", True),
     # GPQA letters, in the forms models use
     ("gpqa_diamond", "D", T + "The correct option is D.", True),
+    ("gpqa_diamond", "B", T + "Selected option: B", True),
+    ("gpqa_diamond", "B", T + "\\boxed{B \\text{ (4.5 eV)}}", True),
+    ("gpqa_diamond", "B", T + "\\boxed{B (or C)}", False),
+    ("gpqa_diamond", "C", T + "\\boxed{B (C also works)}", False),
     # full-width forms and Chinese answer words (QwQ and the R1 distills drift into Chinese)
     ("gpqa_diamond", "D", T + "Answer：D", True),
     ("gpqa_diamond", "B", T + "Answer: Ｂ", True),
