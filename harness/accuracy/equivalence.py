@@ -50,6 +50,7 @@ from harness.accuracy.boxes import unwrapped
 from harness.accuracy.clock import same_time
 from harness.accuracy.notation import readable, variables_kept
 from harness.accuracy.readings import assignments_in_order, lettered_option, other_reading
+from harness.accuracy.rounding import exact_of_rounded, places
 
 # an answer statement's trailing unit or words do not make a parse fail: "42 apples" is 42
 _LEADING_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?")
@@ -118,7 +119,7 @@ def _math_equal(predicted: str, gold: str, angles: bool, times: bool) -> bool:
     if not gold_parsed or not pred_parsed:
         return predicted.strip() == gold.strip()
     if verify(list(gold_parsed), list(pred_parsed), timeout_seconds=5,
-              allow_set_relation_comp=True):
+              allow_set_relation_comp=True, float_rounding=places(gold_parsed, pred_parsed)):
         return True
     union = _relations_as_set(pred_parsed[0])
     if union is not None and verify(gold_parsed[0], union, timeout_seconds=5):
@@ -126,29 +127,11 @@ def _math_equal(predicted: str, gold: str, angles: bool, times: bool) -> bool:
     union = _relations_as_set(gold_parsed[0])  # a gold written as relations, the same way
     if union is not None and verify(union, pred_parsed[0], timeout_seconds=5):
         return True
-    exact = _exact_of_rounded(pred_parsed[0])  # "\\frac{3}{56} = 0.0536": the exact value
+    exact = exact_of_rounded(pred_parsed[0])  # "\\frac{3}{56} = 0.0536": the exact value
     if exact is not None and verify(gold_parsed[0], exact, timeout_seconds=5):
         return True
     return (_equal_as_complex(gold_parsed[0], pred_parsed[0])
             or _equal_by_other_reading(predicted, gold, angles, times))
-
-
-def _exact_of_rounded(parsed: Any) -> Any:
-    """The exact side of "exact = decimal" ("\\frac{3}{56} = 0.0536", which math-verify reads
-    as its right side) where the decimal rounds it (within 1%); None for anything else."""
-    from sympy import Eq, Float
-
-    if not isinstance(parsed, Eq) or parsed.free_symbols:
-        return None
-    exact, rounded = parsed.lhs, parsed.rhs
-    if not isinstance(rounded, Float) or isinstance(exact, Float) or not exact.is_number:
-        return None
-    try:
-        value = complex(exact.evalf())
-    except (TypeError, ValueError):
-        return None
-    off = abs(value - float(rounded))
-    return exact if off <= 0.01 * abs(value) or off < 5e-4 else None
 
 
 # a whole number with its base as a subscript: "52_8", "4210_{5}", "(2516)_8", "1A_{16}"

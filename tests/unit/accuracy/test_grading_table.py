@@ -322,6 +322,12 @@ CASES = [
     ("math500", "3", T + "So the remainder is $3 \\ (\\text{mod } 7)$.", True),
     ("math500", "7", T + "\\boxed{3 \\pmod{7}}", False),
     ("math500", "3", T + "\\boxed{4 \\pmod 7}", False),
+    # small decimals compared to their own significant digits (math-verify alone rounds both
+    # to 6 places, so 0.000067 was .0000672 and 3e-7 was 1e-7)
+    ("math500", ".0000672", T + "\\boxed{0.000067}", False),
+    ("math500", ".0000672", T + "\\boxed{0.0000672}", True),
+    ("math500", ".0000672", T + "\\boxed{6.72 \\times 10^{-5}}", True),
+    ("math500", "0.0000003", T + "\\boxed{0.0000001}", False),
     # repeating decimals (math-verify alone reads 0.\overline{54} as 0) and the empty set
     ("math500", "\\frac{6}{11}", T + "\\boxed{0.\\overline{54}}", True),
     ("math500", "0.\\overline{54}", T + "\\boxed{\\frac{6}{11}}", True),
