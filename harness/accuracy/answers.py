@@ -36,6 +36,7 @@ from harness.accuracy.chinese import in_english
 from harness.accuracy.labels import asked_value
 from harness.accuracy.notation import latex_symbols
 from harness.accuracy.readings import spelled_at_end
+from harness.accuracy.restated import one_of_restated
 from harness.accuracy.unboxed import headed_display, last_value, prose_words, stated_answer
 from harness.accuracy.values import box_clean, clean
 
@@ -123,6 +124,7 @@ def extract_math(answer: str, place_asked: bool = False, asked: frozenset[str] =
         return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
     if any(boxes(answer)):
         return None  # every box it wrote, it rejected ("it is not \\boxed{3}")
+    answer = one_of_restated(answer, asked)  # "1.5 hours, or 90 minutes": the one asked
     stated = stated_answer(answer)
     if stated is not None:  # "Answer: 9/64, so m+n = 73." for "Find $m+n$.": 73
         return asked_value(answer, asked) or stated

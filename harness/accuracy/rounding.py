@@ -29,7 +29,7 @@ def places(*parsed: tuple[Any, ...]) -> int:
                 floats = value.atoms(Float)
             except (AttributeError, TypeError):
                 continue
-            smallest = min([smallest] + [abs(float(f)) for f in floats if f != 0])
+            smallest = min([smallest, *(abs(float(f)) for f in floats if float(f) != 0)])
     if not math.isfinite(smallest) or smallest >= 0.1:
         return 6
     return min(_MOST_PLACES, 6 + math.ceil(-math.log10(smallest)) - 1)

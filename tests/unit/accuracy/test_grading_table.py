@@ -328,6 +328,7 @@ CASES = [
     ("math500", ".0000672", T + "\\boxed{0.0000672}", True),
     ("math500", ".0000672", T + "\\boxed{6.72 \\times 10^{-5}}", True),
     ("math500", "0.0000003", T + "\\boxed{0.0000001}", False),
+    ("math500", "0", T + "\\boxed{0.0}", True),
     # repeating decimals (math-verify alone reads 0.\overline{54} as 0) and the empty set
     ("math500", "\\frac{6}{11}", T + "\\boxed{0.\\overline{54}}", True),
     ("math500", "0.\\overline{54}", T + "\\boxed{\\frac{6}{11}}", True),
@@ -971,4 +972,22 @@ def test_of_boxes_named_by_words_the_one_the_question_asks_for_is_the_answer(
 def test_an_option_that_is_a_number_is_named_by_its_value(text: str, correct: bool) -> None:
     doc = {"choice_a": "1", "choice_b": "2", "choice_c": "3", "choice_d": "12 m/s", "gold": "C"}
     out = grader("gpqa_diamond")(doc, [[text]], **R1)
+    assert out["pass@1"] == float(correct)
+
+
+@pytest.mark.parametrize("question,gold,text,correct", [
+    # a value restated in another unit, no box: the amount the question asks for, else the
+    # first; a hedge between two amounts of one unit is no single answer
+    ("How many minutes will it take?", "90", T + "It will take 1.5 hours, or 90 minutes.", True),
+    ("How many hours will it take?", "1.5", T + "It will take 1.5 hours, or 90 minutes.", True),
+    ("How many hours will it take?", "90", T + "It will take 1.5 hours, or 90 minutes.", False),
+    ("How many minutes?", "160", T + "160 minutes, which is 2 hours and 40 minutes.", True),
+    ("How many minutes?", "45", T + "The answer is 45 minutes (3/4 of an hour).", True),
+    ("How much does she make every day?", "18",
+     T + "She earns 18 dollars a day, or 126 dollars a week.", True),
+    ("How many apples?", "5", T + "The answer is 5 apples or 6 apples.", False),
+])
+def test_a_value_restated_in_another_unit_is_the_one_asked(question: str, gold: str,
+                                                           text: str, correct: bool) -> None:
+    out = grader("gsm8k")({"question": question, "answer": f"#### {gold}"}, [[text]], **R1)
     assert out["pass@1"] == float(correct)
