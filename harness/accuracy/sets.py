@@ -13,6 +13,8 @@ the gold alike (notation.readable):
 - `\\backslash` between sets, and a minus after the reals, as `\\setminus`
   (`\\mathbb{R} \\backslash \\{1\\}`, `\\mathbb{R} - \\{1\\}`), and "x \\in \\mathbb{R}, x \\ne 1"
   as its condition;
+- a bound without its variable (`\\geq 5`, `> 5`) as a relation of one, `x \\geq 5`:
+  math-verify reads the number alone, so that `\\boxed{\\geq 5}` was right for a gold 5;
 - ISO 31-11's reversed brackets for open ends, common in French and German schooling:
   `]1, 5[` is (1, 5), `[1, 5[` is [1, 5), `]-\\infty, 2]` is (-∞, 2].
 """
@@ -38,6 +40,9 @@ _REALS_MINUS = re.compile("(" + _REALS + r")\s*-\s*(?=\\\{)")
 # "x \\in \\mathbb{R}, x \\neq 1": the reals, then a condition on the same variable
 _REALS_THEN = re.compile(r"\s*([A-Za-z])\s*\\in\s*" + _REALS + r"\s*(?:[,:;]|\\mid|\|"
                          r"|\\text\s*\{\s*(?:and|with|such that|where)\s*\})\s*(?=\1\b)")
+# a relation with no left side: "\\geq 5", "> 5", "≤ 3"
+_BOUND_ALONE = re.compile(r"\s*(?=(?:\\g(?:eq?|eqslant)|\\l(?:eq?|eqslant)|\\neq?|>|<|≥|≤)"
+                          r"(?![A-Za-z]))")
 # an interval with a reversed bracket at an open end: "]1, 5[", "[1, 5[", "]-\\infty, 2]"
 _END = r"[^\[\]()\{\};,\s](?:[^\[\]()\{\};,]|\{[^{}]*\})*?"
 _ISO_INTERVAL = re.compile(r"(?:\\left\s*)?([\[\]])\s*(" + _END + r")\s*[,;]\s*(" + _END
@@ -74,6 +79,8 @@ def sets_written_out(text: str) -> str:
         text = _REALS_MINUS.sub(r"\1 \\setminus ", text)
         condition = _REALS_THEN.match(text)
         text = text[condition.end():] if condition else text
+    if _BOUND_ALONE.match(text):
+        text = "x " + text.lstrip()
     text = text.replace("\\backslash", "\\setminus ")
     if "]" in text or "[" in text:
         text = _ISO_INTERVAL.sub(_iso_interval, text)

@@ -151,6 +151,12 @@ def unit_powers_dropped(text: str) -> str:
 _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)(?:[^\S\n]+[A-Za-z][A-Za-z ]*)?")
 
 
+# "5 or more", "3 or fewer apples", "10 and up": a bound, not a number and its unit
+_BOUND_WORDS = re.compile(r"\s*(?:or|and)\s+(more|greater|higher|above|over|up|fewer|less|"
+                          r"lower|below|under)\b", re.IGNORECASE)
+_ABOVE = frozenset("more greater higher above over up".split())
+
+
 def _unit_words_dropped(value: str) -> str:
     value = _modulus_dropped(value)
     # "\\text{4 inches}": the same inside a text wrapper (math-verify: 4*i*n*c*h*e*s)
@@ -164,6 +170,9 @@ def _unit_words_dropped(value: str) -> str:
     after = re.sub(r"\^\{?[23]\}?|[²³]", "", words.group(0)[words.end(1):]).strip()
     if re.fullmatch(r"[A-Za-z]{2}", after) and after.lower() not in SHORT_UNITS:
         return value
+    bound = _BOUND_WORDS.match(words.group(0), words.end(1))
+    if bound:  # "5 or more": no number but a bound, x >= 5
+        return f"x \\{'geq' if bound.group(1).lower() in _ABOVE else 'leq'} {words.group(1)}"
     scale = _SCALE.match(words.group(0), words.end(1))
     return words.group(1) + (f"\\text{{ {scale.group(1).lower()}}}" if scale else "")
 

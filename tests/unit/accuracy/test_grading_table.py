@@ -101,6 +101,12 @@ CASES = [
     ("math500", "(-\\infty,1)\\cup(1,\\infty)", T + "\\boxed{\\mathbb{R} - \\{1\\}}", True),
     ("math500", "(-\\infty,1)\\cup(1,\\infty)", T + "\\boxed{\\mathbb{R} - \\{-1\\}}", False),
     ("math500", "(-\\infty,1)\\cup(1,\\infty)", T + "\\boxed{x \\in \\mathbb{R}, x \\neq 1}", True),
+    # a bound is no number: "\\geq 5" and "5 or more" are x >= 5 (math-verify alone: 5)
+    ("math500", "5", T + "\\boxed{\\geq 5}", False),
+    ("math500", "[5,\\infty)", T + "\\boxed{\\geq 5}", True),
+    ("math500", "5", T + "\\boxed{\\text{5 or more}}", False),
+    ("math500", "[5,\\infty)", T + "\\boxed{\\text{5 or more}}", True),
+    ("math500", "3", T + "The answer is 3 or fewer.", False),
     ("math500", "(1,5)", T + "The solution set is $]1, 5[$.", True),
     ("math500", "(1,5)", T + "\\boxed{x \\in ]1,5[}", True),
     ("math500", "[1,5)", T + "\\boxed{[1,5[}", True),

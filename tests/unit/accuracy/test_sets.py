@@ -26,6 +26,9 @@ from harness.accuracy.sets import sets_written_out
     ("\\left]1,5\\right[", "(1, 5)"),
     ("]-\\infty, -2[ \\cup ]2, +\\infty[", "(-\\infty, -2) \\cup (2, +\\infty)"),
     ("]0, \\frac{\\pi}{2}[", "(0, \\frac{\\pi}{2})"),
+    ("\\geq 5", "x \\geq 5"),
+    ("> 5", "x > 5"),
+    ("≤ 3", "x ≤ 3"),
 ])
 def test_spellings_become_intervals(text: str, written: str) -> None:
     assert sets_written_out(text) == written
