@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from harness.accuracy.amounts import amount_asked, one_of_restated
 from harness.accuracy.boxes import (
     after_last_box,
     boxes,
@@ -36,7 +37,6 @@ from harness.accuracy.chinese import in_english
 from harness.accuracy.labels import asked_value
 from harness.accuracy.notation import latex_symbols
 from harness.accuracy.readings import spelled_at_end
-from harness.accuracy.restated import one_of_restated
 from harness.accuracy.unboxed import headed_display, last_value, prose_words, stated_answer
 from harness.accuracy.values import box_clean, clean
 
@@ -128,7 +128,8 @@ def extract_math(answer: str, place_asked: bool = False, asked: frozenset[str] =
     stated = stated_answer(answer)
     if stated is not None:  # "Answer: 9/64, so m+n = 73." for "Find $m+n$.": 73
         return asked_value(answer, asked) or stated
-    found = headed_display(answer) or last_value(answer, place_asked)
+    found = (headed_display(answer) or amount_asked(answer, asked)
+             or last_value(answer, place_asked))
     # "The number of such pairs is seventy-three.": no digit anywhere, a number in words
     return found if found is not None or re.search(r"\d", answer) else spelled_at_end(answer)
 

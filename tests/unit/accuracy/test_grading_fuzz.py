@@ -28,13 +28,14 @@ PIECES = [
     # sets of reals, expressions the question asks for (2026-12-07)
     "\\mathbb{R}", "^+", "_{\\geq 0}", "\\backslash", "m+n", "m + n =", ", so", "ℝ",
     " hours", ", or ", " minutes", " dollars a day", "i.e.", "which is", "0.000067",
+    " glasses", " for ", "\\geq", " or more",
 ]
 GOLDS = ["1000", "\\frac12", "(1,2)", "3", "2000000", "i", "1+2i", "\\text{(C)}", "18\\%",
          "[-2,7]", "(-\\infty,0)\\cup(0,\\infty)", "\\text{Evelyn}", "0.\\overline{3}",
          "4 \\text{ p.m.}", "9:30", "3:2", "\\text{no solution}", "(0,\\infty)", "[1,5)"]
 # questions whose asking the graders read: none, an expression asked, a word asked
 QUESTIONS = ["", "The probability is $\\frac{m}{n}$. Find $m+n$.", "What is the area?",
-             "How many minutes will it take?"]
+             "How many minutes will it take?", "How much does he need to pay for them?"]
 R1 = {"think_end": "</think>", "think_start": "<think>", "opens_think": False}
 
 

@@ -992,8 +992,13 @@ def test_an_option_that_is_a_number_is_named_by_its_value(text: str, correct: bo
     ("How much does she make every day?", "18",
      T + "She earns 18 dollars a day, or 126 dollars a week.", True),
     ("How many apples?", "5", T + "The answer is 5 apples or 6 apples.", False),
+    # nothing states the answer: of the last sentence's amounts, the one the question asks for
+    ("How much does he need to pay for them?", "64",
+     T + "Kylar needs to pay $64 for 16 glasses.", True),
+    ("How many glasses can he buy?", "16", T + "He can buy 16 glasses for $64.", True),
+    ("How many glasses can he buy?", "64", T + "He can buy 16 glasses for $64.", False),
 ])
-def test_a_value_restated_in_another_unit_is_the_one_asked(question: str, gold: str,
-                                                           text: str, correct: bool) -> None:
+def test_of_amounts_in_words_the_one_asked(question: str, gold: str, text: str,
+                                           correct: bool) -> None:
     out = grader("gsm8k")({"question": question, "answer": f"#### {gold}"}, [[text]], **R1)
     assert out["pass@1"] == float(correct)

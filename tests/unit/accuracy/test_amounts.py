@@ -1,12 +1,13 @@
-"""A value restated in another unit (restated.py): the one the question asks for, else the
-first; hedges are left alone."""
+"""Amounts of an unboxed answer (amounts.py): a value restated in another unit is the one the
+question asks for, else the first, hedges left alone; of a last sentence's amounts, the one
+the question asks for."""
 
 from __future__ import annotations
 
 import pytest
 
+from harness.accuracy.amounts import amount_asked, one_of_restated
 from harness.accuracy.labels import asked_words
-from harness.accuracy.restated import one_of_restated
 
 
 @pytest.mark.parametrize(("answer", "question", "kept"), [
@@ -39,3 +40,20 @@ def test_a_long_answer_is_read_from_its_end() -> None:
     # only the last 600 characters are searched: a degenerate answer costs what they cost
     out = one_of_restated("1 hours, or " * 5000 + "2 minutes", frozenset())
     assert out.endswith("1 hours") and len(out) < len("1 hours, or " * 5000)
+
+
+@pytest.mark.parametrize(("answer", "question", "amount"), [
+    ("Kylar needs to pay $64 for 16 glasses.", "How much does he need to pay for them?", "64"),
+    ("He can buy 16 glasses for $64.", "How many glasses can he buy?", "16"),
+    ("She has 5 apples left after giving 3 apples away.", "How many apples does she have left?",
+     "5"),
+    ("It took 7 days to read 1,400 pages.", "How many pages did she read?", "1400"),
+    # the question favours none, or one amount alone, or a calculation: the last number's rule
+    ("There are 20 students and 4 teachers.", "How many people are there?", None),
+    ("The difference is 3 years between 5 years and 8 years.", "How many years?", None),
+    ("She has 5 apples.", "How many apples?", None),
+    ("12 * 3 = 36 dollars.", "How much did she spend?", None),
+])
+def test_of_a_last_sentences_amounts_the_one_asked(answer: str, question: str,
+                                                   amount: str | None) -> None:
+    assert amount_asked(answer, asked_words(question)) == amount
