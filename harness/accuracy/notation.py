@@ -156,6 +156,7 @@ def readable(text: str) -> str:
     text = _ANGLE_BRACKETS.sub(lambda m: "(" if m.group() == "\\langle" else ")", text)
     text = _REPEATING.sub(_repeating_as_fraction, text)
     text = text.replace("\\varnothing", "\\emptyset")
+    text = re.sub(r"\\[hv]space\*?\s*\{[^{}]*\}", " ", text)  # spacing, math-verify: no parse
     if "\\left." in text:  # "\\right." whose stop a box's cleaning took as a full stop too
         text = re.sub(r"\\left\.|\\right(?:\.|\s*$)", "", text)
     text = _braced_arguments(_emphasis_dropped(text)) if "\\" in text else text

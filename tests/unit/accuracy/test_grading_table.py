@@ -342,6 +342,8 @@ CASES = [
     ("math500", "0", T + "\\boxed{0.\\overline{3}}", False),
     ("math500", "\\frac{1}{6}", T + "\\boxed{0.1\\overline{6}}", True),
     ("math500", "\\emptyset", T + "\\boxed{\\varnothing}", True),
+    # LaTeX's spacing commands (math-verify alone cannot parse \hspace)
+    ("math500", "5", T + "\\boxed{\\hspace{1em}5}", True),
     # TeX's unbraced arguments (math-verify alone splits \frac\pi2 into \frac{\}{p}i2)
     ("math500", "\\frac{\\pi}{2}", T + "\\boxed{\\frac\\pi2}", True),
     ("math500", "\\frac\\pi4", T + "\\boxed{\\dfrac{\\pi}{4}}", True),
