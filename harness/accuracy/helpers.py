@@ -31,7 +31,7 @@ def with_helpers(code: str, others: list[str]) -> str:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError):
         return code
-    missing = _used(tree) - _defined(tree) - _BUILTINS
+    missing = names_read(tree) - _defined(tree) - _BUILTINS
     if not missing:
         return code
     trees = []
@@ -47,8 +47,8 @@ def with_helpers(code: str, others: list[str]) -> str:
         if not found:
             break
         taken = found + taken
-        have |= set().union(*(_bound(node) for node in found))
-        missing = set().union(*(_used(n) - _defined(n) for n in found)) - have - _BUILTINS
+        have |= set().union(*(names_bound(node) for node in found))
+        missing = set().union(*(names_read(n) - _defined(n) for n in found)) - have - _BUILTINS
     if not taken:
         return code
     return ast.unparse(ast.Module(body=taken, type_ignores=[])) + "\n\n\n" + code
@@ -61,15 +61,15 @@ def _definitions_of(names: set[str], trees: list[ast.Module]) -> list[ast.stmt]:
     left = set(names)
     for tree in trees:
         for node in tree.body:
-            if _bound(node) & left:
+            if names_bound(node) & left:
                 found.append(node)
-                left -= _bound(node)
+                left -= names_bound(node)
         if not left:
             break
     return found
 
 
-def _bound(node: ast.stmt) -> set[str]:
+def names_bound(node: ast.stmt) -> set[str]:
     """The names a top-level definition binds: a function's or class's, an import's, an
     assignment's (example calls, prints, loops and asserts bind none taken here)."""
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -81,7 +81,7 @@ def _bound(node: ast.stmt) -> set[str]:
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
-def _used(node: ast.AST) -> set[str]:
+def names_read(node: ast.AST) -> set[str]:
     """The names `node` reads."""
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
             and isinstance(n.ctx, ast.Load)}

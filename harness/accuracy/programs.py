@@ -19,6 +19,7 @@ import ast
 from typing import Any
 
 from harness.accuracy.code_blocks import defines_function
+from harness.accuracy.helpers import names_bound, names_read
 
 # The tests' side: the function under test is a proxy to a second process that holds the
 # model's code. Values cross as marshal data (only builtin types can), framed by length.
@@ -132,16 +133,38 @@ def code_program(doc: dict[str, Any], code: str) -> str:
 
 def definitions_only(code: str) -> str:
     """`code` without its top-level statements that only run something (calls, prints,
-    asserts, loops, `if __name__ == "__main__":` blocks); imports, functions, classes and
-    assignments stay. Code that does not parse is returned as it is (it fails anyway)."""
+    asserts, loops, `if __name__ == "__main__":` blocks) and without the assignments nothing
+    kept reads (an example's `nums = list(map(int, input().split()))`, which would wait for
+    input); imports, functions, classes and the assignments they use stay, as EvalPlus's
+    sanitizer keeps them. Code that does not parse is returned as it is (it fails anyway)."""
     try:
         tree = ast.parse(code)
         run_only = (ast.Expr, ast.For, ast.AsyncFor, ast.While, ast.Assert, ast.If)
         keep = [node for node in tree.body if not isinstance(node, run_only)
                 or (isinstance(node, ast.If) and not _is_main_guard(node))]
-        return ast.unparse(ast.Module(body=keep, type_ignores=[])) + "\n"
+        return ast.unparse(ast.Module(body=_read_assignments(keep), type_ignores=[])) + "\n"
     except (SyntaxError, ValueError, RecursionError):
         return code
+
+
+def _read_assignments(body: list[ast.stmt]) -> list[ast.stmt]:
+    """`body` without the assignments whose names no other statement kept reads."""
+    assigns = (ast.Assign, ast.AnnAssign, ast.AugAssign)
+    kept = [node for node in body if not isinstance(node, assigns)]
+    left = [node for node in body if isinstance(node, assigns)]
+    while left:
+        read = set().union(*(names_read(node) for node in kept))
+        used = [node for node in left if names_bound(node) & read
+                or (isinstance(node, ast.AugAssign) and _target_name(node) in read)]
+        if not used:
+            break
+        kept += used
+        left = [node for node in left if node not in used]
+    return [node for node in body if node in kept]
+
+
+def _target_name(node: ast.AugAssign) -> str | None:
+    return node.target.id if isinstance(node.target, ast.Name) else None
 
 
 def _is_main_guard(node: ast.If) -> bool:

@@ -148,6 +148,15 @@ def test_definitions_only_keeps_what_the_tests_need() -> None:
     assert programs.definitions_only("def f(:\n") == "def f(:\n"
 
 
+def test_definitions_only_drops_assignments_nothing_reads() -> None:
+    code = ("import sys\nLIMIT = 10\nmemo = {}\ncount = 0\ncount += 1\n"
+            "def f(x):\n    return min(x, LIMIT) + len(memo)\n"
+            "nums = list(map(int, input().split()))\ndata = sys.stdin.read()\n")
+    kept = programs.definitions_only(code)
+    assert "LIMIT = 10" in kept and "memo = {}" in kept and "import sys" in kept
+    assert "input()" not in kept and "stdin" not in kept and "count" not in kept
+
+
 @pytest.mark.parametrize("body", [
     "    import sys\n    sys.exit(0)\n",                        # exits from inside the tests
     "    quit()\n",
@@ -163,7 +172,9 @@ def test_exiting_zero_before_the_tests_finish_fails(body: str) -> None:
 
 def test_exiting_at_import_time_fails_too() -> None:
     doc = problems()["HumanEval/0"]
-    code = f"{HAS_CLOSE}\n_ = __import__('os')._exit(0)\n"  # an assignment: kept by the cleanup
+    # a default argument runs when the function is defined: kept by the cleanup, and exits
+    code = ("def has_close_elements(numbers, threshold, _=__import__('os')._exit(0)):\n"
+            "    return False\n")
     (graded,) = grading.grade_code(doc, [f"</think>```python\nfrom typing import List\n{code}```"],
                                    **R1)
     assert not graded["correct"]
