@@ -21,7 +21,8 @@ from harness.accuracy.code_blocks import around, blocks, extract_code, unfenced_
 from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.helpers import with_helpers
 from harness.accuracy.labels import asked_words
-from harness.accuracy.letters import extract_letter, option_named
+from harness.accuracy.letters import extract_letter
+from harness.accuracy.options import option_named
 from harness.accuracy.programs import code_program
 from harness.accuracy.readings import angle_unit_asked
 from harness.accuracy.stats import scores

@@ -42,7 +42,6 @@ import unicodedata
 from harness.accuracy.answers import squeeze
 from harness.accuracy.boxes import CORRECTION, final_boxes, unwrapped
 from harness.accuracy.chinese import letters_in_english
-from harness.accuracy.notation import readable
 
 _L = r"[(\[{]?\s*([A-J])\s*[)\]}]?(?![\w'])"  # an upper-case letter, maybe in brackets
 # upper case anywhere; lower case only where it cannot be a word ("the answer is a bit ...")
@@ -171,7 +170,7 @@ _QUOTED_OPTION = re.compile(r"([\"'“”](?i:answer)[\"'“”]\s*:\s*)[\"'“�
                             r"(?:\s+[^\"'“”‘’\n]{0,200})?[\"'“”‘’]")
 
 
-def _plain(answer: str) -> str:
+def plain(answer: str) -> str:
     """The answer without markup around letters: bold, quotes, math delimiters, text
     wrappers; full-width forms ("Answer：Ｄ") as plain ones and Chinese answer words as
     English."""
@@ -199,7 +198,7 @@ def _boxed_letters(text: str, letters: str) -> list[tuple[int, str]]:
 def extract_letter(answer: str, letters: str = "ABCD") -> str | None:
     """The chosen option letter, or None when there is no choice or the final choice names
     two different letters."""
-    text = _plain(answer)
+    text = plain(answer)
     alone = _ALONE.fullmatch(text)  # the whole answer is one letter, of either case ("a")
     if alone and alone.group(1).upper() in letters:
         return alone.group(1).upper()
@@ -244,48 +243,3 @@ def _last_line_option(text: str, letters: str) -> str | None:
     if len(lines) > 1 and _OPTION_LINE.fullmatch(lines[-2]):
         return None
     return last.group(1)
-
-
-# "Answer: 4.5 eV", "The answer is 4.5 eV.", "the answer would be 4.5 eV": the stated text,
-# to the end of its line
-_STATED_TEXT = re.compile(r"answer\s*(?:(?:is|(?:would|should|must)\s+be)\s*:?|:)\s*(\S[^\n]*)",
-                          re.IGNORECASE)
-
-
-def option_named(answer: str, options: dict[str, str]) -> str | None:
-    """Where no letter is chosen: the letter of the option whose text the answer states
-    ("Answer: 4.5 eV", "\\boxed{4.5 eV}"; compared without case, spaces, LaTeX's spacing,
-    math delimiters, braces around a power ("10^{-4}" is "10^-4"), the spelling of a fraction
-    ("\\dfrac12" is "\\frac{1}{2}") or a final full stop), or whose number it states where the
-    option is a number and its unit if any ("Answer: 4.5" for "4.5 eV", "3.0" for "3"). None
-    unless exactly one option is named so."""
-    text = _plain(answer)
-    stated = [m.group(1) for m in _STATED_TEXT.finditer(text)]
-    candidates = final_boxes(text)[-1:] + stated[-1:]
-    for candidate in candidates:
-        key = _normal(candidate)
-        hits = {letter for letter, option in options.items() if option and _normal(option) == key}
-        if not hits and re.fullmatch(r"-?\d+(?:\.\d+)?", key):
-            # "Answer: 4.5" for "4.5 eV", "3.0" for "3": the option's number, its unit only
-            hits = {letter for letter, option in options.items()
-                    if (m := _MEASURE.fullmatch(_normal(option or "")))
-                    and float(m.group(1)) == float(key)}
-        if len(hits) == 1 and key:
-            return hits.pop()
-    return None
-
-
-# an option that is one number, and its unit if any (a square or cube allowed): "3", "4.5ev",
-# "12kg/m^3" once normalised (no spaces); never "2\\times10^3m"
-_MEASURE = re.compile(r"(-?\d+(?:\.\d+)?)(?:(?:\\,|\\;|~)?(?:\\text\{|\\mathrm\{)?[a-zµμ°Ω%/]"
-                      r"(?:[^\d]|\^\{?[23]\}?)*)?")
-
-
-def _normal(text: str) -> str:
-    """An option's or a statement's text for comparison."""
-    text = unwrapped(text).replace("$", "").replace("\\(", "").replace("\\)", "")
-    text = readable(re.sub(r"\\[ ,;:!]|~", " ", text))  # LaTeX's spaces; "\\frac\\pi2" braced
-    text = re.sub(r"\\[dt]frac(?![A-Za-z])", r"\\frac", text)
-    text = re.sub(r"\\frac\s*(\w)\s*(\w)", r"\\frac{\1}{\2}", text)  # "\\frac12" as "\\frac{1}{2}"
-    text = re.sub(r"([\^_])\{([^{}]+)\}", r"\1\2", text)  # "10^{-4}" as "10^-4"
-    return re.sub(r"\s+", "", text).rstrip(".").lower()

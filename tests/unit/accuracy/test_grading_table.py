@@ -1004,3 +1004,21 @@ def test_of_amounts_in_words_the_one_asked(question: str, gold: str, text: str,
                                            correct: bool) -> None:
     out = grader("gsm8k")({"question": question, "answer": f"#### {gold}"}, [[text]], **R1)
     assert out["pass@1"] == float(correct)
+
+
+@pytest.mark.parametrize("gold,text,correct", [
+    # an option's value in another spelling, with the option's unit if it states one
+    ("A", "\\boxed{0.5}", True),
+    ("A", "\\boxed{1/2}", True),
+    ("B", "\\boxed{0.002 M}", True),
+    ("B", "Answer: 2e-3 M", True),
+    ("B", "Answer: 0.002 mM", False),  # another unit
+    ("C", "\\boxed{0.0001}", True),  # the unit left out
+    ("C", "\\boxed{0.001}", False),
+])
+def test_an_option_named_by_its_value_is_that_option(gold: str, text: str,
+                                                      correct: bool) -> None:
+    doc = {"choice_a": "$\\frac{1}{2}$", "choice_b": "$2 \\times 10^{-3}$ M",
+           "choice_c": "10^{-4} s", "choice_d": "Both A and B", "gold": gold}
+    out = grader("gpqa_diamond")(doc, [[T + text]], **R1)
+    assert out["pass@1"] == float(correct)
