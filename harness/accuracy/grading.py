@@ -21,7 +21,7 @@ from harness.accuracy.code_blocks import around, blocks, extract_code, unfenced_
 from harness.accuracy.equivalence import consensus_score, math_equal
 from harness.accuracy.helpers import with_helpers
 from harness.accuracy.labels import asked_words
-from harness.accuracy.letters import extract_letter
+from harness.accuracy.letters import eliminated, extract_letter
 from harness.accuracy.options import option_named
 from harness.accuracy.programs import code_program
 from harness.accuracy.readings import angle_unit_asked
@@ -114,14 +114,17 @@ def process_gpqa_docs(dataset: Any) -> Any:
 @remembered
 def grade_mc(doc: dict[str, Any], texts: list[str], **think: Any) -> list[dict[str, Any]]:
     """Per generation: the letter extracted after </think> (where it names none, the letter
-    of the option whose text it states: "Answer: 4.5 eV"), truncation, and the verdict."""
+    of the option whose text it states: "Answer: 4.5 eV", else the one it leaves when it
+    rules out the others), truncation, and the verdict."""
     options = {letter: str(doc[f"choice_{letter.lower()}"]) for letter in "ABCD"
                if f"choice_{letter.lower()}" in doc}
+    letters = "".join(options) or "ABCD"
     out = []
     for text in texts:
         split, truncated = cut(text, **think)
         picked = None if split.truncated else (extract_letter(split.answer)
-                                                or option_named(split.answer, options))
+                                                or option_named(split.answer, options)
+                                                or eliminated(split.answer, letters))
         out.append({"extracted": picked, "truncated": truncated,
                     "correct": picked == doc["gold"]})
     return out

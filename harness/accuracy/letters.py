@@ -25,7 +25,9 @@ answer is B. Wait, no, it's D.", the words of boxes.CORRECTION), and no option s
 correct under a condition ("option A is correct only if ...": "only", "if", "unless",
 "provided", "assuming", "as long as", "in the case") is chosen; last of all, an answer
 whose last line is one option written out ("C. 4.5 eV", not a list of them, nor of
-letters: "(A)(B)(C)(D)"). A final choice that names two different letters ("Answer: B or
+letters: "(A)(B)(C)(D)"); and, where nothing else chooses (nor an option's text:
+options.py), the one option left when the others are all ruled out ("Options A, B and D
+are incorrect": `eliminated`). A final choice that names two different letters ("Answer: B or
 C", "Answer: A B C D", "Answer: A; B", "Answer: A–D", "Answer: A (and B)", "Answer: B, but
 it could be C", "Answer: B (or possibly C)", "Answer: A|B", "A (B also works)", two boxes
 with different letters, two answer statements with different letters and nothing between
@@ -243,3 +245,25 @@ def _last_line_option(text: str, letters: str) -> str | None:
     if len(lines) > 1 and _OPTION_LINE.fullmatch(lines[-2]):
         return None
     return last.group(1)
+
+
+# options ruled out: "Options A, B, and D are incorrect", "A is wrong", "we can rule out B
+# and C", "eliminating (A) and (D)"
+_LETTERS = r"\(?(?-i:[A-J])\)?(?:\s*(?:,|&|\band\b|\bor\b)\s*(?:and\s+)?\(?(?-i:[A-J])\)?)*"
+_RULED_OUT = re.compile(
+    r"(?<![\w'])(?:(?:options?|choices?)\s+)?(" + _LETTERS + r")\s+(?:is|are)\s+(?:all\s+|both\s+|"
+    r"also\s+|clearly\s+|therefore\s+)?(?:incorrect|wrong|false|invalid|not\s+correct|"
+    r"ruled\s+out|eliminated|excluded)\b|\b(?:rule[sd]?\s+out|eliminat(?:e[sd]?|ing)|exclud"
+    r"(?:e[sd]?|ing))\s+(?:options?\s+|choices?\s+)?(" + _LETTERS + ")", re.IGNORECASE)
+
+
+def eliminated(answer: str, letters: str = "ABCD") -> str | None:
+    """Where no option is chosen: the one left when the answer rules out every other ("A, B
+    and D are incorrect", "A is wrong, B is wrong, D is wrong"), the way a reader takes an
+    answer by elimination; None where fewer or all are ruled out."""
+    text = plain(answer)
+    out: set[str] = set()
+    for m in _RULED_OUT.finditer(text):
+        out |= set(re.findall(r"(?<![A-Za-z])[A-J](?![a-z])", m.group(1) or m.group(2)))
+    left = [letter for letter in letters if letter not in out]
+    return left[0] if len(left) == 1 and out <= set(letters) else None

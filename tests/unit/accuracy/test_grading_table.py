@@ -579,6 +579,12 @@ CASES = [
     # GPQA letters, in the forms models use
     ("gpqa_diamond", "D", T + "The correct option is D.", True),
     ("gpqa_diamond", "B", T + "Selected option: B", True),
+    # by elimination, where nothing is chosen: the one option not ruled out
+    ("gpqa_diamond", "C", T + "Options A, B, and D are incorrect.", True),
+    ("gpqa_diamond", "C", T + "We can rule out A and B. D is also incorrect.", True),
+    ("gpqa_diamond", "C", T + "A and B are incorrect.", False),
+    ("gpqa_diamond", "C", T + "A, B, C and D are all incorrect.", False),
+    ("gpqa_diamond", "C", T + "A, C and D are incorrect, so the answer is B.", False),
     ("gpqa_diamond", "B", T + "\\boxed{B \\text{ (4.5 eV)}}", True),
     ("gpqa_diamond", "B", T + "\\boxed{B (or C)}", False),
     ("gpqa_diamond", "C", T + "\\boxed{B (C also works)}", False),
