@@ -47,7 +47,7 @@ from harness.accuracy.chinese import letters_in_english
 
 _L = r"[(\[{]?\s*([A-J])\s*[)\]}]?(?![\w'])"  # an upper-case letter, maybe in brackets
 # upper case anywhere; lower case only where it cannot be a word ("the answer is a bit ...")
-_LL = r"[(\[{]?\s*((?-i:[A-J])(?![\w'])|[a-j](?=\s*(?:[.,;:!)\]}]|$|\s+(?:or|and)\b)))"
+_LL = r"[(\[{<]?\s*((?-i:[A-J])(?![\w'])|[a-j](?=\s*(?:[.,;:!)\]}]|$|\s+(?:or|and)\b)))"
 _UPPER = r"(?<![\w'])\(?\s*((?-i:[A-J]))\s*\)?(?![\w'])"  # upper case only, a word alone
 # what must not follow "is correct": a condition ("only in vacuum", "if", "unless", ...)
 _UNQUALIFIED = (r"(?![^\S\n]*,?[^\S\n]*(?:only|if|unless|provided|assuming|as\s+long\s+as|"

@@ -579,6 +579,7 @@ CASES = [
     # GPQA letters, in the forms models use
     ("gpqa_diamond", "D", T + "The correct option is D.", True),
     ("gpqa_diamond", "B", T + "Selected option: B", True),
+    ("gpqa_diamond", "B", T + "Answer: <B>", True),
     # by elimination, where nothing is chosen: the one option not ruled out
     ("gpqa_diamond", "C", T + "Options A, B, and D are incorrect.", True),
     ("gpqa_diamond", "C", T + "We can rule out A and B. D is also incorrect.", True),
