@@ -15,9 +15,9 @@ the value of $x + y$?"), so that "the probability is \\boxed{\\frac{9}{64}} and 
 \\boxed{73}$" answers 73, and "$N = \\boxed{5104}$, so the remainder is \\boxed{104}" answers
 "Find the remainder when $N$ is divided by 1000." with 104. The box named by the asked
 expression is the answer whatever the other boxes hold ("\\boxed{\\frac{9}{64}} \\\\ m+n =
-\\boxed{73}"). Boxes named by no word or
-expression, or by a word that says nothing ("the answer is", "the value is") keep the rule
-of final_boxes, as do boxes whose names the question asks more than once or not at all.
+\\boxed{73}"). Boxes named by no word or expression, or by a word that says nothing ("the
+answer is", "the value is") keep the rule of final_boxes, as do boxes whose names the
+question asks more than once or not at all.
 """
 
 from __future__ import annotations
@@ -73,10 +73,11 @@ def _name(text: str, start: int, before: int) -> str | None:
     window = text[max(before, start - 80):start]
     window = re.split(r"(?<=[.!?])\s|\n", window)[-1]
     m = _NAMED.search(window)
-    if not m:
+    if not m:  # "$m + n = 9 + 64 = ": the expression
         expression = _EXPRESSION.search(window.rstrip("$ ").removesuffix("\\(").rstrip())
-        return _expression_name(expression.group(1)) if expression and expression.group(
-            1).strip() else None
+        if expression is None or not expression.group(1).strip():
+            return None
+        return _expression_name(expression.group(1))
     word = m.group(1).lower()  # "the number of ways is": ways
     word = (m.group(2) or "").lower() if word in _EMPTY else word
     return word if word and word not in _EMPTY else None

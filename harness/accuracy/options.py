@@ -29,8 +29,9 @@ def option_named(answer: str, options: dict[str, str]) -> str | None:
     ("Answer: 4.5 eV", "\\boxed{4.5 eV}"; compared without case, spaces, LaTeX's spacing,
     math delimiters, braces around a power ("10^{-4}" is "10^-4"), the spelling of a fraction
     ("\\dfrac12" is "\\frac{1}{2}") or a final full stop), or whose number it states where the
-    option is a number and its unit if any ("Answer: 4.5" for "4.5 eV", "3.0" for "3"). None
-    unless exactly one option is named so."""
+    option is a number and its unit if any ("Answer: 4.5" for "4.5 eV", "3.0" for "3"), or
+    whose value it states in another spelling (`_same_value`: "0.5" for "$\\frac{1}{2}$").
+    None unless exactly one option is named so."""
     text = plain(answer)
     stated = [m.group(1) for m in _STATED_TEXT.finditer(text)]
     candidates = final_boxes(text)[-1:] + stated[-1:]
