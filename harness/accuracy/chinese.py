@@ -34,8 +34,12 @@ _LETTER_WORDS = (
     (re.compile(r"(?:正确|最终)?答案"), " answer"),
     (re.compile(r"(?:正确|最终)选项\s*(?:是|为|应该?是)"), " correct option is "),
     (re.compile(r"选项"), " option "),
-    # a conclusion's choice, "故选C", "所以选D" (a bare 选 may be negated: "不选A")
-    (re.compile(r"(?:所以|因此|故|因而|综上所述?)[，,]?\s*(?:应该?)?选择?"), " the answer is "))
+    # a conclusion's choice, "故选C", "所以选D", "应选B" (a bare 选 may be negated: "不选A")
+    (re.compile(r"(?:所以|因此|故|因而|综上所述?)[，,]?\s*(?:应该?)?选择?"), " the answer is "),
+    (re.compile(r"(?<![不所以此故而述])应该?选择?(?!项)"), " the answer is "),
+    (re.compile(r"我们?\s*(?:会|将)?选择?(?!项)"), " I choose "),
+    # "选项B正确", "B是正确的": that option is correct
+    (re.compile(r"(?<=[A-J])\s*(?:是|为)?(?:正确的?|对的)(?!答案|选项)"), " is correct "))
 
 
 def letters_in_english(answer: str) -> str:

@@ -154,6 +154,12 @@ _PLACE_TAIL = re.compile(r"[,;]?\s*(?:(?:which|that|this|and\s+(?:this|it))\s+)?
 _REASON_TAIL = re.compile(r"(?<=[\d$})\]])[^\S\n]*[,;]?[^\S\n]+(?:since|because)\b[^\n.!?]{0,150}"
                           r"[.!?]?\s*\Z", re.IGNORECASE)
 
+# ... or that rules out another value after it: "So there are 12 ways, not 10." is 12, as
+# are "12 (not 10)", "12 rather than 10", "12 and not 10"
+_NEGATED_TAIL = re.compile(r"[^\S\n]*[,;]?[^\S\n]*\(?[^\S\n]*(?:(?:and|but)\s+)?"
+                           r"(?:not|rather\s+than|instead\s+of)\s+[^\n.!?()]{0,80}\)?[.!?]?\s*\Z",
+                           re.IGNORECASE)
+
 
 def last_value(answer: str, place_asked: bool = False) -> str | None:
     """Where nothing states the answer: the last math expression ("so we get $x = \\frac38$"),
@@ -174,9 +180,10 @@ def last_value(answer: str, place_asked: bool = False) -> str | None:
         if tail is None or tail.start() == 0:
             break
         before = before[:tail.start()]
-    reason = _REASON_TAIL.search(before, max(0, len(before) - 200))
-    if reason is not None:
-        before = before[:reason.start()]
+    for tail_rule in (_REASON_TAIL, _NEGATED_TAIL):
+        tail = tail_rule.search(before, max(0, len(before) - 200))
+        if tail is not None:
+            before = before[:tail.start()]
     value = (before is not answer and _last_value(before)) or _last_value(answer)
     check = _CHECK_TAIL.search(answer, max(0, len(answer) - 400))
     if check is None or check.start() == 0:

@@ -547,6 +547,11 @@ CASES = [
     ("math500", "7", T + "The answer is 7, not 8.", True),
     ("math500", "7", T + "Answer: 7. Note that 8 would double count.", True),
     ("math500", "7", T + "The answer is 7 since 2+5 equals 7 and 9 is too big.", True),
+    # no statement, no box: a value ruled out at the end is not the answer
+    ("math500", "12", T + "So there are 12 ways, not 10.", True),
+    ("math500", "12", T + "There are 12 ways (not 10).", True),
+    ("math500", "10", T + "So x = 12, rather than 10.", False),
+    ("math500", "12", T + "所以共有 12 种方法，而不是 10 种。", True),
     # no statement, no box: a closing reason is no new value
     ("math500", "7", T + "The smallest such $n$ is 7, since 6 fails.", True),
     ("math500", "6", T + "The smallest such $n$ is 7, since 6 fails.", False),
@@ -599,6 +604,10 @@ CASES = [
     ("gpqa_diamond", "C", T + "正确选项是 C", True),
     ("gpqa_diamond", "A", T + "答案是C。", False),
     ("gpqa_diamond", "C", T + "A和B都不对，故选C。", True),
+    ("gpqa_diamond", "B", T + "不应选A，应选B。", True),
+    ("gpqa_diamond", "B", T + "选项B正确。", True),
+    ("gpqa_diamond", "B", T + "A不正确，B正确。", True),
+    ("gpqa_diamond", "B", T + "我们选B。", True),
     ("gpqa_diamond", "A", T + "我们不选A", False),  # a bare 选 may be negated
     ("gpqa_diamond", "C", T + "The best choice is **C**.", True),
     ("gpqa_diamond", "B", T + "Answer: b", True),
