@@ -11,7 +11,8 @@ of two a reader could take, equivalence.py also tries the other.
   word_to_num (which lm-eval installs, and Qwen's grader calls): it skips words it does not
   know and adds what is left, so "five apples" is 5, "five six" 11 and "nineteen ninety" 109.
 - Scientific notation as programs write it: "3e5", "1.2E-4" (math-verify: 3 * e * 5).
-- "all real numbers": the interval of them; "infinity", "negative infinity": the infinities.
+- "all real numbers": the interval of them; "infinity", "negative infinity": the infinities
+  ("infinitely many", "an infinite number of solutions": infinity).
 - An angle in degrees: math-verify reads `60^\\circ` as 60 (right where degrees were asked
   and 60 answered); it is \\frac{\\pi}{3} radians as well, so a gold in radians and an answer
   marked in degrees (or the other way round) that name the same angle agree, unless the
@@ -48,7 +49,9 @@ _OPTION_VALUE = re.compile(r"\(([A-J])\)\s*(?![,;/|]|(?i:or|and)\b)(\S.*)", re.S
 _DEGREES = re.compile(r"\s*" + _NUMERAL + r"\s*(?:" + DEGREE_MARK + r"|(?:\\[,;: ]\s*)?"
                       r"(?:\\(?:text|mbox|mathrm)\s*\{\s*degrees?\s*\}|degrees?))\s*")
 # infinity in words: "infinity", "\\text{positive infinity}", "negative infinity"
-_INFINITY = re.compile(r"(?i)(?:(positive|plus)\s+|(negative|minus)\s+)?infinity")
+_INFINITY = re.compile(r"(?i)(?:(positive|plus)\s+|(negative|minus)\s+)?infinity|"
+                       r"(?:there\s+are\s+)?(?:infinitely\s+many|an\s+infinite\s+number)"
+                       r"(?:\s+(?:of\s+)?[a-z]+)?")
 _ALL_REALS = re.compile(r"(?i)(?:the set of )?all real(?: numbers)?|all reals|every real number")
 _NO_SOLUTION = re.compile(r"(?i)(?:there\s+(?:is|are)\s+)?no\s+(?:real\s+)?solutions?")
 
@@ -153,10 +156,16 @@ _LAST_WORDS = re.compile(r"\b(?:is|are|equals|was|be)\s+((?:[A-Za-z]+[^\S\n-]*-?
 
 def spelled_at_end(answer: str) -> str | None:
     """A number in words that ends the answer's last sentence ("The number of such pairs is
-    seventy-three."), as digits; None where the words there are no number. For an answer
-    part with no digit at all, where nothing else is read."""
+    seventy-three."), as digits, or infinity ("There are infinitely many."); None where the
+    words there are no number. For an answer part with no digit at all, where nothing else
+    is read."""
     m = _LAST_WORDS.search(answer[-300:])
-    return spelled_number(m.group(1)) if m else None
+    if m is None:
+        return None
+    infinite = _INFINITY.fullmatch(m.group(1).strip())  # "There are infinitely many pairs."
+    if infinite:
+        return "-\\infty" if infinite.group(2) else "\\infty"
+    return spelled_number(m.group(1))
 
 
 # "y = -2", "x_1 = 3": one variable given a value, a part of a list of such

@@ -512,6 +512,9 @@ CASES = [
     # letters that end an answer are variables, which math-verify alone drops as a unit:
     # "ab", "t", "h", "c" and "s" are in its list (a cone's volume was pi r^2 / 3)
     # infinity in words
+    ("math500", "\\infty", T + "\\boxed{\\text{infinitely many}}", True),
+    ("math500", "\\infty", T + "There are infinitely many solutions.", True),
+    ("math500", "5", T + "\\boxed{\\text{infinitely many}}", False),
     ("math500", "\\infty", T + "\\boxed{\\text{infinity}}", True),
     ("math500", "-\\infty", T + "Final Answer: negative infinity", True),
     ("math500", "\\infty", T + "\\boxed{\\text{negative infinity}}", False),
