@@ -249,7 +249,8 @@ def _last_line_option(text: str, letters: str) -> str | None:
 
 # options ruled out: "Options A, B, and D are incorrect", "A is wrong", "we can rule out B
 # and C", "eliminating (A) and (D)"
-_LETTERS = r"\(?(?-i:[A-J])\)?(?:\s*(?:,|&|\band\b|\bor\b)\s*(?:and\s+)?\(?(?-i:[A-J])\)?)*"
+# (ten letters at most: a list without end, "A, B, A, B, ...", costs linear time, not quadratic)
+_LETTERS = r"\(?(?-i:[A-J])\)?(?:\s*(?:,|&|\band\b|\bor\b)\s*(?:and\s+)?\(?(?-i:[A-J])\)?){0,9}"
 _RULED_OUT = re.compile(
     r"(?<![\w'])(?:(?:options?|choices?)\s+)?(" + _LETTERS + r")\s+(?:is|are)\s+(?:all\s+|both\s+|"
     r"also\s+|clearly\s+|therefore\s+)?(?:incorrect|wrong|false|invalid|not\s+correct|"
@@ -261,7 +262,7 @@ def eliminated(answer: str, letters: str = "ABCD") -> str | None:
     """Where no option is chosen: the one left when the answer rules out every other ("A, B
     and D are incorrect", "A is wrong, B is wrong, D is wrong"), the way a reader takes an
     answer by elimination; None where fewer or all are ruled out."""
-    text = plain(answer)
+    text = plain(answer[-4000:])  # the options are ruled out near the end
     out: set[str] = set()
     for m in _RULED_OUT.finditer(text):
         out |= set(re.findall(r"(?<![A-Za-z])[A-J](?![a-z])", m.group(1) or m.group(2)))
