@@ -154,6 +154,8 @@ def readable(text: str) -> str:
     text = sets_written_out(text.strip())
     text = _COLUMN.sub(_column_as_tuple, _TRIG_DEGREES.sub(_in_radians, latex_symbols(text)))
     text = _ANGLE_BRACKETS.sub(lambda m: "(" if m.group() == "\\langle" else ")", text)
+    if re.fullmatch(r"\s*[<⟨][^<>⟨⟩]*,[^<>⟨⟩]*[>⟩]\s*", text):  # "<2, -1>", "⟨2, -1⟩": a vector
+        text = "(" + text.strip()[1:-1] + ")"
     text = _REPEATING.sub(_repeating_as_fraction, text)
     text = text.replace("\\varnothing", "\\emptyset")
     text = re.sub(r"\\[hv]space\*?\s*\{[^{}]*\}", " ", text)  # spacing, math-verify: no parse

@@ -41,8 +41,9 @@ _REALS_MINUS = re.compile("(" + _REALS + r")\s*-\s*(?=\\\{)")
 _REALS_THEN = re.compile(r"\s*([A-Za-z])\s*\\in\s*" + _REALS + r"\s*(?:[,:;]|\\mid|\|"
                          r"|\\text\s*\{\s*(?:and|with|such that|where)\s*\})\s*(?=\1\b)")
 # a relation with no left side: "\\geq 5", "> 5", "≤ 3"
-_BOUND_ALONE = re.compile(r"\s*(?=(?:\\g(?:eq?|eqslant)|\\l(?:eq?|eqslant)|\\neq?|>|<|≥|≤)"
-                          r"(?![A-Za-z]))")
+# (not a vector in angle brackets, "<1, 2>")
+_BOUND_ALONE = re.compile(r"\s*(?=(?:\\g(?:eq?|eqslant)|\\l(?:eq?|eqslant)|\\neq?|>|≥|≤"
+                          r"|<(?![^<>]*>))(?![A-Za-z]))")
 # an interval with a reversed bracket at an open end: "]1, 5[", "[1, 5[", "]-\\infty, 2]"
 _END = r"[^\[\]()\{\};,\s](?:[^\[\]()\{\};,]|\{[^{}]*\})*?"
 _ISO_INTERVAL = re.compile(r"(?:\\left\s*)?([\[\]])\s*(" + _END + r")\s*[,;]\s*(" + _END

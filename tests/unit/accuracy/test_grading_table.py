@@ -103,6 +103,7 @@ CASES = [
     ("math500", "(-\\infty,1)\\cup(1,\\infty)", T + "\\boxed{x \\in \\mathbb{R}, x \\neq 1}", True),
     # a bound is no number: "\\geq 5" and "5 or more" are x >= 5 (math-verify alone: 5)
     ("math500", "5", T + "\\boxed{\\geq 5}", False),
+    ("math500", "(-\\infty, 5)", T + "\\boxed{< 5}", True),
     ("math500", "[5,\\infty)", T + "\\boxed{\\geq 5}", True),
     ("math500", "5", T + "\\boxed{\\text{5 or more}}", False),
     ("math500", "[5,\\infty)", T + "\\boxed{\\text{5 or more}}", True),
@@ -375,6 +376,9 @@ CASES = [
     ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", T + "\\boxed{\\langle 2, -1 \\rangle}",
      True),
     ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", T + "\\boxed{(-1, 2)}", False),
+    ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", T + "\\boxed{<2, -1>}", True),
+    ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", T + "\\boxed{⟨2, -1⟩}", True),
+    ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", T + "\\boxed{<-1, 2>}", False),
     ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}",
      T + "\\boxed{\\begin{pmatrix} 2 & -1 \\end{pmatrix}}", True),  # one row: the same tuple
     ("math500", "\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}",
