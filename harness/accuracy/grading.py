@@ -24,7 +24,7 @@ from harness.accuracy.labels import asked_words
 from harness.accuracy.letters import eliminated, extract_letter
 from harness.accuracy.options import option_named
 from harness.accuracy.programs import code_program
-from harness.accuracy.readings import angle_unit_asked
+from harness.accuracy.readings import angle_unit_asked, counts_none
 from harness.accuracy.stats import scores
 from harness.accuracy.verdicts import remembered
 
@@ -52,9 +52,11 @@ def _angles(doc: dict[str, Any]) -> bool:
 
 
 def _same(doc: dict[str, Any]) -> Callable[[str, str], bool]:
-    """math_equal as the question reads it: the unit of angle asked, a time of day asked."""
-    angles, times = _angles(doc), time_asked(_question(doc))
-    return lambda a, b: math_equal(a, b, angles, times)
+    """math_equal as the question reads it: the unit of angle asked, a time of day asked,
+    "none" where it asks how many and the gold is 0."""
+    question = _question(doc)
+    angles, times = _angles(doc), time_asked(question)
+    return lambda a, b: math_equal(a, b, angles, times) or counts_none(a, b, question)
 
 
 def _right(doc: dict[str, Any], answer_field: str) -> Callable[[str | None], bool]:

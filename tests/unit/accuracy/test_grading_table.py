@@ -966,6 +966,12 @@ NAMED = "The area is $\\boxed{12}$ square units and the perimeter is $\\boxed{14
      False),
     ("If $x+y=7$ and $x-y=-1$, what is $x + y$?", "7",
      T + "So $x = \\boxed{3}$ and $y = \\boxed{4}$.", False),
+    # "none" where the question asks how many and the gold is 0, and only there
+    ("How many real solutions does $x^2 + 1 = 0$ have?", "0",
+     T + "\\boxed{\\text{no real solutions}}", True),
+    ("How many real solutions does $x^2 + 1 = 0$ have?", "0", T + "\\boxed{\\text{none}}", True),
+    ("How many real solutions does $x^2 - 1 = 0$ have?", "2", T + "\\boxed{\\text{none}}", False),
+    ("What is the minimum value of $f$?", "0", T + "\\boxed{\\text{none}}", False),
     # boxes named by expressions: the one the question asks for itself
     ("If $x+y=7$ and $x-y=-1$, what is $x$?", "3", T + "So $x = \\boxed{3}$ and $y = \\boxed{4}$.",
      True),
