@@ -217,14 +217,17 @@ def _top_level_split(text: str) -> list[str]:
     return [q for p in parts for q in re.split(r"\\text\{\s*and\s*\}|\band\b", p) if q.strip()]
 
 
-# "none", "no real solutions", "there are none", "\\emptyset": nothing, as an answer
+# "none", "there are none", "no real roots", "\\emptyset": nothing, as an answer ("no real
+# solutions" too, which other_reading reads as the empty set)
 _NONE = re.compile(r"(?i)(?:there\s+(?:is|are)\s+)?(?:none|no\s+(?:real\s+|such\s+|integer\s+)?"
-                   r"(?:solutions?|roots?|values?|ways?|such\s+\w+)|\\emptyset|\\varnothing|∅)")
+                   r"(?:roots?|values?|ways?|such\s+\w+)|\\emptyset|\\varnothing|∅)")
 
 
 def counts_none(answer: str, gold: str, question: str) -> bool:
     """Whether `answer` says there are none where the question asks how many and the gold is
     0 ("How many real solutions ...?": "no real solutions", "none"); a reading of its own,
     since elsewhere "none" is no number ("What is the minimum?": "none" is not 0)."""
-    return (gold.strip() in ("0", "$0$") and re.search(r"(?i)\bhow\s+many\b", question[-600:])
-            is not None and _NONE.fullmatch(unwrapped(answer).strip().rstrip(".")) is not None)
+    if gold.strip() not in ("0", "$0$") or not re.search(r"(?i)\bhow\s+many\b", question[-600:]):
+        return False
+    text = unwrapped(answer).strip().rstrip(".")
+    return _NONE.fullmatch(text) is not None or other_reading(text) == "\\emptyset"
